@@ -1,0 +1,233 @@
+"""Connection profiles and the TOML config file that holds them.
+
+One `[profiles.<name>]` table per profile. The file is found, in order, at `--config PATH`,
+at `$TRANSFER_PANEL_CONFIG`, or in the user config directory (platformdirs). Every problem
+is reported with the key it concerns and how to fix it; unknown keys are errors, so a
+typo never silently falls back to a default.
+"""
+
+import difflib
+import ipaddress
+import os
+import re
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.core.errors import ConfigError
+from app.core.ids import IdKind, InvalidIdError, parse_id
+
+APP_NAME = "transfer-panel"
+CONFIG_ENV_VAR = "TRANSFER_PANEL_CONFIG"
+ROUTE_SHAPES = ("seed", "connector")
+BODY_FORMATS = ("json", "xml")
+FLOW_INPUTS_AS = ("object", "string")
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_CALL_CENTER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything needed to reach one contact center's SCRT endpoint (secrets excepted)."""
+
+    name: str
+    base_url: str
+    org_id: str
+    call_center: str
+    provider_name: str = ""
+    route_shape: str = "seed"
+    body_format: str = "json"
+    flow_inputs_as: str = "object"
+    timeout_s: float = 10.0
+
+    def to_toml_table(self) -> dict[str, Any]:
+        table = asdict(self)
+        del table["name"]
+        return table
+
+
+_KEYS = tuple(f.name for f in fields(Profile) if f.name != "name")
+_REQUIRED = ("base_url", "org_id", "call_center")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    profiles: dict[str, Profile]
+
+    def profile(self, name: str | None) -> Profile:
+        """The named profile; with no name, the only one (or an error saying which exist)."""
+        if name is None:
+            if len(self.profiles) == 1:
+                return next(iter(self.profiles.values()))
+            if not self.profiles:
+                raise ConfigError(
+                    f"No profile is configured in {self.path}. Add a [profiles.<name>] table "
+                    "(see the README's configuration reference) or use --demo."
+                )
+            raise ConfigError(
+                f"{len(self.profiles)} profiles are configured ({', '.join(sorted(self.profiles))}): "
+                "choose one with --profile NAME."
+            )
+        try:
+            return self.profiles[name]
+        except KeyError:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigError(
+                f"There is no profile {name!r} in {self.path} (configured: {known})."
+            ) from None
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_path  # deferred: not needed for the first paint
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def resolve_config_path(cli_path: str | os.PathLike[str] | None = None) -> Path:
+    if cli_path:
+        return Path(cli_path).expanduser()
+    if env_path := os.environ.get(CONFIG_ENV_VAR):
+        return Path(env_path).expanduser()
+    return default_config_path()
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the config file. A missing file is an empty configuration."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(path, {})
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Cannot read the config file {path}: {error}.") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"The config file {path} is not valid TOML: {error}.") from None
+
+    problems: list[str] = []
+    for key in document:
+        if key != "profiles":
+            problems.append(f"unknown top-level key {key!r}: profiles go in [profiles.<name>] tables")
+    tables = document.get("profiles", {})
+    if not isinstance(tables, dict):
+        problems.append("'profiles' must be a table of [profiles.<name>] tables")
+        tables = {}
+    profiles = {}
+    for name, table in tables.items():
+        profile, profile_problems = _parse_profile(name, table)
+        problems.extend(profile_problems)
+        if profile is not None:
+            profiles[name] = profile
+    if problems:
+        listing = "\n".join(f"  - {problem}" for problem in problems)
+        raise ConfigError(f"The config file {path} has {len(problems)} problem(s):\n{listing}")
+    return Config(path, profiles)
+
+
+def validate_profile(profile: Profile) -> Profile:
+    """Check a profile built in code (the settings window) by the same rules as the file."""
+    checked, problems = _parse_profile(profile.name, profile.to_toml_table())
+    if problems:
+        raise ConfigError("; ".join(problems))
+    assert checked is not None
+    return checked
+
+
+def save_profile(path: Path, profile: Profile) -> None:
+    """Add or replace one profile in the config file, keeping the others."""
+    import tomli_w  # deferred: only the settings window and tests write the file
+
+    validate_profile(profile)
+    document: dict[str, Any] = {"profiles": {}}
+    if path.exists():
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document.setdefault("profiles", {})
+    document["profiles"][profile.name] = profile.to_toml_table()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".toml.tmp")
+    temporary.write_text(tomli_w.dumps(document), encoding="utf-8")
+    temporary.replace(path)  # atomic: a crash never leaves a half-written config
+
+
+def _parse_profile(name: str, table: Any) -> tuple[Profile | None, list[str]]:
+    where = f"[profiles.{name}]"
+    if not _PROFILE_NAME.fullmatch(name):
+        return None, [f"{where}: profile names use letters, digits, '-' and '_' (at most 64)"]
+    if not isinstance(table, dict):
+        return None, [f"{where} must be a table of keys"]
+    problems = []
+    for key in table:
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(_KEYS)}"
+            problems.append(f"{where} unknown key {key!r}: {hint}")
+    for key in _REQUIRED:
+        if key not in table:
+            problems.append(f"{where} {key} is missing: {_HINTS[key]}")
+    values = {key: table[key] for key in _KEYS if key in table}
+    for key, value in values.items():
+        if problem := _check_value(key, value):
+            problems.append(f"{where} {key} = {value!r}: {problem}")
+    if problems:
+        return None, problems
+    values["org_id"] = parse_id(values["org_id"]).value
+    values["base_url"] = values["base_url"].rstrip("/")
+    if "timeout_s" in values:
+        values["timeout_s"] = float(values["timeout_s"])
+    return Profile(name=name, **values), []
+
+
+_HINTS = {
+    "base_url": "the SCRT base URL, e.g. https://<MyDomain>.my.salesforce-scrt.com/telephony/v1",
+    "org_id": "the 15- or 18-character org ID (00D…) from Setup > Company Information",
+    "call_center": "the Call Center's API name, e.g. HVCC",
+}
+
+
+def _check_value(key: str, value: Any) -> str | None:
+    """Why a value is unacceptable, or None when it is fine."""
+    if key == "timeout_s":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "must be a number of seconds"
+        return None if 1 <= value <= 120 else "must be between 1 and 120 seconds"
+    if not isinstance(value, str):
+        return "must be a string in quotes"
+    if key == "base_url":
+        return _check_base_url(value)
+    if key == "org_id":
+        try:
+            org_id = parse_id(value, "org_id")
+        except InvalidIdError as error:
+            return str(error)
+        return None if org_id.kind is IdKind.ORGANIZATION else "must be an organization ID (00D…)"
+    if key == "call_center":
+        return None if _CALL_CENTER_NAME.fullmatch(value) else f"must be an API name: {_HINTS[key]}"
+    if key == "provider_name":
+        return None if value.isprintable() and len(value) <= 100 else "must be printable, at most 100 characters"
+    choices = {"route_shape": ROUTE_SHAPES, "body_format": BODY_FORMATS, "flow_inputs_as": FLOW_INPUTS_AS}[key]
+    return None if value in choices else f"must be one of {', '.join(choices)}"
+
+
+def _check_base_url(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return f"must be a full URL: {_HINTS['base_url']}"
+    if parts.query or parts.fragment:
+        return "must not have a query (?…) or fragment (#…)"
+    if parts.username or parts.password:
+        return "must not contain a user name or password"
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        return "must use https:// (plain http is allowed only to this computer, e.g. a local simulator)"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,99 @@
+import base64
+import json
+import time
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+from app.core.auth import MAX_LIFETIME_S, SCRT_AUDIENCE, TokenSigner, key_fingerprint, load_private_key
+from app.core.errors import CredentialError
+
+ORG = "00D5g00000DEMO1EAP"
+
+
+def b64url_decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+@pytest.fixture(scope="module")
+def key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pem(key, fmt=serialization.PrivateFormat.PKCS8, password: bytes | None = None) -> str:
+    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+    return key.private_bytes(serialization.Encoding.PEM, fmt, encryption).decode()
+
+
+def test_token_signature_and_claims_verified_with_cryptography(key):
+    before = int(time.time())
+    minted = TokenSigner(key, org_id=ORG, call_center="HVCC").mint()
+    header_b64, payload_b64, signature_b64 = minted.token.split(".")
+    header = json.loads(b64url_decode(header_b64))
+    claims = json.loads(b64url_decode(payload_b64))
+    # RS256 = RSASSA-PKCS1-v1_5 with SHA-256 over "header.payload"; raises if it does not verify.
+    key.public_key().verify(
+        b64url_decode(signature_b64), f"{header_b64}.{payload_b64}".encode(), padding.PKCS1v15(), hashes.SHA256()
+    )
+    assert header == {"alg": "RS256", "typ": "JWT"}
+    assert claims["iss"] == ORG and claims["sub"] == "HVCC" and claims["aud"] == SCRT_AUDIENCE
+    assert before <= claims["iat"] <= int(time.time())
+    assert 0 < claims["exp"] - claims["iat"] <= MAX_LIFETIME_S
+    assert minted.claims == claims
+
+
+def test_tampered_token_does_not_verify(key):
+    header_b64, payload_b64, signature_b64 = TokenSigner(key, org_id=ORG, call_center="HVCC").mint().token.split(".")
+    forged = base64.urlsafe_b64encode(json.dumps({"iss": ORG, "sub": "OTHER"}).encode()).rstrip(b"=").decode()
+    with pytest.raises(InvalidSignature):
+        key.public_key().verify(
+            b64url_decode(signature_b64), f"{header_b64}.{forged}".encode(), padding.PKCS1v15(), hashes.SHA256()
+        )
+
+
+def test_every_token_has_a_unique_jti(key):
+    signer = TokenSigner(key, org_id=ORG, call_center="HVCC")
+    assert len({signer.mint().jti for _ in range(200)}) == 200
+
+
+def test_lifetime_above_three_minutes_is_refused(key):
+    with pytest.raises(ValueError):
+        TokenSigner(key, org_id=ORG, call_center="HVCC", lifetime_s=181)
+
+
+def test_token_never_appears_in_repr(key):
+    minted = TokenSigner(key, org_id=ORG, call_center="HVCC").mint()
+    assert minted.token not in repr(minted)
+
+
+@pytest.mark.parametrize("fmt", [serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL])
+def test_loads_pkcs8_and_pkcs1(key, fmt):
+    assert key_fingerprint(load_private_key(pem(key, fmt))) == key_fingerprint(key)
+
+
+def test_passphrase_protected_key(key):
+    protected = pem(key, password=b"s3cret-phr\xc3\xa4se")
+    assert load_private_key(protected, "s3cret-phräse").key_size == 2048
+    with pytest.raises(CredentialError, match="protected by a passphrase"):
+        load_private_key(protected)
+    with pytest.raises(CredentialError, match="passphrase is wrong") as raised:
+        load_private_key(protected, "hunter2-guess")
+    assert raised.value.__cause__ is None and "hunter2" not in str(raised.value)
+
+
+def test_unencrypted_key_with_a_passphrase_is_explained(key):
+    with pytest.raises(CredentialError, match="not protected by a passphrase"):
+        load_private_key(pem(key), "unneeded")
+
+
+def test_refuses_non_rsa_small_rsa_and_non_pem():
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(CredentialError, match="needs an RSA key"):
+        load_private_key(pem(ec_key))
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    with pytest.raises(CredentialError, match="RSA 1024-bit"):
+        load_private_key(pem(small))
+    with pytest.raises(CredentialError, match="not a PEM private key"):
+        load_private_key("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")

@@ -1,0 +1,117 @@
+import pytest
+
+from app.core.errors import ConfigError
+from app.core.profile import Profile, load_config, resolve_config_path, save_profile
+
+GOOD = """
+[profiles.emea]
+base_url = "https://acme.my.salesforce-scrt.com/telephony/v1/"
+org_id = "00D5g00000DEMO1"
+call_center = "HVCC"
+provider_name = "Amazon Connect"
+route_shape = "connector"
+body_format = "xml"
+flow_inputs_as = "string"
+timeout_s = 8
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_loads_a_full_profile_and_normalises(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    profile = config.profile("emea")
+    assert profile.base_url == "https://acme.my.salesforce-scrt.com/telephony/v1"
+    assert profile.org_id == "00D5g00000DEMO1EAP"
+    assert (profile.route_shape, profile.body_format, profile.flow_inputs_as, profile.timeout_s) == (
+        "connector", "xml", "string", 8.0)
+    assert config.profile(None) is profile  # the only one is the default
+
+
+def test_defaults(tmp_path):
+    profile = load_config(write(tmp_path, GOOD.split("provider_name")[0])).profile("emea")
+    assert (profile.route_shape, profile.body_format, profile.flow_inputs_as, profile.timeout_s) == (
+        "seed", "json", "object", 10.0)
+
+
+def test_missing_file_is_an_empty_config_that_says_what_to_do(tmp_path):
+    config = load_config(tmp_path / "absent.toml")
+    with pytest.raises(ConfigError, match="No profile is configured"):
+        config.profile(None)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('base_url = "http://acme.my.salesforce-scrt.com/telephony/v1"', "must use https://"),
+        ('base_url = "acme.my.salesforce-scrt.com"', "must be a full URL"),
+        ('base_url = "https://user:pw@acme.example/x"', "user name or password"),
+        ('org_id = "005000000000001"', r"organization ID \(00D…\)"),
+        ('org_id = "00D5g00000DEMO1EAQ"', "checksum"),
+        ('call_center = "has space"', "API name"),
+        ('route_shape = "rest"', "seed, connector"),
+        ('body_format = "yaml"', "json, xml"),
+        ('flow_inputs_as = "dict"', "object, string"),
+        ("timeout_s = 0", "between 1 and 120"),
+        ('timeout_s = "10"', "number of seconds"),
+        ('timout_s = 5', "unknown key 'timout_s': did you mean 'timeout_s'"),
+    ],
+)
+def test_each_bad_value_names_the_key_and_the_fix(tmp_path, line, expected):
+    key = line.split(" =")[0]
+    kept = "\n".join(l for l in GOOD.splitlines() if not l.startswith(key + " "))
+    with pytest.raises(ConfigError, match=expected) as raised:
+        load_config(write(tmp_path, kept + "\n" + line + "\n"))
+    assert "[profiles.emea]" in str(raised.value)
+
+
+def test_plain_http_is_allowed_to_loopback_only(tmp_path):
+    for host in ("127.0.0.1:8765", "localhost", "[::1]:9000"):
+        text = GOOD.replace("https://acme.my.salesforce-scrt.com", f"http://{host}")
+        assert load_config(write(tmp_path, text)).profile("emea").base_url.startswith("http://")
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = '[profiles.a]\nbase_url = "ftp://x"\n[profiles.b]\norg_id = 5\nextra = 1\n[other]\n'
+    with pytest.raises(ConfigError) as raised:
+        load_config(write(tmp_path, text))
+    message = str(raised.value)
+    for fragment in ("[profiles.a] base_url", "[profiles.a] org_id is missing", "[profiles.b] unknown key 'extra'",
+                     "[profiles.b] org_id = 5", "unknown top-level key 'other'"):
+        assert fragment in message
+
+
+def test_invalid_toml_is_reported_with_its_position(tmp_path):
+    with pytest.raises(ConfigError, match="not valid TOML.*line 2"):
+        load_config(write(tmp_path, "[profiles.a]\nbase_url = \n"))
+
+
+def test_choosing_among_several_profiles(tmp_path):
+    config = load_config(write(tmp_path, GOOD + GOOD.replace("emea", "amer")))
+    with pytest.raises(ConfigError, match=r"2 profiles are configured \(amer, emea\)"):
+        config.profile(None)
+    with pytest.raises(ConfigError, match="no profile 'apac'.*amer, emea"):
+        config.profile("apac")
+
+
+def test_save_profile_round_trips_and_keeps_others(tmp_path):
+    path = write(tmp_path, GOOD)
+    added = Profile("amer", "https://amer.my.salesforce-scrt.com/telephony/v1", "00D5g00000DEMO1EAP", "HVCC_US")
+    save_profile(path, added)
+    config = load_config(path)
+    assert config.profile("amer") == added and "emea" in config.profiles
+    with pytest.raises(ConfigError, match="must use https"):
+        save_profile(path, Profile("bad", "http://example.com", "00D5g00000DEMO1EAP", "X"))
+
+
+def test_config_path_precedence(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSFER_PANEL_CONFIG", str(tmp_path / "env.toml"))
+    assert resolve_config_path(tmp_path / "cli.toml") == tmp_path / "cli.toml"
+    assert resolve_config_path(None) == tmp_path / "env.toml"
+    monkeypatch.delenv("TRANSFER_PANEL_CONFIG")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert resolve_config_path(None) == tmp_path / "xdg" / "transfer-panel" / "config.toml"
