@@ -1,0 +1,94 @@
+"""What the simulator keeps of each request: enough to assert on, never the token itself."""
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.simulator.endpoint import Handled
+from app.simulator.faults import Fault
+from app.simulator.responses import Answer
+
+
+class Headers(Mapping[str, str]):
+    """Read-only request headers: names as received, looked up case-insensitively."""
+
+    __slots__ = ("_by_lower_name",)
+
+    def __init__(self, items: Iterable[tuple[str, str]]) -> None:
+        merged: dict[str, tuple[str, str]] = {}
+        for name, value in items:
+            key = name.lower()
+            merged[key] = (merged[key][0], f"{merged[key][1]}, {value}") if key in merged else (name, value)
+        self._by_lower_name = merged
+
+    def __getitem__(self, name: str) -> str:
+        return self._by_lower_name[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._by_lower_name
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._by_lower_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_lower_name)
+
+    def __repr__(self) -> str:
+        return f"Headers({dict(self.items())!r})"
+
+    def redacted(self) -> "Headers":
+        """A copy safe to keep and log: the bearer token replaced by a placeholder."""
+        return Headers(
+            (name, _redact(value) if name.lower() == "authorization" else value)
+            for name, value in self.items()
+        )
+
+
+def _redact(value: str) -> str:
+    scheme, _, _ = value.strip().partition(" ")
+    return f"{scheme} <redacted>" if scheme.lower() == "bearer" else "<redacted>"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One request as the simulator saw and answered it."""
+
+    at: float  # wall-clock time it arrived (seconds since the epoch)
+    method: str
+    path: str  # the raw request target, still percent-encoded
+    call_id: str | None  # decoded; None when the path named no call
+    route_shape: str | None  # the shape the path had ("seed" or "connector"), even when refused
+    headers: Headers  # Authorization redacted
+    token_header: Mapping[str, Any] | None  # the JWT's decoded header, when it could be decoded
+    claims: Mapping[str, Any] | None  # the JWT's decoded payload (verified or not); never the token
+    content_type: str | None
+    body_text: str
+    target: str | None  # the fields of a valid body, as sent
+    fallback_queue: str | None
+    flow_inputs: Mapping[str, str] | None
+    status: int | None  # None: the connection was dropped without an answer
+    response_body: str
+    duration_ms: float
+    fault: Fault | None  # the scripted fault that shaped the answer, if any
+    reason: str | None  # why the request was refused or dropped; None when it was routed
+
+    @property
+    def jti(self) -> str | None:
+        return self.claims.get("jti") if self.claims is not None else None
+
+
+def recorded(
+    at: float, method: str, path: str, headers: Headers, body: bytes, handled: Handled, answer: Answer, started: float
+) -> RecordedRequest:
+    """The record of one exchange; `started` is its perf_counter() start."""
+    route = handled.route
+    return RecordedRequest(
+        at=at, method=method, path=path, call_id=handled.call_id, route_shape=handled.route_shape,
+        headers=headers.redacted(), token_header=handled.token_header, claims=handled.claims,
+        content_type=headers.get("Content-Type"), body_text=body.decode("utf-8", "replace"),
+        target=route.target if route else None, fallback_queue=route.fallback_queue if route else None,
+        flow_inputs=route.flow_inputs if route else None, status=answer.status,
+        response_body=answer.body.decode("utf-8", "replace"), duration_ms=(time.perf_counter() - started) * 1000,
+        fault=handled.fault, reason=answer.reason,
+    )

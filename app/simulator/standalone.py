@@ -1,0 +1,87 @@
+"""`transfer-panel simulator`: the simulator as a process, for trainers, demos and benchmarks."""
+
+import ipaddress
+import sys
+import time
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from app.core.errors import ConfigError, InputError
+from app.simulator.endpoint import BASE_PATH, ROUTE_METHODS, ROUTE_PATHS
+from app.simulator.server import Simulator
+
+WARNING = (
+    "WARNING: this is the SCRT simulator, a TRAINING/TEST stand-in for Salesforce. It is NOT secure\n"
+    "(plain HTTP, no real routing) and must only be used on this computer or a closed training network."
+)
+NOT_LOOPBACK_WARNING = (
+    "WARNING: listening on {host}, which other computers can reach. Anyone who can reach it can see\n"
+    "the traffic in clear; use this only on a closed training network."
+)
+
+
+def load_public_key(path: Path) -> RSAPublicKey:
+    """The RSA public key in a PEM or DER public key file or X.509 certificate (as registered on the CallCenter)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"Cannot read the public key file {path}: {error.strerror or error}") from None
+    if b"PRIVATE KEY" in data:
+        # Never echo the file: it is a secret the simulator has no use for.
+        raise ConfigError(f"{path} holds a private key: give the simulator the certificate or public key instead.")
+    loaders = (
+        lambda: x509.load_pem_x509_certificate(data).public_key(),
+        lambda: serialization.load_pem_public_key(data),
+        lambda: x509.load_der_x509_certificate(data).public_key(),
+        lambda: serialization.load_der_public_key(data),
+    )
+    for load in loaders:
+        try:
+            key = load()
+        except ValueError:
+            continue
+        if not isinstance(key, RSAPublicKey):
+            raise ConfigError(f"{path} holds a {type(key).__name__.removeprefix('_')}: SCRT tokens need an RSA key.")
+        return key
+    raise ConfigError(f"{path} is not a PEM or DER X.509 certificate or public key.")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center: str, route_shape: str) -> int:
+    """Serve until Ctrl+C; returns the exit code (0)."""
+    key = load_public_key(public_key_path)
+    try:
+        simulator = Simulator(public_keys=[key], org_id=org_id, call_center=call_center, route_shape=route_shape,
+                              host=host, port=port)
+    except ValueError as error:  # an InvalidIdError already is an InputError (exit code 2)
+        raise error if isinstance(error, InputError) else InputError(str(error)) from None
+    try:
+        simulator.start()
+    except OSError as error:
+        raise ConfigError(f"Cannot listen on {host}:{port}: {error.strerror or error}") from None
+    print(WARNING, file=sys.stderr)
+    if not is_loopback(host):
+        print(NOT_LOOPBACK_WARNING.format(host=host), file=sys.stderr)
+    print(f"SCRT simulator at {simulator.base_url}", flush=True)
+    print(f"Routes with {ROUTE_METHODS[route_shape]} {BASE_PATH}{ROUTE_PATHS[route_shape]}; accepts RS256 "
+          f"tokens for org {org_id}, call center {call_center}.\nEach request is logged (add -v before "
+          "'simulator' to see them here). Press Ctrl+C to stop.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)  # unlike a lock wait, sleep is interrupted by Ctrl+C on Windows too
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        simulator.stop()
+    return 0
