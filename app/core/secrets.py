@@ -1,0 +1,213 @@
+"""The OS keyring: the only module that touches `keyring`, and the only place secrets rest.
+
+A profile's private key (PEM plus optional passphrase) is stored as one payload:
+JSON, UTF-8, base64 — ASCII, so its UTF-16 size is predictable. Windows Credential
+Manager refuses blobs over 2,560 bytes (keyring writes UTF-16: ~1,280 characters) and a
+4096-bit PEM is ~3.2 KB, so the payload is split into parts of at most 1,000 characters
+plus a manifest (count, SHA-256, generation). The manifest is written last: a write cut
+off half way leaves the previous manifest pointing at the previous, intact parts, and a
+set whose parts do not hash to the manifest is reported corrupt, never used.
+
+Entry names (the keyring's "username", under service `voice-transfer-panel`):
+`<profile>/<purpose>/manifest` and `<profile>/<purpose>/part-<generation>-<index>`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from app.core.errors import CredentialError
+
+if TYPE_CHECKING:  # keyring is imported lazily: finding a backend can take a while
+    from keyring.backend import KeyringBackend
+
+SERVICE = "voice-transfer-panel"
+PART_CHARS = 1000
+MANIFEST_VERSION = 1
+_FIX = "Store it again: transfer-panel credentials set --profile {profile} --key-file KEY.pem"
+
+
+class NoKeyringError(CredentialError):
+    """No usable OS keyring on this machine; the panel will not fall back to a file."""
+
+
+class KeyringLockedError(CredentialError):
+    """The keyring exists but is locked and was not unlocked."""
+
+
+class SecretMissingError(CredentialError):
+    """Nothing is stored for this profile."""
+
+
+class SecretCorruptError(CredentialError):
+    """What is stored is incomplete or damaged (for example a write that was cut off)."""
+
+
+class SecretPurpose(enum.Enum):
+    """Which key of a profile: the SCRT routing key or the Salesforce REST API key."""
+
+    SCRT = "scrt"
+    SALESFORCE_API = "salesforce-api"
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateKeySecret:
+    pem: str = field(repr=False)
+    passphrase: str | None = field(default=None, repr=False)
+
+
+def _no_keyring_message() -> str:
+    if sys.platform.startswith("linux"):
+        hint = ("Install and start a Secret Service keyring (GNOME Keyring or KWallet) "
+                "in your desktop session, then try again.")
+    else:
+        hint = "The system keychain / Credential Manager did not respond; sign in again and retry."
+    return f"No OS keyring is available, and keys are never stored in plain files. {hint}"
+
+
+class SecretStore:
+    """Reads and writes private keys in the OS keyring (or in `backend` when given)."""
+
+    def __init__(self, service: str = SERVICE, backend: KeyringBackend | None = None) -> None:
+        import keyring
+        import keyring.errors
+
+        self._errors = keyring.errors
+        self.service = service
+        try:
+            self._backend = backend if backend is not None else keyring.get_keyring()
+        except keyring.errors.KeyringError as error:
+            raise NoKeyringError(_no_keyring_message()) from error
+        # The fail and null backends are what keyring picks when nothing real exists;
+        # null would even "store" a key and drop it. Both count as no keyring.
+        from keyring.backends import chainer, fail, null
+
+        self.available = not isinstance(self._backend, fail.Keyring | null.Keyring) and not (
+            isinstance(self._backend, chainer.ChainerBackend) and not self._backend.backends)
+
+    def backend_name(self) -> str:
+        return self._backend.name
+
+    def set_private_key(self, profile: str, secret: PrivateKeySecret,
+                        purpose: SecretPurpose = SecretPurpose.SCRT) -> None:
+        payload = base64.b64encode(json.dumps(
+            {"pem": secret.pem, "passphrase": secret.passphrase}).encode()).decode("ascii")
+        parts = [payload[i:i + PART_CHARS] for i in range(0, len(payload), PART_CHARS)]
+        old = self._manifest(profile, purpose)
+        generation = old["generation"] + 1 if old else 1
+        for index, part in enumerate(parts):
+            self._set(self._part_name(profile, purpose, generation, index), part)
+        manifest = {"version": MANIFEST_VERSION, "count": len(parts), "generation": generation,
+                    "sha256": hashlib.sha256(payload.encode()).hexdigest()}
+        self._set(self._manifest_name(profile, purpose), json.dumps(manifest))
+        if old and old["generation"] != generation:
+            self._delete_parts(profile, purpose, old)
+
+    def get_private_key(self, profile: str,
+                        purpose: SecretPurpose = SecretPurpose.SCRT) -> PrivateKeySecret:
+        manifest = self._manifest(profile, purpose)
+        if manifest is None:
+            raise SecretMissingError(
+                f"No private key is stored for profile '{profile}' in {self.backend_name()}. "
+                + _FIX.format(profile=profile))
+        parts = [self._get(self._part_name(profile, purpose, manifest["generation"], index))
+                 for index in range(manifest["count"])]
+        payload = "".join(part or "" for part in parts)
+        if None in parts or hashlib.sha256(payload.encode()).hexdigest() != manifest["sha256"]:
+            raise self._corrupt(profile, "parts of it are missing or do not match its checksum")
+        try:
+            values = json.loads(base64.b64decode(payload, validate=True))
+            return PrivateKeySecret(values["pem"], values["passphrase"])
+        except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise self._corrupt(profile, "it cannot be decoded") from None
+
+    def has_private_key(self, profile: str, purpose: SecretPurpose = SecretPurpose.SCRT) -> bool:
+        return self._manifest(profile, purpose) is not None
+
+    def delete_private_key(self, profile: str,
+                           purpose: SecretPurpose = SecretPurpose.SCRT) -> bool:
+        """Removes the key; returns False when none was stored. Manifest first, so a
+        deletion cut off half way leaves nothing that looks usable."""
+        manifest = self._manifest(profile, purpose)
+        if manifest is None:
+            return False
+        self._delete(self._manifest_name(profile, purpose))
+        self._delete_parts(profile, purpose, manifest)
+        return True
+
+    # -- entries -------------------------------------------------------------------------
+
+    @staticmethod
+    def _manifest_name(profile: str, purpose: SecretPurpose) -> str:
+        return f"{profile}/{purpose.value}/manifest"
+
+    @staticmethod
+    def _part_name(profile: str, purpose: SecretPurpose, generation: int, index: int) -> str:
+        return f"{profile}/{purpose.value}/part-{generation}-{index}"
+
+    def _manifest(self, profile: str, purpose: SecretPurpose) -> dict | None:
+        text = self._get(self._manifest_name(profile, purpose))
+        if text is None:
+            return None
+        try:
+            manifest = json.loads(text)
+            valid = (manifest["version"] == MANIFEST_VERSION
+                     and all(isinstance(manifest[k], int) and manifest[k] > 0
+                             for k in ("count", "generation"))
+                     and isinstance(manifest["sha256"], str))
+        except (ValueError, KeyError, TypeError):
+            valid = False
+        if not valid:
+            raise self._corrupt(profile, "its manifest is unreadable")
+        return manifest
+
+    def _delete_parts(self, profile: str, purpose: SecretPurpose, manifest: dict) -> None:
+        for index in range(manifest["count"]):
+            self._delete(self._part_name(profile, purpose, manifest["generation"], index))
+
+    def _corrupt(self, profile: str, why: str) -> SecretCorruptError:
+        return SecretCorruptError(
+            f"The private key stored for profile '{profile}' in {self.backend_name()} is "
+            f"damaged ({why}) and will not be used. " + _FIX.format(profile=profile))
+
+    # -- keyring calls, with its errors turned into ours (messages never carry values) ---
+
+    def _get(self, name: str) -> str | None:
+        return self._call("read", self._backend.get_password, name)
+
+    def _set(self, name: str, value: str) -> None:
+        self._call("store", self._backend.set_password, name, value)
+
+    def _delete(self, name: str) -> None:
+        try:
+            self._call("delete", self._backend.delete_password, name)
+        except SecretMissingError:
+            pass  # already gone: the goal of deleting is met
+
+    def _call(self, action: str, method, *args):
+        if not self.available:
+            raise NoKeyringError(_no_keyring_message())
+        try:
+            return method(self.service, *args)
+        except self._errors.PasswordDeleteError:
+            raise SecretMissingError("Nothing to delete.") from None
+        except Exception as error:  # backends raise their own types (D-Bus, Win32): one edge
+            raise self._translate(error, action) from None
+
+    def _translate(self, error: Exception, action: str) -> CredentialError:
+        if isinstance(error, self._errors.KeyringLocked):
+            return KeyringLockedError(
+                f"The keyring ({self.backend_name()}) is locked. Unlock it (sign in to your "
+                "desktop session or open your keyring app) and try again.")
+        if isinstance(error, self._errors.NoKeyringError | self._errors.InitError):
+            return NoKeyringError(_no_keyring_message())
+        return CredentialError(
+            f"The keyring ({self.backend_name()}) could not {action} the key: "
+            f"{type(error).__name__}. Check that your keyring is running and unlocked.")

@@ -1,0 +1,72 @@
+"""Shared fixtures: isolated user dirs, a test RSA key, the simulator and profiles pointing at it."""
+
+import asyncio
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app.core.auth import TokenSigner
+from app.core.ids import checksum_suffix
+from app.core.profile import Profile
+
+ORG_ID = "00D5g00000TEST1" + checksum_suffix("00D5g00000TEST1")
+CALL_CENTER = "TestCallCenter"
+AGENT = "005000000000001" + checksum_suffix("005000000000001")
+QUEUE = "00G000000000001" + checksum_suffix("00G000000000001")
+FALLBACK = "00G000000000002" + checksum_suffix("00G000000000002")
+FLOW = "300SG000015iJ38YAE"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path, monkeypatch):
+    """No test reads or writes the real user's config, journal, cache or log."""
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
+    monkeypatch.delenv("TRANSFER_PANEL_CONFIG", raising=False)
+
+
+@pytest.fixture(scope="session")
+def rsa_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+def simulator(rsa_key):
+    from app.simulator.server import Simulator
+
+    with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER) as sim:
+        yield sim
+
+
+def make_profile(base_url: str, **overrides) -> Profile:
+    values = dict(name="test", base_url=base_url, org_id=ORG_ID, call_center=CALL_CENTER,
+                  provider_name="Test Telephony", timeout_s=5.0)
+    values.update(overrides)
+    return Profile(**values)
+
+
+@pytest.fixture
+def signer(rsa_key):
+    return TokenSigner(rsa_key, org_id=ORG_ID, call_center=CALL_CENTER)
+
+
+@pytest.fixture
+def run():
+    """Run coroutines on one event loop for the whole test (a RouteClient lives on one loop)."""
+    with asyncio.Runner() as runner:
+        yield runner.run
+
+
+def require_real_keyring() -> None:
+    """Skip unless the OS keyring is a real one; in CI (TRANSFER_PANEL_REQUIRE_KEYRING=1) fail instead."""
+    import os
+
+    from app.core.secrets import SecretStore
+
+    store = SecretStore()
+    if store.available:
+        return
+    reason = f"no real OS keyring here (keyring chose {store.backend_name()})"
+    if os.environ.get("TRANSFER_PANEL_REQUIRE_KEYRING") == "1":
+        pytest.fail(f"{reason}, but TRANSFER_PANEL_REQUIRE_KEYRING=1 requires one")
+    pytest.skip(reason)
