@@ -1,0 +1,128 @@
+"""The transfer journal: one SQLite row per routing attempt, from the CLI or the window.
+
+Rows hold what was asked and how it ended, and the token's `jti` to match server logs;
+never a token or a key. WAL mode lets a history view read while a transfer writes.
+"""
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.core.routing import RouteOutcome, RouteRequest
+
+_SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS transfers (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,                -- ISO 8601, UTC
+    profile TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    target_kind TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    target_label TEXT NOT NULL,
+    fallback_queue TEXT,
+    flow_inputs TEXT NOT NULL,       -- JSON array of [key, value] pairs
+    outcome TEXT NOT NULL,
+    http_status INTEGER,
+    message TEXT NOT NULL,
+    server_message TEXT,
+    elapsed_ms REAL NOT NULL,
+    attempts INTEGER NOT NULL,
+    jti TEXT
+);
+CREATE INDEX IF NOT EXISTS transfers_at ON transfers (at);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: int
+    at: datetime
+    profile: str
+    call_id: str
+    target_kind: str
+    target_id: str
+    target_label: str
+    fallback_queue: str | None
+    flow_inputs: tuple[tuple[str, str], ...]
+    outcome: str
+    http_status: int | None
+    message: str
+    server_message: str | None
+    elapsed_ms: float
+    attempts: int
+    jti: str | None
+
+
+def default_journal_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("transfer-panel", appauthor=False) / "journal.sqlite3"
+
+
+class Journal:
+    """Thread-safe: the window appends from a worker thread while the loop keeps running."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes; WAL keeps it consistent
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > _SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"the journal {path} was written by a newer version of the panel"
+            )
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+
+    def append(self, profile: str, request: RouteRequest, outcome: RouteOutcome) -> int:
+        row = (
+            datetime.now(UTC).isoformat(timespec="milliseconds"),
+            profile,
+            request.call_id,
+            request.target.kind.value,
+            request.target.value,
+            request.target_label,
+            request.fallback_queue.value if request.fallback_queue else None,
+            json.dumps(request.flow_inputs, ensure_ascii=False),
+            outcome.status.value,
+            outcome.http_status,
+            outcome.message,
+            outcome.server_message,
+            round(outcome.elapsed_ms, 1),
+            outcome.attempts,
+            outcome.jti,
+        )
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO transfers (at, profile, call_id, target_kind, target_id, target_label,"
+                " fallback_queue, flow_inputs, outcome, http_status, message, server_message,"
+                " elapsed_ms, attempts, jti) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            return cursor.lastrowid or 0
+
+    def recent(self, limit: int = 100) -> list[JournalEntry]:
+        """The newest entries first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM transfers ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _entry(row: tuple) -> JournalEntry:
+    values = list(row)
+    values[1] = datetime.fromisoformat(values[1])
+    values[8] = tuple(tuple(pair) for pair in json.loads(values[8]))
+    return JournalEntry(*values)

@@ -1,0 +1,65 @@
+import sqlite3
+
+import pytest
+
+from app.core.journal import Journal
+from app.core.routing import OutcomeStatus, RouteClient, RouteRequest
+from app.core.transfer import TransferService
+from app.simulator.faults import Fault
+from tests.conftest import FALLBACK, FLOW, QUEUE, make_profile
+
+
+@pytest.fixture
+def service(simulator, signer, tmp_path, run):
+    transfers = TransferService(RouteClient(make_profile(simulator.base_url), lambda: signer),
+                                Journal(tmp_path / "journal.sqlite3"))
+    yield transfers
+    run(transfers.aclose())
+
+
+def test_every_outcome_is_one_row_with_what_was_asked(run, simulator, service, tmp_path):
+    flow = RouteRequest.build("0LQ5g00000ABCDE", FLOW, target_label="VIP flow", fallback_queue=FALLBACK,
+                              flow_inputs={"Reason": "billing, \"urgent\"", "Name": "Zoë"})
+    accepted = run(service.transfer(flow))
+    simulator.script_fault(Fault(status=400, message="Queue is closed"))
+    rejected = run(service.transfer(RouteRequest.build("call-2", QUEUE, target_label="Billing (EMEA)")))
+
+    newest, oldest = Journal(tmp_path / "journal.sqlite3").recent()
+    assert (oldest.outcome, newest.outcome) == ("accepted", "rejected")
+    assert oldest.call_id == "0LQ5g00000ABCDE" and oldest.target_kind == "flow" and oldest.target_id == FLOW
+    assert oldest.target_label == "VIP flow" and oldest.fallback_queue == FALLBACK
+    assert oldest.flow_inputs == (("Reason", 'billing, "urgent"'), ("Name", "Zoë"))
+    assert oldest.http_status == 200 and oldest.jti == accepted.jti and oldest.attempts == 1
+    assert oldest.elapsed_ms == pytest.approx(accepted.elapsed_ms, abs=0.1)
+    assert newest.message == rejected.message and "Queue is closed" in newest.server_message
+    assert newest.at >= oldest.at
+
+
+def test_rows_hold_no_token(run, simulator, service, tmp_path):
+    run(service.transfer(RouteRequest.build("c", QUEUE)))
+    raw = (tmp_path / "journal.sqlite3").read_bytes() + (tmp_path / "journal.sqlite3-wal").read_bytes()
+    assert b"eyJ" not in raw  # every JWT starts with the base64 of '{"'
+
+
+def test_journal_is_wal_and_survives_reopening(tmp_path):
+    Journal(tmp_path / "j.sqlite3").close()
+    with sqlite3.connect(tmp_path / "j.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert Journal(tmp_path / "j.sqlite3").recent() == []
+
+
+def test_a_journal_from_a_newer_version_is_refused(tmp_path):
+    with sqlite3.connect(tmp_path / "j.sqlite3") as db:
+        db.execute("PRAGMA user_version=99")
+    with pytest.raises(sqlite3.DatabaseError, match="newer version"):
+        Journal(tmp_path / "j.sqlite3")
+
+
+def test_a_journal_failure_keeps_the_outcome_and_says_so(run, simulator, signer, tmp_path):
+    journal = Journal(tmp_path / "journal.sqlite3")
+    service = TransferService(RouteClient(make_profile(simulator.base_url), lambda: signer), journal)
+    journal._db.execute("DROP TABLE transfers")  # the disk-level failure cannot be produced portably
+    outcome = run(service.transfer(RouteRequest.build("c", QUEUE, target_label="Billing")))
+    assert outcome.status is OutcomeStatus.ACCEPTED
+    assert "journal could not be written" in outcome.hint
+    run(service.aclose())
