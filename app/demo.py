@@ -1,0 +1,58 @@
+"""Demo mode: the embedded simulator, a built-in profile and a key that lives only in memory.
+
+It touches no keyring and no real org, so trainers and `route --demo` need nothing set up.
+"""
+
+import random
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app.core.auth import TokenSigner
+from app.core.ids import checksum_suffix
+from app.core.profile import Profile
+from app.simulator.server import Simulator
+
+DEMO_PROFILE_NAME = "demo"
+DEMO_ORG_ID = "00D5g00000DEMO1" + checksum_suffix("00D5g00000DEMO1")
+DEMO_CALL_CENTER = "DemoContactCenter"
+DEMO_PROVIDER = "Demo Telephony"
+_ID_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def new_demo_call_id(rng: random.Random | None = None) -> str:
+    """A fresh, valid 18-character VoiceCall ID for a simulated incoming call."""
+    rng = rng or random.Random()
+    id15 = "0LQ5g0000" + "".join(rng.choices(_ID_CHARACTERS, k=6))
+    return id15 + checksum_suffix(id15)
+
+
+@dataclass
+class DemoEnvironment:
+    simulator: Simulator
+    profile: Profile
+    signer: TokenSigner
+
+    def signer_source(self) -> TokenSigner:
+        return self.signer
+
+    def close(self) -> None:
+        self.simulator.stop()
+
+
+def start_demo(timeout_s: float = 10.0) -> DemoEnvironment:
+    """Generate an in-memory key, start the simulator trusting it, and build the demo profile."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    simulator = Simulator(
+        public_keys=[key.public_key()], org_id=DEMO_ORG_ID, call_center=DEMO_CALL_CENTER
+    ).start()
+    profile = Profile(
+        name=DEMO_PROFILE_NAME,
+        base_url=simulator.base_url,
+        org_id=DEMO_ORG_ID,
+        call_center=DEMO_CALL_CENTER,
+        provider_name=DEMO_PROVIDER,
+        timeout_s=timeout_s,
+    )
+    signer = TokenSigner(key, org_id=DEMO_ORG_ID, call_center=DEMO_CALL_CENTER)
+    return DemoEnvironment(simulator, profile, signer)

@@ -1,0 +1,136 @@
+"""The CLI as IT and scripts use it: real processes, real HTTP to the simulator, the real keyring."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from app.simulator.faults import Fault
+from tests.conftest import FLOW, ORG_ID, QUEUE, CALL_CENTER, require_real_keyring
+
+PASSPHRASE = "correct horse ✓ battery"
+
+
+def cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True, timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_route_demo_needs_nothing_configured():
+    result = cli("route", "--demo", "--target", QUEUE, "--label", "Billing (EMEA)", "--json")
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["status"] == "accepted" and outcome["message"] == "Routing requested to Billing (EMEA)"
+    assert outcome["call_id"].startswith("0LQ") and outcome["http_status"] == 200
+
+
+def test_route_demo_flow_with_fallback_and_inputs_in_plain_text():
+    result = cli("route", "--demo", "--call-id", "vendor/contact?1", "--target", FLOW, "--fallback-queue", QUEUE,
+                 "--flow-input", "Reason=billing", "--flow-input", "Lang=fr")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Routing requested to 300SG000015iJ38YAE · ")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--target", "301000000000001"], "flow version ID"),
+        (["--target", QUEUE, "--fallback-queue", QUEUE], "fallback queue applies only"),
+        (["--target", FLOW, "--flow-input", "novalue"], "must be KEY=VALUE"),
+        (["--target", QUEUE, "--call-id", "a\tb"], "control character"),
+    ],
+)
+def test_input_errors_exit_2_with_the_reason(args, expected):
+    result = cli("route", "--demo", *args)
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_profile_is_a_configuration_error(tmp_path):
+    result = cli("--config", str(tmp_path / "none.toml"), "route", "--call-id", "c", "--target", QUEUE)
+    assert result.returncode == 3 and "No profile is configured" in result.stderr
+
+
+def test_profiles_check_lists_every_problem(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[profiles.x]\nbase_url = "http://example.com"\norg_id = "00D"\ncall_center = "A"\n')
+    result = cli("--config", str(config), "profiles", "check")
+    assert result.returncode == 3
+    assert "base_url" in result.stderr and "org_id" in result.stderr
+
+
+@pytest.fixture
+def keyring_profile(tmp_path, simulator):
+    """A profile on the real keyring pointing at the simulator; its key is removed afterwards."""
+    require_real_keyring()
+    name = f"e2e-{uuid.uuid4().hex[:8]}"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[profiles.{name}]\nbase_url = "{simulator.base_url}"\norg_id = "{ORG_ID}"\n'
+        f'call_center = "{CALL_CENTER}"\nprovider_name = "E2E"\n', encoding="utf-8")
+    yield name, config
+    cli("--config", str(config), "credentials", "delete", "--profile", name)
+
+
+def encrypted_pem(rsa_key) -> str:
+    return rsa_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(PASSPHRASE.encode()),
+    ).decode()
+
+
+def test_credentials_routes_and_no_secret_in_any_file_the_app_wrote(tmp_path, rsa_key, simulator, keyring_profile):
+    name, config = keyring_profile
+    pem = encrypted_pem(rsa_key)
+    base = ["--config", str(config)]
+    env = {"KEY_PASSPHRASE": PASSPHRASE}
+
+    stored = cli(*base, "credentials", "set", "--profile", name, "--passphrase-env", "KEY_PASSPHRASE", stdin=pem, env=env)
+    assert stored.returncode == 0, stored.stderr
+    assert "Stored the 2048-bit RSA key" in stored.stdout
+
+    checked = cli(*base, "credentials", "check", "--profile", name)
+    assert checked.returncode == 0, checked.stderr
+    assert f"iss: {ORG_ID}" in checked.stdout and f"sub: {CALL_CENTER}" in checked.stdout
+
+    accepted = cli(*base, "-v", "route", "--profile", name, "--call-id", "0LQ5g00000ABCDE", "--target", QUEUE, "--json")
+    assert accepted.returncode == 0, accepted.stderr
+    token_seen = simulator.requests[-1].claims["jti"]
+    assert json.loads(accepted.stdout)["jti"] == token_seen
+
+    simulator.script_fault(Fault(status=400, message="No such queue"))
+    rejected = cli(*base, "-v", "route", "--profile", name, "--call-id", "c-2", "--target", QUEUE)
+    assert rejected.returncode == 4 and "No such queue" in rejected.stderr
+    simulator.script_fault(Fault(drop=True))
+    unknown = cli(*base, "route", "--profile", name, "--call-id", "c-3", "--target", QUEUE)
+    assert unknown.returncode == 6 and "may already be routing" in unknown.stderr
+
+    wrong = cli(*base, "credentials", "set", "--profile", name, "--passphrase-env", "KEY_PASSPHRASE", stdin=pem,
+                env={"KEY_PASSPHRASE": "not it"})
+    assert wrong.returncode == 3 and "passphrase is wrong" in wrong.stderr
+
+    # The secret scan: every file under the isolated user dirs and the config dir.
+    key_body = "".join(pem.splitlines()[1:-1])[:64]
+    written = [p for p in (tmp_path / "xdg").rglob("*") if p.is_file()] + [config]
+    assert any(p.name == "journal.sqlite3" for p in written) and any(p.suffix == ".log" for p in written)
+    outputs = [stored, checked, accepted, rejected, unknown, wrong]
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in written]
+    texts += [r.stdout + r.stderr for r in outputs]
+    for text in texts:
+        assert key_body not in text and "PRIVATE KEY" not in text
+        assert PASSPHRASE not in text
+        assert "eyJ" not in text  # no JWT (header and claims both start with base64 of '{"')
+
+
+def test_credentials_set_refuses_what_is_not_an_rsa_key(tmp_path, keyring_profile):
+    name, config = keyring_profile
+    not_a_key = tmp_path / "cert.pem"
+    not_a_key.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    result = cli("--config", str(config), "credentials", "set", "--profile", name, "--key-file", str(not_a_key))
+    assert result.returncode == 3 and "not a PEM private key" in result.stderr
