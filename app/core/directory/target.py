@@ -1,0 +1,105 @@
+"""What a call can be routed to: an agent, a queue or an Omni-Channel flow.
+
+A `Target` is an immutable value built by a directory source (demo, later a file or
+Salesforce). It is kept small (slots, no per-target dicts) because a BPO directory holds
+up to 100,000 of them; sources share equal strings and `Presence` values between targets.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from app.core.errors import InputError
+from app.core.ids import ROUTING_TARGET_KINDS, IdKind, InvalidIdError, parse_id
+
+# The empty-query listing shows queues and flows first: a handful of them would
+# otherwise sit below tens of thousands of agents.
+KIND_ORDER: tuple[IdKind, ...] = (IdKind.QUEUE, IdKind.FLOW, IdKind.AGENT)
+
+
+_ID_FIELD = {kind: f"{kind.value} ID" for kind in ROUTING_TARGET_KINDS}  # names the ID in errors
+
+
+class PresenceState(StrEnum):
+    """What an agent's presence status means for routing, whatever the org calls it."""
+
+    AVAILABLE = "available"
+    BUSY = "busy"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """An agent's Omni-Channel presence: the org's status label, its meaning, since when."""
+
+    status: str  # the label the org gave it: "Available", "On a call", "Lunch"...
+    state: PresenceState
+    since: datetime | None = None  # timezone-aware start of the status, if known
+
+    @property
+    def available(self) -> bool:
+        return self.state is PresenceState.AVAILABLE
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One routing target. `id` is always the validated 18-character form.
+
+    `secondary` is the row's second line: the presence status for agents, the
+    DeveloperName for queues, the ApiName for flows. `extra` holds more terms search
+    should match (e.g. a name in another script). Prefer the `agent`, `queue` and `flow`
+    constructors, which fill `secondary` consistently.
+    """
+
+    kind: IdKind
+    id: str
+    label: str
+    secondary: str = ""
+    presence: Presence | None = None
+    extra: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        kind = self.kind if type(self.kind) is IdKind else IdKind(self.kind)
+        if kind not in ROUTING_TARGET_KINDS:
+            raise InputError(f"A directory entry must be an agent, a queue or a flow, not a {kind.value}.")
+        sf_id = parse_id(self.id, _ID_FIELD[kind])
+        if sf_id.kind is not kind:
+            raise InvalidIdError(
+                f"The {kind.value} ID {sf_id.value} starts with {sf_id.prefix}, which is a "
+                f"{sf_id.kind.value} ID, not a {kind.value} ID."
+            )
+        if not self.label.strip():
+            raise InputError(f"The {kind.value} {sf_id.value} has no name.")
+        if self.presence is not None and kind is not IdKind.AGENT:
+            raise InputError(f"Only agents have a presence; {self.label!r} is a {kind.value}.")
+        # Frozen: normalise through object.__setattr__ (a 15-character ID, a str kind).
+        if kind is not self.kind:
+            object.__setattr__(self, "kind", kind)
+        if sf_id.value != self.id:
+            object.__setattr__(self, "id", sf_id.value)
+
+    @classmethod
+    def agent(cls, id: str, name: str, presence: Presence | None = None, extra: tuple[str, ...] = ()) -> "Target":
+        return cls(IdKind.AGENT, id, name, presence.status if presence else "", presence, extra)
+
+    @classmethod
+    def queue(cls, id: str, name: str, developer_name: str = "", extra: tuple[str, ...] = ()) -> "Target":
+        return cls(IdKind.QUEUE, id, name, developer_name, None, extra)
+
+    @classmethod
+    def flow(cls, id: str, label: str, api_name: str = "", extra: tuple[str, ...] = ()) -> "Target":
+        return cls(IdKind.FLOW, id, label, api_name, None, extra)
+
+    @property
+    def available(self) -> bool:
+        """Routable right now: queues and flows always are; agents when their presence says so."""
+        return self.kind is not IdKind.AGENT or (self.presence is not None and self.presence.available)
+
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """What search matches besides the label. An agent's presence is not among them:
+        it changes by the minute and "ava" would otherwise find every available agent."""
+        if self.kind is IdKind.AGENT:
+            return self.extra
+        return (self.secondary, *self.extra) if self.secondary else self.extra

@@ -1,0 +1,123 @@
+"""The core directory: the bundled demo set, folding, ranking, filters, and narrowing."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core.directory import SearchIndex, Target, generate_targets, load_demo_directory
+from app.core.directory.demo import DEMO_AGENTS, demo_document
+from app.core.directory.text import fold, words
+from app.core.errors import InputError
+from app.core.ids import IdKind, checksum_suffix
+from app.core.resources import resource_path
+
+
+def sf_id(prefix: str, n: int) -> str:
+    id15 = f"{prefix}{n:0{15 - len(prefix)}d}"
+    return id15 + checksum_suffix(id15)
+
+
+def queue(n: int, label: str, developer: str = "") -> Target:
+    return Target.queue(sf_id("00G", n), label, developer)
+
+
+@pytest.fixture(scope="module")
+def demo_index() -> SearchIndex:
+    return SearchIndex(load_demo_directory())
+
+
+def labels(result) -> list[str]:
+    return [target.label for target in result]
+
+
+def test_bundled_demo_directory_is_what_the_generator_writes():
+    bundled = json.loads(resource_path("demo/directory.json").read_text(encoding="utf-8"))
+    assert bundled == demo_document()  # rerun `python -m app.core.directory.make_demo` if not
+
+
+def test_demo_directory_has_agents_queues_and_flows_with_valid_ids(demo_index):
+    kinds = [target.kind for target in demo_index.targets]
+    assert kinds.count(IdKind.AGENT) == DEMO_AGENTS
+    assert kinds.count(IdKind.QUEUE) >= 10 and kinds.count(IdKind.FLOW) >= 3
+    assert all(len(target.id) == 18 for target in demo_index.targets)
+    assert any(not target.label.isascii() for target in demo_index.targets)  # several languages
+    assert "Billing (EMEA)" in labels(demo_index.search("bill em"))
+
+
+def test_folding_ignores_case_accents_and_punctuation():
+    assert fold("Zoë MÜLLER") == "zoe muller"
+    assert fold("Straße") == "strasse"
+    assert words("Billing_EMEA (Tier-2)") == ["billing", "emea", "tier", "2"]
+    assert words("Łukasz Øster") == ["lukasz", "oster"]
+
+
+def test_matching_is_accent_insensitive_both_ways_and_multi_word_in_any_order():
+    index = SearchIndex([queue(1, "Zoë Support"), queue(2, "Zoe Sales"), queue(3, "Support Billing")])
+    assert set(labels(index.search("zoe"))) == {"Zoë Support", "Zoe Sales"}
+    assert set(labels(index.search("ZOË"))) == {"Zoë Support", "Zoe Sales"}
+    assert labels(index.search("support zo")) == ["Zoë Support"]
+    assert labels(index.search("bill sup")) == ["Support Billing"]
+    assert labels(index.search("zoe nothing")) == []
+
+
+def test_ranking_exact_then_prefix_then_word_prefix_then_substring():
+    index = SearchIndex([
+        queue(1, "Rebilling"), queue(2, "Tier 2 Billing"), queue(3, "Billing (EMEA)"), queue(4, "Billing"),
+    ])
+    assert labels(index.search("billing")) == ["Billing", "Billing (EMEA)", "Tier 2 Billing", "Rebilling"]
+
+
+def test_secondary_terms_match_but_presence_does_not():
+    index = SearchIndex([queue(1, "Payments", "Billing_Payments"), generate_targets(1, seed=3)[0]])
+    assert labels(index.search("billing")) == ["Payments"]
+    assert index.search("available").indices == ()
+
+
+def test_kind_filter_available_only_and_empty_query_listing(demo_index):
+    assert {t.kind for t in demo_index.search("", kind="flow")} == {IdKind.FLOW}
+    available = demo_index.search("", available_only=True)
+    assert all(target.available for target in available)
+    assert any(target.kind is IdKind.QUEUE for target in available)  # queues are always routable
+    listing = demo_index.search("")
+    assert len(listing) == len(demo_index)  # no cap
+    assert listing[0].kind is IdKind.QUEUE and listing[-1].kind is IdKind.AGENT
+
+
+def test_a_pasted_id_finds_its_target_first_in_15_or_18_characters(demo_index):
+    target = demo_index.search("", kind="agent")[42]
+    assert demo_index.search(target.id)[0] == target
+    assert demo_index.search(target.id[:15])[0] == target
+    assert demo_index.get(target.id[:15]) == target
+
+
+def test_targets_refuse_wrong_kinds_and_blank_names():
+    with pytest.raises(InputError, match="not a queue ID"):
+        Target.queue(sf_id("005", 1), "Someone")
+    with pytest.raises(InputError, match="has no name"):
+        Target.queue(sf_id("00G", 1), "  ")
+
+
+def test_generated_directories_are_deterministic_and_sized():
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    first, again = generate_targets(2000, seed=7, now=now), generate_targets(2000, seed=7, now=now)
+    assert first == again and len({t.id for t in first}) == 2000
+
+
+_GENERATED = SearchIndex(generate_targets(1500, seed=11))
+_ALPHABET = "aeinorstlu émb"
+
+
+@settings(max_examples=100, deadline=None)
+@given(steps=st.lists(st.text(_ALPHABET, max_size=6), min_size=1, max_size=6),
+       kind=st.sampled_from([None, "agent", "queue"]), available=st.booleans())
+def test_narrowing_from_recent_queries_equals_a_full_rescan(steps, kind, available):
+    """Typing on (each query extends the last) gives what a fresh index computes from scratch."""
+    query = ""
+    for step in steps:
+        query += step
+        narrowed = _GENERATED.search(query, kind, available)
+        fresh = SearchIndex(_GENERATED.targets).search(query, kind, available)
+        assert narrowed.indices == fresh.indices
