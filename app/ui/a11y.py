@@ -1,0 +1,35 @@
+"""Accessible names and descriptions, applied right after the window's first paint.
+
+The first `setAccessibleName` of a process starts Qt's accessibility bridge (on Linux a
+D-Bus round trip to AT-SPI, ~12 ms), which the first paint does not need. Until
+`flush()` runs (the window calls it after its first paint), calls are queued in order;
+after it they apply at once. Every accessible name in the panel goes through here.
+"""
+
+import shiboken6
+from PySide6.QtWidgets import QWidget
+
+_pending: list[tuple[QWidget, str, str]] | None = []
+
+
+def name(widget: QWidget, text: str) -> None:
+    _apply(widget, "setAccessibleName", text)
+
+
+def describe(widget: QWidget, text: str) -> None:
+    _apply(widget, "setAccessibleDescription", text)
+
+
+def _apply(widget: QWidget, setter: str, text: str) -> None:
+    if _pending is None:
+        getattr(widget, setter)(text)
+    else:
+        _pending.append((widget, setter, text))
+
+
+def flush() -> None:
+    global _pending
+    pending, _pending = _pending, None
+    for widget, setter, text in pending or ():
+        if shiboken6.isValid(widget):
+            getattr(widget, setter)(text)

@@ -1,0 +1,121 @@
+"""Start the panel: paint the window first, build the services right after.
+
+Order matters for start-up time: PySide6, the window, `show()`, wait for its first paint;
+then qasync (after PySide6, so it binds to it; it also brings asyncio, ~25 ms) and the
+event loop; then, on a worker thread, the keyring, JWT, HTTP and crypto modules, and the
+services (`composition.build_services`). Errors at any point are shown in the window;
+the process never dies with a traceback.
+"""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.ui.errors import describe, install_error_hooks
+from app.ui.style import QT_STYLE_ARGS
+from app.ui.tasks import spawn
+from app.ui.window import PanelWindow
+
+_FIRST_PAINT_WAIT_MS = 3000
+
+log = logging.getLogger(__name__)
+
+
+def _preload() -> None:
+    """Import what the services need, on a worker thread, while the window stays responsive."""
+    import app.core.directory  # noqa: F401
+    import app.core.routing  # noqa: F401
+    import app.demo  # noqa: F401
+    import app.services  # noqa: F401
+
+
+class Boot:
+    """Builds the window's services after the first paint, and again when the profiles change."""
+
+    def __init__(self, window: PanelWindow, args: argparse.Namespace) -> None:
+        self.window = window
+        self.args = args
+
+    def start(self) -> None:
+        spawn(self._start())
+
+    async def _start(self, keep_call: bool = False) -> None:
+        from app.core.errors import PanelError
+
+        import asyncio
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, _preload)
+            from app.ui.composition import build_services
+
+            services = await build_services(self.args)
+        except PanelError as error:
+            log.warning("cannot start: %s", error)
+            self.window.show_startup_problem(str(error))
+            return
+        except Exception as error:
+            log.exception("starting the services failed")
+            self.window.show_startup_problem(f"Starting failed: {describe(error)}. Details are in the log.")
+            return
+        if self.window.is_closing():
+            await services.aclose()
+            return
+        self.window.attach(services, keep_call=keep_call)
+
+    def reload(self) -> None:
+        """The settings saved a profile: connect again with the new configuration."""
+        current = self.window.services
+        if current is not None and current.explicit_demo:
+            return  # --demo stays demo
+        if self.window.controller.busy():
+            self.window.show_notice("info", "Profiles saved",
+                                    "They apply after the transfer in progress: save again or restart then.")
+            return
+        spawn(self._reload())
+
+    async def _reload(self) -> None:
+        old = self.window.detach()
+        if old is not None:
+            await old.aclose()
+        await self._start(keep_call=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
+    app.setApplicationName("transfer-panel")
+    app.setApplicationDisplayName("Voice Transfer Panel")
+    app.setDesktopFileName("transfer-panel")
+    window = PanelWindow(config_path=Path(args.config).expanduser() if args.config else None)
+    window.show()
+    _wait_for_first_paint(window)
+
+    import asyncio
+
+    import qasync  # after PySide6, so qasync binds to it
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    restore_hooks = install_error_hooks(window.show_error, loop)
+    boot = Boot(window, args)
+    window.sig_profiles_changed.connect(boot.reload)
+    QTimer.singleShot(0, boot.start)
+    try:
+        with loop:
+            loop.run_forever()
+    finally:
+        restore_hooks()
+    return 0
+
+
+def _wait_for_first_paint(window: PanelWindow) -> None:
+    """Run Qt's own loop until the window has painted once (bounded, e.g. for a minimized start)."""
+    if window.painted():
+        return
+    waiter = QEventLoop()
+    window.sig_first_paint.connect(waiter.quit)
+    QTimer.singleShot(_FIRST_PAINT_WAIT_MS, waiter.quit)
+    waiter.exec()

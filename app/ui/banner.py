@@ -1,0 +1,119 @@
+"""A non-modal in-window message: a glyph, a title, details, and optional buttons.
+
+The outcome of a transfer, the "already routed" confirmation and unexpected errors all
+use it, so every message looks and reads the same way. The level is shown by a glyph and
+words as well as by colour.
+"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui import a11y
+from app.ui.style import restyle
+
+GLYPHS = {"success": "✓", "failure": "✕", "warning": "⚠", "progress": "…", "info": "ℹ"}
+_GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",
+                 "progress": "#0b5cad", "info": "#3d4b5c"}
+
+
+class Banner(QFrame):
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        a11y.name(self, accessible_name)
+        self.glyph = QLabel(self)
+        self.glyph.setObjectName("bannerGlyph")
+        self.glyph.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.glyph.setFixedWidth(20)
+        self.title = QLabel(self)
+        self.title.setObjectName("bannerTitle")
+        self.detail = QLabel(self)
+        self.detail.setObjectName("bannerDetail")
+        for label in (self.title, self.detail):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        a11y.name(self.title, f"{accessible_name} title")
+        a11y.name(self.detail, f"{accessible_name} details")
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # busy indicator
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(4)
+        a11y.name(self.progress, f"{accessible_name} progress")
+        self.progress.hide()
+        self.close_button = QToolButton(self)
+        self.close_button.setObjectName("bannerClose")
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        a11y.name(self.close_button, f"Dismiss {accessible_name.lower()}")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.clicked.connect(self.hide)
+        self.close_button.hide()
+        self.buttons = QHBoxLayout()
+        self.buttons.setContentsMargins(0, 2, 0, 0)
+        self.buttons.addStretch(1)
+        self._button_row = QWidget(self)  # hidden as one when it has no visible button
+        self._button_row.setLayout(self.buttons)
+        self._button_row.hide()
+
+        text = QVBoxLayout()
+        text.setSpacing(3)
+        text.addWidget(self.title)
+        text.addWidget(self.detail)
+        text.addWidget(self.progress)
+        text.addWidget(self._button_row)
+        self.buttons.setContentsMargins(0, 2, 0, 0)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 7, 4, 7)
+        row.addWidget(self.glyph)
+        row.addLayout(text, 1)
+        close_column = QVBoxLayout()
+        close_column.addWidget(self.close_button)
+        close_column.addStretch(1)
+        row.addLayout(close_column)
+        self.hide()
+
+    def add_button(self, text: str, accessible_name: str) -> QPushButton:
+        button = QPushButton(text, self._button_row)
+        a11y.name(button, accessible_name)
+        button.setAutoDefault(False)
+        self.buttons.addWidget(button)
+        return button
+
+    def set_dismissable(self, dismissable: bool) -> None:
+        self.close_button.setVisible(dismissable)
+
+    def _update_button_row(self) -> None:
+        visible = any(not self.buttons.itemAt(i).widget().isHidden()
+                      for i in range(self.buttons.count()) if self.buttons.itemAt(i).widget())
+        self._button_row.setVisible(visible)
+
+    def show_message(self, level: str, title: str, detail: str = "", busy: bool = False) -> None:
+        self.setProperty("level", level)
+        self.glyph.setText(GLYPHS[level])
+        self.glyph.setStyleSheet(f"color: {_GLYPH_COLORS[level]}; font-size: 16px; font-weight: 700;")
+        self.title.setText(title)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.progress.setVisible(busy)
+        a11y.describe(self, f"{title} {detail}".strip())
+        restyle(self)  # re-read the [level=...] rules
+        self._update_button_row()
+        self.show()
+
+    def text(self) -> str:
+        """Everything the banner says (for tests and screen readers)."""
+        return "\n".join(part for part in (self.title.text(), self.detail.text()) if part)

@@ -1,0 +1,144 @@
+"""The active call: its ID (large, copyable, editable), where it came from, and whether it is valid.
+
+The ID is checked by the core (`validate_call_id`): a Salesforce VoiceCall ID must be a
+valid ID, any other text is taken as the telephony vendor's contact ID.
+"""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.ui import a11y
+from app.core.errors import InputError
+from app.ui.style import restyle
+
+SOURCE_COMMAND_LINE = "command line"
+SOURCE_TYPED = "typed"
+SOURCE_DEMO = "demo"
+
+
+class CallPanel(QWidget):
+    """Emits `sig_call_changed(text)` whenever the call ID text changes (typed, pasted or set)."""
+
+    sig_call_changed = Signal(str)
+    sig_new_demo_call = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source = ""
+        self._validating = False
+        self.title = QLabel("ACTIVE CALL", self)
+        self.title.setObjectName("sectionTitle")
+        self.call_id = QLineEdit(self)
+        self.call_id.setObjectName("callId")
+        a11y.name(self.call_id, "Active call ID")
+        a11y.describe(self.call_id, 
+            "The VoiceCall ID (0LQ…) or the telephony vendor's contact ID of the call to transfer"
+        )
+        self.call_id.setPlaceholderText("Paste the call ID")
+        self.title.setBuddy(self.call_id)
+        self.copy_button = QPushButton("Copy", self)
+        a11y.name(self.copy_button, "Copy the call ID")
+        self.copy_button.setToolTip("Copy the call ID to the clipboard")
+        self.copy_button.setAutoDefault(False)
+        self.source_label = QLabel(self)
+        self.source_label.setObjectName("callSource")
+        a11y.name(self.source_label, "Where the call ID came from")
+        self.status = QLabel(self)
+        self.status.setObjectName("callKind")
+        a11y.name(self.status, "Call ID check")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.new_demo_button = QPushButton("New demo call", self)
+        a11y.name(self.new_demo_button, "Start a new demo call")
+        self.new_demo_button.setToolTip("Simulate a new incoming call with a fresh VoiceCall ID")
+        self.new_demo_button.setAutoDefault(False)
+        self.new_demo_button.hide()
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title)
+        title_row.addStretch(1)
+        title_row.addWidget(self.source_label)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.call_id, 1)
+        id_row.addWidget(self.copy_button)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.new_demo_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(title_row)
+        layout.addLayout(id_row)
+        layout.addLayout(status_row)
+
+        self.call_id.textEdited.connect(self._typed)
+        self.call_id.textChanged.connect(self._changed)
+        self.copy_button.clicked.connect(self.copy)
+        self.new_demo_button.clicked.connect(self.sig_new_demo_call)
+        self._show_source()
+
+    # ---- state --------------------------------------------------------------------------
+    def text(self) -> str:
+        return self.call_id.text()
+
+    def source(self) -> str:
+        return self._source
+
+    def set_call(self, call_id: str, source: str) -> None:
+        self._source = source
+        self.call_id.setText(call_id)
+        self._show_source()
+
+    def set_demo_mode(self, demo: bool) -> None:
+        self.new_demo_button.setVisible(demo)
+
+    def enable_validation(self) -> None:
+        """Start checking the ID (the core's checks load with the services, after the first paint)."""
+        self._validating = True
+        self._validate()
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.call_id.text().strip())
+        self.source_label.setText(f"{self._source_text()} · copied")
+
+    # ---- internals ----------------------------------------------------------------------
+    def _typed(self, _text: str) -> None:
+        if self._source != SOURCE_TYPED:
+            self._source = SOURCE_TYPED
+            self._show_source()
+
+    def _changed(self, text: str) -> None:
+        self._show_source()
+        self._validate()
+        self.sig_call_changed.emit(text)
+
+    def _source_text(self) -> str:
+        return f"Source: {self._source}" if self._source else "No active call yet"
+
+    def _show_source(self) -> None:
+        self.source_label.setText(self._source_text())
+
+    def _validate(self) -> None:
+        if not self._validating:
+            return
+        from app.core.ids import looks_like_salesforce_id
+        from app.core.routing import validate_call_id  # after the first paint (imports httpx)
+
+        text = self.call_id.text()
+        try:
+            call_id = validate_call_id(text)
+        except InputError as error:
+            self._set_status(f"✕ {error}", invalid=True)
+            return
+        if call_id.startswith("0LQ") and looks_like_salesforce_id(call_id):
+            self._set_status("✓ Salesforce VoiceCall ID", invalid=False)
+        else:
+            self._set_status("✓ Telephony contact ID (used as is)", invalid=False)
+
+    def _set_status(self, text: str, invalid: bool) -> None:
+        self.status.setText(text)
+        self.status.setObjectName("callProblem" if invalid else "callKind")
+        self.call_id.setProperty("invalid", invalid)
+        restyle(self.status)
+        restyle(self.call_id)

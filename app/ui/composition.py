@@ -1,0 +1,132 @@
+"""What the window works with, built after the first paint and off the GUI thread.
+
+`PanelServices` bundles the core objects one window uses: the `TransferService`, the
+directory's `SearchIndex`, the demo environment when there is one, and the initial call.
+`build_services(args)` picks demo mode or a configured profile like `transfer-panel`
+does; tests build a `PanelServices` directly (see `build_demo_services`).
+No Qt here.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SOURCE_COMMAND_LINE = "command line"
+SOURCE_DEMO = "demo"
+
+
+@dataclass
+class PanelServices:
+    transfer: Any  # app.core.transfer.TransferService
+    directory: Any  # app.core.directory SearchIndex
+    profile_name: str
+    demo: Any = None  # app.demo.DemoEnvironment in demo mode
+    call_id: str = ""
+    call_source: str = ""
+    empty_directory_hint: str = ""
+    warnings: list[str] = field(default_factory=list)
+    explicit_demo: bool = False  # --demo was given (not merely "no profile configured")
+
+    @property
+    def is_demo(self) -> bool:
+        return self.demo is not None
+
+    @property
+    def endpoint(self) -> str:
+        return self.transfer.client.profile.base_url
+
+    def queues(self) -> list[tuple[str, str]]:
+        """(name, ID) of every queue in the directory, for the fallback picker."""
+        from app.ui.target_view import view_of
+
+        views = (view_of(target) for target in self.directory.search("", kind="queue", available_only=False))
+        return sorted(((view.name, view.target_id) for view in views), key=lambda pair: pair[0].casefold())
+
+    async def aclose(self) -> None:
+        try:
+            await self.transfer.aclose()
+        finally:
+            if self.demo is not None:
+                await asyncio.get_running_loop().run_in_executor(None, self.demo.close)
+
+
+async def build_services(args: Any, journal_path: Path | None = None) -> PanelServices:
+    """Demo with --demo or when no profile is configured; else the chosen profile (ConfigError if none fits)."""
+    from app.core.profile import load_config, resolve_config_path
+
+    loop = asyncio.get_running_loop()
+    config = await loop.run_in_executor(None, load_config, resolve_config_path(args.config))
+    if args.demo or (not config.profiles and not args.profile):
+        services = await build_demo_services(args.call_id, journal_path)
+        services.explicit_demo = bool(args.demo)
+        return services
+    profile = config.profile(args.profile)
+    return await build_profile_services(profile, args.call_id, journal_path)
+
+
+async def build_demo_services(call_id: str | None = None, journal_path: Path | None = None,
+                              timeout_s: float = 10.0) -> PanelServices:
+    """The embedded simulator with an in-memory key, the demo directory and a simulated call."""
+    from app.core.directory import SearchIndex, load_demo_directory
+    from app.demo import new_demo_call_id, start_demo
+    from app.services import open_transfer_service
+
+    loop = asyncio.get_running_loop()
+    demo = await loop.run_in_executor(None, start_demo, timeout_s)
+    try:
+        targets = await loop.run_in_executor(None, load_demo_directory)
+        index = await loop.run_in_executor(None, SearchIndex, targets)
+        service = await loop.run_in_executor(
+            None, open_transfer_service, demo.profile, demo.signer_source, journal_path
+        )
+    except BaseException:
+        await loop.run_in_executor(None, demo.close)
+        raise
+    return PanelServices(
+        transfer=service, directory=index, profile_name=demo.profile.name, demo=demo,
+        call_id=call_id or new_demo_call_id(),
+        call_source=SOURCE_COMMAND_LINE if call_id else SOURCE_DEMO,
+        empty_directory_hint="The demo directory is empty.",
+    )
+
+
+async def build_profile_services(profile: Any, call_id: str | None = None,
+                                 journal_path: Path | None = None) -> PanelServices:
+    """A configured profile: its key from the OS keyring (loaded on first use), an empty directory."""
+    from app.core.directory import SearchIndex
+    from app.services import keyring_signer_source, open_transfer_service
+
+    loop = asyncio.get_running_loop()
+    service = await loop.run_in_executor(
+        None, open_transfer_service, profile, keyring_signer_source(profile), journal_path
+    )
+    warnings = []
+    if problem := await loop.run_in_executor(None, _key_problem, profile.name):
+        warnings.append(problem)
+    return PanelServices(
+        transfer=service, directory=SearchIndex([]), profile_name=profile.name,
+        call_id=call_id or "", call_source=SOURCE_COMMAND_LINE if call_id else "",
+        empty_directory_hint=(
+            "No directory is set up for this profile yet.\nPaste an agent (005…), queue (00G…) "
+            "or flow (300…) ID in the search box to transfer to it."
+        ),
+        warnings=warnings,
+    )
+
+
+def _key_problem(profile_name: str) -> str:
+    """Why transfers will fail for lack of a key, or "" (checked early so the rep is not surprised)."""
+    try:
+        from app.core.secrets import SecretStore
+
+        if SecretStore().has_private_key(profile_name):
+            return ""
+    except Exception as error:  # the keyring backend's own errors; a real transfer reports them again
+        log.warning("keyring check failed: %s", error)
+        return f"The OS keyring could not be read ({error}). Transfers will fail until it works."
+    return (f"No private key is stored for profile '{profile_name}': open Settings… to set one "
+            "(transfers fail until then).")

@@ -1,0 +1,64 @@
+"""A list model that adapts one search result of the core directory; no filtering of its own.
+
+The core `SearchIndex` does the matching and ranking; this model only exposes the result
+sequence it returns (reset once per query) and turns the rows the view asks for into
+`TargetView`s on demand, so a 100k-row result costs nothing until it is painted.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.ui.target_view import TargetView, view_of
+
+TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+_CACHE_LIMIT = 512
+
+
+class TargetListModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._entered: TargetView | None = None
+        self._rows: Sequence[Any] = ()
+        self._views: dict[int, TargetView] = {}
+
+    def set_result(self, rows: Sequence[Any], entered: TargetView | None = None) -> None:
+        """Show a new result (and, first, a row for an ID the rep pasted)."""
+        self.beginResetModel()
+        self._rows = rows
+        self._entered = entered
+        self._views.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        if parent.isValid():
+            return 0
+        return len(self._rows) + (self._entered is not None)
+
+    def view(self, row: int) -> TargetView:
+        view = self._views.get(row)
+        if view is None:
+            offset = self._entered is not None
+            view = self._entered if offset and row == 0 else view_of(self._rows[row - offset])
+            if len(self._views) >= _CACHE_LIMIT:
+                self._views.clear()
+            self._views[row] = view
+        return view
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        if role == TARGET_ROLE:
+            return self.view(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.view(index.row()).name
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.view(index.row()).accessible_text()
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

@@ -1,0 +1,246 @@
+"""The directory: search box, kind filter, "Available only", and the result list.
+
+Each change of the query asks the core `SearchIndex` for a new result and resets the
+model with it. Keyboard: Up/Down (and Page Up/Down) in the search box move through the
+results, Enter picks the highlighted (or first) row, Esc clears the search.
+"""
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui import a11y
+from app.ui.directory_delegate import ROW_HEIGHT, TargetDelegate
+from app.ui.directory_model import TARGET_ROLE, TargetListModel
+from app.ui.target_view import TargetView, entered_target
+
+KINDS = (("All", None), ("Agents", "agent"), ("Queues", "queue"), ("Flows", "flow"))
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class ResultsView(QListView):
+    """A list view that says why it is empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # A viewport made here is already known to Python: asking Qt for its own costs ~13 ms
+        # of type look-up on the first call, right when the window is trying to show.
+        self._viewport = QWidget(self)
+        self.setViewport(self._viewport)
+        self.placeholder = ""
+
+    def sizeHint(self) -> QSize:
+        # Prefer the minimum: the window's layout gives the list whatever room is left, so a
+        # short screen scrolls the window only when even the minimum does not fit.
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0 and self.placeholder:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            rect = self.viewport().rect().adjusted(16, 16, -16, -16)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                             self.placeholder)
+
+
+class DirectoryPanel(QWidget):
+    sig_target_selected = Signal(object)   # TargetView: the highlighted row changed
+    sig_target_activated = Signal(object)  # TargetView: Enter or double-click: go to the form
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._index: Any = None
+        self._empty_hint = "Loading the directory…"
+        self.title = QLabel("DIRECTORY", self)
+        self.title.setObjectName("sectionTitle")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search agents, queues, flows")
+        a11y.name(self.search, "Search the directory")
+        a11y.describe(self.search, 
+            "Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears"
+        )
+        self.search.setToolTip("Search (Ctrl+K)")
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[str | None, QPushButton] = {}
+        for text, kind in KINDS:
+            button = QPushButton(text, self)
+            button.setObjectName("kindFilter")
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            a11y.name(button, f"Show {text.lower()}" if kind else "Show all kinds")
+            self.kind_group.addButton(button)
+            self.kind_buttons[kind] = button
+        self.kind_buttons[None].setChecked(True)
+        self.available_only = QCheckBox("Available only", self)
+        a11y.name(self.available_only, "Available agents only")
+        self.available_only.setToolTip("Hide agents who are busy, away or offline")
+        self.count = QLabel(self)
+        self.count.setObjectName("resultCount")
+        a11y.name(self.count, "Number of results")
+        self.model = TargetListModel(self)
+        self.results = ResultsView(self)
+        self.results.setObjectName("results")
+        a11y.name(self.results, "Directory results")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(TargetDelegate(self.results))
+        self.results.setUniformItemSizes(True)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setMouseTracking(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setMinimumHeight(ROW_HEIGHT * 2 + 4)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        for button in self.kind_buttons.values():
+            filters.addWidget(button)
+        filters.addSpacing(6)
+        filters.addWidget(self.available_only)
+        filters.addStretch(1)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addStretch(1)
+        heading.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(heading)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.results, 1)
+
+        self.search.textChanged.connect(self.refresh)
+        self.kind_group.buttonToggled.connect(lambda _button, checked: checked and self.refresh())
+        self.available_only.toggled.connect(self.refresh)
+        self.results.selectionModel().currentChanged.connect(self._current_changed)
+        self.results.activated.connect(self._activated)
+        self.search.installEventFilter(self)
+        self.results.installEventFilter(self)
+        self.refresh()
+
+    # ---- directory ----------------------------------------------------------------------
+    def set_index(self, index: Any, empty_hint: str = "") -> None:
+        """Search this core SearchIndex from now on (None: no directory yet)."""
+        self._index = index
+        self._empty_hint = empty_hint
+        self.refresh()
+
+    def kind(self) -> str | None:
+        for kind, button in self.kind_buttons.items():
+            if button.isChecked():
+                return kind
+        return None
+
+    def refresh(self) -> None:
+        query = self.search.text()
+        entered = entered_target(query)
+        rows: Any = ()
+        if self._index is not None:
+            rows = self._index.search(query, kind=self.kind(), available_only=self.available_only.isChecked())
+        if entered is not None and self._holds(rows, entered.target_id):
+            entered = None
+        self.model.set_result(rows, entered)
+        total = self.model.rowCount()
+        self.count.setText(f"{total:,} result{'s' if total != 1 else ''}" if self._index is not None else "")
+        self.results.placeholder = self._placeholder(query)
+        self.results.viewport().update()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def current_view(self) -> TargetView | None:
+        index = self.results.currentIndex()
+        return index.data(TARGET_ROLE) if index.isValid() else None
+
+    # ---- keyboard -----------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key_event: QKeyEvent = event  # type: ignore[assignment]
+        key = key_event.key()
+        plain = key_event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if watched is self.search and plain:
+            steps = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: self._page(),
+                     Qt.Key.Key_PageUp: -self._page()}
+            if key in steps:
+                self.move_current(steps[key])
+                return True
+            if key in _ENTER_KEYS:
+                self.activate_current()
+                return True
+        if key == Qt.Key.Key_Escape and plain and (watched is self.search or watched is self.results):
+            if self.search.text():
+                self.search.clear()
+            self.focus_search()
+            return True
+        return False
+
+    def move_current(self, step: int) -> None:
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        current = self.results.currentIndex()
+        row = 0 if not current.isValid() else max(0, min(rows - 1, current.row() + step))
+        self._set_current(row)
+
+    def activate_current(self) -> None:
+        if not self.model.rowCount():
+            return
+        if not self.results.currentIndex().isValid():
+            self._set_current(0)
+        self._activated(self.results.currentIndex())
+
+    # ---- internals ----------------------------------------------------------------------
+    def _set_current(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.results.selectionModel().setCurrentIndex(
+            index, self.results.selectionModel().SelectionFlag.ClearAndSelect
+        )
+        self.results.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.sig_target_selected.emit(current.data(TARGET_ROLE))
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.sig_target_activated.emit(index.data(TARGET_ROLE))
+
+    def _page(self) -> int:
+        return max(1, self.results.viewport().height() // ROW_HEIGHT - 1)
+
+    def _placeholder(self, query: str) -> str:
+        if self._index is None:
+            return self._empty_hint
+        if self.model.rowCount():
+            return ""
+        if query.strip():
+            return (f"No match for “{query.strip()}”.\nPaste an agent (005…), queue (00G…) or "
+                    "flow (300…) ID to use it directly.")
+        return self._empty_hint or "No targets."
+
+    @staticmethod
+    def _holds(rows: Any, target_id: str) -> bool:
+        """Whether the first rows of a result already show this ID (an exact ID match ranks first)."""
+        from app.ui.target_view import view_of
+
+        for position in range(min(len(rows), 3)):
+            if view_of(rows[position]).target_id == target_id:
+                return True
+        return False

@@ -1,0 +1,130 @@
+"""Small glyphs drawn with QPainter: a kind icon per target and a presence shape per agent.
+
+Drawn rather than loaded so they stay crisp at any scale and cost no file reads at
+start-up. Presence is always a distinct *shape* (check, bar, clock, ring) next to its text,
+so it never relies on colour alone.
+"""
+
+from enum import Enum
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+KIND_COLORS = {"agent": QColor("#1d5fa8"), "queue": QColor("#6b4aa0"), "flow": QColor("#0f7a6c")}
+
+
+class PresenceShape(Enum):
+    AVAILABLE = "available"   # green disc with a check mark
+    BUSY = "busy"             # red disc with a white bar (no entry)
+    AWAY = "away"             # amber disc with clock hands
+    OFFLINE = "offline"       # grey ring, hollow
+    UNKNOWN = "unknown"       # grey ring with a dot
+
+
+PRESENCE_COLORS = {
+    PresenceShape.AVAILABLE: QColor("#1f8a3b"),
+    PresenceShape.BUSY: QColor("#c4291c"),
+    PresenceShape.AWAY: QColor("#b26a00"),
+    PresenceShape.OFFLINE: QColor("#6e6e6e"),
+    PresenceShape.UNKNOWN: QColor("#6e6e6e"),
+}
+
+
+def paint_kind(painter: QPainter, rect: QRectF, kind: str) -> None:
+    """A rounded tile in the kind's colour with a white glyph: person, queue lines, or flow branches."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    color = KIND_COLORS.get(kind, QColor("#555555"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    radius = rect.width() * 0.22
+    painter.drawRoundedRect(rect, radius, radius)
+    s = rect.width()
+    x, y = rect.left(), rect.top()
+    white = QColor("white")
+    if kind == "agent":
+        painter.setBrush(white)
+        painter.drawEllipse(QPointF(x + s * 0.5, y + s * 0.36), s * 0.16, s * 0.16)
+        body = QPainterPath()
+        body.moveTo(x + s * 0.2, y + s * 0.84)
+        body.cubicTo(x + s * 0.22, y + s * 0.55, x + s * 0.78, y + s * 0.55, x + s * 0.8, y + s * 0.84)
+        body.closeSubpath()
+        painter.drawPath(body)
+    elif kind == "queue":
+        painter.setBrush(white)
+        for row, width in enumerate((0.6, 0.48, 0.36)):
+            top = y + s * (0.24 + row * 0.2)
+            painter.drawRoundedRect(QRectF(x + s * 0.2, top, s * width, s * 0.12), s * 0.05, s * 0.05)
+    elif kind == "flow":
+        pen = QPen(white, max(1.2, s * 0.08))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        start = QPointF(x + s * 0.26, y + s * 0.5)
+        up, down = QPointF(x + s * 0.74, y + s * 0.28), QPointF(x + s * 0.74, y + s * 0.72)
+        painter.drawLine(start, QPointF(x + s * 0.48, y + s * 0.5))
+        painter.drawLine(QPointF(x + s * 0.48, y + s * 0.5), up)
+        painter.drawLine(QPointF(x + s * 0.48, y + s * 0.5), down)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(white)
+        for point in (start, up, down):
+            painter.drawEllipse(point, s * 0.09, s * 0.09)
+    painter.restore()
+
+
+def paint_presence(painter: QPainter, rect: QRectF, shape: PresenceShape) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    color = PRESENCE_COLORS[shape]
+    s = rect.width()
+    center = rect.center()
+    r = s * 0.45
+    white = QPen(QColor("white"), max(1.2, s * 0.13))
+    white.setCapStyle(Qt.PenCapStyle.RoundCap)
+    if shape in (PresenceShape.OFFLINE, PresenceShape.UNKNOWN):
+        painter.setPen(QPen(color, max(1.2, s * 0.13)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(center, r * 0.85, r * 0.85)
+        if shape is PresenceShape.UNKNOWN:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawEllipse(center, s * 0.1, s * 0.1)
+        painter.restore()
+        return
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawEllipse(center, r, r)
+    painter.setPen(white)
+    cx, cy = center.x(), center.y()
+    if shape is PresenceShape.AVAILABLE:
+        path = QPainterPath(QPointF(cx - r * 0.45, cy + r * 0.02))
+        path.lineTo(cx - r * 0.1, cy + r * 0.35)
+        path.lineTo(cx + r * 0.48, cy - r * 0.3)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+    elif shape is PresenceShape.BUSY:
+        painter.drawLine(QPointF(cx - r * 0.5, cy), QPointF(cx + r * 0.5, cy))
+    elif shape is PresenceShape.AWAY:
+        painter.drawLine(QPointF(cx, cy), QPointF(cx, cy - r * 0.55))
+        painter.drawLine(QPointF(cx, cy), QPointF(cx + r * 0.4, cy + r * 0.25))
+    painter.restore()
+
+
+def kind_icon(kind: str, size: int = 20) -> QIcon:
+    return _icon(lambda painter, rect: paint_kind(painter, rect, kind), size)
+
+
+def presence_icon(shape: PresenceShape, size: int = 14) -> QIcon:
+    return _icon(lambda painter, rect: paint_presence(painter, rect, shape), size)
+
+
+def _icon(paint, size: int) -> QIcon:
+    icon = QIcon()
+    for scale in (1, 2):
+        pixmap = QPixmap(size * scale, size * scale)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        paint(painter, QRectF(0, 0, size * scale, size * scale))
+        painter.end()
+        pixmap.setDevicePixelRatio(scale)
+        icon.addPixmap(pixmap)
+    return icon

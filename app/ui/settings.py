@@ -1,0 +1,198 @@
+"""The settings dialog: edit connection profiles and manage each profile's private key.
+
+Non-modal: the window builds `SettingsDialog(config_path)` and calls `.open()`. Profiles
+are validated by the core (`validate_profile`) and written with `save_profile`; a
+problem is shown next to the form and nothing is saved. The credentials part
+(`CredentialsPanel`) does its keyring work off the GUI thread.
+"""
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import ConfigError
+from app.core.profile import Config, Profile, load_config, save_profile, validate_profile
+from app.core.secrets import SecretStore
+from app.ui.settings_credentials import CredentialsPanel
+from app.ui.settings_profile_form import ProfileForm
+
+_ERROR_STYLE = "color: #a40000;"
+
+
+class SettingsDialog(QDialog):
+    """Profiles and credentials. Emits `sig_profiles_changed` after each successful save.
+
+    `store` is the keyring access to use (tests pass one over an in-memory backend); by
+    default a `SecretStore()` is made on first use, off the GUI thread.
+    """
+
+    sig_profiles_changed = Signal()
+
+    def __init__(self, config_path: Path, parent: QWidget | None = None,
+                 store: SecretStore | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setObjectName("settingsDialog")
+        self.setModal(False)
+        self._config_path = Path(config_path)
+        self._config = Config(self._config_path, {})
+
+        self.config_error = QLabel(self)
+        self.config_error.setObjectName("configError")
+        self.config_error.setAccessibleName("Configuration file problem")
+        self.config_error.setWordWrap(True)
+        self.config_error.setStyleSheet(_ERROR_STYLE)
+        self.config_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.profile_list = QListWidget(self)
+        self.profile_list.setObjectName("profileList")
+        self.profile_list.setAccessibleName("Profiles")
+        self.profile_list.setMaximumWidth(160)
+        self.profile_list.currentItemChanged.connect(self._profile_selected)
+        self.new_button = QPushButton("Ne&w", self)
+        self.new_button.setAccessibleName("New profile")
+        self.new_button.clicked.connect(self.new_profile)
+        self.form = ProfileForm(self)
+        self.form_status = QLabel(self)
+        self.form_status.setObjectName("formStatus")
+        self.form_status.setAccessibleName("Profile status")
+        self.form_status.setWordWrap(True)
+        self.form_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_button = QPushButton("&Save profile", self)
+        self.save_button.setAccessibleName("Save profile")
+        self.save_button.clicked.connect(self.save)
+        self.credentials = CredentialsPanel(store, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAccessibleName("Close settings")
+        for button in (self.new_button, self.save_button, self.close_button):
+            button.setAutoDefault(False)
+
+        left = QVBoxLayout()
+        list_label = QLabel("Profi&les", self)
+        list_label.setBuddy(self.profile_list)
+        left.addWidget(list_label)
+        left.addWidget(self.profile_list, 1)
+        left.addWidget(self.new_button)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.form_status, 1)
+        save_row.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        page = QWidget(self)
+        right = QVBoxLayout(page)
+        right.setContentsMargins(0, 0, 6, 0)
+        right.addWidget(self.form)
+        right.addLayout(save_row)
+        right.addWidget(self.credentials)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left)
+        scroll = QScrollArea(self)  # the claims can make the page taller than a small screen
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        columns.addWidget(scroll, 1)
+        root = QVBoxLayout(self)
+        root.addWidget(self.config_error)
+        root.addLayout(columns, 1)
+        root.addWidget(buttons)
+
+        chain = [self.profile_list, self.new_button, *self.form.tab_chain(), self.save_button,
+                 *self.credentials.tab_chain(), self.close_button]
+        for first, second in zip(chain, chain[1:]):
+            self.setTabOrder(first, second)
+        self.resize(720, 700)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Read the file each time the dialog appears: it may have changed while hidden."""
+        if not event.spontaneous():
+            current = self.selected_profile()
+            self.reload(select=current.name if current else None)
+        super().showEvent(event)
+
+    def open(self) -> None:
+        """Show without blocking anything: unlike QDialog.open(), the panel stays usable."""
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # ---- profiles -----------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        """Read the config file again and select `select` (or the first profile, or New)."""
+        try:
+            self._config = load_config(self._config_path)
+            self.config_error.clear()
+        except ConfigError as error:
+            self._config = Config(self._config_path, {})
+            self.config_error.setText(str(error))
+        self.config_error.setVisible(bool(self.config_error.text()))
+        names = sorted(self._config.profiles)
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        self.profile_list.addItems(names)
+        self.profile_list.blockSignals(False)
+        if names:
+            self.profile_list.setCurrentRow(names.index(select) if select in names else 0)
+        else:
+            self.new_profile()
+
+    def selected_profile(self) -> Profile | None:
+        """The selected profile as saved in the file; None while a new one is being edited."""
+        item = self.profile_list.currentItem()
+        return self._config.profiles.get(item.text()) if item is not None else None
+
+    def _profile_selected(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
+        profile = self._config.profiles.get(item.text()) if item is not None else None
+        if profile is None:
+            return
+        self._set_status("")
+        self.form.set_profile(profile)
+        self.credentials.set_profile(profile)
+
+    def new_profile(self) -> None:
+        self.profile_list.blockSignals(True)
+        self.profile_list.setCurrentRow(-1)
+        self.profile_list.blockSignals(False)
+        self._set_status("")
+        self.form.clear()
+        self.credentials.set_profile(None)
+        self.form.fields["name"].setFocus()
+
+    def save(self) -> None:
+        """Validate the form and save it; on any problem show it and write nothing."""
+        try:
+            profile = validate_profile(self.form.profile())
+            save_profile(self._config_path, profile)
+        except ConfigError as error:
+            self._set_status(str(error), error=True)
+            return
+        except tomllib.TOMLDecodeError:
+            self._set_status(f"The config file {self._config_path} is not valid TOML: fix or move it "
+                             "first (its problem is shown at the top).", error=True)
+            return
+        except OSError as error:
+            self._set_status(f"Cannot write {self._config_path}: {error.strerror or error}.", error=True)
+            return
+        self.reload(select=profile.name)
+        self._set_status(f"Saved profile '{profile.name}' to {self._config_path}.")
+        self.sig_profiles_changed.emit()
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.form_status.setStyleSheet(_ERROR_STYLE if error else "")
+        self.form_status.setText(text)

@@ -1,0 +1,302 @@
+"""The credentials part of the settings dialog: one profile's private key in the OS keyring.
+
+Keyring calls block (D-Bus, maybe an unlock prompt), so they run on a one-thread
+QThreadPool and report back through a queued signal; no asyncio loop is needed. Secrets
+never stay in a widget, reach a log line or a message: "Test" shows the token's claims
+and the key's fingerprint, never the token or the PEM.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import CredentialError, PanelError
+from app.core.profile import Profile
+from app.core.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+MAX_PEM_BYTES = 64 * 1024  # a 4096-bit encrypted PEM is about 3.4 KiB
+WORKING = "Working\N{HORIZONTAL ELLIPSIS}"
+
+
+class _Relay(QObject):
+    """Carries a job's outcome from the pool thread to the GUI thread (a queued connection)."""
+
+    finished = Signal(object, object)  # (callback, (ok, value))
+
+
+class _Job(QRunnable):
+    def __init__(self, relay: _Relay, work: Callable[[], Any], on_done: Callable[[bool, Any], None]) -> None:
+        super().__init__()
+        self._relay, self._work, self._on_done = relay, work, on_done
+
+    def run(self) -> None:
+        try:
+            outcome = (True, self._work())
+        except Exception as error:  # turned into a message here: no traceback (or its frames) leaves
+            outcome = (False, error_message(error))
+        try:
+            self._relay.finished.emit(self._on_done, outcome)
+        except RuntimeError:  # the application is shutting down
+            pass
+
+
+def keyring_pool() -> QThreadPool:
+    """One thread for the process's keyring calls, in order. Owned by the application, so
+    closing a dialog never waits for a call stuck behind an unlock prompt."""
+    app = QCoreApplication.instance()
+    pool = app.findChild(QThreadPool, "keyringPool")
+    if pool is None:
+        pool = QThreadPool(app)
+        pool.setObjectName("keyringPool")
+        pool.setMaxThreadCount(1)
+    return pool
+
+
+def error_message(error: Exception) -> str:
+    """A message fit for the rep. Core errors are written for that and never carry secrets."""
+    if isinstance(error, PanelError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"Cannot read the file: {error.strerror or error}."
+    log.error("Settings: unexpected %s", type(error).__name__, exc_info=error)
+    return f"Unexpected error ({type(error).__name__}); details are in the log file."
+
+
+def format_claims(claims: dict[str, Any], fingerprint: str) -> str:
+    lines = []
+    for name in ("iss", "sub", "aud", "iat", "exp", "jti"):
+        value = claims.get(name, "")
+        if name in ("iat", "exp") and isinstance(value, int):
+            value = f"{value}  ({datetime.fromtimestamp(value, UTC):%Y-%m-%d %H:%M:%S} UTC)"
+        lines.append(f"{name + ':':<13}{value}")
+    half = len(fingerprint) // 2 + 1  # 16 bytes per line, split after a colon
+    lines.append(f"{'fingerprint:':<13}{fingerprint[:half].rstrip(':')}")
+    lines.append(f"{'':<13}{fingerprint[half:]}")
+    return "\n".join(lines)
+
+
+class CredentialsPanel(QGroupBox):
+    """Shows the keyring backend and key status of one saved profile; sets, removes, tests its key."""
+
+    def __init__(self, store: SecretStore | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("Private key (OS keyring)", parent)
+        self.setObjectName("credentialsPanel")
+        self._store = store
+        self._profile: Profile | None = None
+        self._busy = 0
+        self._relay = _Relay()  # parentless and shared with the jobs: outlives a closed panel
+        self._relay.finished.connect(self._job_finished)
+        self.file_dialog: QFileDialog | None = None
+
+        self.backend_label = self._label("backendLabel", "Keyring backend")
+        self.key_status = self._label("keyStatus", "Key status")
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Key passphrase")
+        self.passphrase.setPlaceholderText("only if the PEM file is encrypted")
+        self.passphrase.setToolTip("Type it before choosing the file; it is cleared as soon as it is used.")
+        self.set_key_button = self._button("Set private &key from PEM file…", "Set private key from PEM file",
+                                           self.choose_pem)
+        self.remove_key_button = self._button("Re&move key", "Remove key", self._remove_key)
+        self.test_button = self._button("T&est", "Test the key and show a token's claims", self._test)
+        self.busy_label = self._label("busyLabel", "Progress")
+        self.message = self._label("credMessage", "Key result")
+        self.claims = self._label("claims", "Token claims and key fingerprint", wrap=False)
+        self.claims.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+
+        form = QFormLayout()
+        form.addRow("Keyring:", self.backend_label)
+        form.addRow("Key:", self.key_status)
+        passphrase_label = QLabel("P&assphrase:", self)
+        passphrase_label.setBuddy(self.passphrase)
+        form.addRow(passphrase_label, self.passphrase)
+        buttons = QHBoxLayout()
+        for button in (self.set_key_button, self.remove_key_button, self.test_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.busy_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.claims)
+        self.message.hide()
+        self.claims.hide()
+
+    def _label(self, name: str, accessible: str, wrap: bool = True) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setAccessibleName(accessible)
+        label.setWordWrap(wrap)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _button(self, text: str, accessible: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(accessible)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        return button
+
+    @staticmethod
+    def _show(label: QLabel, text: str) -> None:
+        """Set a result label's text; an empty one takes no room."""
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.passphrase, self.set_key_button, self.remove_key_button, self.test_button]
+
+    def is_busy(self) -> bool:
+        return self._busy > 0
+
+    def set_profile(self, profile: Profile | None) -> None:
+        """Show a saved profile's key status (None: an unsaved profile, which has no key yet)."""
+        self._profile = profile
+        self._show(self.claims, "")
+        self._show(self.message, "")
+        self.refresh()
+
+    # ---- the pool -----------------------------------------------------------------------
+    def _get_store(self) -> SecretStore:  # pool thread only (constructing it may touch D-Bus)
+        if self._store is None:
+            self._store = SecretStore()
+        return self._store
+
+    def _run(self, work: Callable[[], Any], on_done: Callable[[bool, Any], None]) -> None:
+        self._busy += 1
+        self._update_controls()
+        keyring_pool().start(_Job(self._relay, work, on_done))
+
+    def _job_finished(self, on_done: Callable[[bool, Any], None], outcome: tuple[bool, Any]) -> None:
+        self._busy -= 1
+        on_done(*outcome)
+        self._update_controls()
+
+    def _update_controls(self) -> None:
+        idle = not self.is_busy()
+        self.busy_label.setText("" if idle else WORKING)
+        for button in (self.set_key_button, self.remove_key_button, self.test_button):
+            button.setEnabled(self._profile is not None and idle)
+        self.passphrase.setEnabled(self._profile is not None)
+
+    # ---- actions ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Look up the backend and whether the profile has a key (in the pool)."""
+        profile = self._profile
+        if profile is None:
+            self.key_status.setText("Save the profile first, then store its key.")
+        name = profile.name if profile else None
+
+        def work() -> tuple[str, bool | None]:
+            store = self._get_store()
+            return store.backend_name(), (store.has_private_key(name) if name else None)
+
+        def done(ok: bool, value: Any) -> None:
+            if not ok:
+                self.backend_label.setText(value)
+                if profile is not None:
+                    self.key_status.setText("unknown: the keyring cannot be used")
+                return
+            backend, has_key = value
+            self.backend_label.setText(backend)
+            if profile is not None and profile is self._profile:
+                self.key_status.setText(f"stored for '{name}'" if has_key else f"none stored for '{name}'")
+
+        self._run(work, done)
+
+    def choose_pem(self) -> None:
+        dialog = QFileDialog(self, "Private key (PEM)")
+        dialog.setObjectName("pemFileDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["PEM private keys (*.pem *.key)", "All files (*)"])
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.set_key_from_file)
+        self.file_dialog = dialog
+        dialog.open()  # non-modal to the event loop: never exec()
+
+    def set_key_from_file(self, path: str | Path) -> None:
+        """Load the PEM at `path` with the typed passphrase; store it for the profile."""
+        from app.core.auth import key_fingerprint, load_private_key
+        from app.core.secrets import PrivateKeySecret
+
+        passphrase = self.passphrase.text() or None
+        self.passphrase.clear()  # never left in a widget after use
+        profile, file = self._profile, Path(path)
+        if profile is None:
+            return
+        self._show(self.claims, "")
+
+        def work() -> str:
+            with file.open("rb") as stream:
+                data = stream.read(MAX_PEM_BYTES + 1)
+            if len(data) > MAX_PEM_BYTES:
+                raise CredentialError(f"{file.name} is too big to be a private key (over 64 KiB).")
+            key = load_private_key(data, passphrase)  # refuses all but RSA 2048/4096
+            pem = data.decode("ascii", errors="replace").strip() + "\n"  # PEM is ASCII
+            self._get_store().set_private_key(profile.name, PrivateKeySecret(pem, passphrase))
+            return (f"Stored the {key.key_size}-bit RSA key for '{profile.name}'.\n"
+                    f"Fingerprint: {key_fingerprint(key)}")
+
+        self._run(work, self._show_message)
+        self.refresh()
+
+    def _remove_key(self) -> None:
+        profile = self._profile
+        if profile is None:
+            return
+        self._show(self.claims, "")
+
+        def work() -> str:
+            if self._get_store().delete_private_key(profile.name):
+                return f"Removed the key of '{profile.name}' from the keyring."
+            return f"No key was stored for '{profile.name}'."
+
+        self._run(work, self._show_message)
+        self.refresh()
+
+    def _test(self) -> None:
+        from app.core.auth import key_fingerprint, load_private_key
+        from app.services import keyring_signer_source
+
+        profile = self._profile
+        if profile is None:
+            return
+        self._show(self.claims, "")
+
+        def work() -> str:
+            store = self._get_store()
+            claims = keyring_signer_source(profile, store)().mint().claims  # the token is dropped here
+            secret = store.get_private_key(profile.name)
+            fingerprint = key_fingerprint(load_private_key(secret.pem, secret.passphrase))
+            return format_claims(claims, fingerprint)
+
+        def done(ok: bool, value: str) -> None:
+            if not ok:
+                self._show(self.message, value)
+            elif profile is self._profile:
+                self._show(self.message, f"The key works: a token for '{profile.name}' was minted. "
+                                     "Its claims (the token itself is never shown):")
+                self._show(self.claims, value)
+
+        self._run(work, done)
+
+    def _show_message(self, ok: bool, value: str) -> None:
+        self._show(self.message, value)

@@ -1,0 +1,69 @@
+"""What the window shows of a directory target: the one place that reads the core's `Target`.
+
+Also builds the row offered for a pasted agent/queue/flow ID that the directory does not
+hold, so a rep with an empty directory can still transfer.
+"""
+
+from dataclasses import dataclass
+
+from app.core.directory import Target
+from app.core.ids import IdKind
+from app.ui.icons import PresenceShape
+
+KIND_LABELS = {"agent": "Agent", "queue": "Queue", "flow": "Omni-Channel flow"}
+_SECONDARY_LABELS = {"queue": "Developer name", "flow": "API name"}
+
+
+@dataclass(frozen=True, slots=True)
+class TargetView:
+    kind: str  # "agent", "queue" or "flow"
+    target_id: str
+    name: str
+    secondary: str = ""  # presence for agents, developer name for queues, API name for flows
+    presence: PresenceShape | None = None
+    entered: bool = False  # typed or pasted by the rep, not from the directory
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.title())
+
+    @property
+    def secondary_with_label(self) -> str:
+        label = _SECONDARY_LABELS.get(self.kind)
+        if self.entered or not self.secondary or label is None:
+            return self.secondary
+        return f"{label}: {self.secondary}"
+
+    def accessible_text(self) -> str:
+        parts = [self.kind_label, self.name]
+        if self.secondary:
+            parts.append(self.secondary_with_label)
+        return ", ".join(parts)
+
+
+def entered_target(text: str) -> TargetView | None:
+    """A row for a pasted agent (005), queue (00G) or flow (300) ID; None if the text is not one."""
+    text = text.strip()
+    if len(text) not in (15, 18):
+        return None
+    from app.core.ids import InvalidIdError, parse_routing_target
+
+    try:
+        sf_id = parse_routing_target(text)
+    except InvalidIdError:
+        return None
+    kind = sf_id.kind.value
+    return TargetView(
+        kind=kind, target_id=sf_id.value, name=f"{KIND_LABELS[kind]} {sf_id.value} (entered ID)",
+        secondary="Not in the directory: check the ID before you transfer", entered=True,
+    )
+
+
+def view_of(target: Target) -> TargetView:
+    """Adapt a core directory `Target`. An agent without a known presence says so in words."""
+    if target.kind is not IdKind.AGENT:
+        return TargetView(target.kind.value, target.id, target.label, target.secondary)
+    if target.presence is None:
+        return TargetView("agent", target.id, target.label, "Presence unknown", PresenceShape.UNKNOWN)
+    return TargetView("agent", target.id, target.label, target.presence.status,
+                      PresenceShape(target.presence.state.value))

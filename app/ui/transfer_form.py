@@ -1,0 +1,260 @@
+"""The transfer form for the selected target: what it is, the flow options, and the Transfer button.
+
+The button is enabled only when `RouteRequest.build` accepts what is on screen; otherwise
+the core's reason is shown under it. The form never decides what is valid by itself.
+"""
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.ui import a11y
+from app.core.errors import InputError
+from app.ui.fallback_picker import FallbackPicker
+from app.ui.flow_inputs import FlowInputsEditor
+from app.ui.icons import kind_icon, presence_icon
+from app.ui.style import restyle
+from app.ui.target_view import TargetView
+
+_MAX_BUTTON_NAME = 34
+_NO_TARGET = "Choose an agent, queue or flow in the directory above."
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= _MAX_BUTTON_NAME else name[: _MAX_BUTTON_NAME - 1].rstrip() + "…"
+
+
+class TransferForm(QWidget):
+    """Emits `sig_transfer_requested(request)` with a validated `RouteRequest`."""
+
+    sig_transfer_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._target: TargetView | None = None
+        self._call_id = ""
+        self._busy = False
+        self._ready = False
+        self._waiting_reason = "Starting…"
+        self._request = None
+
+        self.title = QLabel("TRANSFER", self)
+        self.title.setObjectName("sectionTitle")
+        self.kind_icon = QLabel(self)
+        self.kind_icon.setFixedSize(QSize(28, 28))
+        a11y.name(self.kind_icon, "Target kind icon")
+        self.name = QLabel(self)
+        self.name.setObjectName("targetName")
+        a11y.name(self.name, "Target name")
+        self.name.setWordWrap(True)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta = QLabel(self)
+        self.meta.setObjectName("targetMeta")
+        a11y.name(self.meta, "Target kind and ID")
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)
+        self.meta.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.presence_row = QWidget(self)  # hidden as one (a layout of hidden widgets breaks sizing)
+        self.presence_icon = QLabel(self.presence_row)
+        self.presence_icon.setFixedSize(QSize(14, 14))
+        a11y.name(self.presence_icon, "Presence icon")
+        self.presence = QLabel(self.presence_row)
+        self.presence.setObjectName("targetMeta")
+        a11y.name(self.presence, "Agent presence")
+
+        self.flow_box = QWidget(self)
+        self.fallback_label = QLabel("&Fallback queue", self.flow_box)
+        self.fallback_label.setObjectName("fieldLabel")
+        self.fallback = FallbackPicker(self.flow_box)
+        self.fallback_label.setBuddy(self.fallback)
+        self.inputs = FlowInputsEditor(self.flow_box)
+        flow_layout = QVBoxLayout(self.flow_box)
+        flow_layout.setContentsMargins(0, 4, 0, 0)
+        flow_layout.setSpacing(4)
+        flow_layout.addWidget(self.fallback_label)
+        flow_layout.addWidget(self.fallback)
+        flow_layout.addSpacing(4)
+        flow_layout.addWidget(self.inputs)
+        self.flow_box.hide()
+
+        self.transfer_button = QPushButton("Transfer", self)
+        self.transfer_button.setObjectName("transferButton")
+        a11y.name(self.transfer_button, "Transfer")
+        self.transfer_button.setToolTip("Transfer the call (Ctrl+Enter)")
+        self.transfer_button.setAutoDefault(False)
+        self.transfer_button.setEnabled(False)
+        self.reason = QLabel(self)
+        self.reason.setObjectName("transferReason")
+        a11y.name(self.reason, "Why Transfer is not available")
+        self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
+
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        icon_column = QVBoxLayout()
+        icon_column.addWidget(self.kind_icon)
+        icon_column.addStretch(1)
+        header.addLayout(icon_column)
+        text = QVBoxLayout()
+        text.setSpacing(1)
+        text.addWidget(self.name)
+        text.addWidget(self.meta)
+        presence_row = QHBoxLayout(self.presence_row)
+        presence_row.setContentsMargins(0, 0, 0, 0)
+        presence_row.setSpacing(5)
+        presence_row.addWidget(self.presence_icon)
+        presence_row.addWidget(self.presence, 1)
+        text.addWidget(self.presence_row)
+        header.addLayout(text, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addLayout(header)
+        layout.addWidget(self.flow_box)
+        layout.addWidget(self.transfer_button)
+        layout.addWidget(self.reason)
+
+        self.fallback.sig_changed.connect(self._revalidate)
+        self.inputs.sig_changed.connect(self._revalidate)
+        self.transfer_button.clicked.connect(self.trigger)
+        self._show_target()
+
+    # ---- inputs from the window ---------------------------------------------------------
+    def set_target(self, target: TargetView | None) -> None:
+        if target == self._target:
+            return
+        same_id = target is not None and self._target is not None and target.target_id == self._target.target_id
+        self._target = target
+        if not same_id:
+            self.fallback.reset()
+            self.inputs.clear()
+        self._show_target()
+
+    def target(self) -> TargetView | None:
+        return self._target
+
+    def set_call_id(self, text: str) -> None:
+        self._call_id = text
+        self._revalidate()
+
+    def set_queues(self, queues: list[tuple[str, str]]) -> None:
+        self.fallback.set_queues(queues)
+
+    def set_ready(self, ready: bool, waiting_reason: str = "") -> None:
+        """Before the services are up, Transfer stays off and `waiting_reason` says why."""
+        self._ready = ready
+        self._waiting_reason = waiting_reason or "Starting…"
+        self._revalidate()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._revalidate()
+
+    # ---- state --------------------------------------------------------------------------
+    def request(self):
+        """The validated RouteRequest on screen, or None (then `reason_text()` says why)."""
+        return self._request
+
+    def reason_text(self) -> str:
+        return self.reason.text()
+
+    def can_transfer(self) -> bool:
+        return self.transfer_button.isEnabled()
+
+    def trigger(self) -> None:
+        """Transfer now (the button, Ctrl+Enter): only when the request is valid and none is in flight."""
+        if self._request is not None and not self._busy and self.transfer_button.isEnabled():
+            self.sig_transfer_requested.emit(self._request)
+
+    def focus_entry(self) -> bool:
+        """Focus the first thing to do in the form; False when nothing here can take focus."""
+        if self._target is not None and self._target.kind == "flow":
+            self.fallback.setFocus()
+            return True
+        if self.transfer_button.isEnabled():
+            self.transfer_button.setFocus()
+            return True
+        return False
+
+    def tab_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = []
+        if self._target is not None and self._target.kind == "flow":
+            chain += [self.fallback, *self.inputs.tab_chain()]
+        return [*chain, self.transfer_button]
+
+    # ---- internals ----------------------------------------------------------------------
+    def _show_target(self) -> None:
+        target = self._target
+        self.kind_icon.setVisible(target is not None)
+        if target is None:
+            self.kind_icon.clear()
+            self.name.setText("No target selected")
+            self.meta.setText("Search the directory, then pick a row (Enter or click).")
+            self.presence_row.hide()
+            self.flow_box.hide()
+        else:
+            self.kind_icon.setPixmap(kind_icon(target.kind, 28).pixmap(28, 28))
+            a11y.name(self.kind_icon, f"{target.kind_label} icon")
+            self.name.setText(target.name)
+            self.meta.setText(f"{target.kind_label} · {target.target_id}")
+            has_presence = target.presence is not None
+            self.presence_icon.setVisible(has_presence)
+            if has_presence:
+                self.presence_icon.setPixmap(presence_icon(target.presence, 14).pixmap(14, 14))
+            detail = target.secondary if target.kind == "agent" else target.secondary_with_label
+            self.presence.setText(detail)
+            self.presence_row.setVisible(bool(detail))
+            self.flow_box.setVisible(target.kind == "flow")
+        self._revalidate()
+
+    def _revalidate(self) -> None:
+        request, reason = self._build()
+        self._request = request
+        target = self._target
+        if self._busy:
+            self.transfer_button.setText("Transferring…")
+            self.transfer_button.setEnabled(False)
+            self.reason.setText("")
+        else:
+            name = target.name if target is not None else ""
+            self.transfer_button.setText(f"Transfer to {_short(name)}" if target else "Transfer")
+            a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
+            self.transfer_button.setEnabled(request is not None)
+            self.reason.setText(reason)
+        tone = "error" if request is None and self._ready and target is not None else "hint"
+        if self.reason.property("tone") != tone:
+            self.reason.setProperty("tone", tone)
+            restyle(self.reason)
+        self.reason.setVisible(bool(self.reason.text()))
+
+    def _build(self):
+        if not self._ready:
+            self.inputs.set_problem("")
+            return None, self._waiting_reason
+        target = self._target
+        if target is None:
+            return None, _NO_TARGET
+        from app.core.routing import RouteRequest  # loaded after the first paint
+
+        is_flow = target.kind == "flow"
+        inputs = self.inputs.pairs() if is_flow else []
+        self.inputs.set_problem(_inputs_problem(RouteRequest, target, inputs) if is_flow else "")
+        try:
+            request = RouteRequest.build(
+                self._call_id, target.target_id, target_label=target.name,
+                fallback_queue=self.fallback.value() if is_flow else None, flow_inputs=inputs,
+            )
+        except InputError as error:
+            return None, str(error)
+        return request, ""
+
+
+def _inputs_problem(request_type, target: TargetView, inputs: list[tuple[str, str]]) -> str:
+    """The core's verdict on the flow inputs alone, to show next to them."""
+    try:
+        request_type.build("inputs-check", target.target_id, flow_inputs=inputs)
+    except InputError as error:
+        return str(error)
+    return ""

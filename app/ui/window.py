@@ -1,0 +1,310 @@
+"""The panel window: composes the call, directory and transfer sections and wires them.
+
+The window paints before any service exists (`attach` hands them over later), so the
+first paint imports no keyring, JWT, HTTP or crypto code. It holds no business rules:
+validation comes from the core through the sections, sending from `TransferController`.
+"""
+
+import logging
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from app.ui import a11y
+from app.ui.banner import Banner
+from app.ui.call_panel import CallPanel
+from app.ui.directory_panel import DirectoryPanel
+from app.ui.style import STYLE_SHEET
+from app.ui.tasks import spawn
+from app.ui.transfer_section import TransferSection
+
+log = logging.getLogger(__name__)
+WINDOW_WIDTH = 420
+_SHUTDOWN_GRACE_S = 2.0
+
+
+def _section(parent: QWidget, content: QWidget, stretch: bool = False) -> QFrame:
+    frame = QFrame(parent)
+    frame.setObjectName("section")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(10, 8, 10, 10)
+    layout.addWidget(content, 1 if stretch else 0)
+    return frame
+
+
+def _initial_height(window: QWidget) -> int:
+    screen = window.screen()
+    available = screen.availableGeometry().height() if screen is not None else 900
+    return max(560, min(820, available - 60))
+
+
+class PanelWindow(QWidget):
+    sig_services_attached = Signal()
+    sig_profiles_changed = Signal()
+    sig_first_paint = Signal()  # the services are built after this, so the window shows at once
+
+    def __init__(self, config_path: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panelWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(STYLE_SHEET)
+        self._painted = False
+        self.shortcuts_installed = False
+        self.setWindowTitle("Voice Transfer Panel")
+        a11y.name(self, "Voice Transfer Panel")
+        self.services = None
+        self._config_path = config_path
+        self._settings = None
+        self._closing = False
+        self._closed = False
+        self._error_count = 0
+
+        self.demo_badge = QLabel("DEMO", self)
+        self.demo_badge.setObjectName("demoBadge")
+        a11y.name(self.demo_badge, "Demo mode: calls go to the built-in simulator, not Salesforce")
+        self.demo_badge.setToolTip("Demo mode: transfers go to the built-in simulator, never to Salesforce")
+        self.demo_badge.hide()
+        self.profile_label = QLabel("Starting…", self)
+        self.profile_label.setObjectName("profileLabel")
+        a11y.name(self.profile_label, "Connection")
+        self.settings_button = QPushButton("Settings…", self)
+        a11y.name(self.settings_button, "Open settings")
+        self.settings_button.setToolTip("Profiles and keys (Ctrl+,)")
+        self.settings_button.setAutoDefault(False)
+        self.notice = Banner("Notice", self)
+        self.notice_action = self.notice.add_button("Settings…", "Open settings to fix this")
+        self.notice_action.clicked.connect(self.open_settings)
+        self.notice.set_dismissable(True)
+        self.notice_dismiss = self.notice.close_button
+
+        self.call_panel = CallPanel(self)
+        self.directory = DirectoryPanel(self)
+        self.transfer = TransferSection(self)
+        # The parts the window and the tests work with directly.
+        self.form, self.controller = self.transfer.form, self.transfer.controller
+        self.confirm_bar, self.outcome = self.transfer.confirm_bar, self.transfer.outcome
+
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        header.addWidget(self.demo_badge)
+        header.addWidget(self.profile_label, 1)
+        header.addWidget(self.settings_button)
+        body = QWidget(self)
+        body.setObjectName("panelBody")
+        body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        sections = QVBoxLayout(body)
+        sections.setContentsMargins(0, 0, 0, 0)
+        sections.setSpacing(8)
+        sections.addWidget(self.notice)
+        sections.addWidget(_section(body, self.call_panel))
+        sections.addWidget(_section(body, self.directory, stretch=True), 1)
+        sections.addWidget(_section(body, self.transfer))
+        # On a short screen the window scrolls instead of growing past it.
+        self.body_scroll = QScrollArea(self)
+        self.body_scroll.setObjectName("panelScroll")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body_scroll.setWidget(body)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(10, 8, 10, 10)
+        root.setSpacing(8)
+        root.addLayout(header)
+        root.addWidget(self.body_scroll, 1)
+
+        self._wire()
+        self.sig_first_paint.connect(self._after_first_paint, Qt.ConnectionType.QueuedConnection)
+        self.form.set_ready(False, "Starting…")
+        self._update_tab_order()
+        self.setMinimumWidth(360)
+        self.resize(WINDOW_WIDTH, _initial_height(self))
+
+    # ---- composition ----------------------------------------------------------------------
+    def _wire(self) -> None:
+        self.call_panel.sig_call_changed.connect(self.form.set_call_id)
+        self.call_panel.sig_new_demo_call.connect(self.new_demo_call)
+        self.directory.sig_target_selected.connect(self._target_selected)
+        self.directory.sig_target_activated.connect(self._target_activated)
+        self.transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
+        self.settings_button.clicked.connect(self.open_settings)
+
+    def _after_first_paint(self) -> None:
+        """What showing the window does not need: accessible names, shortcuts, clear buttons.
+
+        Each costs milliseconds the first time in a process (the accessibility bridge,
+        QKeySequence's enums, the clear icon); the start-up goal leaves no room for them.
+        """
+        from app.ui import keys
+
+        if self.shortcuts_installed:
+            return
+        a11y.flush()
+        for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
+            field.setClearButtonEnabled(True)
+        self.shortcuts_installed = True
+        self._guard = keys.ShortcutGuard([*keys.FOCUS_SEARCH, *keys.TRANSFER, *keys.SETTINGS, *keys.FOCUS_CALL, *keys.QUIT], self)
+        for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
+            self._guard.protect(field)
+        self.form.inputs.sig_row_added.connect(self._guard.protect)
+        keys.add_shortcuts(self, keys.FOCUS_SEARCH, self.directory.focus_search)
+        keys.add_shortcuts(self, keys.TRANSFER, self.form.trigger)
+        keys.add_shortcuts(self, keys.SETTINGS, self.open_settings)
+        keys.add_shortcuts(self, keys.FOCUS_CALL, self._focus_call)
+        keys.add_shortcuts(self, keys.QUIT, self.close)
+
+    def fallback_line_edit(self):
+        return self.form.fallback.lineEdit()
+
+    def _update_tab_order(self) -> None:
+        chain = [
+            self.call_panel.call_id, self.call_panel.copy_button, self.call_panel.new_demo_button,
+            self.directory.search, *self.directory.kind_buttons.values(), self.directory.available_only,
+            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, self.settings_button,
+        ]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # ---- services -----------------------------------------------------------------------
+    def attach(self, services, keep_call: bool = False) -> None:
+        """Start working with these services (built after the first paint)."""
+        self.services = services
+        self.controller.set_service(services.transfer)
+        self.demo_badge.setVisible(services.is_demo)
+        where = services.endpoint.split("//", 1)[-1].split("/", 1)[0]
+        if services.is_demo:
+            self.profile_label.setText(f"Simulator at {where}")
+        else:
+            self.profile_label.setText(f"Profile {services.profile_name} · {where}")
+        self.profile_label.setToolTip(services.endpoint)
+        self.call_panel.set_demo_mode(services.is_demo)
+        if not keep_call or not self.call_panel.text():
+            self.call_panel.set_call(services.call_id, services.call_source)
+        self.call_panel.enable_validation()
+        self.directory.set_index(services.directory, services.empty_directory_hint)
+        self.form.set_queues(services.queues())
+        self.form.set_call_id(self.call_panel.text())
+        self.form.set_ready(True)
+        if services.warnings:
+            self.show_notice("warning", "Transfers will not work yet", "\n".join(services.warnings), settings=True)
+        else:
+            self.notice.hide()
+        self.sig_services_attached.emit()
+
+    def detach(self):
+        """Stop using the current services (to replace them) and return them for closing."""
+        services, self.services = self.services, None
+        self.controller.set_service(None)
+        self.form.set_ready(False, "Reconnecting…")
+        return services
+
+    def show_startup_problem(self, message: str) -> None:
+        """The services could not be built (e.g. a configuration error): say so, stay usable."""
+        self.profile_label.setText("Not connected")
+        self.show_notice("failure", "The panel cannot connect", message, settings=True)
+        self.form.set_ready(False, "Fix the problem shown at the top (Settings…) to transfer.")
+        self.directory.set_index(None, "No directory: the panel is not connected.")
+
+    # ---- messages -----------------------------------------------------------------------
+    def show_notice(self, level: str, title: str, detail: str, settings: bool = False) -> None:
+        self.notice_action.setVisible(settings)
+        self.notice.show_message(level, title, detail)
+
+    def show_error(self, description: str) -> None:
+        """An unexpected error (from the error hooks): shown without blocking anything."""
+        self._error_count += 1
+        count = f" ({self._error_count} so far)" if self._error_count > 1 else ""
+        self.show_notice(
+            "failure", f"Something went wrong{count}",
+            f"{description}\nThe panel is still working; details are in the log.",
+        )
+
+    # ---- the flow of a transfer -----------------------------------------------------------
+    def _target_selected(self, view) -> None:
+        self.form.set_target(view)
+        self._update_tab_order()
+
+    def _target_activated(self, view) -> None:
+        self._target_selected(view)
+        if not self.form.focus_entry():
+            self._focus_call()
+
+    def new_demo_call(self) -> None:
+        from app.demo import new_demo_call_id
+        from app.ui.call_panel import SOURCE_DEMO
+
+        self.call_panel.set_call(new_demo_call_id(), SOURCE_DEMO)
+        self.transfer.clear_messages()
+
+    def _focus_call(self) -> None:
+        self.call_panel.call_id.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.call_panel.call_id.selectAll()
+
+    # ---- settings -----------------------------------------------------------------------
+    def open_settings(self) -> None:
+        from app.ui.settings import SettingsDialog
+
+        if self._settings is None:
+            if self._config_path is None:
+                from app.core.profile import resolve_config_path
+
+                self._config_path = resolve_config_path(None)
+            self._settings = SettingsDialog(self._config_path, self)
+            self._settings.sig_profiles_changed.connect(self.sig_profiles_changed)
+        self._settings.open()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.sig_first_paint.emit()
+
+    # ---- closing ------------------------------------------------------------------------
+    def painted(self) -> bool:
+        return self._painted
+
+    def is_closing(self) -> bool:
+        return self._closing or self._closed
+
+    async def shutdown(self) -> None:
+        """Let a transfer in flight finish (it gets its journal row), then close the services."""
+        if self._closed:
+            return
+        self._closing = True
+        services = self.services
+        if services is not None:
+            if self.controller.busy():
+                self.show_notice("info", "Closing…", "Waiting for the transfer in progress to finish.")
+                timeout = services.transfer.client.profile.timeout_s + _SHUTDOWN_GRACE_S
+                await self.controller.wait_idle(timeout)
+            self.controller.set_service(None)
+            import asyncio
+
+            try:
+                await asyncio.wait_for(services.aclose(), timeout=5)
+            except Exception:
+                log.exception("closing the services failed")
+        self._closed = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed or self.services is None:
+            self._closed = True
+            if self._settings is not None:
+                self._settings.close()
+            event.accept()
+            return
+        event.ignore()
+        if not self._closing:
+            self.setEnabled(False)
+            spawn(self._close_after_shutdown())
+
+    async def _close_after_shutdown(self) -> None:
+        try:
+            await self.shutdown()
+        finally:
+            self._closed = True
+            if shiboken6.isValid(self):  # not deleted meanwhile
+                self.close()

@@ -1,0 +1,118 @@
+"""Regenerate docs/screenshots/*.png: the demo panel in five states, as a rep sees it.
+
+    xvfb-run -a -s "-screen 0 1280x900x24" python -m tests.ui.make_screenshots
+
+(QT_QPA_PLATFORM=offscreen works too.) Drives the real window against the embedded
+simulator, like the UI tests, and saves QWidget.grab() of the window after each step.
+"""
+
+import asyncio
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+import qasync  # after PySide6
+
+from app.simulator.faults import Fault
+from app.ui.composition import build_demo_services
+from app.ui.style import QT_STYLE_ARGS
+from app.ui.target_view import view_of
+from app.ui.window import PanelWindow
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+async def settle(seconds: float = 0.15) -> None:
+    await asyncio.sleep(seconds)
+    QApplication.processEvents()
+
+
+async def until(condition, timeout_s: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the window did not reach the expected state")
+        await asyncio.sleep(0.02)
+
+
+def save(window: PanelWindow, name: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(OUT / f"{name}.png"))
+    print(f"saved {OUT / name}.png")
+
+
+def pick_by_name(window: PanelWindow, name: str) -> None:
+    window.directory.search.setText(name)
+    model = window.directory.model
+    for row in range(model.rowCount()):
+        if model.view(row).name == name:
+            window.directory._set_current(row)
+            return
+    raise LookupError(name)
+
+
+def find(services, kind: str, query: str):
+    return view_of(services.directory.search(query, kind=kind, available_only=False)[0])
+
+
+async def scenes(window: PanelWindow, journal: Path) -> None:
+    services = await build_demo_services(journal_path=journal)
+    window.attach(services)
+    await settle(0.3)
+    save(window, "idle")
+
+    window.directory.focus_search()
+    window.directory.search.setText("bil")
+    window.directory.move_current(1)
+    await settle()
+    save(window, "search")
+
+    flow = find(services, "flow", "bil") if len(services.directory.search("bil", kind="flow", available_only=False)) \
+        else find(services, "flow", "")
+    queue = find(services, "queue", "bil") if len(services.directory.search("bil", kind="queue", available_only=False)) \
+        else find(services, "queue", "")
+    pick_by_name(window, flow.name)
+    window.form.fallback.choose(queue.target_id)
+    window.form.inputs.add_row("CustomerTier", "Gold")
+    window.form.inputs.add_row("Language", "pt-BR")
+    await settle()
+    save(window, "flow-form")
+
+    window.form.trigger()
+    await until(lambda: "Routing requested" in window.outcome.text())
+    await settle()
+    save(window, "success")
+
+    agent = find(services, "agent", "")
+    services.demo.simulator.script_fault(Fault(status=400, message="The agent is not available for routing"), times=1)
+    window.new_demo_call()
+    pick_by_name(window, agent.name)
+    window.form.trigger()
+    await until(lambda: "rejected" in window.outcome.text())
+    await settle()
+    save(window, "failure")
+    await window.shutdown()
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = PanelWindow()
+    window.resize(420, 820)
+    window.show()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp, loop:
+        task = loop.create_task(scenes(window, Path(tmp) / "journal.sqlite3"))
+        task.add_done_callback(lambda _task: QTimer.singleShot(0, app.quit))
+        loop.run_forever()
+        task.result()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

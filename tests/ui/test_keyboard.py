@@ -1,0 +1,110 @@
+"""The panel without a mouse: Ctrl+K, type, Down, Enter, Ctrl+Enter; Esc; tab order."""
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.panel_helpers import wait_outcome
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def key(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """Press a key where the keyboard focus is, like a real keyboard."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+def test_keyboard_only_transfer(qtbot, panel, demo_services):
+    panel.call_panel.call_id.setFocus()
+    key(qtbot, Qt.Key.Key_K, CTRL)
+    assert panel.directory.search.hasFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "bil")
+    assert panel.directory.model.rowCount() > 0
+    key(qtbot, Qt.Key.Key_Down)
+    assert panel.directory.search.hasFocus()  # the highlight moves, the typing stays in the box
+    chosen = panel.directory.current_view()
+    assert chosen is not None and panel.form.target() == chosen
+    key(qtbot, Qt.Key.Key_Return)
+    assert not panel.directory.search.hasFocus()  # Enter moved on to the form
+    assert panel.form.isAncestorOf(QApplication.focusWidget())
+    key(qtbot, Qt.Key.Key_Return, CTRL)
+
+    wait_outcome(qtbot, panel, f"Routing requested to {chosen.name}")
+    (sent,) = demo_services.demo.simulator.requests
+    assert json.loads(sent.body_text)["routingTarget"] == chosen.target_id
+
+
+def test_down_and_up_move_through_results_and_enter_focuses_the_form(qtbot, panel):
+    panel.directory.focus_search()
+    qtbot.keyClicks(panel.directory.search, "a")
+    assert panel.directory.model.rowCount() >= 3
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Up)
+    assert panel.directory.results.currentIndex().row() == 1
+    key(qtbot, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    target = panel.form.target()
+    focus = QApplication.focusWidget()
+    expected = panel.form.fallback if target.kind == "flow" else panel.form.transfer_button
+    assert focus is expected or expected.isAncestorOf(focus)
+
+
+def test_ctrl_f_focuses_search_from_a_text_field_and_esc_clears_it(qtbot, panel):
+    panel.call_panel.call_id.setFocus()
+    call_id = panel.call_panel.text()
+    key(qtbot, Qt.Key.Key_F, CTRL)
+    assert panel.directory.search.hasFocus()
+    key(qtbot, Qt.Key.Key_K, CTRL)  # Ctrl+K would delete to the end of the line in a plain field
+    assert panel.call_panel.text() == call_id
+    qtbot.keyClicks(panel.directory.search, "queue")
+    key(qtbot, Qt.Key.Key_Escape)
+    assert panel.directory.search.text() == "" and panel.directory.search.hasFocus()
+
+
+def test_enter_in_the_search_box_picks_the_first_result(qtbot, panel):
+    panel.directory.focus_search()
+    qtbot.keyClicks(panel.directory.search, "bil")
+    first = panel.directory.model.index(0, 0)
+    key(qtbot, Qt.Key.Key_Return)
+    assert panel.directory.results.currentIndex() == first
+    assert panel.form.target() is not None
+
+
+def test_tab_order_follows_the_window_from_top_to_bottom(qtbot, panel):
+    order = []
+    widget = panel.call_panel.call_id
+    for _ in range(12):
+        order.append(widget)
+        widget = widget.nextInFocusChain()
+        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisible():
+            widget = widget.nextInFocusChain()
+    directory = panel.directory
+    expected = [panel.call_panel.call_id, panel.call_panel.copy_button, panel.call_panel.new_demo_button,
+                directory.search, *directory.kind_buttons.values(), directory.available_only, directory.results]
+    assert order[: len(expected)] == expected
+
+
+def _inside(widget, kinds, stop) -> bool:
+    parent = widget.parent()
+    while parent is not None and parent is not stop:
+        if isinstance(parent, kinds):
+            return True
+        parent = parent.parent()
+    return False
+
+
+def test_every_control_has_an_accessible_name(qtbot, panel, demo_services):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit
+
+    from tests.ui.panel_helpers import first_target, pick
+
+    pick(qtbot, panel, first_target(demo_services, "flow"))  # shows the flow controls
+    qtbot.mouseClick(panel.form.inputs.add_button, Qt.MouseButton.LeftButton)
+    controls = [widget for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView)
+                for widget in panel.findChildren(kind)
+                if widget.window() is panel and not _inside(widget, (QComboBox, QLineEdit), panel)]
+    assert len(controls) > 15
+    unnamed = [f"{type(widget).__name__} {widget.objectName()!r}" for widget in controls if not widget.accessibleName()]
+    assert not unnamed

@@ -1,0 +1,184 @@
+"""A transfer end to end: the window, the core, real HTTP to the embedded simulator, the journal."""
+
+import json
+
+from PySide6.QtCore import Qt
+
+from app.simulator.faults import Fault
+from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
+
+
+def journal_rows(services):
+    return services.transfer.journal.recent()
+
+
+def test_agent_transfer_reaches_the_simulator_and_the_journal(qtbot, panel, demo_services):
+    agent = first_target(demo_services, "agent")
+    call_id = panel.call_panel.text()
+    pick(qtbot, panel, agent)
+    assert panel.form.transfer_button.accessibleName() == f"Transfer to {agent.name}"
+    assert panel.form.transfer_button.text().startswith("Transfer to ")
+    assert panel.form.can_transfer()
+
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    text = wait_outcome(qtbot, panel, "Routing requested to")
+
+    assert text.startswith(f"Routing requested to {agent.name} · ") and " ms" in text
+    (sent,) = demo_services.demo.simulator.requests
+    assert json.loads(sent.body_text) == {"routingTarget": agent.target_id}
+    assert sent.call_id == call_id and sent.status == 200
+    (row,) = journal_rows(demo_services)
+    assert (row.outcome, row.target_id, row.target_kind, row.call_id) == ("accepted", agent.target_id, "agent", call_id)
+    assert row.jti == sent.jti
+
+
+def test_queue_transfer_with_a_typed_call_id(qtbot, panel, demo_services):
+    queue = first_target(demo_services, "queue")
+    panel.call_panel.call_id.clear()
+    qtbot.keyClicks(panel.call_panel.call_id, "  contact-7f3a/22  ")  # a vendor contact ID, pasted with spaces
+    assert panel.call_panel.source() == "typed"
+    pick(qtbot, panel, queue)
+
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
+
+    (sent,) = demo_services.demo.simulator.requests
+    assert sent.call_id == "contact-7f3a/22"  # trimmed, and one path segment despite the slash
+    assert json.loads(sent.body_text) == {"routingTarget": queue.target_id}
+    assert journal_rows(demo_services)[0].call_id == "contact-7f3a/22"
+
+
+def test_flow_with_fallback_queue_and_inputs(qtbot, panel, demo_services):
+    flow = first_target(demo_services, "flow")
+    queue = first_target(demo_services, "queue")
+    pick(qtbot, panel, flow)
+    form = panel.form
+    assert form.flow_box.isVisible() and form.fallback.queue_count() > 0
+
+    # The fallback picker searches queues by any part of the name.
+    form.fallback.setFocus()
+    qtbot.keyClicks(form.fallback.lineEdit(), queue.name[1:6])
+    popup = form.fallback.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert all(queue_id.startswith("00G") for queue_id in (
+        form.fallback.itemData(row) for row in range(1, form.fallback.count())))
+    form.fallback.choose(queue.target_id)
+    popup.hide()
+    qtbot.mouseClick(form.inputs.add_button, Qt.MouseButton.LeftButton)
+    key, value, _remove = form.inputs.row_widgets(0)
+    qtbot.keyClicks(key, "CustomerTier")
+    qtbot.keyClicks(value, "Gold")
+    qtbot.mouseClick(form.inputs.add_button, Qt.MouseButton.LeftButton)
+    key, value, _remove = form.inputs.row_widgets(1)
+    qtbot.keyClicks(key, "Language")
+    value.insert("Português")  # pasted: QTest can only type ASCII
+    assert form.can_transfer(), form.reason_text()
+
+    qtbot.mouseClick(form.transfer_button, Qt.MouseButton.LeftButton)
+    wait_outcome(qtbot, panel, f"Routing requested to {flow.name}")
+
+    (sent,) = demo_services.demo.simulator.requests
+    assert json.loads(sent.body_text) == {
+        "routingTarget": flow.target_id,
+        "fallbackQueue": queue.target_id,
+        "flowInputParameters": {"CustomerTier": "Gold", "Language": "Português"},
+    }
+    (row,) = journal_rows(demo_services)
+    assert row.fallback_queue == queue.target_id
+    assert row.flow_inputs == (("CustomerTier", "Gold"), ("Language", "Português"))
+
+
+def test_rejected_transfer_shows_the_servers_reason(qtbot, panel, demo_services):
+    queue = first_target(demo_services, "queue")
+    demo_services.demo.simulator.script_fault(Fault(status=400, message="Queue is not accepting voice calls"))
+    pick(qtbot, panel, queue)
+
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    text = wait_outcome(qtbot, panel, "Queue is not accepting voice calls")
+
+    assert f"rejected routing to {queue.name} (400)" in text
+    assert "sending the same request again will not help" in text
+    assert panel.outcome.property("level") == "failure"
+    assert not panel.outcome.retry_button.isVisible()  # a 400 is not safe (or useful) to retry
+    assert panel.form.can_transfer()  # the rep can fix the target and send again
+    assert journal_rows(demo_services)[0].outcome == "rejected"
+
+
+def test_double_send_guard_sends_exactly_one_request(qtbot, panel, demo_services):
+    queue = first_target(demo_services, "queue")
+    simulator = demo_services.demo.simulator
+    simulator.script_fault(Fault(delay_s=1.0), times=1)
+    pick(qtbot, panel, queue)
+    button = panel.form.transfer_button
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert button.text() == "Transferring…" and not button.isEnabled()
+    assert panel.outcome.isVisible() and "Transferring to" in panel.outcome.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # impatient second click
+    qtbot.keyClick(panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # and the shortcut
+    panel.form.trigger()
+    assert panel.controller.request_transfer(panel.controller.last_request) is False
+
+    wait_outcome(qtbot, panel, "Routing requested to")
+    assert len(simulator.requests) == 1
+    assert len(journal_rows(demo_services)) == 1
+    assert button.isEnabled() and button.text().startswith("Transfer to ")
+
+
+def test_outcome_unknown_warns_not_to_retry_blindly(qtbot, panel, demo_services):
+    queue = first_target(demo_services, "queue")
+    demo_services.demo.simulator.script_fault(Fault(drop=True), times=1)
+    pick(qtbot, panel, queue)
+
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    text = wait_outcome(qtbot, panel, "Outcome unknown")
+
+    assert "may already be moving" in text and "Do not retry blindly" in text
+    assert not panel.outcome.retry_button.isVisible()
+    assert panel.outcome.property("level") == "warning"
+    assert journal_rows(demo_services)[0].outcome == "outcome_unknown"
+
+
+def test_retry_is_offered_only_when_safe_and_resends(qtbot, panel, demo_services):
+    queue = first_target(demo_services, "queue")
+    simulator = demo_services.demo.simulator
+    simulator.script_fault(Fault(status=429, retry_after="60"), times=1)  # too long to wait automatically
+    pick(qtbot, panel, queue)
+
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    text = wait_outcome(qtbot, panel, "did not process the request")
+    assert "Try again in 60 s" in text
+    assert panel.outcome.retry_button.isVisible()
+
+    qtbot.mouseClick(panel.outcome.retry_button, Qt.MouseButton.LeftButton)
+    wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
+    assert [request.status for request in simulator.requests] == [429, 200]
+    assert [row.outcome for row in journal_rows(demo_services)] == ["accepted", "throttled"]
+
+
+def test_a_second_transfer_of_a_routed_call_asks_first(qtbot, panel, demo_services):
+    agent, queue = first_target(demo_services, "agent"), first_target(demo_services, "queue")
+    simulator = demo_services.demo.simulator
+    pick(qtbot, panel, agent)
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    wait_outcome(qtbot, panel, "Routing requested to")
+
+    pick(qtbot, panel, queue)
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    assert panel.confirm_bar.isVisible() and not panel.confirm_bar.isModal()
+    assert f"Routing to {agent.name} was requested at" in panel.confirm_bar.text()
+    qtbot.mouseClick(panel.confirm_bar.cancel_button, Qt.MouseButton.LeftButton)
+    assert not panel.confirm_bar.isVisible() and len(simulator.requests) == 1
+
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.confirm_bar.confirm_button, Qt.MouseButton.LeftButton)
+    wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
+    assert len(simulator.requests) == 2
+
+    # A new call starts clean: no question asked.
+    qtbot.mouseClick(panel.call_panel.new_demo_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    assert not panel.confirm_bar.isVisible()
+    wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
+    wait_idle(qtbot, panel)
+    assert len(simulator.requests) == 3

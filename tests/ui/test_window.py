@@ -1,0 +1,200 @@
+"""The window around the transfer: start-up, demo mode, empty directories, errors, settings."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+
+from app.ui.composition import PanelServices
+from app.ui.errors import install_error_hooks
+from app.ui.tasks import spawn
+from tests.conftest import AGENT, make_profile
+from tests.ui.panel_helpers import first_target, pick, wait_outcome
+
+
+def test_demo_mode_is_visible_and_offers_new_calls(qtbot, panel, demo_services):
+    assert panel.demo_badge.isVisible() and panel.demo_badge.text() == "DEMO"
+    assert "Simulator at 127.0.0.1:" in panel.profile_label.text()
+    first = panel.call_panel.text()
+    assert first.startswith("0LQ") and panel.call_panel.source() == "demo"
+    assert panel.call_panel.status.text() == "✓ Salesforce VoiceCall ID"
+
+    qtbot.mouseClick(panel.call_panel.new_demo_button, Qt.MouseButton.LeftButton)
+    assert panel.call_panel.text() != first and panel.call_panel.text().startswith("0LQ")
+
+
+def test_the_list_model_only_exposes_the_core_search_result(qtbot, panel, demo_services):
+    from PySide6.QtCore import QSortFilterProxyModel
+
+    assert not isinstance(panel.directory.results.model(), QSortFilterProxyModel)
+    panel.directory.search.setText("a")
+    assert panel.directory.model.rowCount() == len(demo_services.directory.search("a", kind=None, available_only=False))
+    qtbot.mouseClick(panel.directory.kind_buttons["queue"], Qt.MouseButton.LeftButton)
+    kinds = {panel.directory.model.view(row).kind for row in range(panel.directory.model.rowCount())}
+    assert kinds == {"queue"}
+    assert panel.directory.count.text().endswith(("result", "results"))
+    assert panel.directory.results.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection
+
+
+def test_available_only_hides_unavailable_agents(qtbot, panel):
+    qtbot.mouseClick(panel.directory.kind_buttons["agent"], Qt.MouseButton.LeftButton)
+    everyone = panel.directory.model.rowCount()
+    panel.directory.available_only.setChecked(True)
+    model = panel.directory.model
+    assert 0 < model.rowCount() < everyone
+    from app.ui.icons import PresenceShape
+
+    assert {model.view(row).presence for row in range(model.rowCount())} == {PresenceShape.AVAILABLE}
+
+
+def test_a_pasted_id_is_offered_when_the_directory_does_not_have_it(qtbot, open_panel, simulator, signer, tmp_path):
+    """A configured profile has no directory yet: the rep pastes an agent ID and transfers to it."""
+    from app.core.directory import SearchIndex
+    from app.services import open_transfer_service
+
+    service = open_transfer_service(make_profile(simulator.base_url), lambda: signer, tmp_path / "journal.sqlite3")
+    services = PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test",
+                             call_id="0LQ5g00000Ab1Cd", call_source="command line",
+                             empty_directory_hint="No directory is set up for this profile yet.")
+    window = open_panel(services)
+    assert not window.demo_badge.isVisible() and "Profile test" in window.profile_label.text()
+    assert window.call_panel.source() == "command line"
+    assert window.directory.model.rowCount() == 0
+
+    window.directory.focus_search()
+    qtbot.keyClicks(window.directory.search, f" {AGENT[:15]} ")  # the 15-character form, with spaces
+    assert window.directory.model.rowCount() == 1
+    offered = window.directory.model.view(0)
+    assert offered.name == f"Agent {AGENT} (entered ID)" and offered.entered
+    qtbot.keyClick(window.directory.search, Qt.Key.Key_Return)
+    qtbot.keyClick(window.form.transfer_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    wait_outcome(qtbot, window, "Routing requested to Agent")
+    (sent,) = simulator.requests
+    assert json.loads(sent.body_text) == {"routingTarget": AGENT}
+    assert sent.call_id == "0LQ5g00000Ab1Cd"
+    window.directory.search.setText("not an id")
+    assert window.directory.model.rowCount() == 0
+
+
+def test_unexpected_errors_are_shown_and_the_window_survives(qtbot, panel, qloop, demo_services):
+    async def broken():
+        raise RuntimeError("the directory cache is corrupt")
+
+    restore = install_error_hooks(panel.show_error, qloop)
+    try:
+        spawn(broken())
+        qtbot.waitUntil(lambda: panel.notice.isVisible() and "the directory cache is corrupt" in panel.notice.text())
+        assert "Something went wrong" in panel.notice.text() and "still working" in panel.notice.text()
+        qloop.call_exception_handler({"message": "a callback failed", "exception": ValueError("bad value")})
+        qtbot.waitUntil(lambda: "bad value" in panel.notice.text() and "(2 so far)" in panel.notice.text())
+    finally:
+        restore()
+    pick(qtbot, panel, first_target(demo_services, "queue"))  # still usable
+    assert panel.form.can_transfer()
+
+
+def test_a_crash_inside_a_transfer_is_reported_and_the_button_comes_back(qtbot, panel, qloop, demo_services,
+                                                                         monkeypatch):
+    async def explode(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(demo_services.transfer, "transfer", explode)
+    pick(qtbot, panel, first_target(demo_services, "queue"))
+    restore = install_error_hooks(panel.show_error, qloop)
+    try:
+        qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+        text = wait_outcome(qtbot, panel, "unexpected error")
+        qtbot.waitUntil(lambda: "RuntimeError: boom" in panel.notice.text())
+    finally:
+        restore()
+    assert "check the softphone" in text
+    assert panel.form.can_transfer() and not panel.controller.busy()
+
+
+def test_a_configuration_error_is_shown_in_the_window(qtbot, arun, tmp_path):
+    from app.ui.app import Boot
+    from app.ui.window import PanelWindow
+
+    config = tmp_path / "config.toml"
+    config.write_text('[profiles.emea]\nbase_url = "ftp://nowhere"\n', encoding="utf-8")
+    window = PanelWindow(config_path=config)
+    qtbot.addWidget(window)
+    window.show()
+    boot = Boot(window, argparse.Namespace(config=str(config), profile=None, call_id=None, demo=False, verbose=False))
+    arun(boot._start())
+
+    assert window.services is None
+    text = window.notice.text()
+    assert "The panel cannot connect" in text and "base_url" in text and "org_id is missing" in text
+    assert window.notice_action.isVisible()  # "Settings…" right there
+    assert not window.form.can_transfer() and "Fix the problem" in window.form.reason_text()
+
+
+def test_settings_open_without_blocking_the_panel(qtbot, panel):
+    qtbot.mouseClick(panel.settings_button, Qt.MouseButton.LeftButton)
+    from app.ui.settings import SettingsDialog
+
+    dialog = panel.findChild(SettingsDialog)
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    qtbot.keyClick(panel, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert panel.findChildren(SettingsDialog) == [dialog]  # one settings window, raised again
+    dialog.close()
+
+
+def test_profiles_saved_in_settings_reconnect_the_panel(qtbot, arun, tmp_path, monkeypatch):
+    """With no profile the panel starts in demo mode; saving one in Settings switches to it."""
+    from app.core.profile import Profile, save_profile
+    from app.ui import composition
+    from app.ui.app import Boot
+    from app.ui.window import PanelWindow
+    from tests.conftest import CALL_CENTER, ORG_ID
+
+    monkeypatch.setattr(composition, "_key_problem", lambda name: "")  # no keyring needed here
+    config = tmp_path / "config.toml"
+    window = PanelWindow(config_path=config)
+    qtbot.addWidget(window)
+    window.show()
+    boot = Boot(window, argparse.Namespace(config=str(config), profile=None, call_id=None, demo=False, verbose=False))
+    window.sig_profiles_changed.connect(boot.reload)
+    arun(boot._start())
+    assert window.services.is_demo
+    window.call_panel.set_call("contact-42", "typed")
+
+    save_profile(config, Profile(name="emea", base_url="https://acme.my.salesforce-scrt.com/telephony/v1",
+                                 org_id=ORG_ID, call_center=CALL_CENTER))
+    window.sig_profiles_changed.emit()
+    qtbot.waitUntil(lambda: window.services is not None and not window.services.is_demo, timeout=10_000)
+    assert "Profile emea" in window.profile_label.text() and not window.demo_badge.isVisible()
+    assert window.call_panel.text() == "contact-42"  # the rep's call survives the switch
+    arun(window.shutdown())
+
+
+def test_first_paint_imports_nothing_heavy():
+    """The window paints before keyring, JWT, HTTP, crypto and even asyncio are imported (see app.py)."""
+    script = textwrap.dedent("""
+        import argparse, sys
+        import app.ui.window as window_module
+        from app.ui.app import run
+
+        original = window_module.PanelWindow.paintEvent
+
+        def paint(self, event):
+            original(self, event)
+            heavy = ("keyring", "jwt", "httpx", "cryptography", "asyncio", "qasync", "app.core.routing")
+            print("loaded at first paint:", sorted(name for name in heavy if name in sys.modules), flush=True)
+            import os
+            os._exit(0)
+
+        window_module.PanelWindow.paintEvent = paint
+        run(argparse.Namespace(config=None, profile=None, call_id=None, demo=True, verbose=False))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert "loaded at first paint: []" in result.stdout, result.stdout + result.stderr
