@@ -54,5 +54,5 @@ def start_demo(timeout_s: float = 10.0) -> DemoEnvironment:
         provider_name=DEMO_PROVIDER,
         timeout_s=timeout_s,
     )
-    signer = TokenSigner(key, org_id=DEMO_ORG_ID, call_center=DEMO_CALL_CENTER)
+    signer = TokenSigner(key, issuer=DEMO_ORG_ID, subject=DEMO_CALL_CENTER)
     return DemoEnvironment(simulator, profile, signer)

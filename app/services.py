@@ -17,7 +17,7 @@ def keyring_signer_source(profile: Profile, store: SecretStore | None = None) ->
     def load() -> TokenSigner:
         secret = (store or SecretStore()).get_private_key(profile.name)
         key = load_private_key(secret.pem, secret.passphrase)
-        return TokenSigner(key, org_id=profile.org_id, call_center=profile.call_center)
+        return TokenSigner(key, issuer=profile.org_id, subject=profile.call_center)
 
     return load
 

@@ -157,7 +157,7 @@ def main() -> int:
         try:
             profile = Profile("bench", f"http://127.0.0.1:{port}/telephony/v1", ORG_ID, CALL_CENTER,
                               provider_name="Bench Telephony")
-            signer = TokenSigner(key, org_id=ORG_ID, call_center=CALL_CENTER)
+            signer = TokenSigner(key, issuer=ORG_ID, subject=CALL_CENTER)
             figures = asyncio.run(measure(profile, signer, Path(scratch) / "journal.sqlite3", args.n, args.soak))
         finally:
             simulator.terminate()

@@ -47,7 +47,7 @@ def make_profile(base_url: str, **overrides) -> Profile:
 
 @pytest.fixture
 def signer(rsa_key):
-    return TokenSigner(rsa_key, org_id=ORG_ID, call_center=CALL_CENTER)
+    return TokenSigner(rsa_key, issuer=ORG_ID, subject=CALL_CENTER)
 
 
 @pytest.fixture

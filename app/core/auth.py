@@ -79,14 +79,19 @@ class MintedToken:
 
 
 class TokenSigner:
-    """Mints SCRT bearer tokens with one already-parsed key."""
+    """Mints RS256 tokens with one already-parsed key.
+
+    For the SCRT route: `issuer` is the org ID, `subject` the Call Center's API name.
+    For the Salesforce OAuth JWT bearer flow: the consumer key, the username, and the
+    login URL as `audience`.
+    """
 
     def __init__(
         self,
         private_key: RSAPrivateKey,
         *,
-        org_id: str,
-        call_center: str,
+        issuer: str,
+        subject: str,
         audience: str = SCRT_AUDIENCE,
         lifetime_s: int = 120,
         clock: Callable[[], float] = time.time,
@@ -94,8 +99,8 @@ class TokenSigner:
         if not 1 <= lifetime_s <= MAX_LIFETIME_S:
             raise ValueError(f"token lifetime must be 1..{MAX_LIFETIME_S} s, not {lifetime_s}")
         self._key = private_key
-        self._issuer = org_id
-        self._subject = call_center
+        self._issuer = issuer
+        self._subject = subject
         self._audience = audience
         self._lifetime_s = lifetime_s
         self._clock = clock

@@ -29,7 +29,7 @@ def pem(key, fmt=serialization.PrivateFormat.PKCS8, password: bytes | None = Non
 
 def test_token_signature_and_claims_verified_with_cryptography(key):
     before = int(time.time())
-    minted = TokenSigner(key, org_id=ORG, call_center="HVCC").mint()
+    minted = TokenSigner(key, issuer=ORG, subject="HVCC").mint()
     header_b64, payload_b64, signature_b64 = minted.token.split(".")
     header = json.loads(b64url_decode(header_b64))
     claims = json.loads(b64url_decode(payload_b64))
@@ -45,7 +45,7 @@ def test_token_signature_and_claims_verified_with_cryptography(key):
 
 
 def test_tampered_token_does_not_verify(key):
-    header_b64, payload_b64, signature_b64 = TokenSigner(key, org_id=ORG, call_center="HVCC").mint().token.split(".")
+    header_b64, payload_b64, signature_b64 = TokenSigner(key, issuer=ORG, subject="HVCC").mint().token.split(".")
     forged = base64.urlsafe_b64encode(json.dumps({"iss": ORG, "sub": "OTHER"}).encode()).rstrip(b"=").decode()
     with pytest.raises(InvalidSignature):
         key.public_key().verify(
@@ -54,17 +54,17 @@ def test_tampered_token_does_not_verify(key):
 
 
 def test_every_token_has_a_unique_jti(key):
-    signer = TokenSigner(key, org_id=ORG, call_center="HVCC")
+    signer = TokenSigner(key, issuer=ORG, subject="HVCC")
     assert len({signer.mint().jti for _ in range(200)}) == 200
 
 
 def test_lifetime_above_three_minutes_is_refused(key):
     with pytest.raises(ValueError):
-        TokenSigner(key, org_id=ORG, call_center="HVCC", lifetime_s=181)
+        TokenSigner(key, issuer=ORG, subject="HVCC", lifetime_s=181)
 
 
 def test_token_never_appears_in_repr(key):
-    minted = TokenSigner(key, org_id=ORG, call_center="HVCC").mint()
+    minted = TokenSigner(key, issuer=ORG, subject="HVCC").mint()
     assert minted.token not in repr(minted)
 
 

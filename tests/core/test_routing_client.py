@@ -86,7 +86,7 @@ def test_scripted_auth_failure(run, simulator, signer, status):
 def test_token_for_the_wrong_org_is_refused_by_the_simulator(run, simulator, rsa_key):
     from app.core.auth import TokenSigner
 
-    wrong = TokenSigner(rsa_key, org_id="00D5g00000OTHERAAA"[:15], call_center="TestCallCenter")
+    wrong = TokenSigner(rsa_key, issuer="00D5g00000OTHERAAA"[:15], subject="TestCallCenter")
     outcome = route(run, make_profile(simulator.base_url), wrong, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.AUTH_FAILED and outcome.http_status == 401
 
