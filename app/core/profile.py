@@ -24,6 +24,8 @@ CONFIG_ENV_VAR = "TRANSFER_PANEL_CONFIG"
 ROUTE_SHAPES = ("seed", "connector")
 BODY_FORMATS = ("json", "xml")
 FLOW_INPUTS_AS = ("object", "string")
+DIRECTORY_SOURCES = ("none", "file", "salesforce")
+_API_VERSION = re.compile(r"[1-9][0-9]\.0")
 _PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CALL_CENTER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 
@@ -41,6 +43,14 @@ class Profile:
     body_format: str = "json"
     flow_inputs_as: str = "object"
     timeout_s: float = 10.0
+    # Where the directory comes from: nothing (paste IDs), an admin's file, or the org.
+    directory_source: str = "none"
+    directory_file: str = ""
+    salesforce_login_url: str = "https://login.salesforce.com"
+    salesforce_consumer_key: str = ""
+    salesforce_username: str = ""
+    salesforce_api_version: str = "62.0"
+    presence_refresh_s: float = 30.0
 
     def to_toml_table(self) -> dict[str, Any]:
         table = asdict(self)
@@ -171,12 +181,16 @@ def _parse_profile(name: str, table: Any) -> tuple[Profile | None, list[str]]:
     for key, value in values.items():
         if problem := _check_value(key, value):
             problems.append(f"{where} {key} = {value!r}: {problem}")
+    problems.extend(f"{where} {problem}" for problem in _directory_problems(values))
     if problems:
         return None, problems
     values["org_id"] = parse_id(values["org_id"]).value
     values["base_url"] = values["base_url"].rstrip("/")
-    if "timeout_s" in values:
-        values["timeout_s"] = float(values["timeout_s"])
+    for key in ("timeout_s", "presence_refresh_s"):
+        if key in values:
+            values[key] = float(values[key])
+    if "salesforce_login_url" in values:
+        values["salesforce_login_url"] = values["salesforce_login_url"].rstrip("/")
     return Profile(name=name, **values), []
 
 
@@ -184,19 +198,35 @@ _HINTS = {
     "base_url": "the SCRT base URL, e.g. https://<MyDomain>.my.salesforce-scrt.com/telephony/v1",
     "org_id": "the 15- or 18-character org ID (00D…) from Setup > Company Information",
     "call_center": "the Call Center's API name, e.g. HVCC",
+    "salesforce_login_url": "https://login.salesforce.com, https://test.salesforce.com or your My Domain URL",
 }
+
+
+def _directory_problems(values: dict[str, Any]) -> list[str]:
+    """Keys the chosen directory source needs together."""
+    source = values.get("directory_source", "none")
+    if source == "file" and not values.get("directory_file"):
+        return ["directory_file is missing: the path of the JSON or CSV directory file "
+                "(directory_source = \"file\" needs it)"]
+    if source == "salesforce":
+        return [f"{key} is missing: {hint} (directory_source = \"salesforce\" needs it)"
+                for key, hint in (("salesforce_consumer_key", "the connected app's consumer key"),
+                                  ("salesforce_username", "the integration user's username"))
+                if not values.get(key)]
+    return []
 
 
 def _check_value(key: str, value: Any) -> str | None:
     """Why a value is unacceptable, or None when it is fine."""
-    if key == "timeout_s":
+    if key in _SECONDS_RANGES:
+        low, high = _SECONDS_RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "must be a number of seconds"
-        return None if 1 <= value <= 120 else "must be between 1 and 120 seconds"
+        return None if low <= value <= high else f"must be between {low} and {high} seconds"
     if not isinstance(value, str):
         return "must be a string in quotes"
-    if key == "base_url":
-        return _check_base_url(value)
+    if key in ("base_url", "salesforce_login_url"):
+        return _check_base_url(value, _HINTS[key])
     if key == "org_id":
         try:
             org_id = parse_id(value, "org_id")
@@ -205,16 +235,23 @@ def _check_value(key: str, value: Any) -> str | None:
         return None if org_id.kind is IdKind.ORGANIZATION else "must be an organization ID (00D…)"
     if key == "call_center":
         return None if _CALL_CENTER_NAME.fullmatch(value) else f"must be an API name: {_HINTS[key]}"
-    if key == "provider_name":
-        return None if value.isprintable() and len(value) <= 100 else "must be printable, at most 100 characters"
-    choices = {"route_shape": ROUTE_SHAPES, "body_format": BODY_FORMATS, "flow_inputs_as": FLOW_INPUTS_AS}[key]
+    if key in ("provider_name", "directory_file", "salesforce_consumer_key", "salesforce_username"):
+        limit = 1000 if key == "directory_file" else 255
+        return None if value.isprintable() and len(value) <= limit else f"must be printable, at most {limit} characters"
+    if key == "salesforce_api_version":
+        return None if _API_VERSION.fullmatch(value) else "must be an API version such as \"62.0\""
+    choices = {"route_shape": ROUTE_SHAPES, "body_format": BODY_FORMATS, "flow_inputs_as": FLOW_INPUTS_AS,
+               "directory_source": DIRECTORY_SOURCES}[key]
     return None if value in choices else f"must be one of {', '.join(choices)}"
 
 
-def _check_base_url(url: str) -> str | None:
+_SECONDS_RANGES = {"timeout_s": (1, 120), "presence_refresh_s": (10, 3600)}
+
+
+def _check_base_url(url: str, hint: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return f"must be a full URL: {_HINTS['base_url']}"
+        return f"must be a full URL: {hint}"
     if parts.query or parts.fragment:
         return "must not have a query (?…) or fragment (#…)"
     if parts.username or parts.password:

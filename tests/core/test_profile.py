@@ -115,3 +115,31 @@ def test_config_path_precedence(tmp_path, monkeypatch):
     monkeypatch.delenv("TRANSFER_PANEL_CONFIG")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     assert resolve_config_path(None) == tmp_path / "xdg" / "transfer-panel" / "config.toml"
+
+
+def test_salesforce_directory_keys_load_and_normalise(tmp_path):
+    profile = load_config(write(tmp_path, GOOD + """directory_source = "salesforce"
+salesforce_login_url = "https://test.salesforce.com/"
+salesforce_consumer_key = "3MVG9-consumer"
+salesforce_username = "panel@acme.example"
+presence_refresh_s = 45
+""")).profile("emea")
+    assert (profile.directory_source, profile.salesforce_login_url, profile.presence_refresh_s) == (
+        "salesforce", "https://test.salesforce.com", 45.0)
+    assert profile.salesforce_api_version == "62.0"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ('directory_source = "ldap"', "must be one of none, file, salesforce"),
+        ('directory_source = "file"', "directory_file is missing"),
+        ('directory_source = "salesforce"\nsalesforce_username = "u@x"', "salesforce_consumer_key is missing"),
+        ('salesforce_login_url = "http://login.salesforce.com"', "must use https://"),
+        ('salesforce_api_version = "v62"', 'such as "62.0"'),
+        ("presence_refresh_s = 2", "between 10 and 3600 seconds"),
+    ],
+)
+def test_directory_keys_are_checked_with_the_fix(tmp_path, lines, expected):
+    with pytest.raises(ConfigError, match=expected.replace("(", r"\(")):
+        load_config(write(tmp_path, GOOD + lines + "\n"))
