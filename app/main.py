@@ -2,7 +2,6 @@
 
 import logging
 import sys
-from logging.handlers import RotatingFileHandler
 
 from app.cli import parse_args
 from app.core.errors import PanelError
@@ -12,6 +11,8 @@ log = logging.getLogger("app")
 
 def setup_logging(verbose: bool) -> None:
     """A rotating log file in the user log dir (IT's diagnostics read it); the terminal too with -v."""
+    from logging.handlers import RotatingFileHandler
+
     from platformdirs import user_log_path
 
     root = logging.getLogger()

@@ -6,9 +6,12 @@ hold, so a rep with an empty directory can still transfer.
 
 from dataclasses import dataclass
 
-from app.core.directory import Target
-from app.core.ids import IdKind
+from typing import TYPE_CHECKING
+
 from app.ui.icons import PresenceShape
+
+if TYPE_CHECKING:  # the core directory loads after the first paint
+    from app.core.directory import Target
 
 KIND_LABELS = {"agent": "Agent", "queue": "Queue", "flow": "Omni-Channel flow"}
 _SECONDARY_LABELS = {"queue": "Developer name", "flow": "API name"}
@@ -59,9 +62,9 @@ def entered_target(text: str) -> TargetView | None:
     )
 
 
-def view_of(target: Target) -> TargetView:
+def view_of(target: "Target") -> TargetView:
     """Adapt a core directory `Target`. An agent without a known presence says so in words."""
-    if target.kind is not IdKind.AGENT:
+    if target.kind.value != "agent":
         return TargetView(target.kind.value, target.id, target.label, target.secondary)
     if target.presence is None:
         return TargetView("agent", target.id, target.label, "Presence unknown", PresenceShape.UNKNOWN)

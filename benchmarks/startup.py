@@ -1,0 +1,140 @@
+"""Start-up: process start to the first painted, usable panel vs a bare PySide6 window.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/startup.py [--runs N]
+
+Each run is a fresh process (imports, Qt start-up, first paint: what a rep waits for).
+The clock starts in this process just before the child is spawned and stops when the
+child reports its window's first paint (wall clock, same machine). Bare and panel runs
+alternate, so machine noise hits both alike; medians are compared.
+
+The panel runs the real `transfer-panel --demo` code path (`app.main.main`); the child
+only wraps the window class to report its first paint and the moment its services are
+attached (the directory searchable, transfers possible), then closes it. It also
+reports which heavy modules were already imported at first paint: they should not be.
+Goal: first paint <= 1.3x the bare window.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL_RATIO = 1.3
+HEAVY_MODULES = ("httpx", "jwt", "keyring", "cryptography", "qasync", "app.core.routing")
+
+_REPORT = """
+import json, os, sys, time
+def report(event, **extra):
+    print(json.dumps({"event": event, "t": time.time(), **extra}), flush=True)
+"""
+
+BARE_CHILD = _REPORT + """
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QVBoxLayout, QWidget
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not getattr(self, "seen", False):
+            self.seen = True
+            QTimer.singleShot(0, lambda: (report("paint"), app.quit()))
+        return False
+
+app = QApplication(sys.argv[:1])
+window = QWidget()
+layout = QVBoxLayout(window)
+layout.addWidget(QLineEdit(placeholderText="Search agents, queues, flows"))
+layout.addWidget(QListWidget())
+window.resize(420, 820)
+spy = FirstPaint()
+window.installEventFilter(spy)
+window.show()
+app.exec()
+"""
+
+PANEL_CHILD = _REPORT + """
+import app.ui.app as panel_app
+from PySide6.QtCore import QTimer
+
+HEAVY = %r
+
+class TimedWindow(panel_app.PanelWindow):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sig_first_paint.connect(
+            lambda: report("paint", heavy=[m for m in HEAVY if m in sys.modules]))
+        self.sig_services_attached.connect(self._ready)
+
+    def _ready(self):
+        report("ready", results=self.directory.model.rowCount())
+        QTimer.singleShot(0, self.close)
+
+panel_app.PanelWindow = TimedWindow
+from app.main import main
+sys.exit(main(["--demo"]))
+""" % (HEAVY_MODULES,)
+
+
+def run_child(code: str, env: dict[str, str]) -> dict[str, dict]:
+    started = time.time()
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    events = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            event = json.loads(line)
+            event["s"] = event["t"] - started
+            events[event["event"]] = event
+    if "paint" not in events:
+        raise SystemExit(f"the child did not paint (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return events
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=9)
+    runs = parser.parse_args().runs
+    scratch = Path(tempfile.mkdtemp(prefix="startup-bench-"))
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               PYTHONPATH=str(ROOT))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(scratch / name.lower())  # demo mode, and no real user's files touched
+    run_child(BARE_CHILD, env), run_child(PANEL_CHILD, env)  # warm the OS file cache first
+    bare, paint, ready, heavy = [], [], [], set()
+    for _ in range(runs):
+        bare.append(run_child(BARE_CHILD, env)["paint"]["s"])
+        events = run_child(PANEL_CHILD, env)
+        paint.append(events["paint"]["s"])
+        heavy.update(events["paint"].get("heavy", []))
+        if "ready" in events:
+            ready.append(events["ready"]["s"])
+    figures = {
+        "runs": runs,
+        "bare_median_s": round(statistics.median(bare), 4),
+        "panel_paint_median_s": round(statistics.median(paint), 4),
+        "panel_ready_median_s": round(statistics.median(ready), 4) if ready else None,
+        "ratio": round(statistics.median(paint) / statistics.median(bare), 3),
+        "goal_ratio": GOAL_RATIO,
+        "heavy_modules_at_first_paint": sorted(heavy),
+    }
+    figures["meets_goal"] = figures["ratio"] <= GOAL_RATIO and not heavy
+    print(f"start-up, {runs} alternating runs each (Python {sys.version.split()[0]}, "
+          f"QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}), wall clock from spawn")
+    print(f"  bare PySide6 window, first paint   {figures['bare_median_s'] * 1000:8.1f} ms median")
+    print(f"  panel --demo, first paint          {figures['panel_paint_median_s'] * 1000:8.1f} ms median")
+    if ready:
+        print(f"  panel --demo, services attached    {figures['panel_ready_median_s'] * 1000:8.1f} ms median"
+              "  (directory searchable, transfers possible)")
+    print(f"  ratio (first paint)                {figures['ratio']:8.2f}x   goal <= {GOAL_RATIO}x: "
+          f"{'met' if figures['ratio'] <= GOAL_RATIO else 'MISSED'}")
+    print(f"  heavy modules at first paint       {', '.join(sorted(heavy)) or 'none'}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
