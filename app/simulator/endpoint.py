@@ -13,6 +13,7 @@ from app.core.ids import parse_id
 from app.simulator.body import RouteBody, check_call_id, parse_route_body
 from app.simulator.faults import Fault, FaultBook
 from app.simulator.responses import SUCCESS, Answer, Rejected
+from app.simulator.salesforce import SalesforceApi
 from app.simulator.verify import TokenRejected, TokenVerifier
 
 BASE_PATH = "/telephony/v1"
@@ -39,7 +40,8 @@ class Endpoint:
     """Decides the answer to each request; thread-safe (its verifier and fault book lock)."""
 
     def __init__(
-        self, verifier: TokenVerifier, faults: FaultBook, route_shape: str, required_provider_name: str | None
+        self, verifier: TokenVerifier, faults: FaultBook, route_shape: str, required_provider_name: str | None,
+        salesforce: SalesforceApi | None = None,
     ) -> None:
         if route_shape not in ROUTE_SHAPES:
             raise ValueError(f"route_shape must be one of {', '.join(ROUTE_SHAPES)}, not {route_shape!r}")
@@ -47,8 +49,11 @@ class Endpoint:
         self._faults = faults
         self._shape = route_shape
         self._required_provider_name = required_provider_name
+        self._salesforce = salesforce
 
     def handle(self, method: str, raw_path: str, headers: Mapping[str, str], body: bytes) -> Handled:
+        if self._salesforce is not None and self._salesforce.handles(raw_path):
+            return Handled(self._salesforce.handle(method, raw_path, headers, body))
         handled = Handled(SUCCESS)
         try:
             shape, call_id = _match(raw_path, self._shape)

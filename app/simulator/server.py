@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from app.simulator.endpoint import BASE_PATH, Endpoint
 from app.simulator.faults import Fault, FaultBook
 from app.simulator.records import RecordedRequest
+from app.simulator.salesforce import SalesforceApi
 from app.simulator.transport import ScrtServer, ScrtServer6
 from app.simulator.verify import SCRT_AUDIENCE, TokenVerifier
 
@@ -34,11 +35,14 @@ class Simulator:
         leeway_s: float = 5.0,
         required_provider_name: str | None = None,
         record_limit: int = 10_000,
+        salesforce: SalesforceApi | None = None,
     ) -> None:
+        """`salesforce`: also answer the directory's REST calls (token, SOQL) on the same port."""
         verifier = TokenVerifier(public_keys, org_id=org_id, call_center=call_center, audience=audience,
                                  leeway_s=leeway_s)
         self._faults = FaultBook()
-        self._endpoint = Endpoint(verifier, self._faults, route_shape, required_provider_name)
+        self.salesforce = salesforce
+        self._endpoint = Endpoint(verifier, self._faults, route_shape, required_provider_name, salesforce)
         self._address = (host, port)
         self._lock = threading.Lock()
         # Bounded so a training simulator left running all week does not grow without end.
@@ -54,6 +58,8 @@ class Simulator:
         self._server = server_class(self._address, self._endpoint, self._record, self._stopping)
         self._thread = threading.Thread(target=self._server.serve_until_woken, name="scrt-simulator", daemon=True)
         self._thread.start()
+        if self.salesforce is not None:
+            self.salesforce.instance_url = self.base_url.removesuffix(BASE_PATH)
         return self
 
     def stop(self) -> None:

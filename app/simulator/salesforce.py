@@ -1,0 +1,296 @@
+"""The Salesforce REST side of the simulator: the directory's token and SOQL queries.
+
+`SalesforceApi` answers, on the simulator's own port:
+
+* `POST /services/oauth2/token`: the OAuth 2.0 JWT bearer flow. The assertion must be
+  RS256, signed by the registered key, `iss` the consumer key, `sub` the username,
+  `aud` the login URL (the simulator's own URL unless set), expiring within 5 minutes.
+  Errors in OAuth's shape (`{"error", "error_description"}`).
+* `GET /services/data/vNN.N/query?q=…`: exactly the three queries of DOMAIN.md section 4,
+  over an org generated from `generate_targets(size, seed)`, in pages (`nextRecordsUrl`,
+  `GET …/query/<locator>-<offset>`). Every answer carries `Sforce-Limit-Info`; past the
+  daily limit, 403 `REQUEST_LIMIT_EXCEEDED`. Unknown token: 401 `INVALID_SESSION_ID`.
+
+Presence changes over time: every `presence_period_s` a deterministic quarter of the
+agents changes status, and offline agents are absent from the presence query, as in a
+real org. Faults are scripted per endpoint ("token", "query" for a first page, "page"
+for the following ones) with the simulator's `Fault`.
+"""
+
+import json
+import re
+import secrets
+import threading
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, unquote_plus, urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from app.core.directory import Target, generate_targets
+from app.core.ids import IdKind
+from app.simulator.faults import Fault
+from app.simulator.responses import Answer, error_answer
+
+AGENTS_SOQL = ("SELECT UserId, User.Name, ServicePresenceStatus.MasterLabel, IsAway, StatusStartDate "
+               "FROM UserServicePresence WHERE IsCurrentState = true")
+QUEUES_SOQL = ("SELECT Id, Name, DeveloperName FROM Group WHERE Type = 'Queue' AND Id IN "
+               "(SELECT QueueId FROM QueueSobject WHERE SobjectType = 'VoiceCall')")
+FLOWS_SOQL = ("SELECT DurableId, ApiName, Label FROM FlowDefinitionView "
+              "WHERE ProcessType = 'RoutingFlow' AND IsActive = true")
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+ENDPOINTS = ("token", "query", "page")
+_JSON = "application/json;charset=UTF-8"
+_QUERY_PATH = re.compile(r"/services/data/v(\d+\.\d)/query(?:/(01g[A-Za-z0-9]+)-(\d+))?$")
+_STATUSES = ("Available", "Busy", "On a call", "Away", "Offline")  # the demo generator's labels
+
+
+def _normalised(soql: str) -> str:
+    return " ".join(soql.split()).casefold()
+
+
+_QUERIES = {_normalised(AGENTS_SOQL): "agents", _normalised(QUEUES_SOQL): "queues",
+            _normalised(FLOWS_SOQL): "flows"}
+
+
+@dataclass(slots=True)
+class _Scripted:
+    fault: Fault
+    endpoint: str
+    remaining: int | None
+
+
+class SalesforceApi:
+    """Answers the directory's REST calls; thread-safe (the simulator serves on many threads)."""
+
+    def __init__(self, *, public_key: RSAPublicKey, consumer_key: str, username: str, size: int = 300,
+                 seed: int = 0, page_size: int = 2000, api_limit: int = 15_000,
+                 presence_period_s: float = 30.0, login_audience: str | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._public_key = public_key
+        self.consumer_key = consumer_key
+        self.username = username
+        self.page_size = page_size
+        self.api_limit = api_limit
+        self.presence_period_s = presence_period_s
+        self._login_audience = login_audience
+        self._clock = clock
+        self.targets: list[Target] = generate_targets(size, seed=seed)
+        self.instance_url = ""  # set by the simulator when it starts
+        self.api_calls = 0
+        self._lock = threading.Lock()
+        self._tokens: set[str] = set()
+        self._faults: list[_Scripted] = []
+        self._pages: dict[tuple[str, int], list[bytes]] = {}  # (query, presence epoch) -> pages
+
+    @property
+    def login_url(self) -> str:
+        return self._login_audience or self.instance_url
+
+    # -- scripting -------------------------------------------------------------------------
+
+    def script_fault(self, fault: Fault, endpoint: str = "query", times: int | None = 1) -> None:
+        if endpoint not in ENDPOINTS:
+            raise ValueError(f"endpoint must be one of {', '.join(ENDPOINTS)}, not {endpoint!r}")
+        with self._lock:
+            self._faults.append(_Scripted(fault, endpoint, times))
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far stops working (the next query answers 401)."""
+        with self._lock:
+            self._tokens.clear()
+
+    # -- requests --------------------------------------------------------------------------
+
+    def handles(self, raw_path: str) -> bool:
+        return raw_path.startswith("/services/")
+
+    def handle(self, method: str, raw_path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        path = urlsplit(raw_path).path
+        if path == "/services/oauth2/token":
+            if method != "POST":
+                return _rest_error(405, "Use POST for the token endpoint", "METHOD_NOT_ALLOWED")
+            return self._fault("token") or self._token(body)
+        match = _QUERY_PATH.fullmatch(path)
+        if match is None or method != "GET":
+            return _rest_error(404, f"The requested resource does not exist: {method} {path}", "NOT_FOUND")
+        if not self._authorised(headers.get("Authorization", "")):
+            return _rest_error(401, "Session expired or invalid", "INVALID_SESSION_ID")
+        with self._lock:
+            self.api_calls += 1
+            over_limit = self.api_calls > self.api_limit
+        if over_limit:
+            return self._with_usage(_rest_error(403, "TotalRequests Limit exceeded.", "REQUEST_LIMIT_EXCEEDED"))
+        version, locator, offset = match.groups()
+        fault = self._fault("page" if locator else "query")
+        if fault is not None:
+            return self._with_usage(fault)
+        if locator:
+            answer = self._page(locator, int(offset))
+        else:
+            soql = unquote_plus(" ".join(parse_qs(urlsplit(raw_path).query).get("q", [""])))
+            answer = self._first_page(soql, version)
+        return self._with_usage(answer)
+
+    def _fault(self, endpoint: str) -> Answer | None:
+        with self._lock:
+            entry = next((e for e in self._faults if e.endpoint == endpoint), None)
+            if entry is None:
+                return None
+            if entry.remaining is not None:
+                entry.remaining -= 1
+                if entry.remaining == 0:
+                    self._faults.remove(entry)
+        fault = entry.fault
+        if fault.status is None or fault.drop:
+            return fault.answer()  # slow or dropped: a normal answer later, or none
+        shape = "oauth" if endpoint == "token" else "array"
+        return error_answer(fault.status, fault.message or "Scripted fault",
+                            fault.error_code or ("invalid_grant" if endpoint == "token" else "UNKNOWN_EXCEPTION"),
+                            shape)
+
+    def _with_usage(self, answer: Answer) -> Answer:
+        usage = ("Sforce-Limit-Info", f"api-usage={min(self.api_calls, self.api_limit)}/{self.api_limit}")
+        return Answer(answer.status, answer.content_type, answer.body, (*answer.headers, usage),
+                      answer.delay_s, answer.reason)
+
+    # -- OAuth -----------------------------------------------------------------------------
+
+    def _token(self, body: bytes) -> Answer:
+        form = parse_qs(body.decode("utf-8", "replace"))
+        if form.get("grant_type", [""])[0] != JWT_BEARER:
+            return _oauth_error("unsupported_grant_type", "grant type not supported")
+        try:
+            claims = jwt.decode(form.get("assertion", [""])[0], self._public_key, algorithms=["RS256"],
+                                audience=self.login_url, issuer=self.consumer_key,
+                                options={"require": ["iss", "sub", "aud", "exp"]})
+        except jwt.InvalidIssuerError:
+            return _oauth_error("invalid_client_id", "client identifier invalid")
+        except jwt.InvalidAudienceError:
+            return _oauth_error("invalid_grant", "audience is invalid")
+        except jwt.ExpiredSignatureError:
+            return _oauth_error("invalid_grant", "expired authorization code")
+        except jwt.InvalidTokenError as error:
+            return _oauth_error("invalid_grant", f"invalid assertion: {error}")
+        if claims["sub"] != self.username:
+            return _oauth_error("invalid_grant", "user hasn't approved this consumer")
+        if claims["exp"] - self._clock() > 300:
+            return _oauth_error("invalid_grant", "the assertion must expire within 5 minutes")
+        token = f"00DSIM!{secrets.token_urlsafe(32)}"
+        with self._lock:
+            self._tokens.add(token)
+        return _json(200, {"access_token": token, "instance_url": self.instance_url, "token_type": "Bearer",
+                           "id": f"{self.login_url}/id/00DSIM/005SIM", "scope": "api",
+                           "issued_at": str(int(self._clock() * 1000))})
+
+    def _authorised(self, authorization: str) -> bool:
+        scheme, _, token = authorization.partition(" ")
+        with self._lock:
+            return scheme.lower() == "bearer" and token in self._tokens
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def _first_page(self, soql: str, version: str) -> Answer:
+        query = _QUERIES.get(_normalised(soql))
+        if query is None:
+            return _rest_error(400, f"The simulator knows only the panel's three directory queries, not: {soql[:200]}",
+                               "MALFORMED_QUERY")
+        epoch = int(self._clock() // self.presence_period_s) if query == "agents" else 0
+        return self._serve(self._paginated(query, epoch, version), 0)
+
+    def _page(self, locator: str, offset: int) -> Answer:
+        query, epoch, version = _decode_locator(locator)
+        if query is None or offset % self.page_size:
+            return _rest_error(400, f"Invalid query locator {locator}-{offset}", "INVALID_QUERY_LOCATOR")
+        return self._serve(self._paginated(query, epoch, version), offset // self.page_size)
+
+    @staticmethod
+    def _serve(pages: list[bytes], index: int) -> Answer:
+        if not 0 <= index < len(pages):
+            return _rest_error(400, "Invalid query locator: past the last page", "INVALID_QUERY_LOCATOR")
+        return Answer(200, _JSON, pages[index])
+
+    def _paginated(self, query: str, epoch: int, version: str) -> list[bytes]:
+        """Every page of one query, serialised once (a 100k org's pages are served many times)."""
+        key = (f"{query}@{version}", epoch)
+        with self._lock:
+            pages = self._pages.get(key)
+        if pages is not None:
+            return pages
+        records = self._records(query, epoch, version)
+        size, total = self.page_size, len(records)
+        locator = _encode_locator(query, epoch, version)
+        pages = []
+        for start in range(0, max(total, 1), size):
+            page = {"totalSize": total, "done": start + size >= total, "records": records[start:start + size]}
+            if not page["done"]:
+                page["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator}-{start + size}"
+            pages.append(json.dumps(page, ensure_ascii=False).encode())
+        with self._lock:
+            if query == "agents":  # keep only the current presence epoch
+                self._pages = {k: v for k, v in self._pages.items() if not k[0].startswith("agents@")}
+            self._pages[key] = pages
+        return pages
+
+    def _records(self, query: str, epoch: int, version: str) -> list[dict]:
+        base = f"/services/data/v{version}/sobjects"
+        if query == "queues":
+            return [{"attributes": {"type": "Group", "url": f"{base}/Group/{t.id}"}, "Id": t.id, "Name": t.label,
+                     "DeveloperName": t.secondary} for t in self.targets if t.kind is IdKind.QUEUE]
+        if query == "flows":
+            return [{"attributes": {"type": "FlowDefinitionView", "url": f"{base}/FlowDefinitionView/{t.id}"},
+                     "DurableId": t.id, "ApiName": t.secondary, "Label": t.label}
+                    for t in self.targets if t.kind is IdKind.FLOW]
+        period_start = datetime.fromtimestamp(epoch * self.presence_period_s, UTC)
+        records = []
+        for number, target in enumerate(t for t in self.targets if t.kind is IdKind.AGENT):
+            label, away, since = self._presence(target, epoch, period_start)
+            if label == "Offline":
+                continue
+            records.append({
+                "attributes": {"type": "UserServicePresence", "url": f"{base}/UserServicePresence/0Pj{number:012d}"},
+                "UserId": target.id,
+                "User": {"attributes": {"type": "User", "url": f"{base}/User/{target.id}"}, "Name": target.label},
+                "ServicePresenceStatus": {"attributes": {"type": "ServicePresenceStatus"}, "MasterLabel": label},
+                "IsAway": away,
+                "StatusStartDate": since.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+            })
+        return records
+
+    @staticmethod
+    def _presence(target: Target, epoch: int, period_start: datetime) -> tuple[str, bool, datetime]:
+        """The agent's generated status, changed in a deterministic quarter of agents per epoch."""
+        status = target.presence.status if target.presence else "Offline"
+        since = target.presence.since if target.presence and target.presence.since else period_start
+        changed = zlib.crc32(f"{target.id}:{epoch}".encode())
+        if changed % 4 == 0:
+            status, since = _STATUSES[(changed >> 2) % len(_STATUSES)], period_start - timedelta(seconds=changed % 29)
+        return status, status == "Away", since
+
+
+def _encode_locator(query: str, epoch: int, version: str) -> str:
+    return f"01g{query[0]}{epoch:x}v{version.replace('.', '')}"
+
+
+def _decode_locator(locator: str) -> tuple[str | None, int, str]:
+    match = re.fullmatch(r"01g([aqf])([0-9a-f]+)v(\d+)(\d)", locator)
+    if match is None:
+        return None, 0, ""
+    query = {"a": "agents", "q": "queues", "f": "flows"}[match[1]]
+    return query, int(match[2], 16), f"{match[3]}.{match[4]}"
+
+
+def _json(status: int, document: object) -> Answer:
+    return Answer(status, _JSON, json.dumps(document).encode())
+
+
+def _oauth_error(error: str, description: str) -> Answer:
+    return error_answer(400, description, error, "oauth")
+
+
+def _rest_error(status: int, message: str, error_code: str) -> Answer:
+    return error_answer(status, message, error_code, "array")
