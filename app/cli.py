@@ -1,16 +1,20 @@
 """The command tree. `gui` is the default command; the others run without Qt."""
 
+from __future__ import annotations
+
 import argparse
-import asyncio
 import getpass
 import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.core.errors import CredentialError, InputError
-from app.core.profile import ROUTE_SHAPES, Profile, load_config, resolve_config_path
+
+if TYPE_CHECKING:  # the GUI starts through this module: core imports wait until a command needs them
+    from app.core.profile import Profile
 
 EXIT_CODES_HELP = """exit codes:
   0  routing requested (or the command succeeded)
@@ -21,6 +25,29 @@ EXIT_CODES_HELP = """exit codes:
   5  not sent or throttled: nothing was routed, retrying is safe
   6  outcome unknown: the call may already be routing, do not retry blindly
 """
+
+def _secret_purpose(text: str):
+    from app.core.secrets import SecretPurpose
+
+    try:
+        return SecretPurpose(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a key purpose: use {' or '.join(p.value for p in SecretPurpose)}") from None
+
+
+def _route_shape(text: str) -> str:
+    from app.core.profile import ROUTE_SHAPES
+
+    if text not in ROUTE_SHAPES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a route shape: use {' or '.join(ROUTE_SHAPES)}")
+    return text
+
+
+_PURPOSE_OPTION = dict(
+    type=_secret_purpose, default="scrt", metavar="{scrt,salesforce-api}",
+    help="which key: scrt (routing calls, the default) or salesforce-api (loading the directory)",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,11 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     set_key.add_argument("--profile", metavar="P", required=True)
     set_key.add_argument("--key-file", metavar="PATH", type=Path, help="PEM file (default: read stdin)")
     set_key.add_argument("--passphrase-env", metavar="VAR", help="read the key's passphrase from this environment variable")
+    set_key.add_argument("--purpose", **_PURPOSE_OPTION)
     set_key.set_defaults(handler=run_credentials_set)
     for action, handler, text in (("check", run_credentials_check, "load the key; print its fingerprint and a sample token's claims"),
                                   ("delete", run_credentials_delete, "remove the key from the keyring")):
         command = credential_actions.add_parser(action, help=text)
         command.add_argument("--profile", metavar="P", required=True)
+        command.add_argument("--purpose", **_PURPOSE_OPTION)
         command.set_defaults(handler=handler)
 
     profiles = commands.add_parser("profiles", help="list, show or check the configured profiles")
@@ -83,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="PEM public key or X.509 certificate the tokens must verify against")
     simulator.add_argument("--org-id", required=True, metavar="00D…")
     simulator.add_argument("--call-center", required=True, metavar="API_NAME")
-    simulator.add_argument("--route-shape", choices=ROUTE_SHAPES, default="seed")
+    simulator.add_argument("--route-shape", type=_route_shape, default="seed", metavar="{seed,connector}")
     simulator.set_defaults(handler=run_simulator)
     return parser
 
@@ -114,6 +143,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace):
+    from app.core.profile import load_config, resolve_config_path
+
     return load_config(resolve_config_path(args.config))
 
 
@@ -149,6 +180,8 @@ def run_route(args: argparse.Namespace) -> int:
             call_id, args.target, target_label=args.label, fallback_queue=args.fallback_queue,
             flow_inputs=_flow_inputs(args.flow_input),
         )
+        import asyncio
+
         outcome = asyncio.run(_transfer(open_transfer_service(profile, signer_source), request))
     finally:
         if demo:
@@ -213,22 +246,24 @@ def run_credentials_set(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args, pem)
     key = load_private_key(pem, passphrase)  # refuses anything but an RSA 2048/4096 private key
     store = SecretStore()
-    store.set_private_key(profile.name, PrivateKeySecret(pem.strip() + "\n", passphrase))
-    print(f"Stored the {key.key_size}-bit RSA key for profile '{profile.name}' in {store.backend_name()}.")
+    store.set_private_key(profile.name, PrivateKeySecret(pem.strip() + "\n", passphrase), args.purpose)
+    print(f"Stored the {key.key_size}-bit RSA key for profile '{profile.name}' ({args.purpose.value}) "
+          f"in {store.backend_name()}.")
     print(f"Fingerprint (SHA-256 of the public key): {key_fingerprint(key)}")
     return 0
 
 
 def run_credentials_check(args: argparse.Namespace) -> int:
-    from app.core.auth import key_fingerprint, load_private_key
-    from app.core.secrets import SecretStore
-    from app.services import keyring_signer_source
+    from app.core.auth import key_fingerprint
+    from app.core.directory.salesforce import assertion_signer
+    from app.core.secrets import SecretPurpose, SecretStore
+    from app.services import keyring_key_source, scrt_signer
 
     profile = _config(args).profile(args.profile)
     store = SecretStore()
-    secret = store.get_private_key(profile.name)
-    key = load_private_key(secret.pem, secret.passphrase)
-    claims = keyring_signer_source(profile, store)().mint().claims
+    key = keyring_key_source(profile, args.purpose, store)()
+    make_signer = assertion_signer if args.purpose is SecretPurpose.SALESFORCE_API else scrt_signer
+    claims = make_signer(profile, key).mint().claims
     print(f"Keyring: {store.backend_name()}")
     print(f"Key: RSA {key.key_size}-bit, fingerprint {key_fingerprint(key)}")
     print("A sample token's claims (the token itself is never shown):")
@@ -241,10 +276,10 @@ def run_credentials_delete(args: argparse.Namespace) -> int:
     from app.core.secrets import SecretStore
 
     store = SecretStore()
-    if store.delete_private_key(args.profile):
-        print(f"Deleted the key of profile '{args.profile}' from {store.backend_name()}.")
+    if store.delete_private_key(args.profile, args.purpose):
+        print(f"Deleted the {args.purpose.value} key of profile '{args.profile}' from {store.backend_name()}.")
     else:
-        print(f"No key was stored for profile '{args.profile}'.")
+        print(f"No {args.purpose.value} key was stored for profile '{args.profile}'.")
     return 0
 
 

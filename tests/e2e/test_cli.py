@@ -134,3 +134,26 @@ def test_credentials_set_refuses_what_is_not_an_rsa_key(tmp_path, keyring_profil
     not_a_key.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
     result = cli("--config", str(config), "credentials", "set", "--profile", name, "--key-file", str(not_a_key))
     assert result.returncode == 3 and "not a PEM private key" in result.stderr
+
+
+def test_the_salesforce_api_key_is_kept_apart_from_the_routing_key(tmp_path, rsa_key, keyring_profile):
+    name, config = keyring_profile
+    with config.open("a", encoding="utf-8") as file:
+        file.write('directory_source = "salesforce"\nsalesforce_consumer_key = "3MVG9.e2e"\n'
+                   'salesforce_username = "panel@acme.example"\n')
+    key_file = tmp_path / "api.pem"
+    key_file.write_bytes(rsa_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    base = ("--config", str(config), "credentials")
+    try:
+        stored = cli(*base, "set", "--profile", name, "--purpose", "salesforce-api", "--key-file", str(key_file))
+        assert stored.returncode == 0 and "(salesforce-api)" in stored.stdout, stored.stderr
+        checked = cli(*base, "check", "--profile", name, "--purpose", "salesforce-api")
+        assert checked.returncode == 0, checked.stderr
+        assert "iss: 3MVG9.e2e" in checked.stdout and "aud: https://login.salesforce.com" in checked.stdout
+        routing = cli(*base, "check", "--profile", name)  # no routing key was stored
+        assert routing.returncode == 3 and "No private key is stored" in routing.stderr
+        wrong = cli(*base, "check", "--profile", name, "--purpose", "ldap")
+        assert wrong.returncode == 2 and "not a key purpose: use scrt or salesforce-api" in wrong.stderr
+    finally:
+        cli(*base, "delete", "--profile", name, "--purpose", "salesforce-api")
