@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core.routing import RouteOutcome, RouteRequest
+from app.core.routing import OutcomeStatus, RouteOutcome, RouteRequest
 
 _SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -115,6 +115,16 @@ class Journal:
                 "SELECT * FROM transfers ORDER BY id DESC LIMIT ?", (limit,)
             ).fetchall()
         return [_entry(row) for row in rows]
+
+    def recent_targets(self, limit: int = 10) -> list[str]:
+        """IDs of the targets most recently routed to with success, newest first, each once
+        (what a rep means by "recent": where calls actually went, not failed attempts)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT target_id FROM transfers WHERE outcome = ?"
+                " GROUP BY target_id ORDER BY MAX(id) DESC LIMIT ?", (OutcomeStatus.ACCEPTED.value, limit)
+            ).fetchall()
+        return [target_id for (target_id,) in rows]
 
     def close(self) -> None:
         with self._lock:

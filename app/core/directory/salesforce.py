@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from app.core.auth import TokenSigner
-from app.core.directory.target import Presence, PresenceState, Target
+from app.core.directory.target import Presence, PresenceState, Target, state_for_label
 from app.core.errors import CredentialError, PanelError
 from app.core.ids import InvalidIdError
 from app.core.profile import Profile
@@ -32,8 +32,6 @@ FLOWS_SOQL = ("SELECT DurableId, ApiName, Label FROM FlowDefinitionView "
               "WHERE ProcessType = 'RoutingFlow' AND IsActive = true")
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
-# Presence labels are the org's own; those that say "busy" in words mean the agent is taken.
-_BUSY_WORDS = re.compile(r"busy|call|wrap|meeting|occupied|do not disturb|dnd", re.IGNORECASE)
 
 ProgressCallback = Callable[[int, int | None], None]  # (records so far, total if known)
 
@@ -52,9 +50,8 @@ class ApiUsage:
 
 
 def presence_state(label: str, is_away: bool) -> PresenceState:
-    if is_away:
-        return PresenceState.AWAY
-    return PresenceState.BUSY if _BUSY_WORDS.search(label) else PresenceState.AVAILABLE
+    """Salesforce flags away statuses itself; the label's words tell busy from available."""
+    return PresenceState.AWAY if is_away else state_for_label(label)
 
 
 def assertion_signer(profile: Profile, key: Any) -> TokenSigner:

@@ -5,6 +5,7 @@ Salesforce). It is kept small (slots, no per-target dicts) because a BPO directo
 up to 100,000 of them; sources share equal strings and `Presence` values between targets.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +28,19 @@ class PresenceState(StrEnum):
     BUSY = "busy"
     AWAY = "away"
     OFFLINE = "offline"
+
+
+# Orgs name their statuses freely; the words in a label say what it means for routing.
+_STATE_WORDS = (
+    (re.compile(r"offline|signed out|logged out", re.IGNORECASE), PresenceState.OFFLINE),
+    (re.compile(r"away|break|lunch|meeting|training", re.IGNORECASE), PresenceState.AWAY),
+    (re.compile(r"busy|call|wrap|occupied|do not disturb|dnd", re.IGNORECASE), PresenceState.BUSY),
+)
+
+
+def state_for_label(label: str) -> PresenceState:
+    """What a status label means: "Lunch" is away, "On a call" busy; anything else available."""
+    return next((state for words, state in _STATE_WORDS if words.search(label)), PresenceState.AVAILABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +117,23 @@ class Target:
         if self.kind is IdKind.AGENT:
             return self.extra
         return (self.secondary, *self.extra) if self.secondary else self.extra
+
+
+def restore_target(kind: IdKind, id: str, label: str, secondary: str, presence: Presence | None,
+                   extra: tuple[str, ...]) -> Target:
+    """Rebuild a `Target` this app validated and saved itself (the offline cache).
+
+    Skips `__post_init__`'s checks, which are most of the cost of loading 100,000 targets;
+    a damaged value can still not be sent, as `RouteRequest` parses every ID it routes to.
+    """
+    target = _new(Target)
+    _set(target, "kind", kind)
+    _set(target, "id", id)
+    _set(target, "label", label)
+    _set(target, "secondary", secondary)
+    _set(target, "presence", presence)
+    _set(target, "extra", extra)
+    return target
+
+
+_new, _set = object.__new__, object.__setattr__

@@ -1,0 +1,94 @@
+"""The offline cache: the last good directory of a profile, shown at start-up before any refresh.
+
+One file per profile in the user cache dir, written atomically (temporary file, then
+`os.replace`) and only after a refresh succeeded, so a failed refresh keeps the last
+good copy. The format is `marshal` of plain tuples and strings: it can hold data only
+(never code, unlike pickle), and 100,000 targets load in well under 300 ms. A file that
+is damaged or from another format version is reported and ignored, never trusted.
+"""
+
+import gc
+import marshal
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.core.directory.target import Presence, PresenceState, Target, restore_target
+from app.core.errors import PanelError
+from app.core.ids import IdKind
+
+FORMAT = 1
+_KINDS = {kind.value: kind for kind in IdKind}
+
+
+class DirectoryCacheError(PanelError):
+    """The cached directory cannot be used; the panel goes on without it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedDirectory:
+    targets: list[Target]
+    fetched_at: datetime  # timezone-aware: when the source answered
+    source: str  # "salesforce" or "file: <path>", for the freshness line
+
+
+def cache_path(profile_name: str) -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("transfer-panel", appauthor=False) / "directory" / f"{profile_name}.marshal"
+
+
+def save_directory(path: Path, directory: CachedDirectory) -> None:
+    rows = tuple(
+        (target.kind.value, target.id, target.label, target.secondary, target.extra, _presence_row(target.presence))
+        for target in directory.targets
+    )
+    data = marshal.dumps((FORMAT, directory.fetched_at.timestamp(), directory.source, rows))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)  # atomic: a reader sees the old file or the new one, never half
+
+
+def load_directory(path: Path) -> CachedDirectory | None:
+    """The cached directory, or None when there is none; DirectoryCacheError when it is unusable."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise DirectoryCacheError(f"The saved directory {path} cannot be read ({error}); it is ignored.") from None
+    collecting = gc.isenabled()
+    gc.disable()  # 100,000 new long-lived objects would trigger full collections for nothing
+    try:
+        version, fetched_at, source, rows = marshal.loads(data)
+        if version != FORMAT:
+            raise ValueError(f"format {version}")
+        presences: dict[tuple, Presence] = {}
+        targets = []
+        for kind, target_id, label, secondary, extra, presence_row in rows:
+            presence = None
+            if presence_row is not None:
+                presence = presences.get(presence_row)
+                if presence is None:
+                    presence = presences[presence_row] = _presence(*presence_row)
+            targets.append(restore_target(_KINDS[kind], target_id, label, secondary, presence, extra))
+        return CachedDirectory(targets, datetime.fromtimestamp(fetched_at, UTC), source)
+    except (ValueError, EOFError, TypeError, KeyError) as error:
+        raise DirectoryCacheError(
+            f"The saved directory {path} is damaged or from another version ({type(error).__name__}); "
+            "it is ignored and replaced at the next refresh.") from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _presence_row(presence: Presence | None) -> tuple | None:
+    if presence is None:
+        return None
+    return presence.status, presence.state.value, presence.since.timestamp() if presence.since else None
+
+
+def _presence(status: str, state: str, since: float | None) -> Presence:
+    return Presence(status, PresenceState(state), datetime.fromtimestamp(since, UTC) if since is not None else None)
