@@ -121,3 +121,33 @@ def test_narrowing_from_recent_queries_equals_a_full_rescan(steps, kind, availab
         narrowed = _GENERATED.search(query, kind, available)
         fresh = SearchIndex(_GENERATED.targets).search(query, kind, available)
         assert narrowed.indices == fresh.indices
+
+
+def test_favorites_then_recents_come_first_among_matches_and_in_the_listing():
+    index = SearchIndex([queue(1, "Billing"), queue(2, "Billing (EMEA)"), queue(3, "Tier 2 Billing"), queue(4, "Sales")])
+    favorite, recent = sf_id("00G", 3), sf_id("00G", 2)
+    index.set_preferred([favorite, recent, sf_id("00G", 99)])  # an unknown ID is ignored
+    assert labels(index.search("billing")) == ["Tier 2 Billing", "Billing (EMEA)", "Billing"]
+    assert labels(index.search("sales")) == ["Sales"]  # preferences never add non-matches
+    assert labels(index.search(""))[:2] == ["Tier 2 Billing", "Billing (EMEA)"]
+    assert labels(index.search(sf_id("00G", 1)))[0] == "Billing"  # a pasted ID still comes first
+    index.set_preferred([])
+    assert labels(index.search("billing"))[0] == "Billing"
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(st.text(_ALPHABET, max_size=5), min_size=1, max_size=5),
+       preferred=st.lists(st.integers(0, 1499), max_size=8), kind=st.sampled_from([None, "agent", "flow"]))
+def test_with_preferences_results_are_a_reordering_of_the_plain_search(steps, preferred, kind):
+    ids = [_GENERATED.targets[i].id for i in preferred]
+    plain = SearchIndex(_GENERATED.targets)
+    query = ""
+    for step in steps:
+        query += step
+        _GENERATED.set_preferred(ids)
+        with_preferences = _GENERATED.search(query, kind)
+        expected = plain.search(query, kind).indices
+        assert sorted(with_preferences.indices) == sorted(expected)
+        head = [i for i in with_preferences.indices[:len(set(preferred))] if i in set(preferred)]
+        assert head == [i for i in dict.fromkeys(preferred) if i in set(expected)]
+    _GENERATED.set_preferred([])

@@ -8,6 +8,8 @@ Rules (see `text.py` for folding):
   starts a word of the label, then the rest; ties by folded label. A pasted Salesforce
   ID (15 or 18 characters) of a directory target comes first.
 * The empty query lists everything, queues, then flows, then agents (`KIND_ORDER`), by label.
+* Preferred targets (favorites, then recent targets: `set_preferred`) that match come
+  before all others, in their given order; a pasted ID still comes first.
 * `kind` keeps one kind; `available_only` drops agents that are not available (queues
   and flows are always routable, so they stay).
 * No cap: a result holds every match and resolves rows only when asked for them.
@@ -90,6 +92,7 @@ class SearchIndex:
         self._bases: dict[_Filter, tuple[int, ...]] = {(None, False): everything}
         self._listings: dict[_Filter, tuple[int, ...]] = {}
         self._history: OrderedDict[_Query, tuple[list[int], tuple[int, ...]]] = OrderedDict()
+        self._preferred: tuple[int, ...] = ()
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -107,22 +110,41 @@ class SearchIndex:
             return None
         return None if position is None else self._targets[position]
 
+    def set_preferred(self, target_ids: Sequence[str]) -> None:
+        """Targets to list first when they match (favorites, then recents); unknown IDs are ignored."""
+        positions = (self._positions.get(target_id) for target_id in target_ids)
+        self._preferred = tuple(dict.fromkeys(p for p in positions if p is not None))
+
     def search(self, query: str, kind: IdKind | str | None = None, available_only: bool = False) -> SearchResult:
         """Every target matching `query`, ranked (rules in the module docstring)."""
         kind = None if kind is None else IdKind(kind)
         terms = tuple(words(query))
         if not terms:
-            return SearchResult(self._targets, self._listing(kind, available_only))
+            return SearchResult(self._targets, self._first(self._preferred_matches(terms, kind, available_only),
+                                                           self._listing(kind, available_only)))
         key = (terms, kind, available_only)
         entry = self._history.pop(key, None) or self._run(terms, kind, available_only)
         self._history[key] = entry
         if len(self._history) > _HISTORY:
             self._history.popitem(last=False)
-        ranked = entry[1]
+        first = self._preferred_matches(terms, kind, available_only)
         pasted = self._pasted_id(query, kind, available_only)
         if pasted is not None:
-            ranked = (pasted, *(i for i in ranked if i != pasted))
-        return SearchResult(self._targets, ranked)
+            first = (pasted, *(i for i in first if i != pasted))
+        return SearchResult(self._targets, self._first(first, entry[1]))
+
+    @staticmethod
+    def _first(first: tuple[int, ...], ranked: tuple[int, ...]) -> tuple[int, ...]:
+        """`ranked` with the positions of `first` moved to the front (few: a set test per row)."""
+        if not first:
+            return ranked
+        moved = set(first)
+        return (*first, *(i for i in ranked if i not in moved))
+
+    def _preferred_matches(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> tuple[int, ...]:
+        hays = self._hays
+        return tuple(p for p in self._preferred if self._passes(p, kind, available_only)
+                     and all(term in hays[p] for term in terms))
 
     # ---- filters ------------------------------------------------------------------------
     def _passes(self, position: int, kind: IdKind | None, available_only: bool) -> bool:
