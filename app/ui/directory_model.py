@@ -3,6 +3,11 @@
 The core `SearchIndex` does the matching and ranking; this model only exposes the result
 sequence it returns (reset once per query) and turns the rows the view asks for into
 `TargetView`s on demand, so a 100k-row result costs nothing until it is painted.
+
+Rows are handed to the view in batches (`canFetchMore`/`fetchMore`): on a reset QListView
+checks every row it knows through `rowCount()`, a Python call each, which costs ~200 ms
+at 100k rows. The view fetches the next batch when the rep scrolls near the end, and
+`total_rows()` counts them all, so every match stays reachable.
 """
 
 from collections.abc import Sequence
@@ -15,6 +20,7 @@ from app.ui.target_view import TargetView, view_of
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 _CACHE_LIMIT = 512
+BATCH_ROWS = 200
 
 
 class TargetListModel(QAbstractListModel):
@@ -23,6 +29,7 @@ class TargetListModel(QAbstractListModel):
         self._entered: TargetView | None = None
         self._rows: Sequence[Any] = ()
         self._views: dict[int, TargetView] = {}
+        self._shown = 0
 
     def set_result(self, rows: Sequence[Any], entered: TargetView | None = None) -> None:
         """Show a new result (and, first, a row for an ID the rep pasted)."""
@@ -30,12 +37,31 @@ class TargetListModel(QAbstractListModel):
         self._rows = rows
         self._entered = entered
         self._views.clear()
+        self._shown = min(self.total_rows(), BATCH_ROWS)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        if parent.isValid():
-            return 0
+    def total_rows(self) -> int:
+        """Every row of the result, fetched by the view yet or not."""
         return len(self._rows) + (self._entered is not None)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._shown
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._shown < self.total_rows()
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        more = min(BATCH_ROWS, self.total_rows() - self._shown)
+        if parent.isValid() or more <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def fetch_through(self, row: int) -> None:
+        """Make rows up to `row` available (keyboard moves past the fetched ones)."""
+        while row >= self._shown and self.canFetchMore():
+            self.fetchMore()
 
     def view(self, row: int) -> TargetView:
         view = self._views.get(row)

@@ -155,7 +155,7 @@ class DirectoryPanel(QWidget):
         if entered is not None and self._holds(rows, entered.target_id):
             entered = None
         self.model.set_result(rows, entered)
-        total = self.model.rowCount()
+        total = self.model.total_rows()
         self.count.setText(f"{total:,} result{'s' if total != 1 else ''}" if self._index is not None else "")
         self.results.placeholder = self._placeholder(query)
         self.results.viewport().update()
@@ -192,11 +192,12 @@ class DirectoryPanel(QWidget):
         return False
 
     def move_current(self, step: int) -> None:
-        rows = self.model.rowCount()
+        rows = self.model.total_rows()
         if not rows:
             return
         current = self.results.currentIndex()
         row = 0 if not current.isValid() else max(0, min(rows - 1, current.row() + step))
+        self.model.fetch_through(row)
         self._set_current(row)
 
     def activate_current(self) -> None:

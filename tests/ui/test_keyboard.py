@@ -108,3 +108,19 @@ def test_every_control_has_an_accessible_name(qtbot, panel, demo_services):
     assert len(controls) > 15
     unnamed = [f"{type(widget).__name__} {widget.objectName()!r}" for widget in controls if not widget.accessibleName()]
     assert not unnamed
+
+
+def test_every_match_stays_reachable_from_the_keyboard_beyond_the_first_batch(qtbot, panel):
+    from app.ui.directory_model import BATCH_ROWS
+
+    directory = panel.directory
+    total = directory.model.total_rows()
+    assert total > BATCH_ROWS > directory.model.rowCount() - 1  # fetched lazily
+    directory.search.setFocus()
+    qtbot.keyClick(directory.search, Qt.Key.Key_Down)
+    for _ in range(total):  # a page is a few rows; the form's appearance shrinks the list
+        if directory.results.currentIndex().row() == total - 1:
+            break
+        qtbot.keyClick(directory.search, Qt.Key.Key_PageDown)
+    assert directory.results.currentIndex().row() == total - 1
+    assert directory.current_view() is not None

@@ -34,7 +34,9 @@ def test_the_list_model_only_exposes_the_core_search_result(qtbot, panel, demo_s
 
     assert not isinstance(panel.directory.results.model(), QSortFilterProxyModel)
     panel.directory.search.setText("a")
-    assert panel.directory.model.rowCount() == len(demo_services.directory.search("a", kind=None, available_only=False))
+    everything = len(demo_services.directory.search("a", kind=None, available_only=False))
+    assert panel.directory.model.total_rows() == everything > 200
+    assert panel.directory.count.text() == f"{everything:,} results"
     qtbot.mouseClick(panel.directory.kind_buttons["queue"], Qt.MouseButton.LeftButton)
     kinds = {panel.directory.model.view(row).kind for row in range(panel.directory.model.rowCount())}
     assert kinds == {"queue"}
@@ -44,12 +46,13 @@ def test_the_list_model_only_exposes_the_core_search_result(qtbot, panel, demo_s
 
 def test_available_only_hides_unavailable_agents(qtbot, panel):
     qtbot.mouseClick(panel.directory.kind_buttons["agent"], Qt.MouseButton.LeftButton)
-    everyone = panel.directory.model.rowCount()
+    everyone = panel.directory.model.total_rows()
     panel.directory.available_only.setChecked(True)
     model = panel.directory.model
-    assert 0 < model.rowCount() < everyone
+    assert 0 < model.total_rows() < everyone
     from app.ui.icons import PresenceShape
 
+    model.fetch_through(model.total_rows() - 1)
     assert {model.view(row).presence for row in range(model.rowCount())} == {PresenceShape.AVAILABLE}
 
 
