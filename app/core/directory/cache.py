@@ -7,14 +7,13 @@ good copy. The format is `marshal` of plain tuples and strings: it can hold data
 is damaged or from another format version is reported and ignored, never trusted.
 """
 
-import gc
 import marshal
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core.directory.target import Presence, PresenceState, Target, restore_target
+from app.core.directory.target import Presence, PresenceState, Target, collector_paused, restore_target
 from app.core.errors import PanelError
 from app.core.ids import IdKind
 
@@ -59,29 +58,29 @@ def load_directory(path: Path) -> CachedDirectory | None:
         return None
     except OSError as error:
         raise DirectoryCacheError(f"The saved directory {path} cannot be read ({error}); it is ignored.") from None
-    collecting = gc.isenabled()
-    gc.disable()  # 100,000 new long-lived objects would trigger full collections for nothing
     try:
-        version, fetched_at, source, rows = marshal.loads(data)
-        if version != FORMAT:
-            raise ValueError(f"format {version}")
-        presences: dict[tuple, Presence] = {}
-        targets = []
-        for kind, target_id, label, secondary, extra, presence_row in rows:
-            presence = None
-            if presence_row is not None:
-                presence = presences.get(presence_row)
-                if presence is None:
-                    presence = presences[presence_row] = _presence(*presence_row)
-            targets.append(restore_target(_KINDS[kind], target_id, label, secondary, presence, extra))
-        return CachedDirectory(targets, datetime.fromtimestamp(fetched_at, UTC), source)
+        with collector_paused():
+            return _restore(marshal.loads(data))
     except (ValueError, EOFError, TypeError, KeyError) as error:
         raise DirectoryCacheError(
             f"The saved directory {path} is damaged or from another version ({type(error).__name__}); "
             "it is ignored and replaced at the next refresh.") from None
-    finally:
-        if collecting:
-            gc.enable()
+
+
+def _restore(document: tuple) -> CachedDirectory:
+    version, fetched_at, source, rows = document
+    if version != FORMAT:
+        raise ValueError(f"format {version}")
+    presences: dict[tuple, Presence] = {}
+    targets = []
+    for kind, target_id, label, secondary, extra, presence_row in rows:
+        presence = None
+        if presence_row is not None:
+            presence = presences.get(presence_row)
+            if presence is None:
+                presence = presences[presence_row] = _presence(*presence_row)
+        targets.append(restore_target(_KINDS[kind], target_id, label, secondary, presence, extra))
+    return CachedDirectory(targets, datetime.fromtimestamp(fetched_at, UTC), source)
 
 
 def _presence_row(presence: Presence | None) -> tuple | None:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from app.core.auth import TokenSigner
-from app.core.directory.target import Presence, PresenceState, Target, state_for_label
+from app.core.directory.target import Presence, PresenceState, Target, collector_paused, state_for_label
 from app.core.errors import CredentialError, PanelError
 from app.core.ids import InvalidIdError
 from app.core.profile import Profile
@@ -84,14 +84,16 @@ class SalesforceDirectory:
                 progress(counted + done_in_query, None if total_in_query is None else counted + total_in_query)
 
         targets: list[Target] = []
-        for soql, convert in ((QUEUES_SOQL, _queues), (FLOWS_SOQL, _flows), (AGENTS_SOQL, _agents)):
-            targets += await self._query(soql, convert, report)
-            counted = len(targets)
+        with collector_paused():
+            for soql, convert in ((QUEUES_SOQL, _queues), (FLOWS_SOQL, _flows), (AGENTS_SOQL, _agents)):
+                targets += await self._query(soql, convert, report)
+                counted = len(targets)
         return targets
 
     async def agents(self) -> list[Target]:
         """Only the agents with their current presence: the cheap periodic refresh."""
-        return await self._query(AGENTS_SOQL, _agents, None)
+        with collector_paused():
+            return await self._query(AGENTS_SOQL, _agents, None)
 
     async def aclose(self) -> None:
         await self._http.aclose()
