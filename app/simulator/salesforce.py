@@ -114,7 +114,7 @@ class SalesforceApi:
         if path == "/services/oauth2/token":
             if method != "POST":
                 return _rest_error(405, "Use POST for the token endpoint", "METHOD_NOT_ALLOWED")
-            return self._fault("token") or self._token(body)
+            return self._answer("token", lambda: self._token(body))
         match = _QUERY_PATH.fullmatch(path)
         if match is None or method != "GET":
             return _rest_error(404, f"The requested resource does not exist: {method} {path}", "NOT_FOUND")
@@ -126,32 +126,31 @@ class SalesforceApi:
         if over_limit:
             return self._with_usage(_rest_error(403, "TotalRequests Limit exceeded.", "REQUEST_LIMIT_EXCEEDED"))
         version, locator, offset = match.groups()
-        fault = self._fault("page" if locator else "query")
-        if fault is not None:
-            return self._with_usage(fault)
         if locator:
-            answer = self._page(locator, int(offset))
-        else:
-            soql = unquote_plus(" ".join(parse_qs(urlsplit(raw_path).query).get("q", [""])))
-            answer = self._first_page(soql, version)
-        return self._with_usage(answer)
+            return self._with_usage(self._answer("page", lambda: self._page(locator, int(offset))))
+        soql = unquote_plus(" ".join(parse_qs(urlsplit(raw_path).query).get("q", [""])))
+        return self._with_usage(self._answer("query", lambda: self._first_page(soql, version)))
 
-    def _fault(self, endpoint: str) -> Answer | None:
+    def _answer(self, endpoint: str, normal: Callable[[], Answer]) -> Answer:
+        """The normal answer, unless a fault scripted for this endpoint says otherwise."""
         with self._lock:
             entry = next((e for e in self._faults if e.endpoint == endpoint), None)
-            if entry is None:
-                return None
-            if entry.remaining is not None:
+            if entry is not None and entry.remaining is not None:
                 entry.remaining -= 1
                 if entry.remaining == 0:
                     self._faults.remove(entry)
+        if entry is None:
+            return normal()
         fault = entry.fault
-        if fault.status is None or fault.drop:
-            return fault.answer()  # slow or dropped: a normal answer later, or none
+        if fault.drop:
+            return fault.answer()
+        if fault.status is None:  # slow: the real answer, late
+            answer = normal()
+            return Answer(answer.status, answer.content_type, answer.body, answer.headers, fault.delay_s)
         shape = "oauth" if endpoint == "token" else "array"
-        return error_answer(fault.status, fault.message or "Scripted fault",
-                            fault.error_code or ("invalid_grant" if endpoint == "token" else "UNKNOWN_EXCEPTION"),
-                            shape)
+        code = fault.error_code or ("invalid_grant" if endpoint == "token" else "UNKNOWN_EXCEPTION")
+        answer = error_answer(fault.status, fault.message or "Scripted fault", code, shape)
+        return Answer(answer.status, answer.content_type, answer.body, answer.headers, fault.delay_s)
 
     def _with_usage(self, answer: Answer) -> Answer:
         usage = ("Sforce-Limit-Info", f"api-usage={min(self.api_calls, self.api_limit)}/{self.api_limit}")

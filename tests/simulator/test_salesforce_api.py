@@ -64,3 +64,14 @@ def test_errors_come_in_salesforce_shapes(api, rsa_key):
     assert failed.status_code == 503 and failed.json()[0]["message"] == "Down for maintenance"
     assert failed.headers["Sforce-Limit-Info"] == f"api-usage={api.api_calls}/{api.api_limit}"
     assert client.get("/services/data/v62.0/query", params={"q": QUEUES_SOQL}).status_code == 200  # once only
+
+
+def test_a_slow_fault_delays_the_real_answer(api, rsa_key):
+    import time
+
+    client = login(api, rsa_key)
+    api.script_fault(Fault(delay_s=0.3), "query")
+    started = time.perf_counter()
+    page = client.get("/services/data/v62.0/query", params={"q": QUEUES_SOQL})
+    assert time.perf_counter() - started >= 0.3
+    assert page.status_code == 200 and page.json()["records"]
