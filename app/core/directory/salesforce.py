@@ -109,7 +109,10 @@ class SalesforceDirectory:
         done = 0
         while path:
             page = await self._get(path, params)
-            records = page.get("records", [])
+            records = page.get("records") if isinstance(page, dict) else None
+            if not isinstance(records, list):
+                raise DirectoryRefreshError("Salesforce sent an answer that is not a query result. "
+                                            "The directory keeps its last copy.")
             targets += await loop.run_in_executor(None, convert, records)
             done += len(records)
             if progress is not None:
