@@ -30,6 +30,8 @@ class PanelServices:
     empty_directory_hint: str = ""
     warnings: list[str] = field(default_factory=list)
     explicit_demo: bool = False  # --demo was given (not merely "no profile configured")
+    directory_feed: Any = None  # app.core.directory.feed.DirectoryFeed for a file or Salesforce source
+    directory_as_of: Any = None  # datetime of the directory shown at start (the offline copy)
 
     @property
     def is_demo(self) -> bool:
@@ -49,6 +51,8 @@ class PanelServices:
     async def aclose(self) -> None:
         try:
             await self.transfer.aclose()
+            if self.directory_feed is not None:
+                await self.directory_feed.aclose()
         finally:
             if self.demo is not None:
                 await asyncio.get_running_loop().run_in_executor(None, self.demo.close)
@@ -96,7 +100,8 @@ async def build_demo_services(call_id: str | None = None, journal_path: Path | N
 
 async def build_profile_services(profile: Any, call_id: str | None = None,
                                  journal_path: Path | None = None) -> PanelServices:
-    """A configured profile: its key from the OS keyring (loaded on first use), an empty directory."""
+    """A configured profile: its key from the OS keyring (loaded on first use) and its directory:
+    none (paste IDs), an admin's file, or Salesforce (the offline copy first; the window refreshes it)."""
     from app.core.directory import SearchIndex
     from app.services import keyring_signer_source, open_transfer_service
 
@@ -107,7 +112,7 @@ async def build_profile_services(profile: Any, call_id: str | None = None,
     warnings = []
     if problem := await loop.run_in_executor(None, _key_problem, profile.name):
         warnings.append(problem)
-    return PanelServices(
+    services = PanelServices(
         transfer=service, directory=SearchIndex([]), profile_name=profile.name,
         call_id=call_id or "", call_source=SOURCE_COMMAND_LINE if call_id else "",
         empty_directory_hint=(
@@ -116,6 +121,24 @@ async def build_profile_services(profile: Any, call_id: str | None = None,
         ),
         warnings=warnings,
     )
+    if profile.directory_source != "none":
+        from app.core.directory.cache import cache_path
+        from app.core.directory.feed import DirectoryFeed
+        from app.core.secrets import SecretPurpose
+        from app.services import keyring_key_source
+
+        feed = DirectoryFeed(profile, key_source=keyring_key_source(profile, SecretPurpose.SALESFORCE_API),
+                             cache_file=cache_path(profile.name))
+        snapshot = await feed.cached()
+        if snapshot is not None:
+            services.directory, services.directory_as_of = snapshot.index, snapshot.as_of
+            for problem in snapshot.problems:
+                log.warning("directory cache: %s", problem)  # a refresh replaces it in a moment
+        services.directory_feed = feed
+        services.empty_directory_hint = f"Loading the directory from {feed.source_label}…"
+    recents = await loop.run_in_executor(None, service.journal.recent_targets)
+    services.directory.set_preferred(recents)
+    return services
 
 
 def _key_problem(profile_name: str) -> str:

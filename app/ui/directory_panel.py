@@ -92,6 +92,11 @@ class DirectoryPanel(QWidget):
         self.count = QLabel(self)
         self.count.setObjectName("resultCount")
         a11y.name(self.count, "Number of results")
+        self.freshness = QLabel(self)
+        self.freshness.setObjectName("muted")
+        self.freshness.setWordWrap(True)
+        self.freshness.hide()
+        a11y.name(self.freshness, "Directory freshness")
         self.model = TargetListModel(self)
         self.results = ResultsView(self)
         self.results.setObjectName("results")
@@ -123,6 +128,7 @@ class DirectoryPanel(QWidget):
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.results, 1)
+        layout.addWidget(self.freshness)
 
         self.search.textChanged.connect(self.refresh)
         self.kind_group.buttonToggled.connect(lambda _button, checked: checked and self.refresh())
@@ -139,6 +145,13 @@ class DirectoryPanel(QWidget):
         self._index = index
         self._empty_hint = empty_hint
         self.refresh()
+
+    def set_freshness(self, text: str, problem: bool = False) -> None:
+        """How current the directory is ("As of 09:42 · Salesforce"), or why it is not."""
+        self.freshness.setText(text)
+        self.freshness.setObjectName("transferReason" if problem else "muted")
+        self.freshness.setStyleSheet("")  # re-read the sheet for the new object name
+        self.freshness.setVisible(bool(text))
 
     def kind(self) -> str | None:
         for kind, button in self.kind_buttons.items():

@@ -56,6 +56,7 @@ class PanelWindow(QWidget):
         self.setWindowTitle("Voice Transfer Panel")
         a11y.name(self, "Voice Transfer Panel")
         self.services = None
+        self.refresher = None  # DirectoryRefresher of a file or Salesforce directory
         self._config_path = config_path
         self._settings = None
         self._closing = False
@@ -185,6 +186,7 @@ class PanelWindow(QWidget):
             self.call_panel.set_call(services.call_id, services.call_source)
         self.call_panel.enable_validation()
         self.directory.set_index(services.directory, services.empty_directory_hint)
+        self._follow_directory(services)
         self.form.set_queues(services.queues())
         self.form.set_call_id(self.call_panel.text())
         self.form.set_ready(True)
@@ -197,9 +199,23 @@ class PanelWindow(QWidget):
     def detach(self):
         """Stop using the current services (to replace them) and return them for closing."""
         services, self.services = self.services, None
+        self._follow_directory(None)
         self.controller.set_service(None)
         self.form.set_ready(False, "Reconnecting…")
         return services
+
+    def _follow_directory(self, services) -> None:
+        """Refresh the directory of these services from its source (None: stop refreshing)."""
+        if self.refresher is not None:
+            self.refresher.stop()
+            self.refresher.deleteLater()
+            self.refresher = None
+        self.directory.set_freshness("")
+        if services is not None and services.directory_feed is not None:
+            from app.ui.directory_refresher import DirectoryRefresher
+
+            self.refresher = DirectoryRefresher(services.directory_feed, self.directory, services.directory_as_of, self)
+            self.refresher.start()
 
     def show_startup_problem(self, message: str) -> None:
         """The services could not be built (e.g. a configuration error): say so, stay usable."""
@@ -281,6 +297,7 @@ class PanelWindow(QWidget):
                 timeout = services.transfer.client.profile.timeout_s + _SHUTDOWN_GRACE_S
                 await self.controller.wait_idle(timeout)
             self.controller.set_service(None)
+            self._follow_directory(None)
             import asyncio
 
             try:

@@ -1,0 +1,91 @@
+"""Drives a profile's `DirectoryFeed` from the window: a full refresh at start, then the
+periodic one (presence, or a changed file), progress and freshness in words under the list.
+
+A failed refresh keeps the directory the rep has and says why under the list; it never
+interrupts a transfer. Only one refresh runs at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from app.ui.tasks import spawn
+
+if TYPE_CHECKING:
+    from app.ui.directory_panel import DirectoryPanel
+
+log = logging.getLogger(__name__)
+
+
+def as_of_text(when: datetime | None, source: str, now: datetime | None = None) -> str:
+    if when is None:
+        return f"From {source}"
+    local = when.astimezone()
+    now = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo)
+    stamp = local.strftime("%H:%M") if local.date() == now.date() else local.strftime("%d %b %H:%M")
+    return f"As of {stamp} · {source}"
+
+
+class DirectoryRefresher(QObject):
+    def __init__(self, feed: Any, panel: DirectoryPanel, as_of: datetime | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.feed = feed
+        self.panel = panel
+        self._running = False
+        self._task = None
+        self._as_of = as_of
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(feed.poll_interval_s * 1000))
+        self._timer.timeout.connect(lambda: self._start(full=False))
+        if as_of is not None:
+            panel.set_freshness(as_of_text(as_of, feed.source_label) + " · refreshing…")
+
+    def start(self) -> None:
+        self._start(full=True)
+        self._timer.start()
+
+    def stop(self) -> None:
+        """No more refreshes; one in flight is cancelled (its feed is about to close)."""
+        self._timer.stop()
+        if self._task is not None:
+            self._task.cancel()
+
+    def busy(self) -> bool:
+        return self._running
+
+    def _start(self, full: bool) -> None:
+        if not self._running:
+            self._running = True
+            self._task = spawn(self._refresh(full))
+
+    async def _refresh(self, full: bool) -> None:
+        from app.core.errors import PanelError
+
+        try:
+            snapshot = await (self.feed.refresh(self._progress) if full else self.feed.refresh_presence())
+        except PanelError as error:
+            log.warning("directory refresh failed: %s", error)
+            kept = as_of_text(self._as_of, self.feed.source_label) + ". " if self._as_of else ""
+            self.panel.set_freshness(f"{kept}Refresh failed: {error}", problem=True)
+            return
+        finally:
+            self._running = False
+        if snapshot is None:
+            return
+        self._as_of = snapshot.as_of
+        self.panel.set_index(snapshot.index, "The directory is empty.")
+        text = as_of_text(snapshot.as_of, snapshot.source)
+        if usage := self.feed.api_usage:
+            text += f" · {usage}"
+        if snapshot.problems:
+            text += f"\n{len(snapshot.problems)} row(s) skipped: {snapshot.problems[0]}"
+            log.warning("directory file: %s", "; ".join(snapshot.problems))
+        self.panel.set_freshness(text, problem=bool(snapshot.problems))
+
+    def _progress(self, done: int, total: int | None) -> None:
+        of = f" of {total:,}" if total else ""
+        self.panel.set_freshness(f"Refreshing from {self.feed.source_label}: {done:,}{of} entries…")

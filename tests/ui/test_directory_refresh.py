@@ -1,0 +1,76 @@
+"""A Salesforce directory in the window: the saved copy at once, then the refresh over real
+HTTP from the simulator, its freshness in words, and a failed refresh keeping the copy."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app.core.directory import SearchIndex
+from app.core.directory.cache import CachedDirectory, save_directory
+from app.core.directory.feed import DirectoryFeed
+from app.simulator.faults import Fault
+from app.simulator.salesforce import SalesforceApi
+from app.simulator.server import Simulator
+from app.ui.composition import PanelServices
+from app.ui.directory_refresher import as_of_text
+from tests.conftest import CALL_CENTER, ORG_ID, make_profile
+
+
+@pytest.fixture
+def org(rsa_key):
+    api_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    api = SalesforceApi(public_key=api_key.public_key(), consumer_key="ck", username="u", size=2000, page_size=500)
+    with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER, salesforce=api) as simulator:
+        yield simulator, api, api_key
+
+
+def services_for(org, tmp_path, signer, cache_file):
+    from app.services import open_transfer_service
+
+    simulator, api, api_key = org
+    profile = make_profile(simulator.base_url, directory_source="salesforce", salesforce_login_url=api.login_url,
+                           salesforce_consumer_key="ck", salesforce_username="u")
+    feed = DirectoryFeed(profile, key_source=lambda: api_key, cache_file=cache_file)
+    return PanelServices(transfer=open_transfer_service(profile, lambda: signer, tmp_path / "journal.sqlite3"),
+                         directory=SearchIndex([]), profile_name="test", directory_feed=feed,
+                         empty_directory_hint="Loading the directory from Salesforce…")
+
+
+def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_panel, arun, org, tmp_path, signer):
+    _simulator, api, _ = org
+    cache_file = tmp_path / "cache.marshal"
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    saved = [t for t in api.targets if t.kind.value == "queue"][:3]
+    save_directory(cache_file, CachedDirectory(saved, yesterday, "salesforce"))
+    services = services_for(org, tmp_path, signer, cache_file)
+    snapshot = arun(services.directory_feed.cached())
+    services.directory, services.directory_as_of = snapshot.index, snapshot.as_of
+
+    api.script_fault(Fault(delay_s=1.0), "query")  # the refresh takes a moment: the copy shows meanwhile
+    window = open_panel(services)
+    freshness = window.directory.freshness
+    assert window.directory.model.total_rows() == 3
+    assert freshness.text().startswith(f"As of {yesterday.astimezone():%d %b}") and "refreshing" in freshness.text()
+    qtbot.waitUntil(lambda: window.directory.model.total_rows() > 1000, timeout=15_000)
+    qtbot.waitUntil(lambda: freshness.text().startswith("As of ") and "API calls used today" in freshness.text())
+    assert freshness.isVisible() and "Salesforce" in freshness.text()
+    window.directory.search.setText(saved[0].label)
+    assert window.directory.model.view(0).name == saved[0].label
+
+
+def test_a_failed_refresh_keeps_the_directory_and_says_why(qtbot, open_panel, arun, org, tmp_path, signer):
+    _simulator, api, _ = org
+    api.script_fault(Fault(status=403, error_code="REQUEST_LIMIT_EXCEEDED", message="TotalRequests Limit exceeded."),
+                     "query", times=None)
+    window = open_panel(services_for(org, tmp_path, signer, tmp_path / "cache.marshal"))
+    freshness = window.directory.freshness
+    qtbot.waitUntil(lambda: "Refresh failed" in freshness.text(), timeout=15_000)
+    assert "used up its daily Salesforce API calls" in freshness.text()
+    assert window.form.isEnabled()  # transfers by pasted ID still work
+
+
+def test_as_of_text_says_the_time_today_and_the_date_otherwise():
+    now = datetime(2026, 11, 24, 15, 0).astimezone()
+    assert as_of_text(now.replace(hour=9, minute=42), "Salesforce", now) == "As of 09:42 · Salesforce"
+    assert as_of_text(now - timedelta(days=2), "team.csv", now).startswith("As of 22 Nov ")
