@@ -30,15 +30,18 @@ class TargetListModel(QAbstractListModel):
         self._rows: Sequence[Any] = ()
         self._views: dict[int, TargetView] = {}
         self._shown = 0
+        self._changing = False
 
     def set_result(self, rows: Sequence[Any], entered: TargetView | None = None) -> None:
         """Show a new result (and, first, a row for an ID the rep pasted)."""
+        self._changing = True  # views and testers may ask to fetch while a change is announced: not then
         self.beginResetModel()
         self._rows = rows
         self._entered = entered
         self._views.clear()
         self._shown = min(self.total_rows(), BATCH_ROWS)
         self.endResetModel()
+        self._changing = False
 
     def total_rows(self) -> int:
         """Every row of the result, fetched by the view yet or not."""
@@ -48,15 +51,17 @@ class TargetListModel(QAbstractListModel):
         return 0 if parent.isValid() else self._shown
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._shown < self.total_rows()
+        return not parent.isValid() and not self._changing and self._shown < self.total_rows()
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         more = min(BATCH_ROWS, self.total_rows() - self._shown)
-        if parent.isValid() or more <= 0:
+        if parent.isValid() or self._changing or more <= 0:
             return
+        self._changing = True
         self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
         self._shown += more
         self.endInsertRows()
+        self._changing = False
 
     def fetch_through(self, row: int) -> None:
         """Make rows up to `row` available (keyboard moves past the fetched ones)."""
