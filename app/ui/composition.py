@@ -32,6 +32,8 @@ class PanelServices:
     explicit_demo: bool = False  # --demo was given (not merely "no profile configured")
     directory_feed: Any = None  # app.core.directory.feed.DirectoryFeed for a file or Salesforce source
     directory_as_of: Any = None  # datetime of the directory shown at start (the offline copy)
+    favorites: Any = None  # app.core.directory.favorites.Favorites of this profile (None: none kept)
+    recents: tuple[str, ...] = ()  # targets recently routed to with success, newest first
 
     @property
     def is_demo(self) -> bool:
@@ -40,13 +42,6 @@ class PanelServices:
     @property
     def endpoint(self) -> str:
         return self.transfer.client.profile.base_url
-
-    def queues(self) -> list[tuple[str, str]]:
-        """(name, ID) of every queue in the directory, for the fallback picker."""
-        from app.ui.target_view import view_of
-
-        views = (view_of(target) for target in self.directory.search("", kind="queue", available_only=False))
-        return sorted(((view.name, view.target_id) for view in views), key=lambda pair: pair[0].casefold())
 
     async def aclose(self) -> None:
         try:
@@ -90,12 +85,14 @@ async def build_demo_services(call_id: str | None = None, journal_path: Path | N
     except BaseException:
         await loop.run_in_executor(None, demo.close)
         raise
-    return PanelServices(
+    services = PanelServices(
         transfer=service, directory=index, profile_name=demo.profile.name, demo=demo,
         call_id=call_id or new_demo_call_id(),
         call_source=SOURCE_COMMAND_LINE if call_id else SOURCE_DEMO,
         empty_directory_hint="The demo directory is empty.",
     )
+    await load_preferences(services)
+    return services
 
 
 async def build_profile_services(profile: Any, call_id: str | None = None,
@@ -136,9 +133,22 @@ async def build_profile_services(profile: Any, call_id: str | None = None,
                 log.warning("directory cache: %s", problem)  # a refresh replaces it in a moment
         services.directory_feed = feed
         services.empty_directory_hint = f"Loading the directory from {feed.source_label}…"
-    recents = await loop.run_in_executor(None, service.journal.recent_targets)
-    services.directory.set_preferred(recents)
+    await load_preferences(services)
     return services
+
+
+async def load_preferences(services: PanelServices) -> None:
+    """The rep's favorites and recent targets, which come first in the directory."""
+    from app.core.directory.favorites import Favorites, FavoritesError, favorites_path
+
+    loop = asyncio.get_running_loop()
+    path = favorites_path(services.profile_name)
+    try:
+        services.favorites = await loop.run_in_executor(None, Favorites.load, path)
+    except FavoritesError as error:
+        log.warning("%s", error)
+        services.favorites = Favorites(path)
+    services.recents = tuple(await loop.run_in_executor(None, services.transfer.journal.recent_targets))
 
 
 def _key_problem(profile_name: str) -> str:

@@ -1,14 +1,16 @@
-"""Paints one directory row: kind tile, name, kind word, and a second line.
+"""Paints one directory row: kind tile, name, kind word, a star, and a second line.
 
 Second line: presence (shape and words) for agents, developer name for queues, API name
-for flows. Every row has the same height, so the view never measures 100k rows.
+for flows. Every row has the same height, so the view never measures 100k rows. The star
+(filled for a favorite, hollow on the hovered or selected row) toggles the favorite when
+clicked.
 """
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from app.ui.directory_model import TARGET_ROLE
+from app.ui.directory_model import FAVORITE_ROLE, TARGET_ROLE
 from app.ui.icons import paint_kind, paint_presence
 from app.ui.target_view import TargetView
 
@@ -22,7 +24,22 @@ _SEPARATOR = QColor("#edf0f4")
 _SHORT_KIND = {"agent": "Agent", "queue": "Queue", "flow": "Flow"}
 
 
+def star_rect(row: QRect) -> QRect:
+    """Where a row's star sits: bottom right, on the second line."""
+    return QRect(row.right() - 26, row.top() + 23, 20, 19)
+
+
 class TargetDelegate(QStyledItemDelegate):
+    sig_star_clicked = Signal(str)  # target ID
+
+    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex) -> bool:
+        view: TargetView | None = index.data(TARGET_ROLE)
+        if (event.type() == QEvent.Type.MouseButtonRelease and view is not None and not view.entered
+                and star_rect(option.rect).contains(event.position().toPoint())):
+            self.sig_star_clicked.emit(view.target_id)
+            return True
+        return super().editorEvent(event, model, option, index)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(120, ROW_HEIGHT)  # the view gives every row its full width
 
@@ -66,7 +83,12 @@ class TargetDelegate(QStyledItemDelegate):
         name = QFontMetrics(name_font).elidedText(view.name, Qt.TextElideMode.ElideRight, name_rect.width())
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
 
-        second = QRect(left, rect.top() + 24, right - left, 17)
+        favorite = bool(index.data(FAVORITE_ROLE))
+        if (favorite or selected or option.state & QStyle.StateFlag.State_MouseOver) and not view.entered:
+            painter.setFont(base)
+            painter.setPen(_ACCENT if favorite else _MUTED)
+            painter.drawText(star_rect(rect), Qt.AlignmentFlag.AlignCenter, "★" if favorite else "☆")
+        second = QRect(left, rect.top() + 24, right - left - 28, 17)
         if view.presence is not None:
             paint_presence(painter, QRectF(left, second.top() + 2.5, 12, 12), view.presence)
             second.setLeft(left + 17)

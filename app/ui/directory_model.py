@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from app.ui.target_view import TargetView, view_of
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+FAVORITE_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 _CACHE_LIMIT = 512
 BATCH_ROWS = 200
@@ -31,6 +32,7 @@ class TargetListModel(QAbstractListModel):
         self._views: dict[int, TargetView] = {}
         self._shown = 0
         self._changing = False
+        self._favorites: frozenset[str] = frozenset()
 
     def set_result(self, rows: Sequence[Any], entered: TargetView | None = None) -> None:
         """Show a new result (and, first, a row for an ID the rep pasted)."""
@@ -42,6 +44,11 @@ class TargetListModel(QAbstractListModel):
         self._shown = min(self.total_rows(), BATCH_ROWS)
         self.endResetModel()
         self._changing = False
+
+    def set_favorites(self, ids: frozenset[str]) -> None:
+        self._favorites = ids
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, 0), [FAVORITE_ROLE])
 
     def total_rows(self) -> int:
         """Every row of the result, fetched by the view yet or not."""
@@ -83,10 +90,13 @@ class TargetListModel(QAbstractListModel):
             return None
         if role == TARGET_ROLE:
             return self.view(index.row())
+        if role == FAVORITE_ROLE:
+            return self.view(index.row()).target_id in self._favorites
         if role == Qt.ItemDataRole.DisplayRole:
             return self.view(index.row()).name
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.view(index.row()).accessible_text()
+            favorite = ", favorite" if self.view(index.row()).target_id in self._favorites else ""
+            return self.view(index.row()).accessible_text() + favorite
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

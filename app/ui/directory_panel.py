@@ -60,10 +60,13 @@ class ResultsView(QListView):
 class DirectoryPanel(QWidget):
     sig_target_selected = Signal(object)   # TargetView: the highlighted row changed
     sig_target_activated = Signal(object)  # TargetView: Enter or double-click: go to the form
+    sig_star_clicked = Signal(str)         # target ID: the star on a row was clicked
+    sig_index_changed = Signal(object)     # the SearchIndex now searched (None: no directory)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._index: Any = None
+        self._preferred: tuple[str, ...] = ()
         self._empty_hint = "Loading the directory…"
         self.title = QLabel("DIRECTORY", self)
         self.title.setObjectName("sectionTitle")
@@ -102,7 +105,9 @@ class DirectoryPanel(QWidget):
         self.results.setObjectName("results")
         a11y.name(self.results, "Directory results")
         self.results.setModel(self.model)
-        self.results.setItemDelegate(TargetDelegate(self.results))
+        delegate = TargetDelegate(self.results)
+        delegate.sig_star_clicked.connect(self.sig_star_clicked)
+        self.results.setItemDelegate(delegate)
         self.results.setUniformItemSizes(True)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -144,7 +149,22 @@ class DirectoryPanel(QWidget):
         """Search this core SearchIndex from now on (None: no directory yet)."""
         self._index = index
         self._empty_hint = empty_hint
+        if index is not None:
+            index.set_preferred(self._preferred)
         self.refresh()
+        self.sig_index_changed.emit(index)
+
+    def index(self) -> Any:
+        """The SearchIndex searched now, or None."""
+        return self._index
+
+    def set_preferences(self, favorites: tuple[str, ...], recents: tuple[str, ...]) -> None:
+        """Favorites (starred on their rows) then recent targets come first in every result."""
+        self._preferred = favorites + recents
+        self.model.set_favorites(frozenset(favorites))
+        if self._index is not None:
+            self._index.set_preferred(self._preferred)
+            self.refresh()
 
     def set_freshness(self, text: str, problem: bool = False) -> None:
         """How current the directory is ("As of 09:42 · Salesforce"), or why it is not."""

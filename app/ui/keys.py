@@ -14,6 +14,8 @@ TRANSFER = ("Ctrl+Return", "Ctrl+Enter")
 SETTINGS = ("Ctrl+,",)
 FOCUS_CALL = ("Ctrl+L",)
 QUIT = ("Ctrl+Q",)
+TOGGLE_FAVORITE = ("Ctrl+D",)
+PICK_FAVORITE = tuple(f"Ctrl+{number}" for number in range(1, 10))  # favorite 1…9
 
 
 def _combination(sequence: str) -> QKeyCombination:

@@ -5,7 +5,7 @@ the core's reason is shown under it. The form never decides what is valid by its
 """
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from app.ui import a11y
 from app.core.errors import InputError
@@ -27,6 +27,7 @@ class TransferForm(QWidget):
     """Emits `sig_transfer_requested(request)` with a validated `RouteRequest`."""
 
     sig_transfer_requested = Signal(object)
+    sig_favorite_toggled = Signal(str)  # target ID: star or unstar it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +37,7 @@ class TransferForm(QWidget):
         self._ready = False
         self._waiting_reason = "Starting…"
         self._request = None
+        self._favorite = False
 
         self.title = QLabel("TRANSFER", self)
         self.title.setObjectName("sectionTitle")
@@ -55,6 +57,10 @@ class TransferForm(QWidget):
         self.meta.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+        self.star_button = QToolButton(self)
+        self.star_button.setObjectName("starButton")
+        self.star_button.setAutoRaise(True)
+        self.star_button.clicked.connect(self.toggle_favorite)
         self.presence_row = QWidget(self)  # hidden as one (a layout of hidden widgets breaks sizing)
         self.presence_icon = QLabel(self.presence_row)
         self.presence_icon.setFixedSize(QSize(14, 14))
@@ -107,6 +113,7 @@ class TransferForm(QWidget):
         presence_row.addWidget(self.presence, 1)
         text.addWidget(self.presence_row)
         header.addLayout(text, 1)
+        header.addWidget(self.star_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -134,6 +141,19 @@ class TransferForm(QWidget):
 
     def target(self) -> TargetView | None:
         return self._target
+
+    def set_favorite(self, favorite: bool) -> None:
+        """Show whether the target on the form is a favorite."""
+        self._favorite = favorite
+        self.star_button.setText("★" if favorite else "☆")
+        action = "Remove from favorites" if favorite else "Add to favorites"
+        a11y.name(self.star_button, action)
+        self.star_button.setToolTip(f"{action} (Ctrl+D); Ctrl+1…9 picks favorite 1…9")
+
+    def toggle_favorite(self) -> None:
+        """Star or unstar the target on the form (the star button, Ctrl+D)."""
+        if self._target is not None and not self._target.entered:
+            self.sig_favorite_toggled.emit(self._target.target_id)
 
     def set_call_id(self, text: str) -> None:
         self._call_id = text
@@ -182,7 +202,8 @@ class TransferForm(QWidget):
         chain: list[QWidget] = []
         if self._target is not None and self._target.kind == "flow":
             chain += [self.fallback, *self.inputs.tab_chain()]
-        return [*chain, self.transfer_button]
+        star = [self.star_button] if self._target is not None and not self._target.entered else []
+        return [*star, *chain, self.transfer_button]
 
     # ---- internals ----------------------------------------------------------------------
     def _show_target(self) -> None:
@@ -194,7 +215,9 @@ class TransferForm(QWidget):
             self.meta.setText("Search the directory, then pick a row (Enter or click).")
             self.presence_row.hide()
             self.flow_box.hide()
+            self.star_button.hide()
         else:
+            self.star_button.setVisible(not target.entered)
             self.kind_icon.setPixmap(kind_icon(target.kind, 28).pixmap(28, 28))
             a11y.name(self.kind_icon, f"{target.kind_label} icon")
             self.name.setText(target.name)

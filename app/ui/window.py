@@ -130,6 +130,9 @@ class PanelWindow(QWidget):
         self.call_panel.sig_new_demo_call.connect(self.new_demo_call)
         self.directory.sig_target_selected.connect(self._target_selected)
         self.directory.sig_target_activated.connect(self._target_activated)
+        self.directory.sig_star_clicked.connect(self.toggle_favorite)
+        self.directory.sig_index_changed.connect(self._directory_changed)
+        self.form.sig_favorite_toggled.connect(self.toggle_favorite)
         self.transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
         self.settings_button.clicked.connect(self.open_settings)
 
@@ -147,7 +150,8 @@ class PanelWindow(QWidget):
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             field.setClearButtonEnabled(True)
         self.shortcuts_installed = True
-        self._guard = keys.ShortcutGuard([*keys.FOCUS_SEARCH, *keys.TRANSFER, *keys.SETTINGS, *keys.FOCUS_CALL, *keys.QUIT], self)
+        self._guard = keys.ShortcutGuard([*keys.FOCUS_SEARCH, *keys.TRANSFER, *keys.SETTINGS, *keys.FOCUS_CALL, *keys.QUIT,
+                                          *keys.TOGGLE_FAVORITE, *keys.PICK_FAVORITE], self)
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             self._guard.protect(field)
         self.form.inputs.sig_row_added.connect(self._guard.protect)
@@ -156,6 +160,9 @@ class PanelWindow(QWidget):
         keys.add_shortcuts(self, keys.SETTINGS, self.open_settings)
         keys.add_shortcuts(self, keys.FOCUS_CALL, self._focus_call)
         keys.add_shortcuts(self, keys.QUIT, self.close)
+        keys.add_shortcuts(self, keys.TOGGLE_FAVORITE, self.form.toggle_favorite)
+        for number, sequence in enumerate(keys.PICK_FAVORITE, start=1):
+            keys.add_shortcuts(self, (sequence,), lambda number=number: self.pick_favorite(number))
 
     def fallback_line_edit(self):
         return self.form.fallback.lineEdit()
@@ -185,9 +192,9 @@ class PanelWindow(QWidget):
         if not keep_call or not self.call_panel.text():
             self.call_panel.set_call(services.call_id, services.call_source)
         self.call_panel.enable_validation()
+        self.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
         self.directory.set_index(services.directory, services.empty_directory_hint)
         self._follow_directory(services)
-        self.form.set_queues(services.queues())
         self.form.set_call_id(self.call_panel.text())
         self.form.set_ready(True)
         if services.warnings:
@@ -241,7 +248,50 @@ class PanelWindow(QWidget):
     # ---- the flow of a transfer -----------------------------------------------------------
     def _target_selected(self, view) -> None:
         self.form.set_target(view)
+        favorites = self.services.favorites if self.services is not None else None
+        self.form.set_favorite(favorites is not None and favorites.is_favorite(view.target_id))
         self._update_tab_order()
+
+    def _directory_changed(self, index) -> None:
+        """A new directory (at start or refreshed): the fallback picker offers its queues."""
+        queues = index.search("", kind="queue") if index is not None else ()
+        self.form.set_queues(sorted(((q.label, q.id) for q in queues), key=lambda pair: pair[0].casefold()))
+
+    # ---- favorites ----------------------------------------------------------------------
+    def toggle_favorite(self, target_id: str) -> None:
+        """Star or unstar a target: it moves to (or leaves) the top of the results; saved off the GUI thread."""
+        if self.services is None or self.services.favorites is None:
+            return
+        favorites = self.services.favorites
+        starred = favorites.toggle(target_id)
+        current = self.form.target()
+        if current is not None and current.target_id == target_id:
+            self.form.set_favorite(starred)
+        self.directory.set_preferences(favorites.ids, self.services.recents)
+        spawn(self._save_favorites(favorites))
+
+    async def _save_favorites(self, favorites) -> None:
+        import asyncio
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, favorites.save)
+        except OSError as error:
+            self.show_notice("warning", "Favorites not saved", f"{error}. They last until the panel closes.")
+
+    def pick_favorite(self, number: int) -> None:
+        """Ctrl+1…9: favorite `number` goes to the form, ready to transfer."""
+        from app.ui.target_view import view_of
+
+        if self.services is None or self.services.favorites is None:
+            return
+        ids = self.services.favorites.ids
+        index = self.directory.index()
+        target = index.get(ids[number - 1]) if index is not None and number <= len(ids) else None
+        if target is None:
+            self.show_notice("info", f"No favorite {number}",
+                             "Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.")
+            return
+        self._target_activated(view_of(target))
 
     def _target_activated(self, view) -> None:
         self._target_selected(view)

@@ -116,8 +116,10 @@ def test_favorites_keep_their_order_and_survive_a_damaged_file(tmp_path):
     path = tmp_path / "favorites.json"
     favorites = Favorites.load(path)
     assert favorites.toggle(QUEUE_15) and favorites.toggle(AGENT)
+    favorites.save()
     assert Favorites.load(path).ids == (QUEUE, AGENT)
     assert not favorites.toggle(QUEUE)
+    favorites.save()
     assert Favorites.load(path).ids == (AGENT,)
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(FavoritesError, match="Starring a target writes a new one"):

@@ -16,10 +16,11 @@ class FavoritesError(PanelError):
     """The favorites file cannot be read; the panel starts with no favorites."""
 
 
-def favorites_path() -> Path:
+def favorites_path(profile_name: str) -> Path:
+    """One file per profile: each org has its own targets."""
     from platformdirs import user_data_path
 
-    return user_data_path("transfer-panel", appauthor=False) / "favorites.json"
+    return user_data_path("transfer-panel", appauthor=False) / "favorites" / f"{profile_name}.json"
 
 
 class Favorites:
@@ -52,14 +53,13 @@ class Favorites:
         return target_id in self._ids
 
     def toggle(self, target_id: str) -> bool:
-        """Star or unstar; returns whether the target is now a favorite. Saves at once."""
+        """Star or unstar; returns whether the target is now a favorite. `save()` writes it."""
         target_id = parse_id(target_id).value
         starred = target_id not in self._ids
         if starred:
             self._ids.append(target_id)
         else:
             self._ids.remove(target_id)
-        self.save()
         return starred
 
     def save(self) -> None:
