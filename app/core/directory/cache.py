@@ -17,8 +17,9 @@ from app.core.directory.target import Presence, PresenceState, Target, collector
 from app.core.errors import PanelError
 from app.core.ids import IdKind
 
-FORMAT = 1
-_KINDS = {kind.value: kind for kind in IdKind}
+FORMAT = 2
+_KIND_LETTERS = {IdKind.AGENT: "a", IdKind.QUEUE: "q", IdKind.FLOW: "f"}
+_KINDS = {letter: kind for kind, letter in _KIND_LETTERS.items()}
 
 
 class DirectoryCacheError(PanelError):
@@ -39,11 +40,21 @@ def cache_path(profile_name: str) -> Path:
 
 
 def save_directory(path: Path, directory: CachedDirectory) -> None:
-    rows = tuple(
-        (target.kind.value, target.id, target.label, target.secondary, target.extra, _presence_row(target.presence))
-        for target in directory.targets
+    targets = directory.targets
+    presences = list({t.presence: None for t in targets if t.presence is not None})
+    presence_number = {presence: number for number, presence in enumerate(presences)}
+    # Column by column: loading then keeps the strings and frees a few large tuples, rather
+    # than 100,000 small row tuples that would leave the memory they were in fragmented.
+    columns = (
+        "".join(_KIND_LETTERS[t.kind] for t in targets),
+        tuple(t.id for t in targets),
+        tuple(t.label for t in targets),
+        tuple(t.secondary for t in targets),
+        tuple(t.extra for t in targets),
+        tuple(-1 if t.presence is None else presence_number[t.presence] for t in targets),
+        tuple(_presence_row(presence) for presence in presences),
     )
-    data = marshal.dumps((FORMAT, directory.fetched_at.timestamp(), directory.source, rows))
+    data = marshal.dumps((FORMAT, directory.fetched_at.timestamp(), directory.source, columns))
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_bytes(data)
@@ -68,24 +79,22 @@ def load_directory(path: Path) -> CachedDirectory | None:
 
 
 def _restore(document: tuple) -> CachedDirectory:
-    version, fetched_at, source, rows = document
+    version, fetched_at, source, columns = document
     if version != FORMAT:
         raise ValueError(f"format {version}")
-    presences: dict[tuple, Presence] = {}
-    targets = []
-    for kind, target_id, label, secondary, extra, presence_row in rows:
-        presence = None
-        if presence_row is not None:
-            presence = presences.get(presence_row)
-            if presence is None:
-                presence = presences[presence_row] = _presence(*presence_row)
-        targets.append(restore_target(_KINDS[kind], target_id, label, secondary, presence, extra))
+    kinds, ids, labels, secondaries, extras, presence_numbers, presence_rows = columns
+    if not len(kinds) == len(ids) == len(labels) == len(secondaries) == len(extras) == len(presence_numbers):
+        raise ValueError("columns of different lengths")
+    presences = [_presence(*row) for row in presence_rows]
+    targets = [
+        restore_target(_KINDS[kind], target_id, label, secondary, presences[number] if number >= 0 else None, extra)
+        for kind, target_id, label, secondary, extra, number
+        in zip(kinds, ids, labels, secondaries, extras, presence_numbers)
+    ]
     return CachedDirectory(targets, datetime.fromtimestamp(fetched_at, UTC), source)
 
 
-def _presence_row(presence: Presence | None) -> tuple | None:
-    if presence is None:
-        return None
+def _presence_row(presence: Presence) -> tuple:
     return presence.status, presence.state.value, presence.since.timestamp() if presence.since else None
 
 
