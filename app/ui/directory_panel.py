@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -91,10 +92,17 @@ class DirectoryPanel(QWidget):
         self.kind_buttons[None].setChecked(True)
         self.available_only = QCheckBox("Available only", self)
         a11y.name(self.available_only, "Available agents only")
-        self.available_only.setToolTip("Hide agents who are busy, away or offline")
+        legend = ("Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; "
+                  "amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also "
+                  "written under each agent's name.")
         self.count = QLabel(self)
         self.count.setObjectName("resultCount")
         a11y.name(self.count, "Number of results")
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumHeight(6)
+        self.progress.setTextVisible(False)
+        a11y.name(self.progress, "Directory refresh progress")
+        self.progress.hide()
         self.freshness = QLabel(self)
         self.freshness.setObjectName("muted")
         self.freshness.setWordWrap(True)
@@ -104,6 +112,8 @@ class DirectoryPanel(QWidget):
         self.results = ResultsView(self)
         self.results.setObjectName("results")
         a11y.name(self.results, "Directory results")
+        a11y.describe(self.results, legend)
+        self.available_only.setToolTip(f"Hide agents who are busy, away or offline.\n{legend}")
         self.results.setModel(self.model)
         delegate = TargetDelegate(self.results)
         delegate.sig_star_clicked.connect(self.sig_star_clicked)
@@ -133,6 +143,7 @@ class DirectoryPanel(QWidget):
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.results, 1)
+        layout.addWidget(self.progress)
         layout.addWidget(self.freshness)
 
         self.search.textChanged.connect(self.refresh)
@@ -172,6 +183,15 @@ class DirectoryPanel(QWidget):
         self.freshness.setObjectName("transferReason" if problem else "muted")
         self.freshness.setStyleSheet("")  # re-read the sheet for the new object name
         self.freshness.setVisible(bool(text))
+
+    def set_progress(self, done: int, total: int | None) -> None:
+        """A refresh's progress: a bar, determinate once the total is known; (0, 0) hides it."""
+        if done == 0 and total == 0:
+            self.progress.hide()
+            return
+        self.progress.setRange(0, total or 0)  # (0, 0): Qt's busy indicator
+        self.progress.setValue(min(done, total or 0))
+        self.progress.show()
 
     def kind(self) -> str | None:
         for kind, button in self.kind_buttons.items():

@@ -74,6 +74,7 @@ class DirectoryRefresher(QObject):
             return
         finally:
             self._running = False
+            self.panel.set_progress(0, 0)
         if snapshot is None:
             return
         self._as_of = snapshot.as_of
@@ -88,4 +89,5 @@ class DirectoryRefresher(QObject):
 
     def _progress(self, done: int, total: int | None) -> None:
         of = f" of {total:,}" if total else ""
+        self.panel.set_progress(done, total)
         self.panel.set_freshness(f"Refreshing from {self.feed.source_label}: {done:,}{of} entries…")

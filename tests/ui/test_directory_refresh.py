@@ -74,3 +74,14 @@ def test_as_of_text_says_the_time_today_and_the_date_otherwise():
     now = datetime(2026, 11, 24, 15, 0).astimezone()
     assert as_of_text(now.replace(hour=9, minute=42), "Salesforce", now) == "As of 09:42 · Salesforce"
     assert as_of_text(now - timedelta(days=2), "team.csv", now).startswith("As of 22 Nov ")
+
+
+def test_refresh_progress_is_determinate_once_the_total_is_known(qtbot, panel):
+    directory = panel.directory
+    directory.set_progress(2000, None)
+    assert directory.progress.isVisible() and directory.progress.maximum() == 0  # busy indicator
+    directory.set_progress(4000, 83_761)
+    assert (directory.progress.value(), directory.progress.maximum()) == (4000, 83_761)
+    directory.set_progress(0, 0)
+    assert not directory.progress.isVisible()
+    assert "Offline" in directory.available_only.toolTip()  # the presence legend, in words
