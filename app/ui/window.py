@@ -191,6 +191,7 @@ class PanelWindow(QWidget):
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
             self.call_panel.set_call(services.call_id, services.call_source)
+            self.transfer.clear_messages()  # an outcome of other services' call is not this one's
         self.call_panel.enable_validation()
         self.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
         self.directory.set_index(services.directory, services.empty_directory_hint)

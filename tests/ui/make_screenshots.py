@@ -94,7 +94,47 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     await until(lambda: "rejected" in window.outcome.text())
     await settle()
     save(window, "failure")
+    await services.aclose()
+    window.detach()
+    await salesforce_scene(window, journal)
     await window.shutdown()
+
+
+async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
+    """A profile whose directory comes from Salesforce (the simulator's REST side, 20,000 entries)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from app.core.auth import TokenSigner
+    from app.core.directory import SearchIndex
+    from app.core.directory.feed import DirectoryFeed
+    from app.core.profile import Profile
+    from app.services import open_transfer_service
+    from app.simulator.salesforce import SalesforceApi
+    from app.simulator.server import Simulator
+    from app.ui.composition import PanelServices, load_preferences
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    org_id, call_center = "00D5g00000DEMO1EAP", "ContactCenter"
+    api = SalesforceApi(public_key=key.public_key(), consumer_key="3MVG9.demo", username="panel@acme.example",
+                        size=20_000)
+    with Simulator(public_keys=[key.public_key()], org_id=org_id, call_center=call_center, salesforce=api) as sim:
+        profile = Profile(name="emea", base_url=sim.base_url, org_id=org_id, call_center=call_center,
+                          directory_source="salesforce", salesforce_login_url=api.login_url,
+                          salesforce_consumer_key="3MVG9.demo", salesforce_username="panel@acme.example")
+        signer = TokenSigner(key, issuer=org_id, subject=call_center)
+        services = PanelServices(
+            transfer=open_transfer_service(profile, lambda: signer, journal), directory=SearchIndex([]),
+            profile_name="emea", call_id="0LQ5g00000Xy7QkGAJ", call_source="command line",
+            directory_feed=DirectoryFeed(profile, key_source=lambda: key),
+            empty_directory_hint="Loading the directory from Salesforce…")
+        await load_preferences(services)
+        window.attach(services)
+        await until(lambda: window.directory.freshness.text().startswith("As of"), timeout_s=30)
+        window.directory.search.setText("sup")
+        window.directory.move_current(1)
+        await settle()
+        save(window, "salesforce")
+        await services.aclose()
 
 
 def main() -> int:
