@@ -114,10 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     simulator.add_argument("--call-center", required=True, metavar="API_NAME")
     simulator.add_argument("--route-shape", type=_route_shape, default="seed", metavar="{seed,connector}")
     simulator.set_defaults(handler=run_simulator)
+
+    self_test = commands.add_parser("self-test", help="check that this installation can work (IT, after installing)")
+    self_test.add_argument("--probe-qt", action="store_true", help=argparse.SUPPRESS)
+    self_test.set_defaults(handler=run_self_test)
     return parser
 
 
-_COMMANDS = ("gui", "route", "credentials", "profiles", "simulator")
+_COMMANDS = ("gui", "route", "credentials", "profiles", "simulator", "self-test")
 _GLOBAL_FLAGS = ("-v", "--verbose", "--version", "-h", "--help")
 
 
@@ -316,6 +320,12 @@ def run_profiles_check(args: argparse.Namespace) -> int:
         print(f"Store a key with: transfer-panel credentials set --profile {missing[0]} --key-file KEY.pem")
         return CredentialError.exit_code
     return 0
+
+
+def run_self_test(args: argparse.Namespace) -> int:
+    from app import self_test
+
+    return self_test.run(args)
 
 
 def run_simulator(args: argparse.Namespace) -> int:

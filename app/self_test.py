@@ -1,0 +1,144 @@
+"""`transfer-panel self-test`: can this installation work? One line per check, exit 1 on any failure.
+
+Meant for IT after an install (and for CI on the frozen build): the Qt platform plugin
+loads, the bundled resources are there, the OS keyring is a real one, the OS trust store
+gives an SSL context, a qasync event loop completes a route to the embedded simulator,
+and the journal opens. The Qt check runs in a child process first, because a platform
+plugin that cannot load aborts the process that tries.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+QT_PROBE_FLAG = "--probe-qt"
+
+
+def own_command(*args: str) -> list[str]:
+    """The command that runs this installation again: the frozen executable, or `python -m app`."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "app", *args]
+
+
+def probe_qt() -> int:
+    """The child's side of the Qt check: start Qt, print the platform plugin's name."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    print(app.platformName())
+    return 0
+
+
+def check_qt() -> str:
+    done = subprocess.run(own_command("self-test", QT_PROBE_FLAG), capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"Qt could not start ({last}). On Linux install the xcb libraries "
+                           "(libxcb-cursor0, libxkbcommon-x11-0) or set QT_QPA_PLATFORM.")
+    return f"platform plugin {done.stdout.strip()!r}"
+
+
+def check_resources() -> str:
+    from app.core.directory import load_demo_directory
+    from app.core.resources import resource_path
+
+    targets = load_demo_directory()
+    resource_path("examples/directory.csv")
+    return f"demo directory ({len(targets)} targets) and examples found"
+
+
+def check_keyring() -> str:
+    from app.core.secrets import NoKeyringError, SecretStore
+
+    store = SecretStore()
+    if not store.available:
+        raise NoKeyringError(f"keyring chose {store.backend_name()}: no usable OS keyring, so no key can be stored")
+    return store.backend_name()
+
+
+def check_tls() -> str:
+    from app.core.routing import build_ssl_context
+
+    context = build_ssl_context()
+    return f"{type(context).__module__}.{type(context).__name__}"
+
+
+def check_route() -> str:
+    """A real route through the whole stack: Qt, qasync, httpx, JWT, the simulator, a journal row."""
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication
+
+    import qasync  # after PySide6
+
+    from app.core.journal import Journal
+    from app.core.routing import RouteRequest
+    from app.demo import new_demo_call_id, start_demo
+    from app.services import open_transfer_service
+
+    from app.core.ids import checksum_suffix
+
+    queue = "00G000000000001" + checksum_suffix("00G000000000001")  # any queue: the simulator routes all
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    demo = start_demo()
+    with tempfile.TemporaryDirectory() as scratch:
+        service = open_transfer_service(demo.profile, demo.signer_source, Path(scratch) / "journal.sqlite3")
+
+        async def route():
+            try:
+                return await service.transfer(RouteRequest.build(new_demo_call_id(), queue, target_label="Self-test"))
+            finally:
+                await service.aclose()
+
+        loop = qasync.QEventLoop(app)
+        try:
+            outcome = loop.run_until_complete(route())
+        finally:
+            loop.close()
+            demo.close()
+        rows = Journal(Path(scratch) / "journal.sqlite3").recent(1)
+    if not outcome.accepted or len(rows) != 1:
+        raise RuntimeError(f"the route to the embedded simulator ended: {outcome.message}")
+    return f"{outcome.message} in {outcome.elapsed_ms:.0f} ms, journal row written"
+
+
+def check_journal() -> str:
+    from app.core.journal import Journal, default_journal_path
+
+    path = default_journal_path()
+    journal = Journal(path)
+    try:
+        journal.recent(1)
+    finally:
+        journal.close()
+    return str(path)
+
+
+CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
+    ("Qt", check_qt), ("resources", check_resources), ("keyring", check_keyring),
+    ("TLS trust store", check_tls), ("route", check_route), ("journal", check_journal),
+)
+
+
+def run(args) -> int:
+    if args.probe_qt:
+        return probe_qt()
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a check on a headless machine needs no screen
+    failed: list[str] = []
+    for name, check in CHECKS:
+        if name == "route" and "Qt" in failed:
+            failed.append(name)
+            print(f"FAIL {name}: not tried, Qt cannot start")
+            continue
+        try:
+            print(f"ok   {name}: {check()}", flush=True)
+        except Exception as error:  # every failure becomes one readable line, never a traceback
+            failed.append(name)
+            print(f"FAIL {name}: {error}", flush=True)
+    print("self-test passed" if not failed else f"self-test FAILED: {', '.join(failed)}")
+    return 1 if failed else 0
