@@ -1,0 +1,64 @@
+"""Handing a call to the panel that is already running: `transfer-panel://call/<ID>` URLs and
+the one-line message a second launch sends to the first (over a local socket, see ui).
+
+Everything that arrives is checked here twice over: the URL's shape (scheme, the `call`
+host, exactly one path segment, no query, user or fragment) and then the call ID rules
+every typed ID obeys. A softphone or a web page can put anything in a URL.
+"""
+
+import json
+from urllib.parse import unquote, urlsplit
+
+from app.core.errors import InputError
+
+URL_SCHEME = "transfer-panel"
+MAX_MESSAGE_BYTES = 4096
+_URL_FORM = "transfer-panel://call/<call ID>"
+
+
+def call_id_from_url(url: str) -> str:
+    """The call ID in a `transfer-panel://call/<ID>` URL; InputError saying what is wrong."""
+    from app.core.routing import validate_call_id
+
+    text = url.strip()
+    if len(text) > MAX_MESSAGE_BYTES:
+        raise InputError(f"The link is {len(text)} characters long: expected {_URL_FORM}.")
+    try:
+        parts = urlsplit(text)
+        segments = parts.path.split("/")
+        shape_ok = (parts.scheme.lower() == URL_SCHEME and parts.netloc.lower() == "call"
+                    and not (parts.query or parts.fragment) and parts.path.startswith("/")
+                    and len([s for s in segments[1:] if s]) == 1 and segments[1])
+    except ValueError:
+        shape_ok = False
+    if not shape_ok:
+        raise InputError(f"{text[:80]!r} is not a call link: expected {_URL_FORM}.")
+    try:
+        raw = unquote(segments[1], encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise InputError("The call ID in the link is not valid percent-encoded UTF-8.") from None
+    if raw != raw.strip():  # typed IDs are trimmed; an encoded line break in a link is not a typo
+        raise InputError("The call ID in the link starts or ends with a space or control character.")
+    return validate_call_id(raw)
+
+
+def encode_handover(call_id: str | None) -> bytes:
+    """The message a second launch sends: a call ID to show, or None to just come to the front."""
+    return json.dumps({"call_id": call_id}).encode() + b"\n"
+
+
+def decode_handover(message: bytes) -> str | None:
+    """The call ID sent by another launch (None: just come to the front); InputError if malformed."""
+    from app.core.routing import validate_call_id
+
+    if len(message) > MAX_MESSAGE_BYTES:
+        raise InputError("The message from the other launch is too long.")
+    try:
+        call_id = json.loads(message.decode("utf-8"))["call_id"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise InputError("The message from the other launch is not one this panel sends.") from None
+    if call_id is None:
+        return None
+    if not isinstance(call_id, str):
+        raise InputError("The message from the other launch holds no call ID.")
+    return validate_call_id(call_id)

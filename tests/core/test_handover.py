@@ -1,0 +1,56 @@
+"""Call links and hand-over messages: what a softphone (or anyone) may send."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.core.errors import InputError
+from app.core.handover import call_id_from_url, decode_handover, encode_handover
+
+
+@pytest.mark.parametrize(("url", "call_id"), [
+    ("transfer-panel://call/0LQ5g00000ABCDE", "0LQ5g00000ABCDE"),
+    ("TRANSFER-PANEL://CALL/0LQ5g00000ABCDE/", "0LQ5g00000ABCDE"),
+    ("  transfer-panel://call/contact%2F7f3a%3F1  ", "contact/7f3a?1"),  # a vendor ID with / and ?
+    ("transfer-panel://call/Z%C3%B6e-42", "Zöe-42"),
+])
+def test_call_links_give_the_call_id(url, call_id):
+    assert call_id_from_url(url) == call_id
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://call/0LQ5g00000ABCDE", "is not a call link"),
+    ("transfer-panel://evil.example/call/0LQ5g00000ABCDE", "is not a call link"),
+    ("transfer-panel://call/a/b", "is not a call link"),
+    ("transfer-panel://call/../../etc/passwd", "is not a call link"),
+    ("transfer-panel://call/x?run=calc.exe", "is not a call link"),
+    ("transfer-panel://user:pw@call/x", "is not a call link"),
+    ("transfer-panel://call/", "is not a call link"),
+    ("transfer-panel://call/%0Aevil", "space or control character"),
+    ("transfer-panel://call/ev%00il", "control character"),
+    ("transfer-panel://call/%FF%FE", "not valid percent-encoded UTF-8"),
+    ("transfer-panel://call/0LQ5g00000ABCDEAAA", "checksum"),
+    ("transfer-panel://call/" + "x" * 5000, "characters long"),
+    ("transfer-panel://[::1/x", "is not a call link"),
+])
+def test_bad_and_hostile_links_are_refused_with_the_reason(url, expected):
+    with pytest.raises(InputError, match=expected):
+        call_id_from_url(url)
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_either_a_valid_call_id_or_an_input_error(text):
+    for candidate in (text, "transfer-panel://call/" + text):
+        try:
+            call_id = call_id_from_url(candidate)
+        except InputError:
+            continue
+        assert call_id and call_id == call_id.strip() and "\n" not in call_id
+
+
+def test_messages_round_trip_and_junk_is_refused():
+    assert decode_handover(encode_handover("0LQ5g00000ABCDE")) == "0LQ5g00000ABCDE"
+    assert decode_handover(encode_handover(None)) is None
+    for junk in (b"", b"\xff", b"[1]", b'{"call_id": 5}', b'{"call_id": "a\\u0000b"}', b"x" * 5000):
+        with pytest.raises(InputError):
+            decode_handover(junk)
