@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--profile", metavar="P", help="profile to use (demo mode when none is configured)")
     gui.add_argument("--call-id", metavar="ID", help="the active call's ID")
     gui.add_argument("--demo", action="store_true", help="demo mode even when profiles are configured")
+    gui.add_argument("url", nargs="?", metavar="transfer-panel://call/ID",
+                     help="a call link (what the transfer-panel: URL scheme opens); the same as --call-id")
     gui.set_defaults(handler=run_gui)
 
     route = commands.add_parser("route", help="route a call once and print the outcome", epilog=EXIT_CODES_HELP,
@@ -141,6 +143,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    if args.url:
+        from app.core.handover import call_id_from_url
+
+        if args.call_id:
+            raise InputError("Give the call as --call-id or as a transfer-panel:// link, not both.")
+        args.call_id = call_id_from_url(args.url)
     from app.ui.app import run  # Qt is imported only for the window
 
     return run(args)

@@ -85,13 +85,22 @@ class Boot:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.ui.single_instance import InstanceServer, hand_over
+
     app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
+    answer = hand_over(args.call_id)
+    if answer is not None:  # a panel is running: it takes the call ID, this launch ends
+        print(answer.message, file=sys.stdout if answer.accepted else sys.stderr)
+        return 0 if answer.accepted else 2
     app.setApplicationName("transfer-panel")
     app.setApplicationDisplayName("Voice Transfer Panel")
     app.setDesktopFileName("transfer-panel")
     window = PanelWindow(config_path=Path(args.config).expanduser() if args.config else None)
     window.show()
     _wait_for_first_paint(window)
+    instance = InstanceServer(window)
+    instance.sig_call.connect(window.receive_call)
+    instance.listen()
 
     import asyncio
 

@@ -15,6 +15,7 @@ from app.ui.style import restyle
 SOURCE_COMMAND_LINE = "command line"
 SOURCE_TYPED = "typed"
 SOURCE_DEMO = "demo"
+SOURCE_SOFTPHONE = "softphone"  # handed over by another launch (see single_instance.py)
 
 
 class CallPanel(QWidget):

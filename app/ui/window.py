@@ -299,6 +299,18 @@ class PanelWindow(QWidget):
         if not self.form.focus_entry():
             self._focus_call()
 
+    def receive_call(self, call_id: str | None) -> None:
+        """Another launch (the softphone) handed over a call ID: show it, come to the front."""
+        from app.ui.call_panel import SOURCE_SOFTPHONE
+
+        if call_id:
+            self.call_panel.set_call(call_id, SOURCE_SOFTPHONE)
+            self.transfer.clear_messages()
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def new_demo_call(self) -> None:
         from app.demo import new_demo_call_id
         from app.ui.call_panel import SOURCE_DEMO
