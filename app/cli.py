@@ -120,10 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     self_test = commands.add_parser("self-test", help="check that this installation can work (IT, after installing)")
     self_test.add_argument("--probe-qt", action="store_true", help=argparse.SUPPRESS)
     self_test.set_defaults(handler=run_self_test)
+
+    diagnostics = commands.add_parser("diagnostics", help="write a zip for IT: versions, keyring, config, log, self-test (no secrets)")
+    diagnostics.add_argument("--output", metavar="PATH", type=Path, help="zip to write (default: in the current folder)")
+    diagnostics.set_defaults(handler=run_diagnostics)
     return parser
 
 
-_COMMANDS = ("gui", "route", "credentials", "profiles", "simulator", "self-test")
+_COMMANDS = ("gui", "route", "credentials", "profiles", "simulator", "self-test", "diagnostics")
 _GLOBAL_FLAGS = ("-v", "--verbose", "--version", "-h", "--help")
 
 
@@ -334,6 +338,15 @@ def run_self_test(args: argparse.Namespace) -> int:
     from app import self_test
 
     return self_test.run(args)
+
+
+def run_diagnostics(args: argparse.Namespace) -> int:
+    from app.core.profile import resolve_config_path
+    from app.diagnostics import default_output, write_diagnostics
+
+    written = write_diagnostics(args.output or default_output(), resolve_config_path(args.config))
+    print(f"Wrote {written}: send it to IT. It holds no keys, tokens or passphrases.")
+    return 0
 
 
 def run_simulator(args: argparse.Namespace) -> int:

@@ -69,8 +69,6 @@ def check_tls() -> str:
 
 def check_route() -> str:
     """A real route through the whole stack: Qt, qasync, httpx, JWT, the simulator, a journal row."""
-    import asyncio
-
     from PySide6.QtWidgets import QApplication
 
     import qasync  # after PySide6

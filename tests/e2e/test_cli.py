@@ -1,27 +1,13 @@
 """The CLI as IT and scripts use it: real processes, real HTTP to the simulator, the real keyring."""
 
 import json
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 
 from app.simulator.faults import Fault
-from tests.conftest import FLOW, ORG_ID, QUEUE, CALL_CENTER, require_real_keyring
-
-PASSPHRASE = "correct horse ✓ battery"
-
-
-def cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True, timeout=60,
-        env={**os.environ, **(env or {})},
-    )
-
+from tests.conftest import CALL_CENTER, FLOW, ORG_ID, QUEUE
+from tests.e2e.conftest import PASSPHRASE, cli, encrypted_pem
 
 def test_route_demo_needs_nothing_configured():
     result = cli("route", "--demo", "--target", QUEUE, "--label", "Billing (EMEA)", "--json")
@@ -63,26 +49,6 @@ def test_profiles_check_lists_every_problem(tmp_path):
     result = cli("--config", str(config), "profiles", "check")
     assert result.returncode == 3
     assert "base_url" in result.stderr and "org_id" in result.stderr
-
-
-@pytest.fixture
-def keyring_profile(tmp_path, simulator):
-    """A profile on the real keyring pointing at the simulator; its key is removed afterwards."""
-    require_real_keyring()
-    name = f"e2e-{uuid.uuid4().hex[:8]}"
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[profiles.{name}]\nbase_url = "{simulator.base_url}"\norg_id = "{ORG_ID}"\n'
-        f'call_center = "{CALL_CENTER}"\nprovider_name = "E2E"\n', encoding="utf-8")
-    yield name, config
-    cli("--config", str(config), "credentials", "delete", "--profile", name)
-
-
-def encrypted_pem(rsa_key) -> str:
-    return rsa_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(PASSPHRASE.encode()),
-    ).decode()
 
 
 def test_credentials_routes_and_no_secret_in_any_file_the_app_wrote(tmp_path, rsa_key, simulator, keyring_profile):

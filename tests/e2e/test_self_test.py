@@ -1,7 +1,7 @@
 """`transfer-panel self-test` as IT runs it after an install: a line per check, exit 1 on a failure."""
 
 from tests.conftest import require_real_keyring
-from tests.e2e.test_cli import cli
+from tests.e2e.conftest import cli
 
 
 def test_every_check_passes_on_a_working_installation():
