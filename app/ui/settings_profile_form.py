@@ -4,6 +4,8 @@ The form only turns widgets into a `Profile` and back; the dialog validates with
 `app.core.profile.validate_profile` and writes with `save_profile`.
 """
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -56,6 +58,7 @@ class ProfileForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, QWidget] = {}
+        self._shown = Profile(name="", base_url="", org_id="", call_center="")  # keeps the keys not on the form
         for key, label_text in _LABELS.items():
             if key in _CHOICES:
                 widget: QWidget = QComboBox(self)
@@ -89,6 +92,7 @@ class ProfileForm(QWidget):
 
     def set_profile(self, profile: Profile) -> None:
         """Show a saved profile; its name is fixed (saving under a new name would copy it)."""
+        self._shown = profile
         for key in ("name", "base_url", "org_id", "call_center", "provider_name"):
             self._line(key).setText(getattr(profile, key))
         for key in _CHOICES:
@@ -107,9 +111,11 @@ class ProfileForm(QWidget):
         self._line("name").setReadOnly(False)
 
     def profile(self) -> Profile:
-        """The fields as a Profile (trimmed, not validated)."""
+        """The fields as a Profile (trimmed, not validated); keys the form does not show (the
+        directory's) keep the values of the profile shown."""
         combos = {key: self.fields[key].currentText() for key in _CHOICES}  # type: ignore[attr-defined]
-        return Profile(
+        return replace(
+            self._shown,
             name=self._line("name").text().strip(),
             base_url=self._line("base_url").text().strip(),
             org_id=self._line("org_id").text().strip(),

@@ -166,6 +166,18 @@ def test_editing_a_profile_keeps_the_others(qtbot, config_path, saved_profile, m
     assert config.profile("apac").call_center == "APAC"
 
 
+def test_editing_keeps_the_directory_keys_the_form_does_not_show(qtbot, config_path, memory_store, tmp_path):
+    directory_file = tmp_path / "team.csv"
+    save_profile(config_path, Profile(name="emea", base_url=BASE_URL, org_id=ORG_ID, call_center=CALL_CENTER,
+                                      directory_source="file", directory_file=str(directory_file)))
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    fill_form(qtbot, dialog, timeout_s=12.0)
+    with qtbot.waitSignal(dialog.sig_profiles_changed):
+        dialog.save_button.click()
+    saved = load_config(config_path).profile("emea")
+    assert (saved.timeout_s, saved.directory_source, saved.directory_file) == (12.0, "file", str(directory_file))
+
+
 def test_invalid_base_url_is_shown_and_nothing_is_saved(qtbot, config_path, saved_profile, memory_store):
     before = config_path.read_bytes()
     dialog = open_dialog(qtbot, config_path, memory_store)
