@@ -324,6 +324,10 @@ def run_profiles_check(args: argparse.Namespace) -> int:
 
     config = _config(args)  # raises with every problem listed
     print(f"{config.path}: {len(config.profiles)} profile(s), no problems.")
+    for note in config.ignored:
+        print(f"  note: {note}")
+    for name, keys in sorted(config.locked.items()):
+        print(f"  {name}: managed by IT ({config.site_path}): {', '.join(sorted(keys))}")
     store = SecretStore()
     missing = [name for name in config.profiles if not store.has_private_key(name)]
     for name in config.profiles:

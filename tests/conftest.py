@@ -23,6 +23,8 @@ def isolated_user_dirs(tmp_path, monkeypatch):
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
     monkeypatch.delenv("TRANSFER_PANEL_CONFIG", raising=False)
+    # and no site-wide file IT may have put on this machine
+    monkeypatch.setenv("TRANSFER_PANEL_SITE_CONFIG", str(tmp_path / "xdg" / "site" / "config.toml"))
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,13 @@
-"""Connection profiles and the TOML config file that holds them.
+"""Connection profiles and the TOML config files that hold them.
 
-One `[profiles.<name>]` table per profile. The file is found, in order, at `--config PATH`,
-at `$TRANSFER_PANEL_CONFIG`, or in the user config directory (platformdirs). Every problem
-is reported with the key it concerns and how to fix it; unknown keys are errors, so a
-typo never silently falls back to a default.
+One `[profiles.<name>]` table per profile. The user's file is found, in order, at
+`--config PATH`, at `$TRANSFER_PANEL_CONFIG`, or in the user config directory
+(platformdirs). IT may also manage a site-wide file (platformdirs' site config directory,
+or `$TRANSFER_PANEL_SITE_CONFIG`) with the same tables, each optionally with
+`locked = true` (every key) or `locked = ["base_url", ...]`: the user's file then
+completes or overrides its profiles except for locked keys, which always keep IT's value.
+Every problem is reported with the key it concerns and how to fix it; unknown keys are
+errors, so a typo never silently falls back to a default.
 """
 
 import difflib
@@ -11,7 +15,7 @@ import ipaddress
 import os
 import re
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +25,7 @@ from app.core.ids import IdKind, InvalidIdError, parse_id
 
 APP_NAME = "transfer-panel"
 CONFIG_ENV_VAR = "TRANSFER_PANEL_CONFIG"
+SITE_CONFIG_ENV_VAR = "TRANSFER_PANEL_SITE_CONFIG"
 ROUTE_SHAPES = ("seed", "connector")
 BODY_FORMATS = ("json", "xml")
 FLOW_INPUTS_AS = ("object", "string")
@@ -66,6 +71,15 @@ _REQUIRED = ("base_url", "org_id", "call_center")
 class Config:
     path: Path
     profiles: dict[str, Profile]
+    locked: dict[str, frozenset[str]] = field(default_factory=dict)  # profile -> keys IT manages
+    site_path: Path | None = None
+    ignored: tuple[str, ...] = ()  # the user's values for locked keys, said once each
+
+    def lock_reason(self, profile_name: str, key: str) -> str | None:
+        """Why a key cannot be changed here, or None when it can."""
+        if key in self.locked.get(profile_name, ()):
+            return f"Set by your IT department in {self.site_path}; it cannot be changed here."
+        return None
 
     def profile(self, name: str | None) -> Profile:
         """The named profile; with no name, the only one (or an error saying which exist)."""
@@ -96,6 +110,14 @@ def default_config_path() -> Path:
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
+def site_config_path() -> Path:
+    if env_path := os.environ.get(SITE_CONFIG_ENV_VAR):
+        return Path(env_path).expanduser()
+    from platformdirs import site_config_path as platform_site_config
+
+    return platform_site_config(APP_NAME, appauthor=False) / "config.toml"
+
+
 def resolve_config_path(cli_path: str | os.PathLike[str] | None = None) -> Path:
     if cli_path:
         return Path(cli_path).expanduser()
@@ -104,37 +126,68 @@ def resolve_config_path(cli_path: str | os.PathLike[str] | None = None) -> Path:
     return default_config_path()
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate the config file. A missing file is an empty configuration."""
+def _read_tables(path: Path, problems: list[str]) -> dict[str, Any]:
+    """The `[profiles.*]` tables of one file ({} when it does not exist)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Config(path, {})
+        return {}
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"Cannot read the config file {path}: {error}.") from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"The config file {path} is not valid TOML: {error}.") from None
-
-    problems: list[str] = []
     for key in document:
         if key != "profiles":
-            problems.append(f"unknown top-level key {key!r}: profiles go in [profiles.<name>] tables")
+            problems.append(f"{path}: unknown top-level key {key!r}: profiles go in [profiles.<name>] tables")
     tables = document.get("profiles", {})
-    if not isinstance(tables, dict):
-        problems.append("'profiles' must be a table of [profiles.<name>] tables")
-        tables = {}
-    profiles = {}
-    for name, table in tables.items():
-        profile, profile_problems = _parse_profile(name, table)
+    if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
+        problems.append(f"{path}: 'profiles' must hold [profiles.<name>] tables")
+        return {}
+    return tables
+
+
+def _locked_keys(name: str, table: dict[str, Any], path: Path, problems: list[str]) -> frozenset[str]:
+    locked = table.pop("locked", False)
+    if locked is True:
+        return frozenset(_KEYS)
+    if locked is False:
+        return frozenset()
+    if isinstance(locked, list) and all(isinstance(key, str) for key in locked):
+        unknown = [key for key in locked if key not in _KEYS]
+        if unknown:
+            problems.append(f"{path}: [profiles.{name}] locked names unknown keys: {', '.join(unknown)}")
+        return frozenset(key for key in locked if key in _KEYS)
+    problems.append(f"{path}: [profiles.{name}] locked must be true or a list of key names")
+    return frozenset()
+
+
+def load_config(path: Path, site_path: Path | None = None) -> Config:
+    """Read and validate the user's config file merged over IT's site file (see the module
+    docstring). Missing files are empty configurations."""
+    site_path = site_path or site_config_path()
+    problems: list[str] = []
+    site_tables = _read_tables(site_path, problems)
+    user_tables = _read_tables(path, problems)
+    locked = {name: _locked_keys(name, table, site_path, problems) for name, table in site_tables.items()}
+    profiles, ignored = {}, []
+    for name in {**site_tables, **user_tables}:
+        site_table, user_table = site_tables.get(name, {}), user_tables.get(name, {})
+        keep = locked.get(name, frozenset())
+        for key in sorted(keep & user_table.keys()):
+            if user_table[key] != site_table.get(key):
+                ignored.append(f"[profiles.{name}] {key} is set by your IT department ({site_path}); "
+                               f"the value in {path} is ignored.")
+        merged = {**site_table, **{k: v for k, v in user_table.items() if k not in keep}}
+        profile, profile_problems = _parse_profile(name, merged)
         problems.extend(profile_problems)
         if profile is not None:
             profiles[name] = profile
     if problems:
         listing = "\n".join(f"  - {problem}" for problem in problems)
         raise ConfigError(f"The config file {path} has {len(problems)} problem(s):\n{listing}")
-    return Config(path, profiles)
+    return Config(path, profiles, {name: keys for name, keys in locked.items() if keys}, site_path, tuple(ignored))
 
 
 def validate_profile(profile: Profile) -> Profile:
@@ -146,8 +199,9 @@ def validate_profile(profile: Profile) -> Profile:
     return checked
 
 
-def save_profile(path: Path, profile: Profile) -> None:
-    """Add or replace one profile in the config file, keeping the others."""
+def save_profile(path: Path, profile: Profile, locked: frozenset[str] = frozenset()) -> None:
+    """Add or replace one profile in the user's config file, keeping the others. Keys IT
+    locked are left out: the site file decides them."""
     import tomli_w  # deferred: only the settings window and tests write the file
 
     validate_profile(profile)
@@ -155,7 +209,7 @@ def save_profile(path: Path, profile: Profile) -> None:
     if path.exists():
         document = tomllib.loads(path.read_text(encoding="utf-8"))
         document.setdefault("profiles", {})
-    document["profiles"][profile.name] = profile.to_toml_table()
+    document["profiles"][profile.name] = {k: v for k, v in profile.to_toml_table().items() if k not in locked}
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".toml.tmp")
     temporary.write_text(tomli_w.dumps(document), encoding="utf-8")

@@ -138,6 +138,8 @@ class SettingsDialog(QDialog):
         try:
             self._config = load_config(self._config_path)
             self.config_error.clear()
+            if self._config.ignored:
+                self.config_error.setText("\n".join(self._config.ignored))
         except ConfigError as error:
             self._config = Config(self._config_path, {})
             self.config_error.setText(str(error))
@@ -163,6 +165,8 @@ class SettingsDialog(QDialog):
             return
         self._set_status("")
         self.form.set_profile(profile)
+        self.form.set_locked({key: reason for key in self.form.fields
+                              if (reason := self._config.lock_reason(profile.name, key))})
         self.credentials.set_profile(profile)
 
     def new_profile(self) -> None:
@@ -171,6 +175,7 @@ class SettingsDialog(QDialog):
         self.profile_list.blockSignals(False)
         self._set_status("")
         self.form.clear()
+        self.form.set_locked({})
         self.credentials.set_profile(None)
         self.form.fields["name"].setFocus()
 
@@ -178,7 +183,7 @@ class SettingsDialog(QDialog):
         """Validate the form and save it; on any problem show it and write nothing."""
         try:
             profile = validate_profile(self.form.profile())
-            save_profile(self._config_path, profile)
+            save_profile(self._config_path, profile, self._config.locked.get(profile.name, frozenset()))
         except ConfigError as error:
             self._set_status(str(error), error=True)
             return

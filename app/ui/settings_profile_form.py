@@ -79,6 +79,11 @@ class ProfileForm(QWidget):
             label.setToolTip(TOOLTIPS[key])
             layout.addRow(label, widget)
             self.fields[key] = widget
+        self.locked_note = QLabel(self)
+        self.locked_note.setObjectName("muted")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.hide()
+        layout.addRow(self.locked_note)
         self._line("base_url").setPlaceholderText("https://<MyDomain>.my.salesforce-scrt.com/telephony/v1")
         self._line("org_id").setPlaceholderText("00D…")
         self._line("call_center").setPlaceholderText("e.g. HVCC")
@@ -103,6 +108,19 @@ class ProfileForm(QWidget):
         assert isinstance(spin, QDoubleSpinBox)
         spin.setValue(profile.timeout_s)
         self._line("name").setReadOnly(True)
+
+    def set_locked(self, reasons: dict[str, str]) -> None:
+        """Fields IT manages (site config) are read-only and say why; the others editable."""
+        for key, widget in self.fields.items():
+            if key == "name":
+                continue
+            reason = reasons.get(key)
+            widget.setEnabled(reason is None)
+            widget.setToolTip(f"🔒 {reason}\n\n{TOOLTIPS[key]}" if reason else TOOLTIPS[key])
+            widget.setAccessibleDescription(f"Locked. {reason}" if reason else TOOLTIPS[key])
+        names = [_LABELS[key].replace("&", "") for key in self.fields if key in reasons]
+        self.locked_note.setText(f"🔒 {', '.join(names)}: {next(iter(reasons.values()))}" if names else "")
+        self.locked_note.setVisible(bool(names))
 
     def clear(self) -> None:
         """Empty fields with the core's defaults, ready for a new profile."""

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from app.core.errors import ConfigError
@@ -143,3 +145,59 @@ presence_refresh_s = 45
 def test_directory_keys_are_checked_with_the_fix(tmp_path, lines, expected):
     with pytest.raises(ConfigError, match=expected.replace("(", r"\(")):
         load_config(write(tmp_path, GOOD + lines + "\n"))
+
+
+SITE = """
+[profiles.emea]
+base_url = "https://acme.my.salesforce-scrt.com/telephony/v1"
+org_id = "00D5g00000DEMO1"
+call_center = "HVCC"
+timeout_s = 15
+locked = ["base_url", "org_id"]
+
+[profiles.apac]
+base_url = "https://acme-apac.my.salesforce-scrt.com/telephony/v1"
+org_id = "00D5g00000DEMO1"
+call_center = "APAC"
+locked = true
+"""
+
+
+def test_it_managed_profiles_merge_with_the_users_and_locked_keys_win(tmp_path):
+    site = tmp_path / "site.toml"
+    site.write_text(SITE, encoding="utf-8")
+    user = write(tmp_path, '[profiles.emea]\nbase_url = "https://evil.example/telephony/v1"\ntimeout_s = 30\n'
+                           'provider_name = "Amazon Connect"\n\n[profiles.mine]\nbase_url = "https://x.example"\n'
+                           'org_id = "00D5g00000DEMO1"\ncall_center = "Mine"\n')
+    config = load_config(user, site)
+    emea = config.profile("emea")
+    assert emea.base_url == "https://acme.my.salesforce-scrt.com/telephony/v1"  # locked: IT's value
+    assert (emea.timeout_s, emea.provider_name) == (30.0, "Amazon Connect")  # not locked: the user's
+    assert config.profile("apac").call_center == "APAC" and config.profile("mine").call_center == "Mine"
+    assert config.lock_reason("emea", "base_url").startswith("Set by your IT department in ")
+    assert config.lock_reason("emea", "timeout_s") is None
+    assert config.lock_reason("apac", "timeout_s") is not None  # locked = true: every key
+    assert config.ignored == (f"[profiles.emea] base_url is set by your IT department ({site}); "
+                              f"the value in {user} is ignored.",)
+
+
+def test_saving_leaves_locked_keys_to_the_site_file(tmp_path):
+    site = tmp_path / "site.toml"
+    site.write_text(SITE, encoding="utf-8")
+    user = tmp_path / "user.toml"
+    config = load_config(user, site)
+    edited = dataclasses.replace(config.profile("emea"), timeout_s=20.0)
+    save_profile(user, edited, config.locked["emea"])
+    assert "base_url" not in user.read_text(encoding="utf-8")
+    assert load_config(user, site).profile("emea").timeout_s == 20.0
+
+
+@pytest.mark.parametrize(("lock", "expected"), [
+    ('locked = ["base_urll"]', "locked names unknown keys: base_urll"),
+    ('locked = "yes"', "locked must be true or a list of key names"),
+])
+def test_bad_locks_are_reported_with_the_site_file(tmp_path, lock, expected):
+    site = tmp_path / "site.toml"
+    site.write_text(GOOD + lock + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
+        load_config(tmp_path / "none.toml", site)

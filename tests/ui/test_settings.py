@@ -383,3 +383,24 @@ def test_real_keyring_round_trip(qtbot, config_path, pem_file):
         wait_idle(qtbot, dialog)
     assert "Removed the key" in panel.message.text()
     assert not any(entry.startswith(f"{name}/") for entry in stored_usernames("voice-transfer-panel"))
+
+
+def test_keys_it_locked_are_read_only_with_the_reason(qtbot, config_path, memory_store, tmp_path, monkeypatch):
+    site = tmp_path / "site" / "config.toml"
+    site.parent.mkdir()
+    site.write_text(f'[profiles.emea]\nbase_url = "{BASE_URL}"\norg_id = "{ORG_ID}"\ncall_center = "{CALL_CENTER}"\n'
+                    'locked = ["base_url", "org_id"]\n', encoding="utf-8")
+    monkeypatch.setenv("TRANSFER_PANEL_SITE_CONFIG", str(site))
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    fields = dialog.form.fields
+    assert not fields["base_url"].isEnabled() and not fields["org_id"].isEnabled()
+    assert fields["timeout_s"].isEnabled() and fields["call_center"].isEnabled()
+    assert str(site) in fields["base_url"].toolTip() and "IT department" in fields["base_url"].toolTip()
+    assert dialog.form.locked_note.isVisible() and "Base URL, Org ID" in dialog.form.locked_note.text()
+
+    fill_form(qtbot, dialog, timeout_s=40.0)
+    with qtbot.waitSignal(dialog.sig_profiles_changed):
+        dialog.save_button.click()
+    written = config_path.read_text(encoding="utf-8")
+    assert "timeout_s = 40.0" in written and "base_url" not in written  # the site file keeps those
+    assert load_config(config_path).profile("emea").timeout_s == 40.0
