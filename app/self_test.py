@@ -48,7 +48,8 @@ def check_resources() -> str:
 
     targets = load_demo_directory()
     resource_path("examples/directory.csv")
-    return f"demo directory ({len(targets)} targets) and examples found"
+    resource_path("icons/transfer-panel.png")
+    return f"demo directory ({len(targets)} targets), examples and icon found"
 
 
 def check_keyring() -> str:

@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     window = PanelWindow(config_path=Path(args.config).expanduser() if args.config else None)
     window.show()
     _wait_for_first_paint(window)
+    _set_icon(app)
     instance = InstanceServer(window)
     instance.sig_call.connect(window.receive_call)
     instance.listen()
@@ -118,6 +119,19 @@ def run(args: argparse.Namespace) -> int:
     finally:
         restore_hooks()
     return 0
+
+
+def _set_icon(app: QApplication) -> None:
+    """The window and task-bar icon, read after the first paint (a PNG decode is not free)."""
+    from PySide6.QtGui import QIcon
+
+    from app.core.errors import PanelError
+    from app.core.resources import resource_path
+
+    try:
+        app.setWindowIcon(QIcon(str(resource_path("icons/transfer-panel.png"))))
+    except PanelError as error:  # a missing icon is not worth stopping for; self-test reports it
+        log.warning("%s", error)
 
 
 def _wait_for_first_paint(window: PanelWindow) -> None:
