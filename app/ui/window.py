@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollA
 from app.ui import a11y
 from app.ui.banner import Banner
 from app.ui.call_panel import CallPanel
+from app.ui.desktop import DesktopIntegration
 from app.ui.directory_panel import DirectoryPanel
 from app.ui.style import STYLE_SHEET
 from app.ui.tasks import spawn
@@ -71,6 +72,14 @@ class PanelWindow(QWidget):
         self.profile_label = QLabel("Starting…", self)
         self.profile_label.setObjectName("profileLabel")
         a11y.name(self.profile_label, "Connection")
+        self.pin_button = QPushButton("On top", self)  # words: an emoji pin is a box without an emoji font
+        self.pin_button.setObjectName("pinButton")
+        self.pin_button.setCheckable(True)
+        self.pin_button.setAutoDefault(False)
+        a11y.name(self.pin_button, "Compact and always on top")
+        self.pin_button.setToolTip("Compact and always on top, beside the softphone")
+        self.desktop = DesktopIntegration(self)
+        self.pin_button.toggled.connect(self.desktop.set_compact)
         self.settings_button = QPushButton("Settings…", self)
         a11y.name(self.settings_button, "Open settings")
         self.settings_button.setToolTip("Profiles and keys (Ctrl+,)")
@@ -92,6 +101,7 @@ class PanelWindow(QWidget):
         header.setSpacing(8)
         header.addWidget(self.demo_badge)
         header.addWidget(self.profile_label, 1)
+        header.addWidget(self.pin_button)
         header.addWidget(self.settings_button)
         body = QWidget(self)
         body.setObjectName("panelBody")
@@ -171,7 +181,7 @@ class PanelWindow(QWidget):
         chain = [
             self.call_panel.call_id, self.call_panel.copy_button, self.call_panel.new_demo_button,
             self.directory.search, *self.directory.kind_buttons.values(), self.directory.available_only,
-            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, self.settings_button,
+            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, self.pin_button, self.settings_button,
         ]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -182,11 +192,8 @@ class PanelWindow(QWidget):
         self.services = services
         self.controller.set_service(services.transfer)
         self.demo_badge.setVisible(services.is_demo)
-        where = services.endpoint.split("//", 1)[-1].split("/", 1)[0]
-        if services.is_demo:
-            self.profile_label.setText(f"Simulator at {where}")
-        else:
-            self.profile_label.setText(f"Profile {services.profile_name} · {where}")
+        # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
+        self.profile_label.setText("Demo simulator" if services.is_demo else f"Profile {services.profile_name}")
         self.profile_label.setToolTip(services.endpoint)
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
@@ -369,7 +376,14 @@ class PanelWindow(QWidget):
                 log.exception("closing the services failed")
         self._closed = True
 
+    def restore_place(self) -> None:
+        """Where the rep left the window on this screen setup, and the compact mode (before showing)."""
+        self.desktop.restore()
+        self.pin_button.setChecked(self.desktop.is_compact())
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and not self._closed:
+            self.desktop.save()
         if self._closed or self.services is None:
             self._closed = True
             if self._settings is not None:

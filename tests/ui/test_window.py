@@ -20,7 +20,8 @@ from tests.ui.panel_helpers import first_target, pick, wait_outcome
 
 def test_demo_mode_is_visible_and_offers_new_calls(qtbot, panel, demo_services):
     assert panel.demo_badge.isVisible() and panel.demo_badge.text() == "DEMO"
-    assert "Simulator at 127.0.0.1:" in panel.profile_label.text()
+    assert panel.profile_label.text() == "Demo simulator"
+    assert panel.profile_label.toolTip().startswith("http://127.0.0.1:")
     first = panel.call_panel.text()
     assert first.startswith("0LQ") and panel.call_panel.source() == "demo"
     assert panel.call_panel.status.text() == "✓ Salesforce VoiceCall ID"

@@ -1,0 +1,89 @@
+"""Living beside the softphone all day: the window's place per screen setup, a compact
+always-on-top mode, and a tray icon.
+
+The place is saved per screen setup (the names and sizes of all screens), so a laptop
+that is docked in the morning and undocked at lunch gets the right place in each. Stored
+with QSettings (the registry on Windows, a small file in the user config dir elsewhere).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+
+COMPACT_HEIGHT = 560  # search, a few results and the form: what a rep on a small screen needs
+
+
+def screen_setup() -> str:
+    screens = sorted(f"{s.name()}={s.geometry().width()}x{s.geometry().height()}" for s in QGuiApplication.screens())
+    return ";".join(screens) or "none"
+
+
+class DesktopIntegration(QObject):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = QSettings("transfer-panel", "transfer-panel")
+        self.tray: QSystemTrayIcon | None = None
+        self._normal_height = 0
+
+    # ---- place ------------------------------------------------------------------------
+    def restore(self) -> None:
+        """The saved place and mode for this screen setup (before the window shows)."""
+        geometry = self.settings.value(f"geometry/{screen_setup()}")
+        if isinstance(geometry, QByteArray):
+            self.window.restoreGeometry(geometry)  # Qt moves it onto a screen if that one is gone
+        if self.settings.value("compact", False, type=bool):
+            self.set_compact(True)
+
+    def save(self) -> None:
+        if self.is_compact():
+            self.set_compact(False)  # the normal size is what is remembered
+            self.settings.setValue("compact", True)
+        else:
+            self.settings.setValue("compact", False)
+        self.settings.setValue(f"geometry/{screen_setup()}", self.window.saveGeometry())
+        self.settings.sync()
+
+    # ---- compact, always on top ---------------------------------------------------------
+    def is_compact(self) -> bool:
+        return bool(self.window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint)
+
+    def set_compact(self, compact: bool) -> None:
+        if compact == self.is_compact():
+            return
+        visible = self.window.isVisible()
+        if compact:
+            self._normal_height = self.window.height()
+        self.window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self.window.resize(self.window.width(), COMPACT_HEIGHT if compact else max(self._normal_height, COMPACT_HEIGHT))
+        if visible:
+            self.window.show()  # changing window flags hides a window
+
+    # ---- tray -----------------------------------------------------------------------------
+    def add_tray_icon(self) -> bool:
+        """A tray icon to show/hide the panel and quit, where the desktop has a tray."""
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return False
+        self.tray = QSystemTrayIcon(QGuiApplication.windowIcon(), self)
+        self.tray.setToolTip("Voice Transfer Panel")
+        menu = QMenu(self.window)
+        show_hide = QAction("Show / hide the panel", menu)
+        show_hide.triggered.connect(self.toggle_visible)
+        quit_action = QAction("Quit", menu)
+        quit_action.triggered.connect(self.window.close)
+        menu.addActions([show_hide, quit_action])
+        self.tray.setContextMenu(menu)
+        self.tray.activated.connect(
+            lambda reason: reason == QSystemTrayIcon.ActivationReason.Trigger and self.toggle_visible())
+        self.tray.show()
+        return True
+
+    def toggle_visible(self) -> None:
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+        else:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()

@@ -1,0 +1,48 @@
+"""Beside the softphone: the window's place per screen setup, compact always-on-top mode."""
+
+from PySide6.QtCore import QRect, Qt
+
+from app.ui.desktop import COMPACT_HEIGHT, screen_setup
+from app.ui.window import PanelWindow
+
+
+def test_the_place_is_remembered_per_screen_setup(qtbot, tmp_path):
+    first = PanelWindow(config_path=tmp_path / "config.toml")
+    qtbot.addWidget(first)
+    first.setGeometry(QRect(120, 80, 430, 700))
+    first.desktop.save()
+    assert first.desktop.settings.contains(f"geometry/{screen_setup()}")
+
+    second = PanelWindow(config_path=tmp_path / "config.toml")
+    qtbot.addWidget(second)
+    second.restore_place()
+    assert (second.width(), second.height()) == (430, 700)
+    assert not second.pin_button.isChecked()
+
+
+def test_compact_mode_is_on_top_and_short_and_comes_back(qtbot, tmp_path):
+    window = PanelWindow(config_path=tmp_path / "config.toml")
+    qtbot.addWidget(window)
+    window.resize(420, 800)
+    window.show()
+    window.pin_button.click()
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.height() == COMPACT_HEIGHT and window.isVisible()
+    window.desktop.save()  # remembered: normal size, compact on
+
+    again = PanelWindow(config_path=tmp_path / "config.toml")
+    qtbot.addWidget(again)
+    again.restore_place()
+    assert again.pin_button.isChecked() and again.desktop.is_compact() and again.height() == COMPACT_HEIGHT
+    again.pin_button.click()
+    assert not again.desktop.is_compact() and again.height() > COMPACT_HEIGHT + 150  # its normal height again
+
+
+def test_no_tray_is_no_problem(qtbot, tmp_path):
+    window = PanelWindow(config_path=tmp_path / "config.toml")
+    qtbot.addWidget(window)
+    assert window.desktop.add_tray_icon() in (True, False)  # offscreen: no tray, and no crash
+    window.desktop.toggle_visible()
+    assert window.isVisible()
+    window.desktop.toggle_visible()
+    assert not window.isVisible()
