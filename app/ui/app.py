@@ -12,11 +12,11 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.ui.errors import describe, install_error_hooks
-from app.ui.style import QT_STYLE_ARGS
+from app.ui.style import QT_STYLE_ARGS, follow_color_scheme
 from app.ui.tasks import spawn
 from app.ui.window import PanelWindow
 
@@ -95,12 +95,15 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("transfer-panel")
     app.setApplicationDisplayName("Voice Transfer Panel")
     app.setDesktopFileName("transfer-panel")
+    follow_color_scheme()
     window = PanelWindow(config_path=Path(args.config).expanduser() if args.config else None)
     window.restore_place()
     window.show()
     _wait_for_first_paint(window)
     _set_icon(app)
     window.desktop.add_tray_icon()
+    app.styleHints().colorSchemeChanged.connect(
+        lambda scheme: window.follow_color_scheme(scheme == Qt.ColorScheme.Dark))
     instance = InstanceServer(window)
     instance.sig_call.connect(window.receive_call)
     instance.listen()

@@ -12,15 +12,15 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.ui.directory_model import FAVORITE_ROLE, TARGET_ROLE
 from app.ui.icons import paint_kind, paint_presence
+from app.ui.style import themed
 from app.ui.target_view import TargetView
 
 ROW_HEIGHT = 46
-_SELECTED = QColor("#dce9f8")
-_HOVER = QColor("#f0f4f9")
-_ACCENT = QColor("#0b5cad")
-_TEXT = QColor("#17202b")
-_MUTED = QColor("#4f5b69")
-_SEPARATOR = QColor("#edf0f4")
+_SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR = "#dce9f8", "#f0f4f9", "#0b5cad", "#17202b", "#4f5b69", "#edf0f4"
+
+
+def _color(light: str) -> QColor:
+    return QColor(themed(light))
 _SHORT_KIND = {"agent": "Agent", "queue": "Queue", "flow": "Flow"}
 
 
@@ -53,11 +53,11 @@ class TargetDelegate(QStyledItemDelegate):
         rect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
-            painter.fillRect(rect, _SELECTED)
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), _ACCENT)
+            painter.fillRect(rect, _color(_SELECTED))
+            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), _color(_ACCENT))
         elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, _HOVER)
-        painter.setPen(_SEPARATOR)
+            painter.fillRect(rect, _color(_HOVER))
+        painter.setPen(_color(_SEPARATOR))
         painter.drawLine(rect.left() + 44, rect.bottom(), rect.right(), rect.bottom())
 
         tile = QRectF(rect.left() + 11, rect.top() + (rect.height() - 24) / 2, 24, 24)
@@ -71,14 +71,14 @@ class TargetDelegate(QStyledItemDelegate):
         kind_text = _SHORT_KIND.get(view.kind, view.kind)
         kind_width = QFontMetrics(small).horizontalAdvance(kind_text)
         painter.setFont(small)
-        painter.setPen(_MUTED)
+        painter.setPen(_color(_MUTED))
         top_line = QRect(left, rect.top() + 5, right - left, 19)
         painter.drawText(top_line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, kind_text)
 
         name_font = QFont(base)
         name_font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(name_font)
-        painter.setPen(_TEXT)
+        painter.setPen(_color(_TEXT))
         name_rect = QRect(left, top_line.top(), top_line.width() - kind_width - 8, 19)
         name = QFontMetrics(name_font).elidedText(view.name, Qt.TextElideMode.ElideRight, name_rect.width())
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
@@ -86,14 +86,14 @@ class TargetDelegate(QStyledItemDelegate):
         favorite = bool(index.data(FAVORITE_ROLE))
         if (favorite or selected or option.state & QStyle.StateFlag.State_MouseOver) and not view.entered:
             painter.setFont(base)
-            painter.setPen(_ACCENT if favorite else _MUTED)
+            painter.setPen(_color(_ACCENT if favorite else _MUTED))
             painter.drawText(star_rect(rect), Qt.AlignmentFlag.AlignCenter, "★" if favorite else "☆")
         second = QRect(left, rect.top() + 24, right - left - 28, 17)
         if view.presence is not None:
             paint_presence(painter, QRectF(left, second.top() + 2.5, 12, 12), view.presence)
             second.setLeft(left + 17)
         painter.setFont(small)
-        painter.setPen(_MUTED)
+        painter.setPen(_color(_MUTED))
         text = view.secondary if view.kind == "agent" else view.secondary_with_label
         text = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, second.width())
         painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
 from app.core.errors import ConfigError
 from app.core.profile import Config, Profile, load_config, save_profile, validate_profile
 from app.core.secrets import SecretStore
+from app.ui.style import themed
 from app.ui.settings_credentials import CredentialsPanel
 from app.ui.settings_profile_form import ProfileForm
 
-_ERROR_STYLE = "color: #a40000;"
+def _error_style() -> str:
+    return f"color: {themed('#a40000')};"
 
 
 class SettingsDialog(QDialog):
@@ -57,7 +59,7 @@ class SettingsDialog(QDialog):
         self.config_error.setObjectName("configError")
         self.config_error.setAccessibleName("Configuration file problem")
         self.config_error.setWordWrap(True)
-        self.config_error.setStyleSheet(_ERROR_STYLE)
+        self.config_error.setStyleSheet(_error_style())
         self.config_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.profile_list = QListWidget(self)
         self.profile_list.setObjectName("profileList")
@@ -199,5 +201,5 @@ class SettingsDialog(QDialog):
         self.sig_profiles_changed.emit()
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.form_status.setStyleSheet(_ERROR_STYLE if error else "")
+        self.form_status.setStyleSheet(_error_style() if error else "")
         self.form_status.setText(text)

@@ -4,8 +4,11 @@ Colours pair with a glyph or words wherever they carry meaning (success, failure
 warning, presence); contrast of text on tinted backgrounds is at least 4.5:1.
 """
 
+import re
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 # Qt styles the whole application with Fusion (app.py passes "-style Fusion"): the same
 # look on every platform, which the sheet below builds on.
@@ -46,7 +49,7 @@ QListView#results:focus { border: 2px solid #0b5cad; }
 QLabel#targetName { font-size: 16px; font-weight: 600; color: #17202b; }
 QLabel#targetMeta { color: #3d4b5c; }
 QPushButton#pinButton:checked { background: #0b5cad; color: white; border: 1px solid #0b5cad; border-radius: 3px; padding: 3px 8px; }
-QToolButton#starButton { color: #0b5cad; font-size: 20px; padding: 0 2px; }
+QToolButton#starButton { color: #06325f; font-size: 20px; padding: 0 2px; }
 QPushButton#transferButton {
     background: #0b5cad; color: white; font-size: 14px; font-weight: 600;
     border: 1px solid #084a8c; border-radius: 6px; padding: 8px 12px;
@@ -63,6 +66,57 @@ QFrame#banner[level="info"] { background: #eef1f5; border-color: #c2cad4; }
 QLabel#bannerTitle { font-weight: 600; color: #17202b; }
 QLabel#bannerDetail { color: #2b3744; }
 """
+
+
+# The sheet, the row painter and the banners are written in light colours; on a dark
+# desktop each maps to its counterpart here (same roles, contrast kept at 4.5:1 or more).
+# Colours that read on both (the accent, the demo red, kind and presence icons) stay.
+_DARK = {
+    "#f4f6f9": "#1b1f24", "#ffffff": "#252a31", "#fbfcfd": "#20252b", "#d5dbe3": "#3a424c",
+    "#b8c2ce": "#55606d", "#3d4b5c": "#b5c0cc", "#4f5b69": "#a4afbb", "#17202b": "#e8edf2",
+    "#2b3744": "#d3dae2", "#06325f": "#9cc7f2", "#a3231b": "#ff8a80", "#2f6b3a": "#7fd08f",
+    "#c9d1db": "#3a424c", "#e7f4ea": "#1e3325", "#8cc79a": "#3f7a4f", "#fbeaea": "#3a2222",
+    "#e3a09b": "#8a4a45", "#fff4e0": "#3a3020", "#e6b566": "#8a6a2a", "#e8f0fa": "#1f2d3d",
+    "#9dbbe0": "#3d5a80", "#eef1f5": "#262c33", "#c2cad4": "#46505c", "#dce9f8": "#24405f",
+    "#f0f4f9": "#2a3038", "#edf0f4": "#2f363f", "#1f7a35": "#7fd08f", "#8a5200": "#f0b860",
+    "#a40000": "#ff8a80",
+}
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+_scheme = {"dark": False}
+
+
+def follow_color_scheme(dark: bool | None = None) -> bool:
+    """Use the dark or light colours: `dark`, or else the desktop's setting; True when dark."""
+    was_dark = _scheme["dark"]
+    _scheme["dark"] = dark if dark is not None else QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and (_scheme["dark"] or was_dark):  # light at start: Fusion's own
+        app.setPalette(_dark_palette() if _scheme["dark"] else app.style().standardPalette())
+    return _scheme["dark"]
+
+
+def themed(color: str) -> str:
+    """A light-theme colour as the current scheme shows it."""
+    return _DARK.get(color.lower(), color) if _scheme["dark"] else color
+
+
+def style_sheet() -> str:
+    return _HEX.sub(lambda match: themed(match.group(0)), STYLE_SHEET) if _scheme["dark"] else STYLE_SHEET
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, color in ((QPalette.ColorRole.Window, "#1b1f24"), (QPalette.ColorRole.WindowText, "#e8edf2"),
+                        (QPalette.ColorRole.Base, "#252a31"), (QPalette.ColorRole.AlternateBase, "#2a3038"),
+                        (QPalette.ColorRole.Text, "#e8edf2"), (QPalette.ColorRole.Button, "#2a3038"),
+                        (QPalette.ColorRole.ButtonText, "#e8edf2"), (QPalette.ColorRole.Highlight, "#24405f"),
+                        (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#252a31"),
+                        (QPalette.ColorRole.ToolTipText, "#e8edf2"), (QPalette.ColorRole.PlaceholderText, "#8a96a3"),
+                        (QPalette.ColorRole.Link, "#9cc7f2")):
+        palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7580"))
+    return palette
 
 
 def restyle(widget: QWidget) -> None:

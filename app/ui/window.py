@@ -18,7 +18,7 @@ from app.ui.banner import Banner
 from app.ui.call_panel import CallPanel
 from app.ui.desktop import DesktopIntegration
 from app.ui.directory_panel import DirectoryPanel
-from app.ui.style import STYLE_SHEET
+from app.ui.style import follow_color_scheme, style_sheet
 from app.ui.tasks import spawn
 from app.ui.transfer_section import TransferSection
 
@@ -51,7 +51,7 @@ class PanelWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("panelWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setStyleSheet(STYLE_SHEET)
+        self.setStyleSheet(style_sheet())
         self._painted = False
         self.shortcuts_installed = False
         self.setWindowTitle("Voice Transfer Panel")
@@ -375,6 +375,12 @@ class PanelWindow(QWidget):
             except Exception:
                 log.exception("closing the services failed")
         self._closed = True
+
+    def follow_color_scheme(self, dark: bool) -> None:
+        """The desktop switched between light and dark: repaint in the other colours."""
+        follow_color_scheme(dark)
+        self.setStyleSheet(style_sheet())
+        self.directory.results.viewport().update()
 
     def restore_place(self) -> None:
         """Where the rep left the window on this screen setup, and the compact mode (before showing)."""

@@ -85,6 +85,10 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     await until(lambda: "Routing requested" in window.outcome.text())
     await settle()
     save(window, "success")
+    window.follow_color_scheme(True)  # as on a desktop set to dark
+    await settle()
+    save(window, "dark")
+    window.follow_color_scheme(False)
 
     agent = find(services, "agent", "")
     services.demo.simulator.script_fault(Fault(status=400, message="The agent is not available for routing"), times=1)

@@ -46,3 +46,16 @@ def test_no_tray_is_no_problem(qtbot, tmp_path):
     assert window.isVisible()
     window.desktop.toggle_visible()
     assert not window.isVisible()
+
+
+def test_a_dark_desktop_gets_dark_colours_and_back(qtbot, panel):
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    try:
+        panel.follow_color_scheme(True)  # what the desktop's colorSchemeChanged(Dark) does
+        assert "#1b1f24" in panel.styleSheet() and "#f4f6f9" not in panel.styleSheet()
+        assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 60
+    finally:
+        panel.follow_color_scheme(False)
+    assert "#f4f6f9" in panel.styleSheet()
+    assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() > 180
