@@ -32,17 +32,11 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from app.core.directory import Target, generate_targets
+from app.core.directory.salesforce import AGENTS_SOQL, FLOWS_SOQL, JWT_BEARER, QUEUES_SOQL  # DOMAIN.md §4
 from app.core.ids import IdKind
 from app.simulator.faults import Fault
 from app.simulator.responses import Answer, error_answer
 
-AGENTS_SOQL = ("SELECT UserId, User.Name, ServicePresenceStatus.MasterLabel, IsAway, StatusStartDate "
-               "FROM UserServicePresence WHERE IsCurrentState = true")
-QUEUES_SOQL = ("SELECT Id, Name, DeveloperName FROM Group WHERE Type = 'Queue' AND Id IN "
-               "(SELECT QueueId FROM QueueSobject WHERE SobjectType = 'VoiceCall')")
-FLOWS_SOQL = ("SELECT DurableId, ApiName, Label FROM FlowDefinitionView "
-              "WHERE ProcessType = 'RoutingFlow' AND IsActive = true")
-JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ENDPOINTS = ("token", "query", "page")
 _JSON = "application/json;charset=UTF-8"
 _QUERY_PATH = re.compile(r"/services/data/v(\d+\.\d)/query(?:/(01g[A-Za-z0-9]+)-(\d+))?$")
