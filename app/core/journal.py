@@ -8,7 +8,7 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.core.routing import OutcomeStatus, RouteOutcome, RouteRequest
@@ -83,7 +83,7 @@ class Journal:
 
     def append(self, profile: str, request: RouteRequest, outcome: RouteOutcome) -> int:
         row = (
-            datetime.now(UTC).isoformat(timespec="milliseconds"),
+            _stamp(datetime.now(UTC)),
             profile,
             request.call_id,
             request.target.kind.value,
@@ -116,6 +116,34 @@ class Journal:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def find(self, *, outcome: str | None = None, text: str = "", since: datetime | None = None,
+             until: datetime | None = None, limit: int = 1000) -> list[JournalEntry]:
+        """Entries newest first, filtered: an outcome, a text found in the call ID or the target
+        (name or ID), a time range (timezone-aware)."""
+        clauses, params = [], []
+        if outcome:
+            clauses.append("outcome = ?")
+            params.append(outcome)
+        if text.strip():
+            pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append("(call_id LIKE ? ESCAPE '\\' OR target_label LIKE ? ESCAPE '\\' OR target_id LIKE ? ESCAPE '\\')")
+            params += [pattern] * 3
+        for bound, operator in ((since, ">="), (until, "<")):
+            if bound is not None:
+                clauses.append(f"at {operator} ?")
+                params.append(_stamp(bound))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM transfers{where} ORDER BY id DESC LIMIT ?",
+                                    (*params, limit)).fetchall()
+        return [_entry(row) for row in rows]
+
+    def purge_older_than(self, days: int, now: datetime | None = None) -> int:
+        """Delete entries older than `days` (the retention setting); returns how many went."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+        with self._lock:
+            return self._db.execute("DELETE FROM transfers WHERE at < ?", (_stamp(cutoff),)).rowcount
+
     def recent_targets(self, limit: int = 10) -> list[str]:
         """IDs of the targets most recently routed to with success, newest first, each once
         (what a rep means by "recent": where calls actually went, not failed attempts)."""
@@ -129,6 +157,11 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _stamp(moment: datetime) -> str:
+    """How `at` is stored: UTC ISO 8601 to the millisecond, so text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _entry(row: tuple) -> JournalEntry:

@@ -63,3 +63,55 @@ def test_a_journal_failure_keeps_the_outcome_and_says_so(run, simulator, signer,
     assert outcome.status is OutcomeStatus.ACCEPTED
     assert "journal could not be written" in outcome.hint
     run(service.aclose())
+
+
+def test_find_filters_by_outcome_text_and_time(run, simulator, service, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    run(service.transfer(RouteRequest.build("call-100%_x", QUEUE, target_label="Billing (EMEA)")))
+    simulator.script_fault(Fault(status=400, message="closed"))
+    run(service.transfer(RouteRequest.build("call-2", FLOW, target_label="After-hours")))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    assert [e.call_id for e in journal.find(outcome="rejected")] == ["call-2"]
+    assert [e.call_id for e in journal.find(text="billing")] == ["call-100%_x"]
+    assert [e.call_id for e in journal.find(text="100%_")] == ["call-100%_x"]  # % and _ are literal
+    assert journal.find(text="0%x") == []
+    assert len(journal.find(since=datetime.now(UTC) - timedelta(minutes=5))) == 2
+    assert journal.find(until=datetime.now(UTC) - timedelta(minutes=5)) == []
+
+
+def test_retention_purge_deletes_only_old_rows(run, service, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    run(service.transfer(RouteRequest.build("c-1", QUEUE)))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    assert journal.purge_older_than(90) == 0
+    assert journal.purge_older_than(90, now=datetime.now(UTC) + timedelta(days=91)) == 1
+    assert journal.recent() == []
+
+
+def test_csv_export_round_trips_hard_text_and_can_leave_out_values(run, simulator, service, tmp_path):
+    import csv
+    import json
+
+    from app.core.journal_export import COLUMNS, export_csv
+
+    tricky = 'Zoë, "the boss"\nline two; 田中'
+    run(service.transfer(RouteRequest.build("call,1", FLOW, target_label=tricky, fallback_queue=FALLBACK,
+                                            flow_inputs={"Note": tricky, "Tier": "Gold"})))
+    entries = Journal(tmp_path / "journal.sqlite3").recent()
+    full, private = tmp_path / "full.csv", tmp_path / "private.csv"
+    assert export_csv(entries, full) == 1
+    export_csv(entries, private, include_flow_input_values=False)
+
+    assert full.read_bytes().startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    with full.open(encoding="utf-8-sig", newline="") as file:
+        header, row = list(csv.reader(file))
+    assert tuple(header) == COLUMNS
+    record = dict(zip(header, row))
+    assert (record["call ID"], record["target"], record["fallback queue"]) == ("call,1", tricky, FALLBACK)
+    assert json.loads(record["flow inputs"]) == {"Note": tricky, "Tier": "Gold"}
+    with private.open(encoding="utf-8-sig", newline="") as file:
+        _header, row = list(csv.reader(file))
+    assert json.loads(dict(zip(header, row))["flow inputs"]) == ["Note", "Tier"]
+    assert "Gold" not in private.read_text(encoding="utf-8-sig") and "boss" in private.read_text(encoding="utf-8-sig")
