@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 SOURCE_COMMAND_LINE = "command line"
 SOURCE_DEMO = "demo"
+JOURNAL_RETENTION_DAYS = 90  # the journal keeps three months; older rows go at start
 
 
 @dataclass
@@ -148,7 +149,11 @@ async def load_preferences(services: PanelServices) -> None:
     except FavoritesError as error:
         log.warning("%s", error)
         services.favorites = Favorites(path)
-    services.recents = tuple(await loop.run_in_executor(None, services.transfer.journal.recent_targets))
+    journal = services.transfer.journal
+    purged = await loop.run_in_executor(None, journal.purge_older_than, JOURNAL_RETENTION_DAYS)
+    if purged:
+        log.info("journal: removed %d transfers older than %d days", purged, JOURNAL_RETENTION_DAYS)
+    services.recents = tuple(await loop.run_in_executor(None, journal.recent_targets))
 
 
 def _key_problem(profile_name: str) -> str:

@@ -15,6 +15,7 @@ SETTINGS = ("Ctrl+,",)
 FOCUS_CALL = ("Ctrl+L",)
 QUIT = ("Ctrl+Q",)
 TOGGLE_FAVORITE = ("Ctrl+D",)
+HISTORY = ("Ctrl+H",)
 PICK_FAVORITE = tuple(f"Ctrl+{number}" for number in range(1, 10))  # favorite 1…9
 
 

@@ -80,6 +80,12 @@ class PanelWindow(QWidget):
         self.pin_button.setToolTip("Compact and always on top, beside the softphone")
         self.desktop = DesktopIntegration(self)
         self.pin_button.toggled.connect(self.desktop.set_compact)
+        self.history_button = QPushButton("History", self)
+        a11y.name(self.history_button, "Transfer history")
+        self.history_button.setToolTip("What was transferred, when, and how it went (Ctrl+H)")
+        self.history_button.setAutoDefault(False)
+        self.history_button.clicked.connect(self.open_history)
+        self._history = None
         self.settings_button = QPushButton("Settings…", self)
         a11y.name(self.settings_button, "Open settings")
         self.settings_button.setToolTip("Profiles and keys (Ctrl+,)")
@@ -101,8 +107,9 @@ class PanelWindow(QWidget):
         header.setSpacing(8)
         header.addWidget(self.demo_badge)
         header.addWidget(self.profile_label, 1)
-        header.addWidget(self.pin_button)
-        header.addWidget(self.settings_button)
+        for button in (self.pin_button, self.history_button, self.settings_button):
+            button.setProperty("header", True)  # compact: the header holds three beside the label
+            header.addWidget(button)
         body = QWidget(self)
         body.setObjectName("panelBody")
         body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -161,7 +168,7 @@ class PanelWindow(QWidget):
             field.setClearButtonEnabled(True)
         self.shortcuts_installed = True
         self._guard = keys.ShortcutGuard([*keys.FOCUS_SEARCH, *keys.TRANSFER, *keys.SETTINGS, *keys.FOCUS_CALL, *keys.QUIT,
-                                          *keys.TOGGLE_FAVORITE, *keys.PICK_FAVORITE], self)
+                                          *keys.TOGGLE_FAVORITE, *keys.PICK_FAVORITE, *keys.HISTORY], self)
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             self._guard.protect(field)
         self.form.inputs.sig_row_added.connect(self._guard.protect)
@@ -171,6 +178,7 @@ class PanelWindow(QWidget):
         keys.add_shortcuts(self, keys.FOCUS_CALL, self._focus_call)
         keys.add_shortcuts(self, keys.QUIT, self.close)
         keys.add_shortcuts(self, keys.TOGGLE_FAVORITE, self.form.toggle_favorite)
+        keys.add_shortcuts(self, keys.HISTORY, self.open_history)
         for number, sequence in enumerate(keys.PICK_FAVORITE, start=1):
             keys.add_shortcuts(self, (sequence,), lambda number=number: self.pick_favorite(number))
 
@@ -181,7 +189,7 @@ class PanelWindow(QWidget):
         chain = [
             self.call_panel.call_id, self.call_panel.copy_button, self.call_panel.new_demo_button,
             self.directory.search, *self.directory.kind_buttons.values(), self.directory.available_only,
-            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, self.pin_button, self.settings_button,
+            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, self.pin_button, self.history_button, self.settings_button,
         ]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -330,6 +338,28 @@ class PanelWindow(QWidget):
         self.call_panel.call_id.selectAll()
 
     # ---- settings -----------------------------------------------------------------------
+    def open_history(self) -> None:
+        """The transfer journal, non-modal; "Transfer again" puts a row's target in the form."""
+        from app.ui.journal_view import JournalView
+
+        if self.services is None:
+            return
+        if self._history is None or self._history.journal is not self.services.transfer.journal:
+            self._history = JournalView(self.services.transfer.journal, self)
+            self._history.sig_transfer_again.connect(self._transfer_again)
+        self._history.open()
+
+    def _transfer_again(self, entry) -> None:
+        from app.ui.target_view import entered_target, view_of
+
+        index = self.directory.index()
+        target = index.get(entry.target_id) if index is not None else None
+        view = view_of(target) if target is not None else entered_target(entry.target_id)
+        if view is not None:
+            self._target_activated(view)
+            self.raise_()
+            self.activateWindow()
+
     def open_settings(self) -> None:
         from app.ui.settings import SettingsDialog
 

@@ -98,6 +98,13 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     await until(lambda: "rejected" in window.outcome.text())
     await settle()
     save(window, "failure")
+    window.open_history()
+    history = window._history
+    await until(lambda: history.model.rowCount() >= 2)
+    await settle()
+    history.grab().save(str(OUT / "history.png"))
+    print(f"saved {OUT / 'history'}.png")
+    history.close()
     await services.aclose()
     window.detach()
     await salesforce_scene(window, journal)

@@ -1,0 +1,169 @@
+"""The transfer history: the journal, newest first, filtered; copy a row, transfer again to
+its target, export to CSV. Non-modal; every read and write runs off the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.ui import a11y
+from app.ui.tasks import spawn
+
+OUTCOMES = (("All outcomes", None), ("Routing requested", "accepted"), ("Rejected", "rejected"),
+            ("Outcome unknown", "outcome_unknown"), ("Not sent / throttled", "not_sent"),
+            ("Credentials", "credentials"), ("Server error", "server_error"))
+PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Everything kept", None))
+_HEADERS = ("Time", "Call ID", "Target", "Outcome", "Message")
+
+
+class JournalModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[Any] = []
+
+    def set_entries(self, entries: list[Any]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        entry = self.entries[index.row()]
+        values = (entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.call_id,
+                  entry.target_label or entry.target_id, entry.outcome.replace("_", " "), entry.message)
+        return values[index.column()]
+
+
+def row_text(entry: Any) -> str:
+    """One entry as a line to paste into a ticket or a chat."""
+    return (f"{entry.at.astimezone():%Y-%m-%d %H:%M:%S} · call {entry.call_id} · "
+            f"{entry.target_label or entry.target_id} ({entry.target_kind} {entry.target_id}) · "
+            f"{entry.outcome} · {entry.message}")
+
+
+class JournalView(QWidget):
+    sig_transfer_again = Signal(object)  # JournalEntry: route the active call to its target
+
+    def __init__(self, journal: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("Transfer history")
+        self.journal = journal
+        self.outcome = QComboBox(self)
+        for text, value in OUTCOMES:
+            self.outcome.addItem(text, value)
+        self.period = QComboBox(self)
+        for text, days in PERIODS:
+            self.period.addItem(text, days)
+        self.period.setCurrentIndex(1)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Call ID or target")
+        self.table = QTableView(self)
+        self.model = JournalModel(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.count = QLabel(self)
+        self.copy_button = QPushButton("Copy row", self)
+        self.again_button = QPushButton("Transfer again", self)
+        self.again_button.setToolTip("Route the active call to this row's target")
+        self.export_button = QPushButton("Export CSV…", self)
+        self.include_values = QCheckBox("Include flow-input values", self)
+        self.include_values.setToolTip("They may hold customer data: leave them out unless needed")
+        for widget, name in ((self.outcome, "Filter by outcome"), (self.period, "Filter by date"),
+                             (self.search, "Filter by call ID or target"), (self.table, "Transfers"),
+                             (self.count, "Number of transfers shown"), (self.copy_button, "Copy row"),
+                             (self.again_button, "Transfer the active call again to this target"),
+                             (self.export_button, "Export to CSV"), (self.include_values, "Include flow-input values")):
+            a11y.name(widget, name)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.outcome)
+        filters.addWidget(self.period)
+        filters.addWidget(self.search, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        actions.addWidget(self.copy_button)
+        actions.addWidget(self.again_button)
+        actions.addWidget(self.include_values)
+        actions.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self.resize(820, 480)
+
+        self.outcome.currentIndexChanged.connect(self.refresh)
+        self.period.currentIndexChanged.connect(self.refresh)
+        self.search.textChanged.connect(self.refresh)
+        self.copy_button.clicked.connect(self.copy_row)
+        self.again_button.clicked.connect(lambda: (entry := self.selected()) and self.sig_transfer_again.emit(entry))
+        self.export_button.clicked.connect(self.choose_export_file)
+
+    def open(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.refresh()
+
+    def refresh(self) -> None:
+        spawn(self._load())
+
+    async def _load(self) -> None:
+        from datetime import UTC, datetime, timedelta
+
+        days = self.period.currentData()
+        since = datetime.now(UTC) - timedelta(days=days) if days else None
+        outcome, text = self.outcome.currentData(), self.search.text()
+        entries = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: self.journal.find(outcome=outcome, text=text, since=since))
+        self.model.set_entries(entries)
+        self.count.setText(f"{len(entries):,} transfer{'s' if len(entries) != 1 else ''}")
+
+    def selected(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entries[rows[0].row()] if rows else None
+
+    def copy_row(self) -> None:
+        if (entry := self.selected()) is not None:
+            QGuiApplication.clipboard().setText(row_text(entry))
+
+    def choose_export_file(self) -> None:
+        dialog = QFileDialog(self, "Export the history to CSV", str(Path.home() / "transfers.csv"), "CSV (*.csv)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.fileSelected.connect(lambda path: spawn(self.export_to(Path(path))))
+        dialog.open()  # never exec() inside the event loop
+
+    async def export_to(self, path: Path) -> int:
+        from app.core.journal_export import export_csv
+
+        entries, include = list(self.model.entries), self.include_values.isChecked()
+        try:
+            count = await asyncio.get_running_loop().run_in_executor(None, export_csv, entries, path, include)
+        except OSError as error:
+            self.count.setText(f"Could not write {path}: {error.strerror or error}")
+            return 0
+        self.count.setText(f"Exported {count:,} transfers to {path}")
+        return count

@@ -1,0 +1,49 @@
+"""The transfer history window: newest first, filters, copy, transfer again, CSV export."""
+
+import csv
+
+from PySide6.QtGui import QGuiApplication
+
+from app.simulator.faults import Fault
+from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
+
+
+def transfer(qtbot, panel, target) -> None:
+    panel.new_demo_call()
+    pick(qtbot, panel, target)
+    panel.form.trigger()
+    wait_idle(qtbot, panel)
+
+
+def test_history_lists_filters_copies_and_transfers_again(qtbot, panel, demo_services, arun, tmp_path):
+    queue, agent = first_target(demo_services, "queue"), first_target(demo_services, "agent")
+    transfer(qtbot, panel, queue)
+    demo_services.demo.simulator.script_fault(Fault(status=400, message="The agent is not available"), times=1)
+    transfer(qtbot, panel, agent)
+
+    panel.history_button.click()
+    history = panel._history
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2)
+    assert history.isVisible() and not history.isModal()
+    assert history.model.entries[0].target_id == agent.target_id  # newest first
+    history.outcome.setCurrentIndex(2)  # Rejected
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1)
+    history.outcome.setCurrentIndex(0)
+    history.search.setText(queue.name)
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1 and history.model.entries[0].target_id == queue.target_id)
+
+    history.table.selectRow(0)
+    history.copy_row()
+    assert queue.target_id in QGuiApplication.clipboard().text() and "accepted" in QGuiApplication.clipboard().text()
+
+    panel.new_demo_call()
+    history.again_button.click()
+    assert panel.form.target().target_id == queue.target_id and panel.form.can_transfer()
+    panel.form.trigger()
+    wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
+
+    exported = tmp_path / "history.csv"
+    assert arun(history.export_to(exported)) == 1
+    with exported.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert rows[0]["target ID"] == queue.target_id and rows[0]["outcome"] == "accepted"
