@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulator.add_argument("--org-id", required=True, metavar="00D…")
     simulator.add_argument("--call-center", required=True, metavar="API_NAME")
     simulator.add_argument("--route-shape", type=_route_shape, default="seed", metavar="{seed,connector}")
+    simulator.add_argument("--plan", metavar="PATH", type=Path,
+                           help="class plan (TOML, saved from the panel's Trainer window): the scenarios transfers meet")
     simulator.set_defaults(handler=run_simulator)
 
     self_test = commands.add_parser("self-test", help="check that this installation can work (IT, after installing)")
@@ -357,4 +359,4 @@ def run_simulator(args: argparse.Namespace) -> int:
     from app.simulator.standalone import run
 
     return run(port=args.port, host=args.host, public_key_path=args.public_key,
-               org_id=args.org_id, call_center=args.call_center, route_shape=args.route_shape)
+               org_id=args.org_id, call_center=args.call_center, route_shape=args.route_shape, plan_path=args.plan)

@@ -77,8 +77,10 @@ class Endpoint:
             check_call_id(call_id)
         except Rejected as rejected:
             return replace(handled, answer=rejected.answer())
-        fault = self._faults.take(parse_id(route.target).value)
-        return replace(handled, fault=fault, answer=fault.answer() if fault is not None else SUCCESS)
+        target = parse_id(route.target).value
+        fault = self._faults.take(target)
+        answer = fault.answer(target, route.fallback_queue) if fault is not None else SUCCESS
+        return replace(handled, fault=fault, answer=answer)
 
     def _how_to_route(self) -> str:
         return f"{ROUTE_METHODS[self._shape]} {BASE_PATH}{ROUTE_PATHS[self._shape]}"

@@ -16,6 +16,9 @@ class Fault:
     `error_code` default to the status's standard phrase and a code derived from it.
     `delay_s` waits before answering (timeouts); `drop` reads the request, then closes the
     connection without a word (the client cannot know whether the call was routed).
+    `flow_fails`: a request to a flow (300…) "fails" in the flow: it is answered as routed
+    when it names a fallback queue (the call goes there) and refused when it does not. This
+    is the simulator's teaching choice; Salesforce publishes no answer for a failing flow.
     """
 
     status: int | None = None
@@ -25,6 +28,7 @@ class Fault:
     retry_after: str | None = None
     delay_s: float = 0.0
     drop: bool = False
+    flow_fails: bool = False
 
     def __post_init__(self) -> None:
         if self.status is not None and not 400 <= self.status <= 599:
@@ -35,13 +39,22 @@ class Fault:
             raise ValueError(f"delay_s must be a finite number of seconds >= 0, not {self.delay_s}")
         if self.drop and self.status is not None:
             raise ValueError("a dropped request gets no answer: set drop or status, not both")
+        if self.flow_fails and (self.drop or self.status is not None):
+            raise ValueError("a failing flow decides the answer itself: set flow_fails alone")
         if self.retry_after is not None:
             if self.status is None:
                 raise ValueError("retry_after needs an error status (e.g. 429 or 503)")
             if any(char in self.retry_after for char in "\r\n"):
                 raise ValueError("retry_after must be one header line")
 
-    def answer(self) -> Answer:
+    def answer(self, target: str = "", fallback_queue: str | None = None) -> Answer:
+        """The answer to a request routing to `target` (with `fallback_queue`, if it named one)."""
+        if self.flow_fails and target.startswith("300"):
+            if fallback_queue is None:
+                return replace(error_answer(400, "The flow failed and the request names no fallbackQueue, so the call "
+                                                 "was not routed.", "FLOW_FAILED"), delay_s=self.delay_s)
+            return replace(SUCCESS, delay_s=self.delay_s,
+                           note=f"the flow failed; the call went to the fallback queue {fallback_queue}")
         if self.drop:
             return Answer(None, delay_s=self.delay_s, reason="dropped by a scripted fault")
         if self.status is None:

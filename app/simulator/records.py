@@ -55,6 +55,7 @@ class RecordedRequest:
     """One request as the simulator saw and answered it."""
 
     at: float  # wall-clock time it arrived (seconds since the epoch)
+    client: str  # the sender's address (which trainee, in a classroom)
     method: str
     path: str  # the raw request target, still percent-encoded
     call_id: str | None  # decoded; None when the path named no call
@@ -68,10 +69,12 @@ class RecordedRequest:
     fallback_queue: str | None
     flow_inputs: Mapping[str, str] | None
     status: int | None  # None: the connection was dropped without an answer
+    response_headers: tuple[tuple[str, str], ...]  # beyond Content-Length, as sent
     response_body: str
     duration_ms: float
     fault: Fault | None  # the scripted fault that shaped the answer, if any
     reason: str | None  # why the request was refused or dropped; None when it was routed
+    note: str | None = None  # what the simulator did instead of plain routing (a failing flow's fallback)
 
     @property
     def jti(self) -> str | None:
@@ -79,16 +82,18 @@ class RecordedRequest:
 
 
 def recorded(
-    at: float, method: str, path: str, headers: Headers, body: bytes, handled: Handled, answer: Answer, started: float
+    at: float, client: str, method: str, path: str, headers: Headers, body: bytes, handled: Handled, answer: Answer,
+    started: float,
 ) -> RecordedRequest:
     """The record of one exchange; `started` is its perf_counter() start."""
     route = handled.route
     return RecordedRequest(
-        at=at, method=method, path=path, call_id=handled.call_id, route_shape=handled.route_shape,
+        at=at, client=client, method=method, path=path, call_id=handled.call_id, route_shape=handled.route_shape,
         headers=headers.redacted(), token_header=handled.token_header, claims=handled.claims,
         content_type=headers.get("Content-Type"), body_text=body.decode("utf-8", "replace"),
         target=route.target if route else None, fallback_queue=route.fallback_queue if route else None,
         flow_inputs=route.flow_inputs if route else None, status=answer.status,
+        response_headers=(("Content-Type", answer.content_type), *answer.headers) if answer.status else (),
         response_body=answer.body.decode("utf-8", "replace"), duration_ms=(time.perf_counter() - started) * 1000,
-        fault=handled.fault, reason=answer.reason,
+        fault=handled.fault, reason=answer.reason, note=answer.note,
     )

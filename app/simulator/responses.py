@@ -23,6 +23,7 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
     delay_s: float = 0.0
     reason: str | None = None  # why the request was refused, for the log
+    note: str | None = None  # what the simulator did instead of plain routing, for the log
 
 
 SUCCESS = Answer(200, _JSON, b'{"status": "Success"}')

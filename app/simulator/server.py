@@ -3,7 +3,7 @@
 import logging
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
@@ -47,6 +47,7 @@ class Simulator:
         self._lock = threading.Lock()
         # Bounded so a training simulator left running all week does not grow without end.
         self._records: deque[RecordedRequest] = deque(maxlen=record_limit)
+        self._listeners: list[Callable[[RecordedRequest], None]] = []
         self._stopping = threading.Event()
         self._server: ScrtServer | None = None
         self._thread: threading.Thread | None = None
@@ -106,10 +107,27 @@ class Simulator:
         with self._lock:
             self._records.clear()
 
+    def add_listener(self, listener: Callable[[RecordedRequest], None]) -> None:
+        """Call `listener` with each request as it is answered, on the server's thread (a live log)."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[RecordedRequest], None]) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self._records.append(request)
+            listeners = tuple(self._listeners)
+        for listener in listeners:
+            try:
+                listener(request)
+            except Exception:  # a broken viewer must not take the simulator down
+                log.exception("a request listener failed")
         status = "dropped" if request.status is None else request.status
-        log.info("%s %s shape=%s call=%r target=%s status=%s jti=%s%s", request.method, request.path,
-                 request.route_shape, request.call_id, request.target, status, request.jti,
-                 f" reason={request.reason!r}" if request.reason else "")
+        log.info("%s %s from %s shape=%s call=%r target=%s status=%s jti=%s%s%s", request.method, request.path,
+                 request.client, request.route_shape, request.call_id, request.target, status, request.jti,
+                 f" reason={request.reason!r}" if request.reason else "",
+                 f" note={request.note!r}" if request.note else "")

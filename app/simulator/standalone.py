@@ -11,6 +11,9 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from app.core.errors import ConfigError, InputError
 from app.simulator.endpoint import BASE_PATH, ROUTE_METHODS, ROUTE_PATHS
+from app.simulator.records import RecordedRequest
+from app.simulator.report import summary_line
+from app.simulator.scenarios import SCENARIOS, load_plan
 from app.simulator.server import Simulator
 
 WARNING = (
@@ -58,14 +61,24 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to any interface
 
 
-def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center: str, route_shape: str) -> int:
+def print_request(record: RecordedRequest) -> None:
+    """The live log: one line per request, so a trainer sees every trainee's transfer as it happens."""
+    print(summary_line(record), flush=True)
+
+
+def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center: str, route_shape: str,
+        plan_path: Path | None = None) -> int:
     """Serve until Ctrl+C; returns the exit code (0)."""
     key = load_public_key(public_key_path)
+    plan = load_plan(plan_path) if plan_path is not None else None
     try:
         simulator = Simulator(public_keys=[key], org_id=org_id, call_center=call_center, route_shape=route_shape,
                               host=host, port=port)
     except ValueError as error:  # an InvalidIdError already is an InputError (exit code 2)
         raise error if isinstance(error, InputError) else InputError(str(error)) from None
+    if plan is not None:
+        plan.apply(simulator)
+    simulator.add_listener(print_request)
     try:
         simulator.start()
     except OSError as error:
@@ -75,8 +88,11 @@ def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center
         print(NOT_LOOPBACK_WARNING.format(host=host), file=sys.stderr)
     print(f"SCRT simulator at {simulator.base_url}", flush=True)
     print(f"Routes with {ROUTE_METHODS[route_shape]} {BASE_PATH}{ROUTE_PATHS[route_shape]}; accepts RS256 "
-          f"tokens for org {org_id}, call center {call_center}.\nEach request is logged (add -v before "
-          "'simulator' to see them here). Press Ctrl+C to stop.", flush=True)
+          f"tokens for org {org_id}, call center {call_center}.", flush=True)
+    if plan is not None:
+        rules = "".join(f"\n  {rule.label or rule.target_id}: {SCENARIOS[rule.scenario].title}" for rule in plan.targets)
+        print(f"Class plan {plan_path}: every target meets {SCENARIOS[plan.every_target].title}{rules}", flush=True)
+    print("Each request is shown below as it arrives. Press Ctrl+C to stop.", flush=True)
     try:
         while True:
             time.sleep(3600)  # unlike a lock wait, sleep is interrupted by Ctrl+C on Windows too

@@ -132,7 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
         answer = handled.answer
         if answer.delay_s and server.stopping.wait(answer.delay_s):
             answer = Answer(None, reason="the simulator stopped")
-        server.record(recorded(at, self.command, self.path, headers, body, handled, answer, started))
+        client = str(self.client_address[0])
+        server.record(recorded(at, client, self.command, self.path, headers, body, handled, answer, started))
         # Recorded before answering, so a client that has its answer always finds the record.
         if answer.status is None:
             self.close_connection = True
