@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.core.errors import InputError
 from app.core.routing import OutcomeStatus, RouteOutcome, RouteRequest
 
 _SCHEMA_VERSION = 1
@@ -34,7 +35,10 @@ CREATE TABLE IF NOT EXISTS transfers (
     jti TEXT
 );
 CREATE INDEX IF NOT EXISTS transfers_at ON transfers (at);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+DEFAULT_RETENTION_DAYS = 90  # three months, unless the rep or IT chose otherwise
+RETENTION_RANGE_DAYS = (1, 3650)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +147,21 @@ class Journal:
         cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
         with self._lock:
             return self._db.execute("DELETE FROM transfers WHERE at < ?", (_stamp(cutoff),)).rowcount
+
+    def retention_days(self) -> int:
+        """How long entries are kept (the history window's setting); purged at start and when changed."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM settings WHERE key = 'retention_days'").fetchone()
+        return int(row[0]) if row is not None else DEFAULT_RETENTION_DAYS
+
+    def set_retention_days(self, days: int) -> int:
+        """Keep entries `days` days from now on and delete the older ones now; returns how many went."""
+        low, high = RETENTION_RANGE_DAYS
+        if not low <= days <= high:
+            raise InputError(f"Keep transfers for {low} to {high} days, not {days}.")
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?)", (str(days),))
+        return self.purge_older_than(days)
 
     def recent_targets(self, limit: int = 10) -> list[str]:
         """IDs of the targets most recently routed to with success, newest first, each once

@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 
 SOURCE_COMMAND_LINE = "command line"
 SOURCE_DEMO = "demo"
-JOURNAL_RETENTION_DAYS = 90  # the journal keeps three months; older rows go at start
 
 
 @dataclass
@@ -150,9 +149,10 @@ async def load_preferences(services: PanelServices) -> None:
         log.warning("%s", error)
         services.favorites = Favorites(path)
     journal = services.transfer.journal
-    purged = await loop.run_in_executor(None, journal.purge_older_than, JOURNAL_RETENTION_DAYS)
+    days = await loop.run_in_executor(None, journal.retention_days)
+    purged = await loop.run_in_executor(None, journal.purge_older_than, days)
     if purged:
-        log.info("journal: removed %d transfers older than %d days", purged, JOURNAL_RETENTION_DAYS)
+        log.info("journal: removed %d transfers older than %d days", purged, days)
     services.recents = tuple(await loop.run_in_executor(None, journal.recent_targets))
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
 from app.ui import a11y
@@ -92,11 +92,20 @@ class JournalView(QWidget):
         self.export_button = QPushButton("Export CSV…", self)
         self.include_values = QCheckBox("Include flow-input values", self)
         self.include_values.setToolTip("They may hold customer data: leave them out unless needed")
+        # Applied with a button, not on every spin: a shorter period deletes rows at once.
+        self.retention = QSpinBox(self)
+        self.retention.setRange(1, 3650)
+        self.retention.setSuffix(" days")
+        self.retention.setPrefix("Keep transfers for ")
+        self.retention_button = QPushButton("Apply", self)
+        self.retention_button.setToolTip("Keep this many days from now on; older transfers are deleted now")
         for widget, name in ((self.outcome, "Filter by outcome"), (self.period, "Filter by date"),
                              (self.search, "Filter by call ID or target"), (self.table, "Transfers"),
                              (self.count, "Number of transfers shown"), (self.copy_button, "Copy row"),
                              (self.again_button, "Transfer the active call again to this target"),
-                             (self.export_button, "Export to CSV"), (self.include_values, "Include flow-input values")):
+                             (self.export_button, "Export to CSV"), (self.include_values, "Include flow-input values"),
+                             (self.retention, "How many days the history keeps transfers"),
+                             (self.retention_button, "Apply the retention period")):
             a11y.name(widget, name)
 
         filters = QHBoxLayout()
@@ -109,10 +118,15 @@ class JournalView(QWidget):
         actions.addWidget(self.again_button)
         actions.addWidget(self.include_values)
         actions.addWidget(self.export_button)
+        retention = QHBoxLayout()
+        retention.addWidget(self.retention)
+        retention.addWidget(self.retention_button)
+        retention.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
+        layout.addLayout(retention)
         self.resize(820, 480)
 
         self.outcome.currentIndexChanged.connect(self.refresh)
@@ -121,12 +135,27 @@ class JournalView(QWidget):
         self.copy_button.clicked.connect(self.copy_row)
         self.again_button.clicked.connect(lambda: (entry := self.selected()) and self.sig_transfer_again.emit(entry))
         self.export_button.clicked.connect(self.choose_export_file)
+        self.retention_button.clicked.connect(lambda: spawn(self.apply_retention()))
 
     def open(self) -> None:
         self.show()
         self.raise_()
         self.activateWindow()
         self.refresh()
+        spawn(self._load_retention())
+
+    async def _load_retention(self) -> None:
+        days = await asyncio.get_running_loop().run_in_executor(None, self.journal.retention_days)
+        self.retention.setValue(days)
+
+    async def apply_retention(self) -> int:
+        """Keep the spin box's number of days; older transfers are deleted now. Returns how many went."""
+        days = self.retention.value()
+        removed = await asyncio.get_running_loop().run_in_executor(None, self.journal.set_retention_days, days)
+        await self._load()
+        self.count.setText(f"Keeping transfers for {days} days: {removed:,} older "
+                           f"transfer{'s' if removed != 1 else ''} deleted.")
+        return removed
 
     def refresh(self) -> None:
         spawn(self._load())

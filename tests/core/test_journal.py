@@ -90,6 +90,22 @@ def test_retention_purge_deletes_only_old_rows(run, service, tmp_path):
     assert journal.recent() == []
 
 
+def test_the_retention_setting_persists_and_purges_when_changed(run, service, tmp_path):
+    from app.core.errors import InputError
+
+    run(service.transfer(RouteRequest.build("old", QUEUE)))
+    run(service.transfer(RouteRequest.build("new", QUEUE)))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    assert journal.retention_days() == 90
+    journal._db.execute("UPDATE transfers SET at = '2026-01-01T00:00:00.000+00:00' WHERE call_id = 'old'")
+    assert journal.set_retention_days(30) == 1
+    assert [e.call_id for e in journal.recent()] == ["new"]
+    with pytest.raises(InputError, match="1 to 3650 days, not 0"):
+        journal.set_retention_days(0)
+    journal.close()
+    assert Journal(tmp_path / "journal.sqlite3").retention_days() == 30
+
+
 def test_csv_export_round_trips_hard_text_and_can_leave_out_values(run, simulator, service, tmp_path):
     import csv
     import json

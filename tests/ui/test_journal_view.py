@@ -47,3 +47,22 @@ def test_history_lists_filters_copies_and_transfers_again(qtbot, panel, demo_ser
     with exported.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert rows[0]["target ID"] == queue.target_id and rows[0]["outcome"] == "accepted"
+
+
+def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_services, arun):
+    queue = first_target(demo_services, "queue")
+    transfer(qtbot, panel, queue)
+    transfer(qtbot, panel, queue)
+    journal = demo_services.transfer.journal
+    first_id = journal.recent()[-1].id
+    journal._db.execute("UPDATE transfers SET at = '2026-01-01T00:00:00.000+00:00' WHERE id = ?", (first_id,))
+
+    panel.history_button.click()
+    history = panel._history
+    qtbot.waitUntil(lambda: history.retention.value() == 90 and history.model.rowCount() == 1)  # last 30 days
+    history.retention.setValue(14)
+    assert journal.retention_days() == 90  # nothing changes until Apply
+    assert arun(history.apply_retention()) == 1
+    assert "Keeping transfers for 14 days: 1 older transfer deleted." == history.count.text()
+    assert journal.retention_days() == 14
+    assert [e.id for e in journal.recent()] == [first_id + 1]
