@@ -27,6 +27,34 @@ def new_demo_call_id(rng: random.Random | None = None) -> str:
     return id15 + checksum_suffix(id15)
 
 
+_CALLERS = (
+    ("Margaret O'Connor", "+353 1 555 0142", "a double charge on her last bill"),
+    ("José Luis Fernández", "+34 91 555 0187", "wants to upgrade his broadband plan"),
+    ("Aiko Tanaka", "+81 3 5550 0163", "a delivery that has not arrived"),
+    ("Oluwaseun Adeyemi", "+44 20 7946 0321", "locked out of the online account"),
+    ("Zoë Lefèvre", "+33 1 55 50 01 29", "cancelling a subscription"),
+    ("Krzysztof Wiśniewski", "+48 22 555 01 77", "a router that keeps dropping"),
+    ("Priya Raghunathan", "+1 415 555 0199", "a refund for a returned order"),
+    ("Dmitri Volkov", "+49 30 5550 1844", "questions about a business contract"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCaller:
+    """Who is on the line in a simulated incoming call (made up; shown only in demo mode)."""
+
+    name: str
+    number: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.name} · {self.number} · {self.reason}"
+
+
+def new_demo_caller(rng: random.Random | None = None) -> DemoCaller:
+    return DemoCaller(*(rng or random.Random()).choice(_CALLERS))
+
+
 @dataclass
 class DemoEnvironment:
     simulator: Simulator

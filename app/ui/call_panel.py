@@ -50,6 +50,12 @@ class CallPanel(QWidget):
         a11y.name(self.status, "Call ID check")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.caller = QLabel(self)
+        self.caller.setObjectName("caller")
+        self.caller.setWordWrap(True)
+        self.caller.setTextFormat(Qt.TextFormat.PlainText)
+        a11y.name(self.caller, "Caller")
+        self.caller.hide()
         self.new_demo_button = QPushButton("New demo call", self)
         a11y.name(self.new_demo_button, "Start a new demo call")
         self.new_demo_button.setToolTip("Simulate a new incoming call with a fresh VoiceCall ID")
@@ -71,6 +77,7 @@ class CallPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(title_row)
         layout.addLayout(id_row)
+        layout.addWidget(self.caller)
         layout.addLayout(status_row)
 
         self.call_id.textEdited.connect(self._typed)
@@ -86,9 +93,11 @@ class CallPanel(QWidget):
     def source(self) -> str:
         return self._source
 
-    def set_call(self, call_id: str, source: str) -> None:
+    def set_call(self, call_id: str, source: str, caller: str = "") -> None:
+        """Show a call; `caller` says who is on the line (simulated demo calls only)."""
         self._source = source
         self.call_id.setText(call_id)
+        self._show_caller(caller)
         self._show_source()
 
     def set_demo_mode(self, demo: bool) -> None:
@@ -104,7 +113,12 @@ class CallPanel(QWidget):
         self.source_label.setText(f"{self._source_text()} · copied")
 
     # ---- internals ----------------------------------------------------------------------
+    def _show_caller(self, caller: str) -> None:
+        self.caller.setText(f"Caller: {caller}")
+        self.caller.setVisible(bool(caller))
+
     def _typed(self, _text: str) -> None:
+        self._show_caller("")  # another call: the caller shown was the previous call's
         if self._source != SOURCE_TYPED:
             self._source = SOURCE_TYPED
             self._show_source()

@@ -27,6 +27,7 @@ class PanelServices:
     demo: Any = None  # app.demo.DemoEnvironment in demo mode
     call_id: str = ""
     call_source: str = ""
+    caller: str = ""  # who is calling, for a simulated demo call
     empty_directory_hint: str = ""
     warnings: list[str] = field(default_factory=list)
     explicit_demo: bool = False  # --demo was given (not merely "no profile configured")
@@ -71,7 +72,7 @@ async def build_demo_services(call_id: str | None = None, journal_path: Path | N
                               timeout_s: float = 10.0) -> PanelServices:
     """The embedded simulator with an in-memory key, the demo directory and a simulated call."""
     from app.core.directory import SearchIndex, load_demo_directory
-    from app.demo import new_demo_call_id, start_demo
+    from app.demo import new_demo_call_id, new_demo_caller, start_demo
     from app.services import open_transfer_service
 
     loop = asyncio.get_running_loop()
@@ -89,6 +90,7 @@ async def build_demo_services(call_id: str | None = None, journal_path: Path | N
         transfer=service, directory=index, profile_name=demo.profile.name, demo=demo,
         call_id=call_id or new_demo_call_id(),
         call_source=SOURCE_COMMAND_LINE if call_id else SOURCE_DEMO,
+        caller="" if call_id else new_demo_caller().describe(),
         empty_directory_hint="The demo directory is empty.",
     )
     await load_preferences(services)

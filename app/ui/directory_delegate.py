@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.ui.directory_model import FAVORITE_ROLE, TARGET_ROLE
 from app.ui.icons import paint_kind, paint_presence
-from app.ui.style import themed
+from app.ui.style import text_scale, themed
 from app.ui.target_view import TargetView
 
 ROW_HEIGHT = 46
@@ -25,8 +25,14 @@ _SHORT_KIND = {"agent": "Agent", "queue": "Queue", "flow": "Flow"}
 
 
 def star_rect(row: QRect) -> QRect:
-    """Where a row's star sits: bottom right, on the second line."""
+    """Where a row's star sits: bottom right, on the second line (in a row of ROW_HEIGHT)."""
     return QRect(row.right() - 26, row.top() + 23, 20, 19)
+
+
+def _unscaled(row: QRect) -> QRect:
+    """A painted row in the coordinates the row layout is written in (the presenter view scales it)."""
+    scale = text_scale()
+    return QRect(0, 0, round(row.width() / scale), ROW_HEIGHT)
 
 
 class TargetDelegate(QStyledItemDelegate):
@@ -35,13 +41,14 @@ class TargetDelegate(QStyledItemDelegate):
     def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex) -> bool:
         view: TargetView | None = index.data(TARGET_ROLE)
         if (event.type() == QEvent.Type.MouseButtonRelease and view is not None and not view.entered
-                and star_rect(option.rect).contains(event.position().toPoint())):
+                and star_rect(_unscaled(option.rect)).contains(
+                    ((event.position() - option.rect.topLeft().toPointF()) / text_scale()).toPoint())):
             self.sig_star_clicked.emit(view.target_id)
             return True
         return super().editorEvent(event, model, option, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        return QSize(120, ROW_HEIGHT)  # the view gives every row its full width
+        return QSize(120, round(ROW_HEIGHT * text_scale()))  # the view gives every row its full width
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         from PySide6.QtWidgets import QStyle  # its enums cost ~7 ms: not before the first paint
@@ -50,7 +57,10 @@ class TargetDelegate(QStyledItemDelegate):
         if view is None:
             return
         painter.save()
-        rect = option.rect
+        # The layout below is in unscaled pixels; the presenter view scales the painter instead.
+        painter.translate(option.rect.topLeft())
+        painter.scale(text_scale(), text_scale())
+        rect = _unscaled(option.rect)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, _color(_SELECTED))
@@ -66,6 +76,7 @@ class TargetDelegate(QStyledItemDelegate):
         left = rect.left() + 46
         right = rect.right() - 8
         base = QFont(option.font)
+        base.setPointSizeF(base.pointSizeF() / text_scale())  # the painter already scales it
         small = QFont(base)
         small.setPointSizeF(max(7.0, base.pointSizeF() * 0.88))
         kind_text = _SHORT_KIND.get(view.kind, view.kind)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.ui import a11y
 from app.ui.directory_delegate import ROW_HEIGHT, TargetDelegate
 from app.ui.directory_model import TARGET_ROLE, TargetListModel
+from app.ui.style import text_scale
 from app.ui.target_view import TargetView, entered_target
 
 KINDS = (("All", None), ("Agents", "agent"), ("Queues", "queue"), ("Flows", "flow"))
@@ -277,7 +278,7 @@ class DirectoryPanel(QWidget):
             self.sig_target_activated.emit(index.data(TARGET_ROLE))
 
     def _page(self) -> int:
-        return max(1, self.results.viewport().height() // ROW_HEIGHT - 1)
+        return max(1, self.results.viewport().height() // round(ROW_HEIGHT * text_scale()) - 1)
 
     def _placeholder(self, query: str) -> str:
         if self._index is None:

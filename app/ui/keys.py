@@ -16,6 +16,8 @@ FOCUS_CALL = ("Ctrl+L",)
 QUIT = ("Ctrl+Q",)
 TOGGLE_FAVORITE = ("Ctrl+D",)
 HISTORY = ("Ctrl+H",)
+TRAINER = ("Ctrl+T",)  # demo mode only
+INSPECTOR = ("Ctrl+I",)  # demo mode only
 PICK_FAVORITE = tuple(f"Ctrl+{number}" for number in range(1, 10))  # favorite 1…9
 
 

@@ -36,6 +36,8 @@ QLabel#fieldLabel { color: #2b3744; font-weight: 600; }
 QToolButton#bannerClose { color: #3d4b5c; border: none; padding: 0 3px; }
 QToolButton#bannerClose:hover { color: #17202b; background: rgba(0, 0, 0, 0.06); border-radius: 3px; }
 QLabel#callKind { color: #2f6b3a; }
+QLabel#caller { color: #17202b; font-weight: 600; }
+QPlainTextEdit#inspectorDetails { font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace; }
 QLineEdit#search { padding: 5px 6px; border: 1px solid #b8c2ce; border-radius: 5px; font-size: 14px; }
 QLineEdit#search:focus, QLineEdit#callId:focus { border: 2px solid #0b5cad; }
 QPushButton#kindFilter {
@@ -83,7 +85,9 @@ _DARK = {
     "#a40000": "#ff8a80",
 }
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
-_scheme = {"dark": False}
+_FONT_SIZE = re.compile(r"font-size: (\d+)px")
+_scheme = {"dark": False, "text_scale": 1.0, "base_point_size": 0.0}
+PRESENTER_SCALE = 1.5  # text on a projector, read from the back of a training room
 
 
 def follow_color_scheme(dark: bool | None = None) -> bool:
@@ -102,7 +106,29 @@ def themed(color: str) -> str:
 
 
 def style_sheet() -> str:
-    return _HEX.sub(lambda match: themed(match.group(0)), STYLE_SHEET) if _scheme["dark"] else STYLE_SHEET
+    sheet = _HEX.sub(lambda match: themed(match.group(0)), STYLE_SHEET) if _scheme["dark"] else STYLE_SHEET
+    scale = _scheme["text_scale"]
+    return _FONT_SIZE.sub(lambda m: f"font-size: {round(int(m.group(1)) * scale)}px", sheet) if scale != 1 else sheet
+
+
+def text_scale() -> float:
+    return _scheme["text_scale"]
+
+
+def set_text_scale(scale: float) -> None:
+    """Scale all text (the application font and the sheet's sizes): 1 normally, PRESENTER_SCALE on a projector.
+
+    Windows re-apply `style_sheet()` afterwards; painted rows scale with `text_scale()`.
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    if not _scheme["base_point_size"]:
+        _scheme["base_point_size"] = app.font().pointSizeF()
+    _scheme["text_scale"] = scale
+    font = app.font()
+    font.setPointSizeF(_scheme["base_point_size"] * scale)
+    app.setFont(font)
 
 
 def _dark_palette() -> QPalette:

@@ -11,15 +11,17 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from app.ui import a11y
 from app.ui.banner import Banner
 from app.ui.call_panel import CallPanel
 from app.ui.desktop import DesktopIntegration
 from app.ui.directory_panel import DirectoryPanel
+from app.ui.header import PanelHeader
 from app.ui.style import follow_color_scheme, style_sheet
 from app.ui.tasks import spawn
+from app.ui.trainer_tools import TrainerTools
 from app.ui.transfer_section import TransferSection
 
 log = logging.getLogger(__name__)
@@ -64,32 +66,16 @@ class PanelWindow(QWidget):
         self._closed = False
         self._error_count = 0
 
-        self.demo_badge = QLabel("DEMO", self)
-        self.demo_badge.setObjectName("demoBadge")
-        a11y.name(self.demo_badge, "Demo mode: calls go to the built-in simulator, not Salesforce")
-        self.demo_badge.setToolTip("Demo mode: transfers go to the built-in simulator, never to Salesforce")
-        self.demo_badge.hide()
-        self.profile_label = QLabel("Starting…", self)
-        self.profile_label.setObjectName("profileLabel")
-        a11y.name(self.profile_label, "Connection")
-        self.pin_button = QPushButton("On top", self)  # words: an emoji pin is a box without an emoji font
-        self.pin_button.setObjectName("pinButton")
-        self.pin_button.setCheckable(True)
-        self.pin_button.setAutoDefault(False)
-        a11y.name(self.pin_button, "Compact and always on top")
-        self.pin_button.setToolTip("Compact and always on top, beside the softphone")
+        self.header = PanelHeader(self)
+        h = self.header
+        self.demo_badge, self.profile_label, self.pin_button = h.demo_badge, h.profile_label, h.pin_button
+        self.trainer_button, self.history_button, self.settings_button = h.trainer_button, h.history_button, h.settings_button
         self.desktop = DesktopIntegration(self)
         self.pin_button.toggled.connect(self.desktop.set_compact)
-        self.history_button = QPushButton("History", self)
-        a11y.name(self.history_button, "Transfer history")
-        self.history_button.setToolTip("What was transferred, when, and how it went (Ctrl+H)")
-        self.history_button.setAutoDefault(False)
         self.history_button.clicked.connect(self.open_history)
         self._history = None
-        self.settings_button = QPushButton("Settings…", self)
-        a11y.name(self.settings_button, "Open settings")
-        self.settings_button.setToolTip("Profiles and keys (Ctrl+,)")
-        self.settings_button.setAutoDefault(False)
+        self.trainer_tools = TrainerTools(self)
+        self.trainer_button.clicked.connect(self.trainer_tools.open_trainer)
         self.notice = Banner("Notice", self)
         self.notice_action = self.notice.add_button("Settings…", "Open settings to fix this")
         self.notice_action.clicked.connect(self.open_settings)
@@ -103,13 +89,6 @@ class PanelWindow(QWidget):
         self.form, self.controller = self.transfer.form, self.transfer.controller
         self.confirm_bar, self.outcome = self.transfer.confirm_bar, self.transfer.outcome
 
-        header = QHBoxLayout()
-        header.setSpacing(8)
-        header.addWidget(self.demo_badge)
-        header.addWidget(self.profile_label, 1)
-        for button in (self.pin_button, self.history_button, self.settings_button):
-            button.setProperty("header", True)  # compact: the header holds three beside the label
-            header.addWidget(button)
         body = QWidget(self)
         body.setObjectName("panelBody")
         body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -131,7 +110,7 @@ class PanelWindow(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(10, 8, 10, 10)
         root.setSpacing(8)
-        root.addLayout(header)
+        root.addWidget(self.header)
         root.addWidget(self.body_scroll, 1)
 
         self._wire()
@@ -168,7 +147,8 @@ class PanelWindow(QWidget):
             field.setClearButtonEnabled(True)
         self.shortcuts_installed = True
         self._guard = keys.ShortcutGuard([*keys.FOCUS_SEARCH, *keys.TRANSFER, *keys.SETTINGS, *keys.FOCUS_CALL, *keys.QUIT,
-                                          *keys.TOGGLE_FAVORITE, *keys.PICK_FAVORITE, *keys.HISTORY], self)
+                                          *keys.TOGGLE_FAVORITE, *keys.PICK_FAVORITE, *keys.HISTORY, *keys.TRAINER,
+                                          *keys.INSPECTOR], self)
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             self._guard.protect(field)
         self.form.inputs.sig_row_added.connect(self._guard.protect)
@@ -179,6 +159,8 @@ class PanelWindow(QWidget):
         keys.add_shortcuts(self, keys.QUIT, self.close)
         keys.add_shortcuts(self, keys.TOGGLE_FAVORITE, self.form.toggle_favorite)
         keys.add_shortcuts(self, keys.HISTORY, self.open_history)
+        keys.add_shortcuts(self, keys.TRAINER, self.trainer_tools.open_trainer)
+        keys.add_shortcuts(self, keys.INSPECTOR, self.trainer_tools.open_inspector)
         for number, sequence in enumerate(keys.PICK_FAVORITE, start=1):
             keys.add_shortcuts(self, (sequence,), lambda number=number: self.pick_favorite(number))
 
@@ -189,7 +171,7 @@ class PanelWindow(QWidget):
         chain = [
             self.call_panel.call_id, self.call_panel.copy_button, self.call_panel.new_demo_button,
             self.directory.search, *self.directory.kind_buttons.values(), self.directory.available_only,
-            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, self.pin_button, self.history_button, self.settings_button,
+            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, *self.header.buttons(),
         ]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -200,12 +182,14 @@ class PanelWindow(QWidget):
         self.services = services
         self.controller.set_service(services.transfer)
         self.demo_badge.setVisible(services.is_demo)
+        self.trainer_button.setVisible(services.is_demo)
+        self.trainer_tools.set_simulator(services.demo.simulator if services.is_demo else None)
         # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
         self.profile_label.setText("Demo simulator" if services.is_demo else f"Profile {services.profile_name}")
         self.profile_label.setToolTip(services.endpoint)
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
-            self.call_panel.set_call(services.call_id, services.call_source)
+            self.call_panel.set_call(services.call_id, services.call_source, services.caller)
             self.transfer.clear_messages()  # an outcome of other services' call is not this one's
         self.call_panel.enable_validation()
         self.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
@@ -223,6 +207,7 @@ class PanelWindow(QWidget):
         """Stop using the current services (to replace them) and return them for closing."""
         services, self.services = self.services, None
         self._follow_directory(None)
+        self.trainer_tools.set_simulator(None)
         self.controller.set_service(None)
         self.form.set_ready(False, "Reconnecting…")
         return services
@@ -327,10 +312,11 @@ class PanelWindow(QWidget):
         self.activateWindow()
 
     def new_demo_call(self) -> None:
-        from app.demo import new_demo_call_id
+        """A simulated incoming call: a fresh VoiceCall ID and who is calling."""
+        from app.demo import new_demo_call_id, new_demo_caller
         from app.ui.call_panel import SOURCE_DEMO
 
-        self.call_panel.set_call(new_demo_call_id(), SOURCE_DEMO)
+        self.call_panel.set_call(new_demo_call_id(), SOURCE_DEMO, new_demo_caller().describe())
         self.transfer.clear_messages()
 
     def _focus_call(self) -> None:
@@ -398,6 +384,7 @@ class PanelWindow(QWidget):
                 await self.controller.wait_idle(timeout)
             self.controller.set_service(None)
             self._follow_directory(None)
+            self.trainer_tools.set_simulator(None)
             import asyncio
 
             try:

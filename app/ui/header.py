@@ -1,0 +1,48 @@
+"""The window's top row: the DEMO badge, the connection, and the window-level buttons."""
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.ui import a11y
+
+
+def _header_button(parent: QWidget, text: str, name: str, tooltip: str) -> QPushButton:
+    button = QPushButton(text, parent)
+    a11y.name(button, name)
+    button.setToolTip(tooltip)
+    button.setAutoDefault(False)
+    button.setProperty("header", True)  # compact: the header holds several beside the label
+    return button
+
+
+class PanelHeader(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.demo_badge = QLabel("DEMO", self)
+        self.demo_badge.setObjectName("demoBadge")
+        a11y.name(self.demo_badge, "Demo mode: calls go to the built-in simulator, not Salesforce")
+        self.demo_badge.setToolTip("Demo mode: transfers go to the built-in simulator, never to Salesforce")
+        self.demo_badge.hide()
+        self.profile_label = QLabel("Starting…", self)
+        self.profile_label.setObjectName("profileLabel")
+        a11y.name(self.profile_label, "Connection")
+        # Words, not icons: an emoji pin is a box without an emoji font.
+        self.pin_button = _header_button(self, "On top", "Compact and always on top",
+                                         "Compact and always on top, beside the softphone")
+        self.pin_button.setObjectName("pinButton")
+        self.pin_button.setCheckable(True)
+        self.trainer_button = _header_button(self, "Trainer", "Trainer tools",
+                                             "Scenarios, presenter view and the request inspector (Ctrl+T)")
+        self.trainer_button.hide()  # demo mode only
+        self.history_button = _header_button(self, "History", "Transfer history",
+                                             "What was transferred, when, and how it went (Ctrl+H)")
+        self.settings_button = _header_button(self, "Settings…", "Open settings", "Profiles and keys (Ctrl+,)")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        row.addWidget(self.demo_badge)
+        row.addWidget(self.profile_label, 1)
+        for button in (self.pin_button, self.trainer_button, self.history_button, self.settings_button):
+            row.addWidget(button)
+
+    def buttons(self) -> list[QPushButton]:
+        return [self.pin_button, self.trainer_button, self.history_button, self.settings_button]

@@ -1,0 +1,185 @@
+"""Trainer mode (demo only): what the next transfers meet, class plans, presenter view, inspector.
+
+The trainer window edits a `ClassPlan` and applies it to the embedded simulator at once,
+so the panel then takes exactly the path it would in production. Non-modal: a trainer
+keeps it open beside the panel (or on the other screen) during a class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import ConfigError, InputError
+from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
+from app.ui import a11y
+from app.ui.tasks import spawn
+
+_PLAN_FILTER = "Class plans (*.toml)"
+
+
+def _scenario_box(parent: QWidget) -> QComboBox:
+    box = QComboBox(parent)
+    for scenario in SCENARIOS.values():
+        box.addItem(scenario.title, scenario.key)
+        box.setItemData(box.count() - 1, f"The rep sees {scenario.rep_sees}", Qt.ItemDataRole.ToolTipRole)
+    return box
+
+
+class TrainerWindow(QWidget):
+    sig_presenter_toggled = Signal(bool)
+    sig_inspector_requested = Signal()
+
+    def __init__(self, simulator: Any, current_target: Callable[[], Any], parent: QWidget | None = None) -> None:
+        """`current_target()`: the TargetView in the panel's transfer form, or None."""
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("Trainer")
+        self.simulator = simulator
+        self._current_target = current_target
+        self.plan = ClassPlan()
+
+        self.every_target = _scenario_box(self)
+        self.every_hint = QLabel(self)
+        self.every_hint.setObjectName("muted")
+        self.every_hint.setWordWrap(True)
+        self.rules = QListWidget(self)
+        self.rule_scenario = _scenario_box(self)
+        self.add_rule_button = QPushButton("Set for the selected target", self)
+        self.add_rule_button.setToolTip("The target in the panel's transfer form meets this scenario instead")
+        self.remove_rule_button = QPushButton("Remove", self)
+        self.load_button = QPushButton("Load plan…", self)
+        self.save_button = QPushButton("Save plan…", self)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.presenter = QCheckBox("Presenter view (large text for a projector)", self)
+        self.inspector_button = QPushButton("Request inspector…", self)
+        self.inspector_button.setToolTip("What each transfer sent and got back (Ctrl+I)")
+        for widget, text in ((self.every_target, "Scenario for every target"), (self.every_hint, "What the rep sees"),
+                             (self.rules, "Scenarios for single targets"), (self.rule_scenario, "Scenario for the target"),
+                             (self.add_rule_button, "Set the scenario for the selected target"),
+                             (self.remove_rule_button, "Remove the selected target's scenario"),
+                             (self.load_button, "Load a class plan"), (self.save_button, "Save the class plan"),
+                             (self.status, "Trainer status"), (self.presenter, "Presenter view"),
+                             (self.inspector_button, "Open the request inspector")):
+            a11y.name(widget, text)
+
+        every_title = QLabel("&Every transfer meets", self)
+        every_title.setObjectName("fieldLabel")
+        every_title.setBuddy(self.every_target)
+        rules_title = QLabel("Except these &targets", self)
+        rules_title.setObjectName("fieldLabel")
+        rules_title.setBuddy(self.rules)
+        rule_row = QHBoxLayout()
+        rule_row.addWidget(self.rule_scenario, 1)
+        rule_row.addWidget(self.add_rule_button)
+        rule_row.addWidget(self.remove_rule_button)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.load_button)
+        file_row.addWidget(self.save_button)
+        file_row.addStretch(1)
+        file_row.addWidget(self.inspector_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(every_title)
+        layout.addWidget(self.every_target)
+        layout.addWidget(self.every_hint)
+        layout.addSpacing(6)
+        layout.addWidget(rules_title)
+        layout.addWidget(self.rules, 1)
+        layout.addLayout(rule_row)
+        layout.addSpacing(6)
+        layout.addLayout(file_row)
+        layout.addWidget(self.presenter)
+        layout.addWidget(self.status)
+        self.resize(520, 460)
+
+        self.every_target.activated.connect(lambda: self.set_plan(
+            ClassPlan(self.every_target.currentData(), self.plan.targets)))
+        self.add_rule_button.clicked.connect(self.set_rule_for_selected_target)
+        self.remove_rule_button.clicked.connect(self.remove_selected_rule)
+        self.load_button.clicked.connect(lambda: self._choose_file(save=False))
+        self.save_button.clicked.connect(lambda: self._choose_file(save=True))
+        self.presenter.toggled.connect(self.sig_presenter_toggled)
+        self.inspector_button.clicked.connect(self.sig_inspector_requested)
+        self._show_plan()
+
+    def open(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # ---- the plan -----------------------------------------------------------------------
+    def set_plan(self, plan: ClassPlan, message: str = "") -> None:
+        """Use `plan` for the next transfers (the simulator is scripted at once)."""
+        plan.apply(self.simulator)
+        self.plan = plan
+        self._show_plan()
+        self.status.setText(message or "Applied: the next transfers meet this plan.")
+
+    def set_rule_for_selected_target(self) -> None:
+        target = self._current_target()
+        if target is None or target.kind not in ("agent", "queue", "flow"):
+            self.status.setText("Pick a target in the panel first; it then meets the scenario chosen here.")
+            return
+        try:
+            plan = self.plan.with_rule(target.target_id, self.rule_scenario.currentData(), target.name)
+        except InputError as error:
+            self.status.setText(str(error))
+            return
+        self.set_plan(plan)
+
+    def remove_selected_rule(self) -> None:
+        item = self.rules.currentItem()
+        if item is not None:
+            self.set_plan(self.plan.without_rule(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _show_plan(self) -> None:
+        every = SCENARIOS[self.plan.every_target]
+        self.every_target.setCurrentIndex(self.every_target.findData(every.key))
+        self.every_hint.setText(f"The rep sees {every.rep_sees}.")
+        self.rules.clear()
+        for rule in self.plan.targets:
+            item = QListWidgetItem(f"{rule.label or rule.target_id} — {SCENARIOS[rule.scenario].title}")
+            item.setData(Qt.ItemDataRole.UserRole, rule.target_id)
+            item.setToolTip(f"{rule.target_id}: the rep sees {SCENARIOS[rule.scenario].rep_sees}")
+            self.rules.addItem(item)
+        self.remove_rule_button.setEnabled(bool(self.plan.targets))
+
+    # ---- plan files ---------------------------------------------------------------------
+    def _choose_file(self, save: bool) -> None:
+        title = "Save the class plan" if save else "Load a class plan"
+        dialog = QFileDialog(self, title, str(Path.home() / "class-plan.toml"), _PLAN_FILTER)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("toml")
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda path: spawn(self.save_to(Path(path)) if save else self.load_from(Path(path))))
+        dialog.open()  # never exec() inside the event loop
+
+    async def load_from(self, path: Path) -> bool:
+        try:
+            plan = await asyncio.get_running_loop().run_in_executor(None, load_plan, path)
+        except ConfigError as error:
+            self.status.setText(f"{error}\nThe plan in use is unchanged.")
+            return False
+        self.set_plan(plan, f"Loaded {path.name}: the next transfers meet this plan.")
+        return True
+
+    async def save_to(self, path: Path) -> bool:
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, save_plan, self.plan, path)
+        except ConfigError as error:
+            self.status.setText(str(error))
+            return False
+        self.status.setText(f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
+        return True
+

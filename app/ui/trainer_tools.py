@@ -1,0 +1,68 @@
+"""The trainer's windows (demo mode) and the presenter view, for one panel window.
+
+Light on purpose: the window holds one from its first paint, while the windows it opens
+(and the simulator code they use) load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.ui.window import PanelWindow
+
+
+class TrainerTools:
+    """One panel window's trainer windows and presenter view, for the demo simulator in use."""
+
+    def __init__(self, window: PanelWindow) -> None:
+        self._window = window
+        self._simulator = None
+        self.trainer = None  # app.ui.trainer.TrainerWindow, built on first use
+        self.inspector = None  # app.ui.inspector.InspectorWindow, built on first use
+
+    def set_simulator(self, simulator: Any) -> None:
+        """The demo simulator of the services attached (None: not in demo mode; the windows close)."""
+        if simulator is self._simulator:
+            return
+        self._simulator = simulator
+        for old in (self.trainer, self.inspector):
+            if old is not None:
+                if old is self.inspector:
+                    old.stop_listening()
+                old.close()
+                old.deleteLater()
+        self.trainer = self.inspector = None
+
+    def open_trainer(self) -> None:
+        from app.ui.trainer import TrainerWindow
+
+        if self._simulator is None:
+            return
+        if self.trainer is None:
+            self.trainer = TrainerWindow(self._simulator, self._window.form.target, self._window)
+            self.trainer.sig_presenter_toggled.connect(self.set_presenter)
+            self.trainer.sig_inspector_requested.connect(self.open_inspector)
+        self.trainer.open()
+
+    def open_inspector(self) -> None:
+        from app.ui.inspector import InspectorWindow
+
+        if self._simulator is None:
+            return
+        if self.inspector is None:
+            self.inspector = InspectorWindow(self._simulator, self._window)
+        self.inspector.open()
+
+    def set_presenter(self, on: bool) -> None:
+        """Large text everywhere (and a wider window) for a projector; off: back to normal."""
+        from app.ui.style import PRESENTER_SCALE, set_text_scale, style_sheet
+        from app.ui.window import WINDOW_WIDTH
+
+        window = self._window
+        set_text_scale(PRESENTER_SCALE if on else 1.0)
+        window.setStyleSheet(style_sheet())
+        window.directory.results.doItemsLayout()  # rows are one height: measure it again
+        window.resize(round(WINDOW_WIDTH * (PRESENTER_SCALE if on else 1.0)), window.height())
+        if self.trainer is not None and self.trainer.presenter.isChecked() != on:
+            self.trainer.presenter.setChecked(on)

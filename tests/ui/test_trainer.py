@@ -1,0 +1,143 @@
+"""Trainer mode in the panel: scenarios over real HTTP, class plans, the inspector, presenter view, callers."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.simulator.scenarios import SCENARIOS, load_plan
+from app.ui.style import style_sheet
+from app.ui.window import WINDOW_WIDTH
+from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
+
+# What the rep reads in the panel for each scenario (the production paths of DOMAIN.md's table).
+PANEL_SAYS = {
+    "success": "Routing requested to",
+    "rejected": "The routing target is not available for voice calls.",
+    "credentials": "The token has expired or its signature does not match",
+    "throttled": "30 s",
+    "server-error": "An unexpected error occurred",
+    "slow": "Routing requested to",
+    "dropped": "Outcome unknown",
+}
+
+
+def open_trainer(qtbot, panel):
+    assert panel.trainer_button.isVisible()
+    qtbot.mouseClick(panel.trainer_button, Qt.MouseButton.LeftButton)
+    trainer = panel.trainer_tools.trainer
+    assert trainer.isVisible() and not trainer.isModal()
+    return trainer
+
+
+def choose_for_every_target(trainer, scenario: str) -> None:
+    trainer.every_target.setCurrentIndex(trainer.every_target.findData(scenario))
+    trainer.every_target.activated.emit(trainer.every_target.currentIndex())  # as a click on an item does
+
+
+@pytest.mark.parametrize("scenario", sorted(PANEL_SAYS))
+def test_each_scenario_takes_the_production_path_in_the_panel(qtbot, panel, demo_services, scenario):
+    trainer = open_trainer(qtbot, panel)
+    choose_for_every_target(trainer, scenario)
+    assert SCENARIOS[scenario].rep_sees in trainer.every_hint.text()
+    queue = first_target(demo_services, "queue")
+    pick(qtbot, panel, queue)
+    panel.form.trigger()
+    if scenario == "slow":
+        qtbot.waitUntil(panel.controller.busy)
+        assert not panel.form.can_transfer()  # in flight: no second send
+    text = wait_outcome(qtbot, panel, PANEL_SAYS[scenario])
+    if scenario in ("success", "slow"):
+        assert text.startswith(f"Routing requested to {queue.name}")
+    assert demo_services.transfer.journal.recent(1)[0].target_id == queue.target_id  # every path has its row
+
+
+def test_a_failing_flow_uses_the_fallback_queue_and_the_inspector_shows_it(qtbot, panel, demo_services):
+    trainer = open_trainer(qtbot, panel)
+    flow, queue = first_target(demo_services, "flow"), first_target(demo_services, "queue")
+    pick(qtbot, panel, flow)
+    trainer.rule_scenario.setCurrentIndex(trainer.rule_scenario.findData("flow-fails"))
+    trainer.add_rule_button.click()
+    assert trainer.rules.count() == 1 and flow.name in trainer.rules.item(0).text()
+    panel.form.fallback.setCurrentIndex(panel.form.fallback.findData(queue.target_id))
+    panel.form.trigger()
+    wait_outcome(qtbot, panel, f"Routing requested to {flow.name}")
+
+    trainer.inspector_button.click()
+    inspector = panel.trainer_tools.inspector
+    assert inspector.isVisible() and inspector.requests.count() == 1
+    page = inspector.details.toPlainText()
+    assert f"the flow failed; the call went to the fallback queue {queue.target_id}" in page
+    assert "Trainer scenario: Flow fails (fallback queue)" in page
+
+
+def test_the_inspector_follows_transfers_live_and_never_shows_the_token(qtbot, panel, demo_services):
+    panel.trainer_tools.open_inspector()
+    inspector = panel.trainer_tools.inspector
+    agent = first_target(demo_services, "agent")
+    pick(qtbot, panel, agent)
+    panel.form.trigger()
+    wait_idle(qtbot, panel)
+    qtbot.waitUntil(lambda: inspector.requests.count() == 1)
+    page = inspector.details.toPlainText()
+    call_id = panel.call_panel.text()
+    assert page.startswith(f"POST {demo_services.demo.simulator.base_url}/voiceCalls/{call_id}/routeVoiceCall")
+    assert "Authorization: Bearer <redacted>" in page and "eyJ" not in page
+    assert f'"routingTarget": "{agent.target_id}"' in page and "Answer: 200 OK" in page
+    assert f"jti: {demo_services.transfer.journal.recent(1)[0].jti}" in page  # matches the journal row
+    assert "iss: 00D5g00000DEMO1" in page and "(org ID)" in page
+
+
+def test_a_plan_is_saved_loaded_and_applied(qtbot, panel, demo_services, arun, tmp_path):
+    trainer = open_trainer(qtbot, panel)
+    agent = first_target(demo_services, "agent")
+    choose_for_every_target(trainer, "slow")
+    pick(qtbot, panel, agent)
+    trainer.rule_scenario.setCurrentIndex(trainer.rule_scenario.findData("rejected"))
+    trainer.add_rule_button.click()
+    path = tmp_path / "monday.toml"
+    assert arun(trainer.save_to(path))
+    assert load_plan(path) == trainer.plan and agent.name in path.read_text(encoding="utf-8")
+
+    choose_for_every_target(trainer, "success")
+    trainer.rules.setCurrentRow(0)
+    trainer.remove_rule_button.click()
+    assert trainer.rules.count() == 0
+    assert arun(trainer.load_from(path))
+    assert trainer.every_target.currentData() == "slow" and trainer.rules.count() == 1
+    panel.form.trigger()  # the agent is still in the form: its rule applies again
+    wait_outcome(qtbot, panel, "The routing target is not available for voice calls.")
+
+    path.write_text('every_target = "chaos"\n')
+    assert not arun(trainer.load_from(path))
+    assert "Unknown scenario 'chaos'" in trainer.status.text() and "unchanged" in trainer.status.text()
+    assert trainer.every_target.currentData() == "slow"
+
+
+def test_presenter_view_makes_text_larger_and_back(qtbot, panel):
+    normal_point_size = QApplication.font().pointSizeF()
+    normal_row = panel.directory.results.sizeHintForRow(0)
+    trainer = open_trainer(qtbot, panel)
+    trainer.presenter.setChecked(True)
+    try:
+        assert QApplication.font().pointSizeF() == pytest.approx(normal_point_size * 1.5)
+        assert "font-size: 26px" in style_sheet() and panel.width() == round(WINDOW_WIDTH * 1.5)
+        assert panel.directory.results.sizeHintForRow(0) == round(normal_row * 1.5)
+    finally:
+        trainer.presenter.setChecked(False)
+    assert QApplication.font().pointSizeF() == normal_point_size and "font-size: 17px" in style_sheet()
+
+
+def test_a_new_demo_call_says_who_is_calling_until_another_id_is_typed(qtbot, panel):
+    panel.call_panel.new_demo_button.click()
+    caller = panel.call_panel.caller
+    assert caller.isVisible() and caller.text().startswith("Caller: ") and caller.text().count(" · ") == 2
+    qtbot.keyClicks(panel.call_panel.call_id, "x")
+    assert not caller.isVisible()
+
+
+def test_trainer_tools_exist_only_in_demo_mode(qtbot, panel, demo_services):
+    assert panel.trainer_button.isVisible()
+    panel.detach()
+    assert panel.trainer_tools.trainer is None
+    panel.trainer_tools.open_trainer()  # e.g. Ctrl+T without a demo: nothing opens
+    assert panel.trainer_tools.trainer is None
