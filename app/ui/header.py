@@ -1,6 +1,6 @@
 """The window's top row: the DEMO badge, the connection, and the window-level buttons."""
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.ui import a11y
 
@@ -25,6 +25,8 @@ class PanelHeader(QWidget):
         self.profile_label = QLabel("Starting…", self)
         self.profile_label.setObjectName("profileLabel")
         a11y.name(self.profile_label, "Connection")
+        # The label gives way (clipped; the full text is in its tooltip), never the buttons.
+        self.profile_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         # Words, not icons: an emoji pin is a box without an emoji font.
         self.pin_button = _header_button(self, "On top", "Compact and always on top",
                                          "Compact and always on top, beside the softphone")

@@ -185,8 +185,11 @@ class PanelWindow(QWidget):
         self.trainer_button.setVisible(services.is_demo)
         self.trainer_tools.set_simulator(services.demo.simulator if services.is_demo else None)
         # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
-        self.profile_label.setText("Demo simulator" if services.is_demo else f"Profile {services.profile_name}")
-        self.profile_label.setToolTip(services.endpoint)
+        # In demo mode the badge says it all and the header's room goes to the trainer's button.
+        self.profile_label.setText("" if services.is_demo else f"Profile {services.profile_name}")
+        self.profile_label.setToolTip(f"Profile {services.profile_name}: {services.endpoint}")
+        self.demo_badge.setToolTip(f"Demo mode: transfers go to the built-in simulator at {services.endpoint}, "
+                                   "never to Salesforce")
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
             self.call_panel.set_call(services.call_id, services.call_source, services.caller)

@@ -105,10 +105,39 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     history.grab().save(str(OUT / "history.png"))
     print(f"saved {OUT / 'history'}.png")
     history.close()
+    await trainer_scene(window, services)
     await services.aclose()
     window.detach()
     await salesforce_scene(window, journal)
     await window.shutdown()
+
+
+def save_other(widget, name: str) -> None:
+    widget.grab().save(str(OUT / f"{name}.png"))
+    print(f"saved {OUT / name}.png")
+
+
+async def trainer_scene(window: PanelWindow, services) -> None:
+    """A trainer's class: a plan with one throttled queue, the inspector, then the presenter view."""
+    queue = find(services, "queue", "bil")
+    window.trainer_tools.open_trainer()
+    trainer = window.trainer_tools.trainer
+    pick_by_name(window, queue.name)
+    trainer.rule_scenario.setCurrentIndex(trainer.rule_scenario.findData("throttled"))
+    trainer.set_rule_for_selected_target()
+    window.new_demo_call()
+    window.form.trigger()
+    await until(lambda: "30 s" in window.outcome.text())
+    await settle()
+    save_other(trainer, "trainer")
+    window.trainer_tools.open_inspector()
+    await settle(0.3)
+    save_other(window.trainer_tools.inspector, "inspector")
+    trainer.presenter.setChecked(True)
+    await settle(0.3)
+    save(window, "presenter")
+    trainer.presenter.setChecked(False)
+    window.trainer_tools.set_simulator(None)
 
 
 async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
