@@ -56,6 +56,9 @@ class Profile:
     salesforce_username: str = ""
     salesforce_api_version: str = "62.0"
     presence_refresh_s: float = 30.0
+    # A classroom profile: plain http:// to the trainer's simulator on another computer is
+    # allowed, and the window says TRAINING. Never for a real contact center.
+    training: bool = False
 
     def to_toml_table(self) -> dict[str, Any]:
         table = asdict(self)
@@ -233,7 +236,7 @@ def _parse_profile(name: str, table: Any) -> tuple[Profile | None, list[str]]:
             problems.append(f"{where} {key} is missing: {_HINTS[key]}")
     values = {key: table[key] for key in _KEYS if key in table}
     for key, value in values.items():
-        if problem := _check_value(key, value):
+        if problem := _check_value(key, value, training=values.get("training") is True):
             problems.append(f"{where} {key} = {value!r}: {problem}")
     problems.extend(f"{where} {problem}" for problem in _directory_problems(values))
     if problems:
@@ -270,8 +273,10 @@ def _directory_problems(values: dict[str, Any]) -> list[str]:
     return []
 
 
-def _check_value(key: str, value: Any) -> str | None:
+def _check_value(key: str, value: Any, training: bool = False) -> str | None:
     """Why a value is unacceptable, or None when it is fine."""
+    if key == "training":
+        return None if isinstance(value, bool) else "must be true or false (no quotes)"
     if key in _SECONDS_RANGES:
         low, high = _SECONDS_RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -280,7 +285,7 @@ def _check_value(key: str, value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a string in quotes"
     if key in ("base_url", "salesforce_login_url"):
-        return _check_base_url(value, _HINTS[key])
+        return _check_base_url(value, _HINTS[key], plain_http_anywhere=training and key == "base_url")
     if key == "org_id":
         try:
             org_id = parse_id(value, "org_id")
@@ -302,7 +307,7 @@ def _check_value(key: str, value: Any) -> str | None:
 _SECONDS_RANGES = {"timeout_s": (1, 120), "presence_refresh_s": (10, 3600)}
 
 
-def _check_base_url(url: str, hint: str) -> str | None:
+def _check_base_url(url: str, hint: str, plain_http_anywhere: bool = False) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         return f"must be a full URL: {hint}"
@@ -310,8 +315,9 @@ def _check_base_url(url: str, hint: str) -> str | None:
         return "must not have a query (?…) or fragment (#…)"
     if parts.username or parts.password:
         return "must not contain a user name or password"
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        return "must use https:// (plain http is allowed only to this computer, e.g. a local simulator)"
+    if parts.scheme == "http" and not _is_loopback(parts.hostname) and not plain_http_anywhere:
+        return ("must use https:// (plain http is allowed only to this computer, e.g. a local simulator, "
+                "or in a profile with training = true for a classroom simulator)")
     return None
 
 

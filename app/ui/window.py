@@ -181,15 +181,16 @@ class PanelWindow(QWidget):
         """Start working with these services (built after the first paint)."""
         self.services = services
         self.controller.set_service(services.transfer)
-        self.demo_badge.setVisible(services.is_demo)
+        training = services.transfer.client.profile.training
+        self.demo_badge.setText("TRAINING" if training else "DEMO")
+        self.demo_badge.setVisible(services.is_demo or training)
         self.trainer_button.setVisible(services.is_demo)
         self.trainer_tools.set_simulator(services.demo.simulator if services.is_demo else None)
         # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
         # In demo mode the badge says it all and the header's room goes to the trainer's button.
         self.profile_label.setText("" if services.is_demo else f"Profile {services.profile_name}")
         self.profile_label.setToolTip(f"Profile {services.profile_name}: {services.endpoint}")
-        self.demo_badge.setToolTip(f"Demo mode: transfers go to the built-in simulator at {services.endpoint}, "
-                                   "never to Salesforce")
+        self.demo_badge.setToolTip(f"Transfers go to a training simulator at {services.endpoint}, never to Salesforce")
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
             self.call_panel.set_call(services.call_id, services.call_source, services.caller)

@@ -61,6 +61,7 @@ def test_missing_file_is_an_empty_config_that_says_what_to_do(tmp_path):
         ("timeout_s = 0", "between 1 and 120"),
         ('timeout_s = "10"', "number of seconds"),
         ('timout_s = 5', "unknown key 'timout_s': did you mean 'timeout_s'"),
+        ('training = "yes"', "must be true or false"),
     ],
 )
 def test_each_bad_value_names_the_key_and_the_fix(tmp_path, line, expected):
@@ -75,6 +76,14 @@ def test_plain_http_is_allowed_to_loopback_only(tmp_path):
     for host in ("127.0.0.1:8765", "localhost", "[::1]:9000"):
         text = GOOD.replace("https://acme.my.salesforce-scrt.com", f"http://{host}")
         assert load_config(write(tmp_path, text)).profile("emea").base_url.startswith("http://")
+
+
+def test_a_training_profile_may_reach_a_classroom_simulator_over_plain_http(tmp_path):
+    classroom = GOOD.replace("https://acme.my.salesforce-scrt.com", "http://192.168.10.5:8765")
+    with pytest.raises(ConfigError, match="training = true"):
+        load_config(write(tmp_path, classroom))
+    profile = load_config(write(tmp_path, classroom + "training = true\n")).profile("emea")
+    assert profile.training and profile.base_url.startswith("http://192.168.10.5:8765")
 
 
 def test_all_problems_are_reported_at_once(tmp_path):

@@ -69,6 +69,7 @@ def test_a_pasted_id_is_offered_when_the_directory_does_not_have_it(qtbot, open_
     assert not window.demo_badge.isVisible() and "Profile test" in window.profile_label.text()
     assert window.call_panel.source() == "command line"
     assert window.directory.model.rowCount() == 0
+    assert not window.trainer_button.isVisible()  # trainer tools drive the embedded demo simulator only
 
     window.directory.focus_search()
     qtbot.keyClicks(window.directory.search, f" {AGENT[:15]} ")  # the 15-character form, with spaces
@@ -201,3 +202,14 @@ def test_first_paint_imports_nothing_heavy():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                             cwd=Path(__file__).parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert "loaded at first paint: []" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_training_profile_says_training(qtbot, open_panel, simulator, signer, tmp_path):
+    from app.core.directory import SearchIndex
+    from app.services import open_transfer_service
+
+    profile = make_profile(simulator.base_url, training=True)
+    service = open_transfer_service(profile, lambda: signer, tmp_path / "journal.sqlite3")
+    window = open_panel(PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test"))
+    assert window.demo_badge.isVisible() and window.demo_badge.text() == "TRAINING"
+    assert "never to Salesforce" in window.demo_badge.toolTip() and "Profile test" in window.profile_label.text()
