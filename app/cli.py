@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.core.errors import CredentialError, InputError
 
-if TYPE_CHECKING:  # the GUI starts through this module: core imports wait until a command needs them
+if TYPE_CHECKING:  # the GUI starts through this module: imports wait until a command needs them
     from app.core.profile import Profile
 
 EXIT_CODES_HELP = """exit codes:
@@ -205,6 +203,8 @@ def run_route(args: argparse.Namespace) -> int:
         if demo:
             demo.close()
     if args.json:
+        import json
+
         print(json.dumps({
             "status": outcome.status.value, "message": outcome.message, "hint": outcome.hint,
             "http_status": outcome.http_status, "server_message": outcome.server_message,
@@ -252,6 +252,8 @@ def _passphrase(args: argparse.Namespace, pem: str) -> str | None:
         tty_available = False
     if not tty_available:
         raise CredentialError("The key is protected by a passphrase: pass it with --passphrase-env VAR.")
+    import getpass
+
     return getpass.getpass("Key passphrase: ")
 
 
