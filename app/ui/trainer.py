@@ -101,8 +101,7 @@ class TrainerWindow(QWidget):
         layout.addWidget(self.status)
         self.resize(520, 460)
 
-        self.every_target.activated.connect(lambda: self.set_plan(
-            ClassPlan(self.every_target.currentData(), self.plan.targets)))
+        self.every_target.currentIndexChanged.connect(self._every_target_chosen)
         self.add_rule_button.clicked.connect(self.set_rule_for_selected_target)
         self.remove_rule_button.clicked.connect(self.remove_selected_rule)
         self.load_button.clicked.connect(lambda: self._choose_file(save=False))
@@ -123,6 +122,10 @@ class TrainerWindow(QWidget):
         self.plan = plan
         self._show_plan()
         self.status.setText(message or "Applied: the next transfers meet this plan.")
+
+    def _every_target_chosen(self) -> None:
+        if self.every_target.currentData() != self.plan.every_target:  # chosen, not shown by _show_plan
+            self.set_plan(ClassPlan(self.every_target.currentData(), self.plan.targets))
 
     def set_rule_for_selected_target(self) -> None:
         target = self._current_target()

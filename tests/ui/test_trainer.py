@@ -31,7 +31,6 @@ def open_trainer(qtbot, panel):
 
 def choose_for_every_target(trainer, scenario: str) -> None:
     trainer.every_target.setCurrentIndex(trainer.every_target.findData(scenario))
-    trainer.every_target.activated.emit(trainer.every_target.currentIndex())  # as a click on an item does
 
 
 @pytest.mark.parametrize("scenario", sorted(PANEL_SAYS))
@@ -141,3 +140,26 @@ def test_trainer_tools_exist_only_in_demo_mode(qtbot, panel, demo_services):
     assert panel.trainer_tools.trainer is None
     panel.trainer_tools.open_trainer()  # e.g. Ctrl+T without a demo: nothing opens
     assert panel.trainer_tools.trainer is None
+
+
+def test_a_trainer_can_do_it_all_from_the_keyboard(qtbot, panel, demo_services):
+    from tests.ui.test_keyboard import CTRL, key
+
+    panel.directory.focus_search()
+    key(qtbot, Qt.Key.Key_T, CTRL)
+    trainer = panel.trainer_tools.trainer
+    assert trainer is not None and trainer.isVisible()
+    trainer.activateWindow()
+    trainer.every_target.setFocus()
+    qtbot.keyClick(trainer.every_target, Qt.Key.Key_Down)  # "Target rejected", the scenario after "Success"
+    assert trainer.plan.every_target == "rejected" and "Applied" in trainer.status.text()
+
+    panel.activateWindow()
+    panel.directory.focus_search()
+    qtbot.keyClicks(panel.directory.search, "bil")
+    key(qtbot, Qt.Key.Key_Return)
+    key(qtbot, Qt.Key.Key_Return, CTRL)
+    wait_outcome(qtbot, panel, "The routing target is not available for voice calls.")
+    key(qtbot, Qt.Key.Key_I, CTRL)
+    inspector = panel.trainer_tools.inspector
+    assert inspector.isVisible() and "Answer: 400 Bad Request" in inspector.details.toPlainText()
