@@ -97,6 +97,16 @@ class FaultBook:
         with self._lock:
             self._entries.clear()
 
+    def replace(self, faults: list[tuple[Fault, str | None]]) -> None:
+        """Every entry replaced by these open-ended (fault, target or None) pairs, in one step."""
+        entries = []
+        for fault, target in faults:
+            scope = parse_routing_target(target, "fault target").value if target is not None else None
+            entries = [e for e in entries if e.target != scope]
+            entries.append(_Scripted(fault, scope, None))
+        with self._lock:
+            self._entries = entries
+
     def take(self, target: str) -> Fault | None:
         """The fault for one valid request to `target` (18-character form), counting it as used."""
         with self._lock:

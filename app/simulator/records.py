@@ -1,5 +1,6 @@
 """What the simulator keeps of each request: enough to assert on, never the token itself."""
 
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,14 @@ class Headers(Mapping[str, str]):
             (name, _redact(value) if name.lower() == "authorization" else value)
             for name, value in self.items()
         )
+
+
+# The directory's token call carries a signed JWT in and an access token out: keep neither.
+_TOKEN_FIELDS = re.compile(r'(\bassertion=|"access_token"\s*:\s*")[^&"]*')
+
+
+def _without_tokens(text: str) -> str:
+    return _TOKEN_FIELDS.sub(r"\1<redacted>", text)
 
 
 def _redact(value: str) -> str:
@@ -90,10 +99,10 @@ def recorded(
     return RecordedRequest(
         at=at, client=client, method=method, path=path, call_id=handled.call_id, route_shape=handled.route_shape,
         headers=headers.redacted(), token_header=handled.token_header, claims=handled.claims,
-        content_type=headers.get("Content-Type"), body_text=body.decode("utf-8", "replace"),
+        content_type=headers.get("Content-Type"), body_text=_without_tokens(body.decode("utf-8", "replace")),
         target=route.target if route else None, fallback_queue=route.fallback_queue if route else None,
         flow_inputs=route.flow_inputs if route else None, status=answer.status,
         response_headers=(("Content-Type", answer.content_type), *answer.headers) if answer.status else (),
-        response_body=answer.body.decode("utf-8", "replace"), duration_ms=(time.perf_counter() - started) * 1000,
+        response_body=_without_tokens(answer.body.decode("utf-8", "replace")), duration_ms=(time.perf_counter() - started) * 1000,
         fault=handled.fault, reason=answer.reason, note=answer.note,
     )

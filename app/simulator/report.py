@@ -32,12 +32,17 @@ def scenario_title(record: RecordedRequest) -> str | None:
 
 
 def summary_line(record: RecordedRequest) -> str:
-    """E.g. `14:02:11  192.168.0.23  call 0LQ… → 00G…  200 OK  (3 ms)`."""
+    """E.g. `14:02:11  192.168.0.23  call 0LQ… → 00G…  200 OK  (3 ms)`; one line, printable only."""
     at = datetime.fromtimestamp(record.at).strftime("%H:%M:%S")
     target = f" → {record.target}" if record.target else ""
     extra = record.note or record.reason
-    return (f"{at}  {record.client}  {record.method} call {record.call_id or '?'}{target}  "
-            f"{outcome_words(record)}  ({record.duration_ms:.0f} ms){f'  · {extra}' if extra else ''}")
+    return _printable(f"{at}  {record.client}  {record.method} call {record.call_id or '?'}{target}  "
+                      f"{outcome_words(record)}  ({record.duration_ms:.0f} ms){f'  · {extra}' if extra else ''}")
+
+
+def _printable(text: str) -> str:
+    """Control characters from a sender (a call ID is anything) shown escaped, never sent to a terminal."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def describe(record: RecordedRequest, origin: str) -> str:
@@ -72,7 +77,10 @@ def describe(record: RecordedRequest, origin: str) -> str:
 
 def _claim(name: str, value: object, claims) -> str:
     if name in ("iat", "exp") and isinstance(value, int | float):
-        when = f"{datetime.fromtimestamp(value):%H:%M:%S}"
+        try:
+            when = f"{datetime.fromtimestamp(value):%H:%M:%S}"
+        except (OverflowError, ValueError, OSError):  # a refused token may carry any number
+            return f"  {name}: {value} (not a time)"
         issued = claims.get("iat")
         if name == "exp" and isinstance(issued, int | float):
             when += f", {value - issued:g} s after iat"

@@ -74,6 +74,10 @@ class ClassPlan:
         for key in (self.every_target, *(rule.scenario for rule in self.targets)):
             if key not in SCENARIOS:
                 raise ConfigError(f"Unknown scenario {key!r}: use one of {', '.join(SCENARIOS)}.")
+        for rule in self.targets:
+            if rule.scenario == "flow-fails" and not rule.target_id.startswith("300"):
+                raise ConfigError(f"{rule.label or rule.target_id} is not a flow: “{SCENARIOS['flow-fails'].title}” "
+                                  "applies to Omni-Channel flows (300…) only.")
 
     def with_rule(self, target_id: str, scenario: str, label: str = "") -> "ClassPlan":
         """This plan with `target_id`'s rule set (replaced if it had one)."""
@@ -86,10 +90,8 @@ class ClassPlan:
 
     def apply(self, simulator) -> None:
         """Script the simulator's faults to this plan, replacing whatever was scripted before."""
-        simulator.clear_faults()
-        simulator.script_fault(SCENARIOS[self.every_target].fault)
-        for rule in self.targets:
-            simulator.script_fault(SCENARIOS[rule.scenario].fault, target=rule.target_id)
+        simulator.replace_faults([(SCENARIOS[self.every_target].fault, None),
+                                  *((SCENARIOS[rule.scenario].fault, rule.target_id) for rule in self.targets)])
 
     def to_toml(self) -> str:
         import tomli_w

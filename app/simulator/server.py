@@ -48,6 +48,8 @@ class Simulator:
         # Bounded so a training simulator left running all week does not grow without end.
         self._records: deque[RecordedRequest] = deque(maxlen=record_limit)
         self._listeners: list[Callable[[RecordedRequest], None]] = []
+        # Held while listeners run: once remove_listener returns, the listener is not running.
+        self._listener_lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: ScrtServer | None = None
         self._thread: threading.Thread | None = None
@@ -98,6 +100,11 @@ class Simulator:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def replace_faults(self, faults: list[tuple[Fault, str | None]]) -> None:
+        """Script these (fault, target or None) pairs, until cleared, instead of all faults so far, at once:
+        no request meets a half-applied set."""
+        self._faults.replace(faults)
+
     @property
     def requests(self) -> list[RecordedRequest]:
         with self._lock:
@@ -107,25 +114,31 @@ class Simulator:
         with self._lock:
             self._records.clear()
 
-    def add_listener(self, listener: Callable[[RecordedRequest], None]) -> None:
-        """Call `listener` with each request as it is answered, on the server's thread (a live log)."""
-        with self._lock:
+    def add_listener(self, listener: Callable[[RecordedRequest], None]) -> list[RecordedRequest]:
+        """Call `listener` with each request from now on, on the server's thread (a live log); returns
+        the requests recorded so far, so each request is either in that list or given to the listener.
+
+        Listeners run before the client gets its answer: they must not block (queue the work).
+        """
+        with self._listener_lock, self._lock:
             self._listeners.append(listener)
+            return list(self._records)
 
     def remove_listener(self, listener: Callable[[RecordedRequest], None]) -> None:
-        with self._lock:
+        """Stop calling `listener`; when this returns, it is not running on any server thread."""
+        with self._listener_lock:
             if listener in self._listeners:
                 self._listeners.remove(listener)
 
     def _record(self, request: RecordedRequest) -> None:
-        with self._lock:
-            self._records.append(request)
-            listeners = tuple(self._listeners)
-        for listener in listeners:
-            try:
-                listener(request)
-            except Exception:  # a broken viewer must not take the simulator down
-                log.exception("a request listener failed")
+        with self._listener_lock:
+            with self._lock:
+                self._records.append(request)
+            for listener in self._listeners:
+                try:
+                    listener(request)
+                except Exception:  # a broken viewer must not take the simulator down
+                    log.exception("a request listener failed")
         status = "dropped" if request.status is None else request.status
         log.info("%s %s from %s shape=%s call=%r target=%s status=%s jti=%s%s%s", request.method, request.path,
                  request.client, request.route_shape, request.call_id, request.target, status, request.jti,

@@ -1,7 +1,9 @@
 """`transfer-panel simulator`: the simulator as a process, for trainers, demos and benchmarks."""
 
 import ipaddress
+import queue
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -61,9 +63,24 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to any interface
 
 
-def print_request(record: RecordedRequest) -> None:
-    """The live log: one line per request, so a trainer sees every trainee's transfer as it happens."""
-    print(summary_line(record), flush=True)
+class LiveLog:
+    """One line per request on stdout, so a trainer sees every trainee's transfer as it happens.
+
+    Printed by a thread of its own: a terminal that stops reading (a selection in a Windows
+    console, Ctrl+S) must not hold up the answers to the trainees.
+    """
+
+    def __init__(self) -> None:
+        self._lines: queue.SimpleQueue[str] = queue.SimpleQueue()
+        threading.Thread(target=self._print_lines, name="simulator-live-log", daemon=True).start()
+
+    def __call__(self, record: RecordedRequest) -> None:
+        self._lines.put(summary_line(record))
+
+    def _print_lines(self) -> None:
+        while True:
+            sys.stdout.write(self._lines.get() + "\n")  # one write per line: lines never interleave
+            sys.stdout.flush()
 
 
 def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center: str, route_shape: str,
@@ -78,7 +95,7 @@ def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center
         raise error if isinstance(error, InputError) else InputError(str(error)) from None
     if plan is not None:
         plan.apply(simulator)
-    simulator.add_listener(print_request)
+    simulator.add_listener(LiveLog())
     try:
         simulator.start()
     except OSError as error:

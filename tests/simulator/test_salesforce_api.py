@@ -75,3 +75,18 @@ def test_a_slow_fault_delays_the_real_answer(api, rsa_key):
     page = client.get("/services/data/v62.0/query", params={"q": QUEUES_SOQL})
     assert time.perf_counter() - started >= 0.3
     assert page.status_code == 200 and page.json()["records"]
+
+
+def test_records_of_the_token_call_keep_neither_token(rsa_key):
+    from app.core.auth import TokenSigner
+
+    api = SalesforceApi(public_key=rsa_key.public_key(), consumer_key="ck", username="u", size=10)
+    with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER,
+                   salesforce=api) as simulator:
+        assertion = TokenSigner(rsa_key, issuer="ck", subject="u", audience=api.login_url).mint().token
+        answer = httpx.post(f"{api.instance_url}/services/oauth2/token", timeout=10, data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
+        access_token = answer.json()["access_token"]
+        (record,) = simulator.requests
+    assert "assertion=<redacted>" in record.body_text and assertion not in record.body_text
+    assert '"access_token": "<redacted>"' in record.response_body and access_token not in record.response_body

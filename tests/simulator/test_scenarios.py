@@ -90,6 +90,7 @@ def test_a_plan_survives_a_file_round_trip(tmp_path):
         ('[targets.0LQ5g00000ABCDE]\nscenario = "success"\n', "not an agent"),
         ('[targets.00G000000000001]\nlabel = "x"\n', 'needs scenario = "…"'),
         ('colour = "red"\n', "unknown keys colour"),
+        ('[targets.00G000000000001]\nscenario = "flow-fails"\n', "is not a flow"),
     ],
 )
 def test_a_bad_plan_file_says_what_is_wrong(tmp_path, text, expected):
@@ -118,3 +119,37 @@ def test_the_report_shows_the_wire_without_the_token(simulator, signer, run):
     assert "Trainer scenario: Throttled (Retry-After)" in page
     line = summary_line(record)
     assert "127.0.0.1" in line and f"call {CALL} → {FLOW}" in line and "429 Too Many Requests" in line
+
+
+def test_the_report_survives_a_hostile_request(simulator):
+    import base64
+
+    import httpx
+
+    def part(document: bytes) -> str:
+        return base64.urlsafe_b64encode(document).rstrip(b"=").decode()
+
+    header, claims = part(b'{"alg": "RS256"}'), part(b'{"exp": 1e300, "iat": -1e30}')
+    token = f"{header}.{claims}.{part(b'sig')}"
+    path = "/telephony/v1/voiceCalls/evil%1B%5B2J%07/routeVoiceCall"
+    httpx.post(simulator.base_url.removesuffix("/telephony/v1") + path, headers={"Authorization": f"Bearer {token}"},
+               content=b"{}")
+    record = simulator.requests[-1]
+    assert record.status == 401
+    line = summary_line(record)
+    assert "\x1b" not in line and "\x07" not in line and "evil\\x1b[2J\\x07" in line
+    page = describe(record, "http://127.0.0.1:1")
+    assert "(not a time)" in page and token not in page
+
+
+def test_a_listener_sees_each_request_once_and_stops_when_removed(simulator, signer, run):
+    seen = []
+    assert simulator.add_listener(seen.append) == []
+    client = RouteClient(make_profile(simulator.base_url), lambda: signer)
+    try:
+        run(client.route(RouteRequest.build(CALL, QUEUE)))
+        simulator.remove_listener(seen.append)
+        run(client.route(RouteRequest.build(CALL, QUEUE)))
+    finally:
+        run(client.aclose())
+    assert seen == simulator.requests[:1] and len(simulator.requests) == 2
