@@ -284,8 +284,10 @@ def _check_value(key: str, value: Any, training: bool = False) -> str | None:
         return None if low <= value <= high else f"must be between {low} and {high} seconds"
     if not isinstance(value, str):
         return "must be a string in quotes"
+    if key == "base_url" and training:
+        return _check_training_url(value)
     if key in ("base_url", "salesforce_login_url"):
-        return _check_base_url(value, _HINTS[key], plain_http_anywhere=training and key == "base_url")
+        return _check_base_url(value, _HINTS[key])
     if key == "org_id":
         try:
             org_id = parse_id(value, "org_id")
@@ -318,6 +320,27 @@ def _check_base_url(url: str, hint: str, plain_http_anywhere: bool = False) -> s
     if parts.scheme == "http" and not _is_loopback(parts.hostname) and not plain_http_anywhere:
         return ("must use https:// (plain http is allowed only to this computer, e.g. a local simulator, "
                 "or in a profile with training = true for a classroom simulator)")
+    return None
+
+
+_SALESFORCE_DOMAINS = (".salesforce.com", ".salesforce-scrt.com", ".force.com", ".sfdc.net")
+
+
+def _check_training_url(url: str) -> str | None:
+    """A training profile talks to a classroom simulator: never Salesforce, plain http only in a closed network."""
+    if problem := _check_base_url(url, "the trainer's simulator, e.g. http://192.168.1.20:8765/telephony/v1",
+                                  plain_http_anywhere=True):
+        return problem
+    host = (urlsplit(url).hostname or "").lower()
+    if host.endswith(_SALESFORCE_DOMAINS):
+        return "is Salesforce: a profile with training = true must point at a training simulator"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None  # the trainer PC's name on the training network
+    if address.is_global:
+        return ("is a public address: a training simulator belongs on a closed network "
+                "(a private address such as 192.168.x.x or 10.x.x.x)")
     return None
 
 

@@ -19,8 +19,6 @@ class PanelHeader(QWidget):
         super().__init__(parent)
         self.demo_badge = QLabel("DEMO", self)
         self.demo_badge.setObjectName("demoBadge")
-        a11y.name(self.demo_badge, "Demo mode: calls go to the built-in simulator, not Salesforce")
-        self.demo_badge.setToolTip("Demo mode: transfers go to the built-in simulator, never to Salesforce")
         self.demo_badge.hide()
         self.profile_label = QLabel("Starting…", self)
         self.profile_label.setObjectName("profileLabel")
@@ -45,6 +43,17 @@ class PanelHeader(QWidget):
         row.addWidget(self.profile_label, 1)
         for button in (self.pin_button, self.trainer_button, self.history_button, self.settings_button):
             row.addWidget(button)
+
+    def show_mode(self, mode: str, endpoint: str) -> None:
+        """The badge: "demo" (the built-in simulator), "training" (a training profile) or "" (none)."""
+        if mode == "demo":
+            text, meaning = "DEMO", f"Demo mode: transfers go to the built-in simulator at {endpoint}, never to Salesforce"
+        else:
+            text, meaning = "TRAINING", f"Training profile: transfers go to {endpoint}"
+        self.demo_badge.setText(text)
+        self.demo_badge.setToolTip(meaning)
+        a11y.name(self.demo_badge, meaning)
+        self.demo_badge.setVisible(bool(mode))
 
     def buttons(self) -> list[QPushButton]:
         return [self.pin_button, self.trainer_button, self.history_button, self.settings_button]

@@ -84,6 +84,21 @@ def test_a_training_profile_may_reach_a_classroom_simulator_over_plain_http(tmp_
         load_config(write(tmp_path, classroom))
     profile = load_config(write(tmp_path, classroom + "training = true\n")).profile("emea")
     assert profile.training and profile.base_url.startswith("http://192.168.10.5:8765")
+    by_name = GOOD.replace("https://acme.my.salesforce-scrt.com", "http://trainer-pc:8765")
+    assert load_config(write(tmp_path, by_name + "training = true\n")).profile("emea").training
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("https://acme.my.salesforce-scrt.com/telephony/v1", "is Salesforce"),
+        ("http://8.8.8.8:8765/telephony/v1", "is a public address"),
+    ],
+)
+def test_a_training_profile_never_points_at_salesforce_or_the_internet(tmp_path, base_url, expected):
+    text = GOOD.replace("https://acme.my.salesforce-scrt.com/telephony/v1/", base_url) + "training = true\n"
+    with pytest.raises(ConfigError, match=expected):
+        load_config(write(tmp_path, text))
 
 
 def test_all_problems_are_reported_at_once(tmp_path):

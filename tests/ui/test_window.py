@@ -212,4 +212,5 @@ def test_a_training_profile_says_training(qtbot, open_panel, simulator, signer, 
     service = open_transfer_service(profile, lambda: signer, tmp_path / "journal.sqlite3")
     window = open_panel(PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test"))
     assert window.demo_badge.isVisible() and window.demo_badge.text() == "TRAINING"
-    assert "never to Salesforce" in window.demo_badge.toolTip() and "Profile test" in window.profile_label.text()
+    assert window.demo_badge.toolTip() == f"Training profile: transfers go to {simulator.base_url}"
+    assert window.demo_badge.accessibleName() == window.demo_badge.toolTip() and "Profile test" in window.profile_label.text()
