@@ -121,9 +121,9 @@ class Journal:
         return [_entry(row) for row in rows]
 
     def find(self, *, outcome: str | None = None, text: str = "", since: datetime | None = None,
-             until: datetime | None = None, limit: int = 1000) -> list[JournalEntry]:
+             until: datetime | None = None, limit: int | None = 1000) -> list[JournalEntry]:
         """Entries newest first, filtered: an outcome, a text found in the call ID or the target
-        (name or ID), a time range (timezone-aware)."""
+        (name or ID), a time range (timezone-aware); at most `limit` (None: all)."""
         clauses, params = [], []
         if outcome:
             clauses.append("outcome = ?")
@@ -139,7 +139,7 @@ class Journal:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._lock:
             rows = self._db.execute(f"SELECT * FROM transfers{where} ORDER BY id DESC LIMIT ?",
-                                    (*params, limit)).fetchall()
+                                    (*params, -1 if limit is None else limit)).fetchall()
         return [_entry(row) for row in rows]
 
     def purge_older_than(self, days: int, now: datetime | None = None) -> int:

@@ -22,6 +22,7 @@ OUTCOMES = (("All outcomes", None), ("Routing requested", "accepted"), ("Rejecte
             ("Credentials", "credentials"), ("Server error", "server_error"))
 PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Everything kept", None))
 _HEADERS = ("Time", "Call ID", "Target", "Outcome", "Message")
+SHOWN_ROWS = 1000  # the table shows the newest; an export writes every row the filters match
 
 
 class JournalModel(QAbstractTableModel):
@@ -68,6 +69,7 @@ class JournalView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Transfer history")
         self.journal = journal
+        self._generation = 0  # of the table's loads: only the newest one's answer is shown
         self.outcome = QComboBox(self)
         for text, value in OUTCOMES:
             self.outcome.addItem(text, value)
@@ -160,16 +162,23 @@ class JournalView(QWidget):
     def refresh(self) -> None:
         spawn(self._load())
 
-    async def _load(self) -> None:
+    def _filters(self) -> dict[str, Any]:
         from datetime import UTC, datetime, timedelta
 
         days = self.period.currentData()
-        since = datetime.now(UTC) - timedelta(days=days) if days else None
-        outcome, text = self.outcome.currentData(), self.search.text()
+        return {"outcome": self.outcome.currentData(), "text": self.search.text(),
+                "since": datetime.now(UTC) - timedelta(days=days) if days else None}
+
+    async def _load(self) -> None:
+        self._generation += 1
+        generation, filters = self._generation, self._filters()
         entries = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: self.journal.find(outcome=outcome, text=text, since=since))
+            None, lambda: self.journal.find(**filters, limit=SHOWN_ROWS))
+        if generation != self._generation:
+            return  # the filters changed meanwhile: a newer load shows its answer
         self.model.set_entries(entries)
-        self.count.setText(f"{len(entries):,} transfer{'s' if len(entries) != 1 else ''}")
+        more = " (the newest; export writes them all)" if len(entries) == SHOWN_ROWS else ""
+        self.count.setText(f"{len(entries):,} transfer{'s' if len(entries) != 1 else ''}{more}")
 
     def selected(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
@@ -181,16 +190,19 @@ class JournalView(QWidget):
 
     def choose_export_file(self) -> None:
         dialog = QFileDialog(self, "Export the history to CSV", str(Path.home() / "transfers.csv"), "CSV (*.csv)")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.fileSelected.connect(lambda path: spawn(self.export_to(Path(path))))
         dialog.open()  # never exec() inside the event loop
 
     async def export_to(self, path: Path) -> int:
+        """Every transfer the filters match (not only the rows shown), to `path`."""
         from app.core.journal_export import export_csv
 
-        entries, include = list(self.model.entries), self.include_values.isChecked()
+        filters, include = self._filters(), self.include_values.isChecked()
         try:
-            count = await asyncio.get_running_loop().run_in_executor(None, export_csv, entries, path, include)
+            count = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: export_csv(self.journal.find(**filters, limit=None), path, include))
         except OSError as error:
             self.count.setText(f"Could not write {path}: {error.strerror or error}")
             return 0

@@ -106,6 +106,19 @@ def test_the_retention_setting_persists_and_purges_when_changed(run, service, tm
     assert Journal(tmp_path / "journal.sqlite3").retention_days() == 30
 
 
+def test_csv_export_never_hands_a_spreadsheet_a_formula(run, service, tmp_path):
+    import csv
+
+    from app.core.journal_export import export_csv
+
+    run(service.transfer(RouteRequest.build("-42", QUEUE, target_label='=HYPERLINK("http://x","Billing")')))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    assert export_csv(journal.find(limit=None), tmp_path / "out.csv") == 1
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as file:
+        row = list(csv.DictReader(file))[0]
+    assert row["target"] == "'=HYPERLINK(\"http://x\",\"Billing\")" and row["call ID"] == "'-42"
+
+
 def test_csv_export_round_trips_hard_text_and_can_leave_out_values(run, simulator, service, tmp_path):
     import csv
     import json

@@ -43,10 +43,10 @@ def test_history_lists_filters_copies_and_transfers_again(qtbot, panel, demo_ser
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
 
     exported = tmp_path / "history.csv"
-    assert arun(history.export_to(exported)) == 1
+    assert arun(history.export_to(exported)) == 2  # what the filters match now: both transfers to the queue
     with exported.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert rows[0]["target ID"] == queue.target_id and rows[0]["outcome"] == "accepted"
+    assert {row["target ID"] for row in rows} == {queue.target_id} and rows[0]["outcome"] == "accepted"
 
 
 def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_services, arun):
@@ -66,3 +66,11 @@ def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_servi
     assert "Keeping transfers for 14 days: 1 older transfer deleted." == history.count.text()
     assert journal.retention_days() == 14
     assert [e.id for e in journal.recent()] == [first_id + 1]
+
+
+def test_reconnecting_closes_the_history_of_the_old_journal(qtbot, panel):
+    panel.history_button.click()
+    history = panel._history
+    assert history.isVisible()
+    panel.detach()
+    assert not history.isVisible() and panel._history is None
