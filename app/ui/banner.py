@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import a11y
-from app.ui.style import restyle, themed
+from app.ui.style import restyle, text_scale, themed
 
 GLYPHS = {"success": "✓", "failure": "✕", "warning": "⚠", "progress": "…", "info": "ℹ"}
 _GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",
@@ -104,7 +104,8 @@ class Banner(QFrame):
     def show_message(self, level: str, title: str, detail: str = "", busy: bool = False) -> None:
         self.setProperty("level", level)
         self.glyph.setText(GLYPHS[level])
-        self.glyph.setStyleSheet(f"color: {themed(_GLYPH_COLORS[level])}; font-size: 16px; font-weight: 700;")
+        size = round(16 * text_scale())  # the presenter view scales it with the rest
+        self.glyph.setStyleSheet(f"color: {themed(_GLYPH_COLORS[level])}; font-size: {size}px; font-weight: 700;")
         self.title.setText(title)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))

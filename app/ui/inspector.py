@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -61,9 +60,8 @@ class InspectorWindow(QWidget):
     def open(self) -> None:
         if not self._listening:
             self.requests.clear()
-            for record in self.simulator.requests[-SHOWN_REQUESTS:]:
+            for record in self.simulator.add_listener(self._from_simulator)[-SHOWN_REQUESTS:]:
                 self._add(record)
-            self.simulator.add_listener(self._from_simulator)
             self._listening = True
         self.show()
         self.raise_()
@@ -79,8 +77,9 @@ class InspectorWindow(QWidget):
         super().closeEvent(event)
 
     def _from_simulator(self, record: Any) -> None:
-        if shiboken6.isValid(self):  # the window may be gone while the simulator still serves
-            self.sig_request.emit(record)
+        # On a server thread. The window is deleted only after stop_listening(), which waits for
+        # this call to end, so it is alive here; the signal queues the record for the GUI thread.
+        self.sig_request.emit(record)
 
     def _add(self, record: Any) -> None:
         item = QListWidgetItem(summary_line(record))

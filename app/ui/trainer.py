@@ -12,13 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
     QWidget,
 )
 
-from app.core.errors import ConfigError, InputError
+from app.core.errors import ConfigError, PanelError
 from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
 from app.ui import a11y
 from app.ui.tasks import spawn
@@ -134,7 +135,7 @@ class TrainerWindow(QWidget):
             return
         try:
             plan = self.plan.with_rule(target.target_id, self.rule_scenario.currentData(), target.name)
-        except InputError as error:
+        except PanelError as error:  # not a routing target, or a scenario that does not fit it
             self.status.setText(str(error))
             return
         self.set_plan(plan)
@@ -160,6 +161,7 @@ class TrainerWindow(QWidget):
     def _choose_file(self, save: bool) -> None:
         title = "Save the class plan" if save else "Load a class plan"
         dialog = QFileDialog(self, title, str(Path.home() / "class-plan.toml"), _PLAN_FILTER)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if save:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setDefaultSuffix("toml")
@@ -172,8 +174,11 @@ class TrainerWindow(QWidget):
         try:
             plan = await asyncio.get_running_loop().run_in_executor(None, load_plan, path)
         except ConfigError as error:
-            self.status.setText(f"{error}\nThe plan in use is unchanged.")
+            if shiboken6.isValid(self):
+                self.status.setText(f"{error}\nThe plan in use is unchanged.")
             return False
+        if not shiboken6.isValid(self):
+            return False  # the demo ended while the file was read: its simulator is gone
         self.set_plan(plan, f"Loaded {path.name}: the next transfers meet this plan.")
         return True
 
@@ -181,8 +186,10 @@ class TrainerWindow(QWidget):
         try:
             await asyncio.get_running_loop().run_in_executor(None, save_plan, self.plan, path)
         except ConfigError as error:
-            self.status.setText(str(error))
+            if shiboken6.isValid(self):
+                self.status.setText(str(error))
             return False
-        self.status.setText(f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
+        if shiboken6.isValid(self):
+                self.status.setText(f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
         return True
 

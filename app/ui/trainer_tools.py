@@ -20,12 +20,14 @@ class TrainerTools:
         self._simulator = None
         self.trainer = None  # app.ui.trainer.TrainerWindow, built on first use
         self.inspector = None  # app.ui.inspector.InspectorWindow, built on first use
+        self._normal_width = 0  # the window's width before the presenter view widened it
 
     def set_simulator(self, simulator: Any) -> None:
         """The demo simulator of the services attached (None: not in demo mode; the windows close)."""
         if simulator is self._simulator:
             return
         self._simulator = simulator
+        self.set_presenter(False)  # nothing could turn it off once the trainer window is gone
         for old in (self.trainer, self.inspector):
             if old is not None:
                 if old is self.inspector:
@@ -56,13 +58,17 @@ class TrainerTools:
 
     def set_presenter(self, on: bool) -> None:
         """Large text everywhere (and a wider window) for a projector; off: back to normal."""
-        from app.ui.style import PRESENTER_SCALE, set_text_scale, style_sheet
-        from app.ui.window import WINDOW_WIDTH
+        from app.ui.style import PRESENTER_SCALE, set_text_scale, style_sheet, text_scale
 
+        if self.trainer is not None and self.trainer.presenter.isChecked() != on:
+            self.trainer.presenter.setChecked(on)  # its signal calls this again
+            return
+        if (text_scale() != 1.0) == on:
+            return
         window = self._window
+        if on:
+            self._normal_width = window.width()
         set_text_scale(PRESENTER_SCALE if on else 1.0)
         window.setStyleSheet(style_sheet())
         window.directory.results.doItemsLayout()  # rows are one height: measure it again
-        window.resize(round(WINDOW_WIDTH * (PRESENTER_SCALE if on else 1.0)), window.height())
-        if self.trainer is not None and self.trainer.presenter.isChecked() != on:
-            self.trainer.presenter.setChecked(on)
+        window.resize(round(self._normal_width * PRESENTER_SCALE) if on else self._normal_width, window.height())

@@ -181,16 +181,14 @@ class PanelWindow(QWidget):
         """Start working with these services (built after the first paint)."""
         self.services = services
         self.controller.set_service(services.transfer)
-        training = services.transfer.client.profile.training
-        self.demo_badge.setText("TRAINING" if training else "DEMO")
-        self.demo_badge.setVisible(services.is_demo or training)
+        self.header.show_mode("demo" if services.is_demo else "training" if services.transfer.client.profile.training
+                              else "", services.endpoint)
         self.trainer_button.setVisible(services.is_demo)
         self.trainer_tools.set_simulator(services.demo.simulator if services.is_demo else None)
         # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
         # In demo mode the badge says it all and the header's room goes to the trainer's button.
         self.profile_label.setText("" if services.is_demo else f"Profile {services.profile_name}")
         self.profile_label.setToolTip(f"Profile {services.profile_name}: {services.endpoint}")
-        self.demo_badge.setToolTip(f"Transfers go to a training simulator at {services.endpoint}, never to Salesforce")
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
             self.call_panel.set_call(services.call_id, services.call_source, services.caller)
@@ -211,10 +209,18 @@ class PanelWindow(QWidget):
         """Stop using the current services (to replace them) and return them for closing."""
         services, self.services = self.services, None
         self._follow_directory(None)
-        self.trainer_tools.set_simulator(None)
+        self._close_service_windows()
         self.controller.set_service(None)
         self.form.set_ready(False, "Reconnecting…")
         return services
+
+    def _close_service_windows(self) -> None:
+        """The history and trainer windows work on the services' journal and simulator, closed next."""
+        self.trainer_tools.set_simulator(None)
+        if self._history is not None:
+            self._history.close()
+            self._history.deleteLater()
+            self._history = None
 
     def _follow_directory(self, services) -> None:
         """Refresh the directory of these services from its source (None: stop refreshing)."""
@@ -334,7 +340,7 @@ class PanelWindow(QWidget):
 
         if self.services is None:
             return
-        if self._history is None or self._history.journal is not self.services.transfer.journal:
+        if self._history is None:
             self._history = JournalView(self.services.transfer.journal, self)
             self._history.sig_transfer_again.connect(self._transfer_again)
         self._history.open()
@@ -388,7 +394,7 @@ class PanelWindow(QWidget):
                 await self.controller.wait_idle(timeout)
             self.controller.set_service(None)
             self._follow_directory(None)
-            self.trainer_tools.set_simulator(None)
+            self._close_service_windows()
             import asyncio
 
             try:

@@ -115,15 +115,17 @@ def test_a_plan_is_saved_loaded_and_applied(qtbot, panel, demo_services, arun, t
 def test_presenter_view_makes_text_larger_and_back(qtbot, panel):
     normal_point_size = QApplication.font().pointSizeF()
     normal_row = panel.directory.results.sizeHintForRow(0)
+    panel.resize(WINDOW_WIDTH + 30, panel.height())  # the rep's own width
     trainer = open_trainer(qtbot, panel)
     trainer.presenter.setChecked(True)
     try:
         assert QApplication.font().pointSizeF() == pytest.approx(normal_point_size * 1.5)
-        assert "font-size: 26px" in style_sheet() and panel.width() == round(WINDOW_WIDTH * 1.5)
+        assert "font-size: 26px" in style_sheet() and panel.width() == round((WINDOW_WIDTH + 30) * 1.5)
         assert panel.directory.results.sizeHintForRow(0) == round(normal_row * 1.5)
     finally:
         trainer.presenter.setChecked(False)
     assert QApplication.font().pointSizeF() == normal_point_size and "font-size: 17px" in style_sheet()
+    assert panel.width() == WINDOW_WIDTH + 30
 
 
 def test_a_new_demo_call_says_who_is_calling_until_another_id_is_typed(qtbot, panel):
@@ -134,12 +136,30 @@ def test_a_new_demo_call_says_who_is_calling_until_another_id_is_typed(qtbot, pa
     assert not caller.isVisible()
 
 
-def test_trainer_tools_exist_only_in_demo_mode(qtbot, panel, demo_services):
-    assert panel.trainer_button.isVisible()
+def test_leaving_demo_mode_closes_the_trainer_tools_and_the_presenter_view(qtbot, panel, demo_services):
+    normal_point_size = QApplication.font().pointSizeF()
+    trainer = open_trainer(qtbot, panel)
+    trainer.presenter.setChecked(True)
+    panel.trainer_tools.open_inspector()
+    inspector = panel.trainer_tools.inspector
+    assert demo_services.demo.simulator._listeners == [inspector._from_simulator]
+
     panel.detach()
-    assert panel.trainer_tools.trainer is None
+    assert not trainer.isVisible() and not inspector.isVisible()
+    assert demo_services.demo.simulator._listeners == []
+    assert QApplication.font().pointSizeF() == normal_point_size and "font-size: 17px" in style_sheet()
     panel.trainer_tools.open_trainer()  # e.g. Ctrl+T without a demo: nothing opens
     assert panel.trainer_tools.trainer is None
+
+
+def test_flow_fails_is_refused_for_a_target_that_is_not_a_flow(qtbot, panel, demo_services):
+    trainer = open_trainer(qtbot, panel)
+    agent = first_target(demo_services, "agent")
+    pick(qtbot, panel, agent)
+    trainer.rule_scenario.setCurrentIndex(trainer.rule_scenario.findData("flow-fails"))
+    trainer.add_rule_button.click()
+    assert trainer.rules.count() == 0
+    assert f"{agent.name} is not a flow" in trainer.status.text()
 
 
 def test_a_trainer_can_do_it_all_from_the_keyboard(qtbot, panel, demo_services):
