@@ -105,7 +105,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
     runs = parser.parse_args().runs
-    scratch = Path(tempfile.mkdtemp(prefix="startup-bench-"))
+    with tempfile.TemporaryDirectory(prefix="startup-bench-") as directory:
+        figures = measure(runs, Path(directory))
+    print(f"start-up, {runs} alternating runs each (Python {sys.version.split()[0]}, "
+          f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', 'offscreen')}), wall clock from spawn")
+    print(f"  bare PySide6 window, first paint   {figures['bare_median_s'] * 1000:8.1f} ms median")
+    print(f"  panel --demo, first paint          {figures['panel_paint_median_s'] * 1000:8.1f} ms median")
+    if figures["panel_ready_median_s"] is not None:
+        print(f"  panel --demo, services attached    {figures['panel_ready_median_s'] * 1000:8.1f} ms median"
+              "  (directory searchable, transfers possible)")
+    print(f"  ratio (first paint)                {figures['ratio']:8.2f}x   goal <= {GOAL_RATIO}x: "
+          f"{'met' if figures['ratio'] <= GOAL_RATIO else 'MISSED'}")
+    print(f"  heavy modules at first paint       {', '.join(figures['heavy_modules_at_first_paint']) or 'none'}")
+    print(json.dumps(figures))
+
+
+def measure(runs: int, scratch: Path) -> dict:
+    """Alternate bare and panel runs in `scratch` (user dirs and bytecode); the figures."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(scratch / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -131,17 +147,7 @@ def main() -> None:
         "heavy_modules_at_first_paint": sorted(heavy),
     }
     figures["meets_goal"] = figures["ratio"] <= GOAL_RATIO and not heavy
-    print(f"start-up, {runs} alternating runs each (Python {sys.version.split()[0]}, "
-          f"QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}), wall clock from spawn")
-    print(f"  bare PySide6 window, first paint   {figures['bare_median_s'] * 1000:8.1f} ms median")
-    print(f"  panel --demo, first paint          {figures['panel_paint_median_s'] * 1000:8.1f} ms median")
-    if ready:
-        print(f"  panel --demo, services attached    {figures['panel_ready_median_s'] * 1000:8.1f} ms median"
-              "  (directory searchable, transfers possible)")
-    print(f"  ratio (first paint)                {figures['ratio']:8.2f}x   goal <= {GOAL_RATIO}x: "
-          f"{'met' if figures['ratio'] <= GOAL_RATIO else 'MISSED'}")
-    print(f"  heavy modules at first paint       {', '.join(sorted(heavy)) or 'none'}")
-    print(json.dumps(figures))
+    return figures
 
 
 if __name__ == "__main__":
