@@ -101,6 +101,8 @@ class TrainerWindow(QWidget):
         layout.addWidget(self.presenter)
         layout.addWidget(self.status)
         self.resize(520, 460)
+        for first, second in ((self.save_button, self.inspector_button), (self.inspector_button, self.presenter)):
+            QWidget.setTabOrder(first, second)  # the order they are seen in: the inspector sits beside Save
 
         self.every_target.currentIndexChanged.connect(self._every_target_chosen)
         self.add_rule_button.clicked.connect(self.set_rule_for_selected_target)

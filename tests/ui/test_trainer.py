@@ -21,6 +21,14 @@ PANEL_SAYS = {
 }
 
 
+def next_tab_stop(widget):
+    """Where Tab goes from `widget`: the next widget in the focus chain that takes focus by Tab."""
+    following = widget.nextInFocusChain()
+    while not following.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        following = following.nextInFocusChain()
+    return following
+
+
 def open_trainer(qtbot, panel):
     assert panel.trainer_button.isVisible()
     qtbot.mouseClick(panel.trainer_button, Qt.MouseButton.LeftButton)
@@ -169,6 +177,8 @@ def test_a_trainer_can_do_it_all_from_the_keyboard(qtbot, panel, demo_services):
     key(qtbot, Qt.Key.Key_T, CTRL)
     trainer = panel.trainer_tools.trainer
     assert trainer is not None and trainer.isVisible()
+    assert next_tab_stop(trainer.save_button) is trainer.inspector_button
+    assert next_tab_stop(trainer.inspector_button) is trainer.presenter
     trainer.activateWindow()
     trainer.every_target.setFocus()
     qtbot.keyClick(trainer.every_target, Qt.Key.Key_Down)  # "Target rejected", the scenario after "Success"
