@@ -3,24 +3,19 @@
 The running panel listens on a local socket (QLocalServer: a socket file only this user
 may open on Linux and macOS, a named pipe on Windows). A second launch, say a softphone
 running `transfer-panel --call-id X` or opening `transfer-panel://call/X`, sends one line
-(see core/handover.py) and gets one back: accepted, or why not. QtNetwork is imported only
-when a panel may be running, so a first start does not pay for it before its first paint.
+(see core/handover.py) and gets one back: accepted, or why not. Every launch asks before
+its first paint, so that side stays light: QtNetwork and the message format are loaded
+only when a panel may be running.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
-import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
-
-from app.core.errors import InputError
-from app.core.handover import MAX_MESSAGE_BYTES, decode_handover, encode_handover
 
 INSTANCE_ENV = "TRANSFER_PANEL_INSTANCE"  # another name: tests, or a second panel on purpose
 _CONNECT_MS = 500
@@ -29,13 +24,20 @@ log = logging.getLogger(__name__)
 
 
 def server_name() -> str:
-    user = hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]
+    """Per user: the user ID names the socket file; on Windows, where pipes share one namespace, a
+    hash of the user name does (several reps may share a terminal server either way)."""
+    if os.name == "nt":
+        import getpass
+        import hashlib
+
+        user = hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]
+    else:
+        user = str(os.getuid())
     name = os.environ.get(INSTANCE_ENV) or f"transfer-panel-{user}"
     return name if os.name == "nt" else os.path.join(tempfile.gettempdir(), name)
 
 
-@dataclass(frozen=True, slots=True)
-class HandoverAnswer:
+class HandoverAnswer(NamedTuple):
     accepted: bool
     message: str
 
@@ -45,7 +47,11 @@ def hand_over(call_id: str | None) -> HandoverAnswer | None:
     name = server_name()
     if os.name != "nt" and not os.path.exists(name):
         return None
+    import json
+
     from PySide6.QtNetwork import QLocalSocket
+
+    from app.core.handover import MAX_MESSAGE_BYTES, encode_handover
 
     socket = QLocalSocket()
     socket.connectToServer(name)
@@ -96,6 +102,9 @@ class InstanceServer(QObject):
             socket.disconnected.connect(socket.deleteLater)
 
     def _read(self, socket) -> None:
+        from app.core.errors import InputError
+        from app.core.handover import MAX_MESSAGE_BYTES, decode_handover
+
         if not socket.canReadLine():
             if socket.bytesAvailable() > MAX_MESSAGE_BYTES:
                 self._answer(socket, False, "The message is too long.")
@@ -111,6 +120,8 @@ class InstanceServer(QObject):
 
     @staticmethod
     def _answer(socket, accepted: bool, message: str) -> None:
+        import json
+
         socket.write(json.dumps({"accepted": accepted, "message": message}).encode() + b"\n")
         socket.flush()
         socket.disconnectFromServer()
