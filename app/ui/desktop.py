@@ -9,8 +9,13 @@ with QSettings (the registry on Windows, a small file in the user config dir els
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
 
 COMPACT_HEIGHT = 560  # search, a few results and the form: what a rep on a small screen needs
 
@@ -64,6 +69,9 @@ class DesktopIntegration(QObject):
     # ---- tray -----------------------------------------------------------------------------
     def add_tray_icon(self) -> bool:
         """A tray icon to show/hide the panel and quit, where the desktop has a tray."""
+        from PySide6.QtGui import QAction  # the tray comes after the first paint: so do its classes
+        from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return False
         self.tray = QSystemTrayIcon(QGuiApplication.windowIcon(), self)
