@@ -10,18 +10,22 @@ at 100k rows. The view fetches the next batch when the rep scrolls near the end,
 `total_rows()` counts them all, so every match stays reachable.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.ui.target_view import TargetView, view_of
+if TYPE_CHECKING:  # loaded with the first row, not for the empty list of the first paint
+    from app.ui.target_view import TargetView
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 FAVORITE_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 _CACHE_LIMIT = 512
 BATCH_ROWS = 200
+ROW_HEIGHT = 46  # every row is this tall (times the presenter view's scale): the view never measures rows
 
 
 class TargetListModel(QAbstractListModel):
@@ -78,6 +82,9 @@ class TargetListModel(QAbstractListModel):
     def view(self, row: int) -> TargetView:
         view = self._views.get(row)
         if view is None:
+            from app.ui.target_view import view_of
+
+
             offset = self._entered is not None
             view = self._entered if offset and row == 0 else view_of(self._rows[row - offset])
             if len(self._views) >= _CACHE_LIMIT:

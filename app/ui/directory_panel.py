@@ -5,7 +5,9 @@ model with it. Keyboard: Up/Down (and Page Up/Down) in the search box move throu
 results, Enter picks the highlighted (or first) row, Esc clears the search.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
@@ -24,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import a11y
-from app.ui.directory_delegate import ROW_HEIGHT, TargetDelegate
-from app.ui.directory_model import TARGET_ROLE, TargetListModel
+from app.ui.directory_model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
 from app.ui.style import text_scale
-from app.ui.target_view import TargetView, entered_target
+
+if TYPE_CHECKING:  # loaded with the first search, not for the first paint
+    from app.ui.target_view import TargetView
 
 KINDS = (("All", None), ("Agents", "agent"), ("Queues", "queue"), ("Flows", "flow"))
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -116,9 +119,7 @@ class DirectoryPanel(QWidget):
         a11y.describe(self.results, legend)
         self.available_only.setToolTip(f"Hide agents who are busy, away or offline.\n{legend}")
         self.results.setModel(self.model)
-        delegate = TargetDelegate(self.results)
-        delegate.sig_star_clicked.connect(self.sig_star_clicked)
-        self.results.setItemDelegate(delegate)
+        self._row_painter = None  # TargetDelegate, installed before the first row can show
         self.results.setUniformItemSizes(True)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -154,11 +155,22 @@ class DirectoryPanel(QWidget):
         self.results.activated.connect(self._activated)
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
-        self.refresh()
+        self.results.placeholder = self._empty_hint  # what refresh() shows until there is a directory
 
     # ---- directory ----------------------------------------------------------------------
+    def install_row_painter(self) -> None:
+        """Paint rows as the panel does (kind tile, presence, star). Not needed for the first paint,
+        whose list is empty, so the window calls this right after it; `set_index` makes sure."""
+        if self._row_painter is None:
+            from app.ui.directory_delegate import TargetDelegate
+
+            self._row_painter = TargetDelegate(self.results)
+            self._row_painter.sig_star_clicked.connect(self.sig_star_clicked)
+            self.results.setItemDelegate(self._row_painter)
+
     def set_index(self, index: Any, empty_hint: str = "") -> None:
         """Search this core SearchIndex from now on (None: no directory yet)."""
+        self.install_row_painter()
         self._index = index
         self._empty_hint = empty_hint
         if index is not None:
@@ -201,6 +213,8 @@ class DirectoryPanel(QWidget):
         return None
 
     def refresh(self) -> None:
+        from app.ui.target_view import entered_target
+
         query = self.search.text()
         entered = entered_target(query)
         rows: Any = ()
@@ -217,6 +231,13 @@ class DirectoryPanel(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def view_for(self, target_id: str) -> TargetView | None:
+        """A target's row: from the directory, or as a pasted ID where the directory lacks it."""
+        from app.ui.target_view import entered_target, view_of
+
+        target = self._index.get(target_id) if self._index is not None else None
+        return view_of(target) if target is not None else entered_target(target_id)
 
     def current_view(self) -> TargetView | None:
         index = self.results.currentIndex()
