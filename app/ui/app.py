@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.errors import describe, install_error_hooks
 from app.ui.style import QT_STYLE_ARGS, follow_color_scheme
 from app.ui.tasks import spawn
 from app.ui.window import PanelWindow
@@ -45,6 +44,7 @@ class Boot:
 
     async def _start(self, keep_call: bool = False) -> None:
         from app.core.errors import PanelError
+        from app.ui.errors import describe
 
         import asyncio
 
@@ -114,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     import qasync  # after PySide6, so qasync binds to it
+
+    from app.ui.errors import install_error_hooks
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

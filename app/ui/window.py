@@ -1,41 +1,37 @@
 """The panel window: composes the call, directory and transfer sections and wires them.
 
 The window paints before any service exists (`attach` hands them over later), so the
-first paint imports no keyring, JWT, HTTP or crypto code. It holds no business rules:
+first paint imports no keyring, JWT, HTTP or crypto code; the transfer section follows
+right after the first paint (`_after_first_paint`), and so does the notice banner. It holds no business rules:
 validation comes from the core through the sections, sending from `TransferController`.
 """
 
+from __future__ import annotations
+
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from app.ui import a11y
-from app.ui.banner import Banner
 from app.ui.call_panel import CallPanel
 from app.ui.desktop import DesktopIntegration
 from app.ui.directory_panel import DirectoryPanel
 from app.ui.header import PanelHeader
+from app.ui.sections import section, starting_placeholder
 from app.ui.style import follow_color_scheme, style_sheet
 from app.ui.tasks import spawn
 from app.ui.trainer_tools import TrainerTools
-from app.ui.transfer_section import TransferSection
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 log = logging.getLogger(__name__)
 WINDOW_WIDTH = 420
 _SHUTDOWN_GRACE_S = 2.0
-
-
-def _section(parent: QWidget, content: QWidget, stretch: bool = False) -> QFrame:
-    frame = QFrame(parent)
-    frame.setObjectName("section")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(10, 8, 10, 10)
-    layout.addWidget(content, 1 if stretch else 0)
-    return frame
 
 
 def _initial_height(window: QWidget) -> int:
@@ -76,29 +72,22 @@ class PanelWindow(QWidget):
         self._history = None
         self.trainer_tools = TrainerTools(self)
         self.trainer_button.clicked.connect(self.trainer_tools.open_trainer)
-        self.notice = Banner("Notice", self)
-        self.notice_action = self.notice.add_button("Settings…", "Open settings to fix this")
-        self.notice_action.clicked.connect(self.open_settings)
-        self.notice.set_dismissable(True)
-        self.notice_dismiss = self.notice.close_button
 
         self.call_panel = CallPanel(self)
         self.directory = DirectoryPanel(self)
-        self.transfer = TransferSection(self)
-        # The parts the window and the tests work with directly.
-        self.form, self.controller = self.transfer.form, self.transfer.controller
-        self.confirm_bar, self.outcome = self.transfer.confirm_bar, self.transfer.outcome
+        self.transfer = None  # TransferSection, and the notice banner: built after the first paint (_build_rest)
+        self._transfer_placeholder = starting_placeholder(self)
 
         body = QWidget(self)
         body.setObjectName("panelBody")
         body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        sections = QVBoxLayout(body)
+        sections = self._sections = QVBoxLayout(body)
         sections.setContentsMargins(0, 0, 0, 0)
         sections.setSpacing(8)
-        sections.addWidget(self.notice)
-        sections.addWidget(_section(body, self.call_panel))
-        sections.addWidget(_section(body, self.directory, stretch=True), 1)
-        sections.addWidget(_section(body, self.transfer))
+        sections.addWidget(section(body, self.call_panel))
+        sections.addWidget(section(body, self.directory, stretch=True), 1)
+        self._transfer_frame = section(body, self._transfer_placeholder)
+        sections.addWidget(self._transfer_frame)
         # On a short screen the window scrolls instead of growing past it.
         self.body_scroll = QScrollArea(self)
         self.body_scroll.setObjectName("panelScroll")
@@ -115,54 +104,79 @@ class PanelWindow(QWidget):
 
         self._wire()
         self.sig_first_paint.connect(self._after_first_paint, Qt.ConnectionType.QueuedConnection)
-        self.form.set_ready(False, "Starting…")
         self._update_tab_order()
         self.setMinimumWidth(360)
         self.resize(WINDOW_WIDTH, _initial_height(self))
 
     # ---- composition ----------------------------------------------------------------------
     def _wire(self) -> None:
-        self.call_panel.sig_call_changed.connect(self.form.set_call_id)
         self.call_panel.sig_new_demo_call.connect(self.new_demo_call)
         self.directory.sig_target_selected.connect(self._target_selected)
         self.directory.sig_target_activated.connect(self._target_activated)
         self.directory.sig_star_clicked.connect(self.toggle_favorite)
         self.directory.sig_index_changed.connect(self._directory_changed)
-        self.form.sig_favorite_toggled.connect(self.toggle_favorite)
-        self.transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
         self.settings_button.clicked.connect(self.open_settings)
 
-    def _after_first_paint(self) -> None:
-        """What showing the window does not need: accessible names, shortcuts, clear buttons.
+    def _build_rest(self) -> None:
+        """The notice banner (hidden until needed) and the transfer section, in place of its
+        "Starting…" placeholder. Built right after the first paint: their modules and widgets
+        cost more than the rest of the window's paint, and nothing can be transferred before
+        the services arrive anyway. Also built when the services or a problem come first."""
+        if self.transfer is not None:
+            return
+        from app.ui.banner import Banner
+        from app.ui.transfer_section import TransferSection
 
-        Each costs milliseconds the first time in a process (the accessibility bridge,
-        QKeySequence's enums, the clear icon); the start-up goal leaves no room for them.
+        self.notice = Banner("Notice", self)
+        self.notice_action = self.notice.add_button("Settings…", "Open settings to fix this")
+        self.notice_action.clicked.connect(self.open_settings)
+        self.notice.set_dismissable(True)
+        self.notice_dismiss = self.notice.close_button
+        self._sections.insertWidget(0, self.notice)
+
+        self.transfer = TransferSection(self)
+        # The parts the window and the tests work with directly.
+        self.form, self.controller = self.transfer.form, self.transfer.controller
+        self.confirm_bar, self.outcome = self.transfer.confirm_bar, self.transfer.outcome
+        self._transfer_frame.layout().replaceWidget(self._transfer_placeholder, self.transfer)
+        self._transfer_placeholder.deleteLater()
+        self.call_panel.sig_call_changed.connect(self.form.set_call_id)
+        self.form.sig_favorite_toggled.connect(self.toggle_favorite)
+        self.transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
+        self.form.set_call_id(self.call_panel.text())
+        self.form.set_ready(False, "Starting…")
+        self._update_tab_order()
+
+    def _after_first_paint(self) -> None:
+        """What showing the window does not need: the transfer section, the row painter,
+        accessible names, shortcuts, clear buttons.
+
+        Each costs milliseconds the first time in a process (their modules and widget classes,
+        the accessibility bridge, QKeySequence's enums, the clear icon); the start-up goal
+        leaves no room for them. The rep sees them a frame later, long before services arrive.
         """
         from app.ui import keys
 
         if self.shortcuts_installed:
             return
+        self._build_rest()
+        self.directory.install_row_painter()
         a11y.flush()
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             field.setClearButtonEnabled(True)
         self.shortcuts_installed = True
-        self._guard = keys.ShortcutGuard([*keys.FOCUS_SEARCH, *keys.TRANSFER, *keys.SETTINGS, *keys.FOCUS_CALL, *keys.QUIT,
-                                          *keys.TOGGLE_FAVORITE, *keys.PICK_FAVORITE, *keys.HISTORY, *keys.TRAINER,
-                                          *keys.INSPECTOR], self)
+        bindings = [(keys.FOCUS_SEARCH, self.directory.focus_search), (keys.TRANSFER, self.form.trigger),
+                    (keys.SETTINGS, self.open_settings), (keys.FOCUS_CALL, self._focus_call), (keys.QUIT, self.close),
+                    (keys.TOGGLE_FAVORITE, self.form.toggle_favorite), (keys.HISTORY, self.open_history),
+                    (keys.TRAINER, self.trainer_tools.open_trainer), (keys.INSPECTOR, self.trainer_tools.open_inspector),
+                    *(((sequence,), lambda number=number: self.pick_favorite(number))
+                      for number, sequence in enumerate(keys.PICK_FAVORITE, start=1))]
+        self._guard = keys.ShortcutGuard([sequence for sequences, _slot in bindings for sequence in sequences], self)
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             self._guard.protect(field)
         self.form.inputs.sig_row_added.connect(self._guard.protect)
-        keys.add_shortcuts(self, keys.FOCUS_SEARCH, self.directory.focus_search)
-        keys.add_shortcuts(self, keys.TRANSFER, self.form.trigger)
-        keys.add_shortcuts(self, keys.SETTINGS, self.open_settings)
-        keys.add_shortcuts(self, keys.FOCUS_CALL, self._focus_call)
-        keys.add_shortcuts(self, keys.QUIT, self.close)
-        keys.add_shortcuts(self, keys.TOGGLE_FAVORITE, self.form.toggle_favorite)
-        keys.add_shortcuts(self, keys.HISTORY, self.open_history)
-        keys.add_shortcuts(self, keys.TRAINER, self.trainer_tools.open_trainer)
-        keys.add_shortcuts(self, keys.INSPECTOR, self.trainer_tools.open_inspector)
-        for number, sequence in enumerate(keys.PICK_FAVORITE, start=1):
-            keys.add_shortcuts(self, (sequence,), lambda number=number: self.pick_favorite(number))
+        for sequences, slot in bindings:
+            keys.add_shortcuts(self, sequences, slot)
 
     def fallback_line_edit(self):
         return self.form.fallback.lineEdit()
@@ -171,7 +185,9 @@ class PanelWindow(QWidget):
         chain = [
             self.call_panel.call_id, self.call_panel.copy_button, self.call_panel.new_demo_button,
             self.directory.search, *self.directory.kind_buttons.values(), self.directory.available_only,
-            self.directory.results, *self.transfer.tab_chain(), self.notice_action, self.notice_dismiss, *self.header.buttons(),
+            self.directory.results,
+            *((*self.transfer.tab_chain(), self.notice_action, self.notice_dismiss) if self.transfer else ()),
+            *self.header.buttons(),
         ]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -179,6 +195,7 @@ class PanelWindow(QWidget):
     # ---- services -----------------------------------------------------------------------
     def attach(self, services, keep_call: bool = False) -> None:
         """Start working with these services (built after the first paint)."""
+        self._build_rest()
         self.services = services
         self.controller.set_service(services.transfer)
         self.header.show_mode("demo" if services.is_demo else "training" if services.transfer.client.profile.training
@@ -237,6 +254,7 @@ class PanelWindow(QWidget):
 
     def show_startup_problem(self, message: str) -> None:
         """The services could not be built (e.g. a configuration error): say so, stay usable."""
+        self._build_rest()
         self.profile_label.setText("Not connected")
         self.show_notice("failure", "The panel cannot connect", message, settings=True)
         self.form.set_ready(False, "Fix the problem shown at the top (Settings…) to transfer.")
@@ -244,6 +262,7 @@ class PanelWindow(QWidget):
 
     # ---- messages -----------------------------------------------------------------------
     def show_notice(self, level: str, title: str, detail: str, settings: bool = False) -> None:
+        self._build_rest()
         self.notice_action.setVisible(settings)
         self.notice.show_message(level, title, detail)
 
@@ -291,18 +310,15 @@ class PanelWindow(QWidget):
 
     def pick_favorite(self, number: int) -> None:
         """Ctrl+1…9: favorite `number` goes to the form, ready to transfer."""
-        from app.ui.target_view import view_of
-
         if self.services is None or self.services.favorites is None:
             return
         ids = self.services.favorites.ids
-        index = self.directory.index()
-        target = index.get(ids[number - 1]) if index is not None and number <= len(ids) else None
-        if target is None:
+        view = self.directory.view_for(ids[number - 1]) if number <= len(ids) else None
+        if view is None:
             self.show_notice("info", f"No favorite {number}",
                              "Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.")
             return
-        self._target_activated(view_of(target))
+        self._target_activated(view)
 
     def _target_activated(self, view) -> None:
         self._target_selected(view)
@@ -346,12 +362,7 @@ class PanelWindow(QWidget):
         self._history.open()
 
     def _transfer_again(self, entry) -> None:
-        from app.ui.target_view import entered_target, view_of
-
-        index = self.directory.index()
-        target = index.get(entry.target_id) if index is not None else None
-        view = view_of(target) if target is not None else entered_target(entry.target_id)
-        if view is not None:
+        if (view := self.directory.view_for(entry.target_id)) is not None:
             self._target_activated(view)
             self.raise_()
             self.activateWindow()
