@@ -4,6 +4,7 @@ its target, export to CSV. Non-modal; every read and write runs off the GUI thre
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ OUTCOMES = (("All outcomes", None), ("Routing requested", "accepted"), ("Rejecte
 PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Everything kept", None))
 _HEADERS = ("Time", "Call ID", "Target", "Outcome", "Message")
 SHOWN_ROWS = 1000  # the table shows the newest; an export writes every row the filters match
+_RETIRED = object()  # what a read returns once the window was retired with its journal
 
 
 class JournalModel(QAbstractTableModel):
@@ -70,6 +72,7 @@ class JournalView(QWidget):
         self.setWindowTitle("Transfer history")
         self.journal = journal
         self._generation = 0  # of the table's loads: only the newest one's answer is shown
+        self._retired = False
         self.outcome = QComboBox(self)
         for text, value in OUTCOMES:
             self.outcome.addItem(text, value)
@@ -146,14 +149,36 @@ class JournalView(QWidget):
         self.refresh()
         spawn(self._load_retention())
 
+    def retire(self) -> None:
+        """Close for good: the journal closes next, with its services. Reads under way are dropped."""
+        self._retired = True
+        self.close()
+        self.deleteLater()
+
+    async def _off_thread(self, work) -> Any:
+        """`work()` off the GUI thread; _RETIRED when the window was retired meanwhile (its widgets
+        are gone and its journal may be closed, so the answer has nowhere to go)."""
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(None, work)
+        except sqlite3.ProgrammingError:  # "Cannot operate on a closed database"
+            if self._retired:
+                return _RETIRED
+            raise
+        return _RETIRED if self._retired else result
+
     async def _load_retention(self) -> None:
-        days = await asyncio.get_running_loop().run_in_executor(None, self.journal.retention_days)
-        self.retention.setValue(days)
+        days = await self._off_thread(self.journal.retention_days)
+        if days is not _RETIRED:
+            self.retention.setValue(days)
 
     async def apply_retention(self) -> int:
         """Keep the spin box's number of days; older transfers are deleted now. Returns how many went."""
+        if self._retired:
+            return 0
         days = self.retention.value()
-        removed = await asyncio.get_running_loop().run_in_executor(None, self.journal.set_retention_days, days)
+        removed = await self._off_thread(lambda: self.journal.set_retention_days(days))
+        if removed is _RETIRED:
+            return 0
         await self._load()
         self.count.setText(f"Keeping transfers for {days} days: {removed:,} older "
                            f"transfer{'s' if removed != 1 else ''} deleted.")
@@ -170,12 +195,13 @@ class JournalView(QWidget):
                 "since": datetime.now(UTC) - timedelta(days=days) if days else None}
 
     async def _load(self) -> None:
+        if self._retired:  # spawned before the window was retired, started after
+            return
         self._generation += 1
         generation, filters = self._generation, self._filters()
-        entries = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: self.journal.find(**filters, limit=SHOWN_ROWS))
-        if generation != self._generation:
-            return  # the filters changed meanwhile: a newer load shows its answer
+        entries = await self._off_thread(lambda: self.journal.find(**filters, limit=SHOWN_ROWS))
+        if entries is _RETIRED or generation != self._generation:
+            return  # retired, or the filters changed meanwhile: a newer load shows its answer
         self.model.set_entries(entries)
         more = " (the newest; export writes them all)" if len(entries) == SHOWN_ROWS else ""
         self.count.setText(f"{len(entries):,} transfer{'s' if len(entries) != 1 else ''}{more}")
@@ -199,12 +225,15 @@ class JournalView(QWidget):
         """Every transfer the filters match (not only the rows shown), to `path`."""
         from app.core.journal_export import export_csv
 
+        if self._retired:
+            return 0
         filters, include = self._filters(), self.include_values.isChecked()
         try:
-            count = await asyncio.get_running_loop().run_in_executor(
-                None, lambda: export_csv(self.journal.find(**filters, limit=None), path, include))
+            count = await self._off_thread(lambda: export_csv(self.journal.find(**filters, limit=None), path, include))
         except OSError as error:
             self.count.setText(f"Could not write {path}: {error.strerror or error}")
+            return 0
+        if count is _RETIRED:
             return 0
         self.count.setText(f"Exported {count:,} transfers to {path}")
         return count

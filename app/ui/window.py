@@ -235,8 +235,7 @@ class PanelWindow(QWidget):
         """The history and trainer windows work on the services' journal and simulator, closed next."""
         self.trainer_tools.set_simulator(None)
         if self._history is not None:
-            self._history.close()
-            self._history.deleteLater()
+            self._history.retire()
             self._history = None
 
     def _follow_directory(self, services) -> None:

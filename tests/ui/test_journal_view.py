@@ -68,9 +68,14 @@ def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_servi
     assert [e.id for e in journal.recent()] == [first_id + 1]
 
 
-def test_reconnecting_closes_the_history_of_the_old_journal(qtbot, panel):
+def test_reconnecting_retires_the_history_of_the_old_journal_reads_and_all(qtbot, panel, demo_services):
+    from app.ui import tasks
+
     panel.history_button.click()
     history = panel._history
     assert history.isVisible()
-    panel.detach()
+    panel.detach()  # the history's first reads have not even started
+    demo_services.transfer.journal.close()  # as closing the old services does
     assert not history.isVisible() and panel._history is None
+    qtbot.waitUntil(lambda: not tasks._running)  # they end quietly: nothing raised, nothing shown
+    assert not panel.notice.isVisible()
