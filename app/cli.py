@@ -161,7 +161,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             index += 1
         else:
             break
-    if index >= len(argv) or argv[index] not in _COMMANDS:
+    if index > len(argv):  # "--config" without its value: argparse says so
+        return build_parser().parse_args(argv)
+    if index == len(argv) or argv[index] not in _COMMANDS:
         argv = [*argv[:index], "gui", *argv[index:]]
     asks_for_help = any(arg in ("-h", "--help") for arg in argv[:index])  # the list of every command
     return build_parser(None if asks_for_help else argv[index]).parse_args(argv)

@@ -8,9 +8,9 @@ with QSettings (the registry on Windows, a small file in the user config dir els
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 

@@ -84,7 +84,6 @@ class TargetListModel(QAbstractListModel):
         if view is None:
             from app.ui.target_view import view_of
 
-
             offset = self._entered is not None
             view = self._entered if offset and row == 0 else view_of(self._rows[row - offset])
             if len(self._views) >= _CACHE_LIMIT:

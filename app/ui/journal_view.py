@@ -180,6 +180,8 @@ class JournalView(QWidget):
         if removed is _RETIRED:
             return 0
         await self._load()
+        if self._retired:
+            return removed
         self.count.setText(f"Keeping transfers for {days} days: {removed:,} older "
                            f"transfer{'s' if removed != 1 else ''} deleted.")
         return removed
@@ -231,7 +233,8 @@ class JournalView(QWidget):
         try:
             count = await self._off_thread(lambda: export_csv(self.journal.find(**filters, limit=None), path, include))
         except OSError as error:
-            self.count.setText(f"Could not write {path}: {error.strerror or error}")
+            if not self._retired:
+                self.count.setText(f"Could not write {path}: {error.strerror or error}")
             return 0
         if count is _RETIRED:
             return 0

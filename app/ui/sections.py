@@ -13,7 +13,7 @@ def section(parent: QWidget, content: QWidget, stretch: bool = False) -> QFrame:
 
 
 def starting_placeholder(parent: QWidget) -> QWidget:
-    """What the transfer section's place shows until it is built (see window.PanelWindow._build_transfer)."""
+    """What the transfer section's place shows until it is built (see window.PanelWindow._build_rest)."""
     placeholder = QWidget(parent)
     title = QLabel("TRANSFER", placeholder)
     title.setObjectName("sectionTitle")

@@ -311,8 +311,10 @@ class PanelWindow(QWidget):
         """Ctrl+1…9: favorite `number` goes to the form, ready to transfer."""
         if self.services is None or self.services.favorites is None:
             return
-        ids = self.services.favorites.ids
-        view = self.directory.view_for(ids[number - 1]) if number <= len(ids) else None
+        ids, index = self.services.favorites.ids, self.directory.index()
+        # Only a target the directory still holds: a starred agent who left is not offered as an ID.
+        in_directory = number <= len(ids) and index is not None and index.get(ids[number - 1]) is not None
+        view = self.directory.view_for(ids[number - 1]) if in_directory else None
         if view is None:
             self.show_notice("info", f"No favorite {number}",
                              "Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.")
@@ -328,6 +330,7 @@ class PanelWindow(QWidget):
         """Another launch (the softphone) handed over a call ID: show it, come to the front."""
         from app.ui.call_panel import SOURCE_SOFTPHONE
 
+        self._build_rest()  # a hand-over can come before the first paint (a window started minimized)
         if call_id:
             self.call_panel.set_call(call_id, SOURCE_SOFTPHONE)
             self.transfer.clear_messages()

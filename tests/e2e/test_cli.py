@@ -38,6 +38,11 @@ def test_input_errors_exit_2_with_the_reason(args, expected):
     assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_config_option_without_its_path_says_so():
+    result = cli("--config")
+    assert result.returncode == 2 and "argument --config: expected one argument" in result.stderr
+
+
 def test_a_missing_profile_is_a_configuration_error(tmp_path):
     result = cli("--config", str(tmp_path / "none.toml"), "route", "--call-id", "c", "--target", QUEUE)
     assert result.returncode == 3 and "No profile is configured" in result.stderr

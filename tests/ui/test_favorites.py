@@ -48,3 +48,11 @@ def test_the_star_on_a_row_toggles_it(qtbot, panel, demo_services):
 def test_ctrl_digit_without_that_favorite_says_how_to_star(qtbot, panel):
     qtbot.keyClick(panel.directory.search, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert panel.notice.isVisible() and "Ctrl+1" in panel.notice.text()
+
+
+def test_a_starred_target_that_left_the_directory_is_not_offered(qtbot, panel, demo_services):
+    gone = "005000000000009AAA"  # a valid agent ID the demo directory does not hold
+    assert demo_services.directory.get(gone) is None
+    demo_services.favorites.toggle(gone)
+    panel.pick_favorite(1)
+    assert panel.form.target() is None and "No favorite 1" in panel.notice.text()

@@ -72,3 +72,13 @@ def test_junk_on_the_socket_gets_an_answer_and_changes_nothing(qtbot, listening)
 def test_without_a_running_panel_the_launch_is_the_panel(monkeypatch):
     monkeypatch.setenv(INSTANCE_ENV, f"tp-none-{uuid.uuid4().hex[:8]}")
     assert hand_over("0LQ5g00000Xy7Qk") is None
+
+
+def test_a_call_handed_over_before_the_first_paint_is_shown(qtbot):
+    from app.ui.window import PanelWindow
+
+    window = PanelWindow()  # never shown: a panel started minimized, services not built yet
+    qtbot.addWidget(window)
+    window.receive_call("0LQ5g00000ABCDE")
+    assert window.call_panel.text() == "0LQ5g00000ABCDE" and window.call_panel.source() == SOURCE_SOFTPHONE
+    assert window.transfer is not None and not window.form.can_transfer()
