@@ -79,9 +79,9 @@ class Endpoint:
             return replace(handled, answer=rejected.answer())
         target = parse_id(route.target).value
         fault = self._faults.take(target)
-        if fault is not None and fault.flow_fails and not target.startswith("300"):
-            fault = None  # only a flow can fail: an agent or a queue is routed as usual
-        answer = fault.answer(target, route.fallback_queue) if fault is not None else SUCCESS
+        if fault is not None and not fault.applies_to(target):
+            fault = None  # e.g. "flow fails" for every target: an agent or a queue is routed as usual
+        answer = fault.answer(route.fallback_queue) if fault is not None else SUCCESS
         return replace(handled, fault=fault, answer=answer)
 
     def _how_to_route(self) -> str:

@@ -47,9 +47,13 @@ class Fault:
             if any(char in self.retry_after for char in "\r\n"):
                 raise ValueError("retry_after must be one header line")
 
-    def answer(self, target: str = "", fallback_queue: str | None = None) -> Answer:
-        """The answer to a request routing to `target` (with `fallback_queue`, if it named one)."""
-        if self.flow_fails and target.startswith("300"):
+    def applies_to(self, target: str) -> bool:
+        """Whether this fault shapes a request to `target`: only a flow (300…) can fail as a flow."""
+        return not self.flow_fails or target.startswith("300")
+
+    def answer(self, fallback_queue: str | None = None) -> Answer:
+        """The answer to a request this fault applies to (`fallback_queue`: the one it named, if any)."""
+        if self.flow_fails:
             if fallback_queue is None:
                 return replace(error_answer(400, "The flow failed and the request names no fallbackQueue, so the call "
                                                  "was not routed.", "FLOW_FAILED"), delay_s=self.delay_s)

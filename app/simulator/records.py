@@ -103,6 +103,7 @@ def recorded(
         target=route.target if route else None, fallback_queue=route.fallback_queue if route else None,
         flow_inputs=route.flow_inputs if route else None, status=answer.status,
         response_headers=(("Content-Type", answer.content_type), *answer.headers) if answer.status else (),
-        response_body=_without_tokens(answer.body.decode("utf-8", "replace")), duration_ms=(time.perf_counter() - started) * 1000,
+        response_body=_without_tokens(answer.body.decode("utf-8", "replace")),
+        duration_ms=(time.perf_counter() - started) * 1000,
         fault=handled.fault, reason=answer.reason, note=answer.note,
     )

@@ -192,6 +192,5 @@ class TrainerWindow(QWidget):
                 self.status.setText(str(error))
             return False
         if shiboken6.isValid(self):
-                self.status.setText(f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
+            self.status.setText(f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
         return True
-

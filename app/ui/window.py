@@ -1,8 +1,8 @@
 """The panel window: composes the call, directory and transfer sections and wires them.
 
 The window paints before any service exists (`attach` hands them over later), so the
-first paint imports no keyring, JWT, HTTP or crypto code; the transfer section follows
-right after the first paint (`_after_first_paint`), and so does the notice banner. It holds no business rules:
+first paint imports no keyring, JWT, HTTP or crypto code; the transfer section and the
+notice banner follow right after it (`_after_first_paint`). It holds no business rules:
 validation comes from the core through the sections, sending from `TransferController`.
 """
 
