@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from app.simulator.scenarios import ClassPlan, save_plan
 from tests.conftest import CALL_CENTER, ORG_ID, QUEUE, require_real_keyring
 from tests.e2e.conftest import cli
-from tests.simulator.test_simulator import certificate_pem
+from tests.simulator.test_standalone import certificate_pem
 
 AGENT_ID = "005000000000009"
 
