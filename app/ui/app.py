@@ -12,10 +12,10 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.style import QT_STYLE_ARGS, follow_color_scheme
+from app.ui.style import QT_STYLE_ARGS, follow_color_scheme, is_dark
 from app.ui.tasks import spawn
 from app.ui.window import PanelWindow
 
@@ -105,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(args.verbose)  # ~13 ms that the first paint does without
     _set_icon(app)
     window.desktop.add_tray_icon()
-    app.styleHints().colorSchemeChanged.connect(
-        lambda scheme: window.follow_color_scheme(scheme == Qt.ColorScheme.Dark))
+    app.styleHints().colorSchemeChanged.connect(lambda scheme: _follow_desktop_scheme(window, scheme))
+    _follow_desktop_scheme(window, app.styleHints().colorScheme())
     instance = InstanceServer(window)
     instance.sig_call.connect(window.receive_call)
     instance.listen()
@@ -129,6 +129,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         restore_hooks()
     return 0
+
+
+def _follow_desktop_scheme(window: PanelWindow, scheme) -> None:
+    """The desktop's light or dark setting, where it has one (the first paint went by its palette)."""
+    from PySide6.QtCore import Qt
+
+    if scheme != Qt.ColorScheme.Unknown and (scheme == Qt.ColorScheme.Dark) != is_dark():
+        window.follow_color_scheme(scheme == Qt.ColorScheme.Dark)
 
 
 def _set_icon(app: QApplication) -> None:

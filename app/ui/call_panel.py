@@ -4,7 +4,8 @@ The ID is checked by the core (`validate_call_id`): a Salesforce VoiceCall ID mu
 valid ID, any other text is taken as the telephony vendor's contact ID.
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -49,11 +50,9 @@ class CallPanel(QWidget):
         self.status.setObjectName("callKind")
         a11y.name(self.status, "Call ID check")
         self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.caller = QLabel(self)
         self.caller.setObjectName("caller")
         self.caller.setWordWrap(True)
-        self.caller.setTextFormat(Qt.TextFormat.PlainText)
         a11y.name(self.caller, "Caller")
         self.caller.hide()
         self.new_demo_button = QPushButton("New demo call", self)
@@ -69,9 +68,9 @@ class CallPanel(QWidget):
         id_row = QHBoxLayout()
         id_row.addWidget(self.call_id, 1)
         id_row.addWidget(self.copy_button)
-        status_row = QHBoxLayout()
+        status_row = self._status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.new_demo_button, 0, Qt.AlignmentFlag.AlignTop)
+        status_row.addWidget(self.new_demo_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -85,6 +84,13 @@ class CallPanel(QWidget):
         self.copy_button.clicked.connect(self.copy)
         self.new_demo_button.clicked.connect(self.sig_new_demo_call)
         self._show_source()
+
+    def finish_setup(self) -> None:
+        """Right after the first paint (see app/ui/window.py), before any call or check shows:
+        the status and caller are plain text, whatever a caller's name or typed ID holds."""
+        for label in (self.status, self.caller):
+            label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self._status_row.setAlignment(self.new_demo_button, QtCore.Qt.AlignmentFlag.AlignTop)
 
     # ---- state --------------------------------------------------------------------------
     def text(self) -> str:

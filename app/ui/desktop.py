@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6.QtCore import QByteArray, QObject, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -34,13 +35,15 @@ class DesktopIntegration(QObject):
         self._normal_height = 0
 
     # ---- place ------------------------------------------------------------------------
-    def restore(self) -> None:
-        """The saved place and mode for this screen setup (before the window shows)."""
+    def restore(self) -> bool:
+        """The saved place and mode for this screen setup (before the window shows); True: compact."""
         geometry = self.settings.value(f"geometry/{screen_setup()}")
         if isinstance(geometry, QByteArray):
             self.window.restoreGeometry(geometry)  # Qt moves it onto a screen if that one is gone
-        if self.settings.value("compact", False, type=bool):
+        compact = self.settings.value("compact", False, type=bool)
+        if compact:
             self.set_compact(True)
+        return compact
 
     def save(self) -> None:
         if self.is_compact():
@@ -53,7 +56,7 @@ class DesktopIntegration(QObject):
 
     # ---- compact, always on top ---------------------------------------------------------
     def is_compact(self) -> bool:
-        return bool(self.window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint)
+        return bool(self.window.windowFlags() & QtCore.Qt.WindowType.WindowStaysOnTopHint)
 
     def set_compact(self, compact: bool) -> None:
         if compact == self.is_compact():
@@ -61,7 +64,7 @@ class DesktopIntegration(QObject):
         visible = self.window.isVisible()
         if compact:
             self._normal_height = self.window.height()
-        self.window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self.window.setWindowFlag(QtCore.Qt.WindowType.WindowStaysOnTopHint, compact)
         self.window.resize(self.window.width(), COMPACT_HEIGHT if compact else max(self._normal_height, COMPACT_HEIGHT))
         if visible:
             self.window.show()  # changing window flags hides a window

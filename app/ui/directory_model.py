@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 
 if TYPE_CHECKING:  # loaded with the first row, not for the empty list of the first paint
     from app.ui.target_view import TargetView
 
-TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
-FAVORITE_ROLE = Qt.ItemDataRole.UserRole + 2
+# Qt.ItemDataRole.UserRole (0x0100) + 1 and + 2, written out: importing this module must not build `Qt`.
+TARGET_ROLE = 0x0101
+FAVORITE_ROLE = 0x0102
 _Index = QModelIndex | QPersistentModelIndex
 _CACHE_LIMIT = 512
 BATCH_ROWS = 200
@@ -91,21 +93,23 @@ class TargetListModel(QAbstractListModel):
             self._views[row] = view
         return view
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = 0) -> Any:  # 0: Qt.ItemDataRole.DisplayRole
         if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         if role == TARGET_ROLE:
             return self.view(index.row())
         if role == FAVORITE_ROLE:
             return self.view(index.row()).target_id in self._favorites
-        if role == Qt.ItemDataRole.DisplayRole:
+        roles = QtCore.Qt.ItemDataRole
+        if role == roles.DisplayRole:
             return self.view(index.row()).name
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (roles.ToolTipRole, roles.AccessibleTextRole):
             favorite = ", favorite" if self.view(index.row()).target_id in self._favorites else ""
             return self.view(index.row()).accessible_text() + favorite
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: _Index) -> QtCore.Qt.ItemFlag:
+        flag = QtCore.Qt.ItemFlag
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+            return flag.NoItemFlags
+        return flag.ItemIsEnabled | flag.ItemIsSelectable | flag.ItemNeverHasChildren

@@ -2,14 +2,16 @@
 
 Each change of the query asks the core `SearchIndex` for a new result and resets the
 model with it. Keyboard: Up/Down (and Page Up/Down) in the search box move through the
-results, Enter picks the highlighted (or first) row, Esc clears the search.
+results, Enter picks the highlighted (or first) row, Esc clears the search. The keyboard,
+the row painter and the empty list's text come right after the first paint (`finish_setup`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +35,6 @@ if TYPE_CHECKING:  # loaded with the first search, not for the first paint
     from app.ui.target_view import TargetView
 
 KINDS = (("All", None), ("Agents", "agent"), ("Queues", "queue"), ("Flows", "flow"))
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class ResultsView(QListView):
@@ -58,8 +59,8 @@ class ResultsView(QListView):
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().placeholderText().color())
             rect = self.viewport().rect().adjusted(16, 16, -16, -16)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                             self.placeholder)
+            align, text = QtCore.Qt.AlignmentFlag, QtCore.Qt.TextFlag
+            painter.drawText(rect, align.AlignHCenter | align.AlignTop | text.TextWordWrap, self.placeholder)
 
 
 class DirectoryPanel(QWidget):
@@ -119,12 +120,11 @@ class DirectoryPanel(QWidget):
         a11y.describe(self.results, legend)
         self.available_only.setToolTip(f"Hide agents who are busy, away or offline.\n{legend}")
         self.results.setModel(self.model)
-        self._row_painter = None  # TargetDelegate, installed before the first row can show
+        self._row_painter = None  # TargetDelegate (finish_setup)
         self.results.setUniformItemSizes(True)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setMouseTracking(True)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setMinimumHeight(ROW_HEIGHT * 2 + 4)
 
         filters = QHBoxLayout()
@@ -153,24 +153,27 @@ class DirectoryPanel(QWidget):
         self.available_only.toggled.connect(self.refresh)
         self.results.selectionModel().currentChanged.connect(self._current_changed)
         self.results.activated.connect(self._activated)
+
+    def finish_setup(self) -> None:
+        """What the first paint, of an empty list, does without: the row painter (kind tile,
+        presence, star), the keyboard, the list's text ("Loading the directory…"), and no
+        sideways scrolling. The window calls this right after that paint; `set_index` makes sure."""
+        if self._row_painter is not None:
+            return
+        from app.ui.directory_delegate import TargetDelegate
+
+        self._row_painter = TargetDelegate(self.results)
+        self._row_painter.sig_star_clicked.connect(self.sig_star_clicked)
+        self.results.setItemDelegate(self._row_painter)
+        self.results.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
-        self.results.placeholder = self._empty_hint  # what refresh() shows until there is a directory
+        self.refresh()
 
     # ---- directory ----------------------------------------------------------------------
-    def install_row_painter(self) -> None:
-        """Paint rows as the panel does (kind tile, presence, star). Not needed for the first paint,
-        whose list is empty, so the window calls this right after it; `set_index` makes sure."""
-        if self._row_painter is None:
-            from app.ui.directory_delegate import TargetDelegate
-
-            self._row_painter = TargetDelegate(self.results)
-            self._row_painter.sig_star_clicked.connect(self.sig_star_clicked)
-            self.results.setItemDelegate(self._row_painter)
-
     def set_index(self, index: Any, empty_hint: str = "") -> None:
         """Search this core SearchIndex from now on (None: no directory yet)."""
-        self.install_row_painter()
+        self.finish_setup()
         self._index = index
         self._empty_hint = empty_hint
         if index is not None:
@@ -229,7 +232,7 @@ class DirectoryPanel(QWidget):
         self.results.viewport().update()
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def view_for(self, target_id: str) -> TargetView | None:
@@ -248,18 +251,17 @@ class DirectoryPanel(QWidget):
         if event.type() != QEvent.Type.KeyPress:
             return False
         key_event: QKeyEvent = event  # type: ignore[assignment]
-        key = key_event.key()
-        plain = key_event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        key, keys, modifier = key_event.key(), QtCore.Qt.Key, QtCore.Qt.KeyboardModifier
+        plain = key_event.modifiers() in (modifier.NoModifier, modifier.KeypadModifier)
         if watched is self.search and plain:
-            steps = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: self._page(),
-                     Qt.Key.Key_PageUp: -self._page()}
+            steps = {keys.Key_Down: 1, keys.Key_Up: -1, keys.Key_PageDown: self._page(), keys.Key_PageUp: -self._page()}
             if key in steps:
                 self.move_current(steps[key])
                 return True
-            if key in _ENTER_KEYS:
+            if key in (keys.Key_Return, keys.Key_Enter):
                 self.activate_current()
                 return True
-        if key == Qt.Key.Key_Escape and plain and (watched is self.search or watched is self.results):
+        if key == keys.Key_Escape and plain and (watched is self.search or watched is self.results):
             if self.search.text():
                 self.search.clear()
             self.focus_search()

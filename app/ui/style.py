@@ -6,7 +6,7 @@ warning, presence); contrast of text on tinted backgrounds is at least 4.5:1.
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -91,12 +91,22 @@ PRESENTER_SCALE = 1.5  # text on a projector, read from the back of a training r
 
 
 def follow_color_scheme(dark: bool | None = None) -> bool:
-    """Use the dark or light colours: `dark`, or else the desktop's setting; True when dark."""
+    """Use the dark or light colours: `dark`, or else what the desktop's palette looks like; True when dark.
+
+    The palette, not the desktop's colour-scheme setting: reading that builds PySide6's `Qt`
+    namespace, which the first paint does without. app.py checks the setting right after it.
+    """
     was_dark = _scheme["dark"]
-    _scheme["dark"] = dark if dark is not None else QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    if dark is None:
+        dark = QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    _scheme["dark"] = dark
     app = QApplication.instance()
     if isinstance(app, QApplication) and (_scheme["dark"] or was_dark):  # light at start: Fusion's own
         app.setPalette(_dark_palette() if _scheme["dark"] else app.style().standardPalette())
+    return _scheme["dark"]
+
+
+def is_dark() -> bool:
     return _scheme["dark"]
 
 
@@ -152,7 +162,7 @@ def restyle(widget: QWidget) -> None:
     Skipping unpolished widgets matters for start-up: the first `widget.style()` call costs
     several milliseconds (PySide wraps the style object), which the first paint can do without.
     """
-    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+    if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_WState_Polished):
         style = widget.style()
         style.unpolish(widget)
         style.polish(widget)

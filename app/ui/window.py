@@ -1,9 +1,16 @@
 """The panel window: composes the call, directory and transfer sections and wires them.
 
-The window paints before any service exists (`attach` hands them over later), so the
-first paint imports no keyring, JWT, HTTP or crypto code; the transfer section and the
-notice banner follow right after it (`_after_first_paint`). It holds no business rules:
-validation comes from the core through the sections, sending from `TransferController`.
+It holds no business rules: validation comes from the core through the sections, sending
+from `TransferController`.
+
+Before the first paint: the window paints before any service exists (`attach` hands them
+over later), so the first paint imports no keyring, JWT, HTTP or crypto code; the transfer
+section, the notice banner, the keyboard handling and the list's row painter follow right
+after it (`_finish_setup`). Nor does code that runs before it touch PySide6's `Qt`
+namespace: PySide6 builds a class on first use, and `Qt` means ~90 enums, ~15 ms, a tenth
+of the start-up budget. So the modules the first paint imports say `QtCore.Qt.…` inside
+the functions that run later, never `from PySide6.QtCore import Qt`;
+`test_first_paint_imports_nothing_heavy` checks both rules.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" above
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from app.ui import a11y
@@ -40,7 +48,7 @@ def _initial_height(window: QWidget) -> int:
     return max(560, min(820, available - 60))
 
 
-class PanelWindow(QWidget):
+class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWidget subclass needs a Qt flag)
     sig_services_attached = Signal()
     sig_profiles_changed = Signal()
     sig_first_paint = Signal()  # the services are built after this, so the window shows at once
@@ -48,10 +56,9 @@ class PanelWindow(QWidget):
     def __init__(self, config_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panelWindow")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(style_sheet())
         self._painted = False
-        self.shortcuts_installed = False
+        self.setup_finished = False
         self.setWindowTitle("Voice Transfer Panel")
         a11y.name(self, "Voice Transfer Panel")
         self.services = None
@@ -75,12 +82,11 @@ class PanelWindow(QWidget):
 
         self.call_panel = CallPanel(self)
         self.directory = DirectoryPanel(self)
-        self.transfer = None  # TransferSection, and the notice banner: built after the first paint (_build_rest)
+        self.transfer = None  # TransferSection, and the notice banner: built after the first paint (_finish_setup)
         self._transfer_placeholder = starting_placeholder(self)
 
         body = QWidget(self)
         body.setObjectName("panelBody")
-        body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         sections = self._sections = QVBoxLayout(body)
         sections.setContentsMargins(0, 0, 0, 0)
         sections.setSpacing(8)
@@ -93,8 +99,6 @@ class PanelWindow(QWidget):
         self.body_scroll.setObjectName("panelScroll")
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.body_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body_scroll.setWidget(body)
         root = QVBoxLayout(self)
         root.setContentsMargins(10, 8, 10, 10)
@@ -103,7 +107,6 @@ class PanelWindow(QWidget):
         root.addWidget(self.body_scroll, 1)
 
         self._wire()
-        self.sig_first_paint.connect(self._after_first_paint, Qt.ConnectionType.QueuedConnection)
         self._update_tab_order()
         self.setMinimumWidth(360)
         self.resize(WINDOW_WIDTH, _initial_height(self))
@@ -119,11 +122,8 @@ class PanelWindow(QWidget):
 
     def _build_rest(self) -> None:
         """The notice banner (hidden until needed) and the transfer section, in place of its
-        "Starting…" placeholder. Built right after the first paint: their modules and widgets
-        cost more than the rest of the window's paint, and nothing can be transferred before
-        the services arrive anyway. Also built when the services or a problem come first."""
-        if self.transfer is not None:
-            return
+        "Starting…" placeholder (`_finish_setup`): their modules and widgets cost more than the
+        rest of the window's paint, and nothing can be transferred before the services arrive."""
         from app.ui.banner import Banner
         from app.ui.transfer_section import TransferSection
 
@@ -147,24 +147,30 @@ class PanelWindow(QWidget):
         self.form.set_ready(False, "Starting…")
         self._update_tab_order()
 
-    def _after_first_paint(self) -> None:
-        """What showing the window does not need: the transfer section, the row painter,
-        accessible names, shortcuts, clear buttons.
+    def _finish_setup(self) -> None:
+        """What showing the window does not need: the transfer section, what uses `Qt` (see the
+        module's docstring), the row painter, accessible names, shortcuts, clear buttons.
 
         Each costs milliseconds the first time in a process (their modules and widget classes,
         the accessibility bridge, QKeySequence's enums, the clear icon); the start-up goal
-        leaves no room for them. The rep sees them a frame later, long before services arrive.
+        leaves no room for them. The rep sees them a frame after the first paint, long before
+        the services arrive; a call, the services or a notice that come sooner (a window
+        started minimized paints late) finish the setup first.
         """
         from app.ui import keys
 
-        if self.shortcuts_installed:
+        if self.setup_finished:
             return
+        self.setup_finished = True
         self._build_rest()
-        self.directory.install_row_painter()
+        self.call_panel.finish_setup()
+        self.directory.finish_setup()
+        # The window scrolls only up and down, and is no Tab stop itself (its sections are).
+        self.body_scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         a11y.flush()
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             field.setClearButtonEnabled(True)
-        self.shortcuts_installed = True
         bindings = [(keys.FOCUS_SEARCH, self.directory.focus_search), (keys.TRANSFER, self.form.trigger),
                     (keys.SETTINGS, self.open_settings), (keys.FOCUS_CALL, self._focus_call), (keys.QUIT, self.close),
                     (keys.TOGGLE_FAVORITE, self.form.toggle_favorite), (keys.HISTORY, self.open_history),
@@ -195,7 +201,7 @@ class PanelWindow(QWidget):
     # ---- services -----------------------------------------------------------------------
     def attach(self, services, keep_call: bool = False) -> None:
         """Start working with these services (built after the first paint)."""
-        self._build_rest()
+        self._finish_setup()
         self.services = services
         self.controller.set_service(services.transfer)
         self.header.show_mode("demo" if services.is_demo else "training" if services.transfer.client.profile.training
@@ -253,7 +259,7 @@ class PanelWindow(QWidget):
 
     def show_startup_problem(self, message: str) -> None:
         """The services could not be built (e.g. a configuration error): say so, stay usable."""
-        self._build_rest()
+        self._finish_setup()
         self.profile_label.setText("Not connected")
         self.show_notice("failure", "The panel cannot connect", message, settings=True)
         self.form.set_ready(False, "Fix the problem shown at the top (Settings…) to transfer.")
@@ -261,7 +267,7 @@ class PanelWindow(QWidget):
 
     # ---- messages -----------------------------------------------------------------------
     def show_notice(self, level: str, title: str, detail: str, settings: bool = False) -> None:
-        self._build_rest()
+        self._finish_setup()
         self.notice_action.setVisible(settings)
         self.notice.show_message(level, title, detail)
 
@@ -330,7 +336,7 @@ class PanelWindow(QWidget):
         """Another launch (the softphone) handed over a call ID: show it, come to the front."""
         from app.ui.call_panel import SOURCE_SOFTPHONE
 
-        self._build_rest()  # a hand-over can come before the first paint (a window started minimized)
+        self._finish_setup()
         if call_id:
             self.call_panel.set_call(call_id, SOURCE_SOFTPHONE)
             self.transfer.clear_messages()
@@ -348,7 +354,7 @@ class PanelWindow(QWidget):
         self.transfer.clear_messages()
 
     def _focus_call(self) -> None:
-        self.call_panel.call_id.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.call_panel.call_id.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.call_panel.call_id.selectAll()
 
     # ---- settings -----------------------------------------------------------------------
@@ -385,6 +391,7 @@ class PanelWindow(QWidget):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
+            QTimer.singleShot(0, self._finish_setup)
             self.sig_first_paint.emit()
 
     # ---- closing ------------------------------------------------------------------------
@@ -424,8 +431,7 @@ class PanelWindow(QWidget):
 
     def restore_place(self) -> None:
         """Where the rep left the window on this screen setup, and the compact mode (before showing)."""
-        self.desktop.restore()
-        self.pin_button.setChecked(self.desktop.is_compact())
+        self.pin_button.setChecked(self.desktop.restore())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and not self._closed:

@@ -116,7 +116,7 @@ def open_panel(qtbot, arun, tmp_path):
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()  # window shortcuts (Ctrl+K, Ctrl+Enter) need the active window
-        qtbot.waitUntil(lambda: window.isActiveWindow() and window.shortcuts_installed)
+        qtbot.waitUntil(lambda: window.isActiveWindow() and window.setup_finished)
         return window
 
     yield open_

@@ -72,3 +72,11 @@ def test_no_target_means_no_transfer(panel):
     assert panel.form.target() is None
     assert not panel.form.can_transfer()
     assert "Choose an agent, queue or flow" in panel.form.reason_text()
+
+
+def test_what_the_call_section_echoes_is_shown_as_plain_text(panel):
+    """A caller's name or a typed ID is never read as HTML (the labels get that right after the first paint)."""
+    panel.call_panel.set_call("<b>contact</b>-7", "typed", caller="<img src=x>Ana")
+    for label in (panel.call_panel.status, panel.call_panel.caller):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    assert panel.call_panel.caller.text() == "Caller: <img src=x>Ana"
