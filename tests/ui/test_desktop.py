@@ -59,3 +59,26 @@ def test_a_dark_desktop_gets_dark_colours_and_back(qtbot, panel):
         panel.follow_color_scheme(False)
     assert "#f4f6f9" in panel.styleSheet()
     assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() > 180
+
+
+def test_the_first_paint_goes_by_the_desktop_palette_and_its_setting_decides_after(qtbot, panel):
+    """Reading the desktop's colour-scheme setting builds Qt's namespace, which the first paint does without."""
+    from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+    from app.ui.app import _follow_desktop_scheme
+    from app.ui.style import follow_color_scheme, is_dark
+
+    dark_desktop = QPalette()
+    dark_desktop.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    try:
+        QGuiApplication.setPalette(dark_desktop)
+        assert follow_color_scheme() and is_dark()  # before the first paint: the palette looks dark
+        _follow_desktop_scheme(panel, Qt.ColorScheme.Unknown)  # no setting: that stands
+        assert is_dark()
+        _follow_desktop_scheme(panel, Qt.ColorScheme.Light)  # the setting says light: light it is
+        assert not is_dark() and "#f4f6f9" in panel.styleSheet()
+        _follow_desktop_scheme(panel, Qt.ColorScheme.Dark)
+        assert is_dark() and "#1b1f24" in panel.styleSheet()
+    finally:
+        panel.follow_color_scheme(False)
+    assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() > 180
