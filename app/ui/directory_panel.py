@@ -37,6 +37,10 @@ if TYPE_CHECKING:  # loaded with the first search, not for the first paint
 KINDS = (("All", None), ("Agents", "agent"), ("Queues", "queue"), ("Flows", "flow"))
 
 
+def _list_minimum_height() -> int:
+    return round(ROW_HEIGHT * text_scale()) * 2 + 4  # two rows and the frame
+
+
 class ResultsView(QListView):
     """A list view that says why it is empty."""
 
@@ -125,7 +129,7 @@ class DirectoryPanel(QWidget):
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setMouseTracking(True)
-        self.results.setMinimumHeight(ROW_HEIGHT * 2 + 4)
+        self.results.setMinimumHeight(_list_minimum_height())
 
         filters = QHBoxLayout()
         filters.setSpacing(4)
@@ -171,6 +175,11 @@ class DirectoryPanel(QWidget):
         self.refresh()
 
     # ---- directory ----------------------------------------------------------------------
+    def follow_text_scale(self) -> None:
+        """The text grew or shrank (presenter view): rows are one height, so measure it again."""
+        self.results.setMinimumHeight(_list_minimum_height())
+        self.results.doItemsLayout()
+
     def set_index(self, index: Any, empty_hint: str = "") -> None:
         """Search this core SearchIndex from now on (None: no directory yet)."""
         self.finish_setup()

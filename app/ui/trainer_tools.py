@@ -70,5 +70,5 @@ class TrainerTools:
             self._normal_width = window.width()
         set_text_scale(PRESENTER_SCALE if on else 1.0)
         window.setStyleSheet(style_sheet())
-        window.directory.results.doItemsLayout()  # rows are one height: measure it again
+        window.directory.follow_text_scale()
         window.resize(round(self._normal_width * PRESENTER_SCALE) if on else self._normal_width, window.height())

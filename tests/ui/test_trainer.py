@@ -123,6 +123,7 @@ def test_a_plan_is_saved_loaded_and_applied(qtbot, panel, demo_services, arun, t
 def test_presenter_view_makes_text_larger_and_back(qtbot, panel):
     normal_point_size = QApplication.font().pointSizeF()
     normal_row = panel.directory.results.sizeHintForRow(0)
+    normal_list_minimum = panel.directory.results.minimumHeight()
     panel.resize(WINDOW_WIDTH + 30, panel.height())  # the rep's own width
     trainer = open_trainer(qtbot, panel)
     trainer.presenter.setChecked(True)
@@ -130,10 +131,11 @@ def test_presenter_view_makes_text_larger_and_back(qtbot, panel):
         assert QApplication.font().pointSizeF() == pytest.approx(normal_point_size * 1.5)
         assert "font-size: 26px" in style_sheet() and panel.width() == round((WINDOW_WIDTH + 30) * 1.5)
         assert panel.directory.results.sizeHintForRow(0) == round(normal_row * 1.5)
+        assert panel.directory.results.minimumHeight() == round(normal_row * 1.5) * 2 + 4  # two rows still fit
     finally:
         trainer.presenter.setChecked(False)
     assert QApplication.font().pointSizeF() == normal_point_size and "font-size: 17px" in style_sheet()
-    assert panel.width() == WINDOW_WIDTH + 30
+    assert panel.width() == WINDOW_WIDTH + 30 and panel.directory.results.minimumHeight() == normal_list_minimum
 
 
 def test_a_new_demo_call_says_who_is_calling_until_another_id_is_typed(qtbot, panel):
