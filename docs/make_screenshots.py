@@ -1,6 +1,8 @@
-"""Regenerate docs/screenshots/*.png: the demo panel in five states, as a rep sees it.
+"""Regenerate docs/screenshots/*.png: the demo panel as a rep sees it (idle, a search, a flow
+form, a success, dark colours, a failure, the history), the trainer tools and a Salesforce
+directory from the simulator.
 
-    xvfb-run -a -s "-screen 0 1280x900x24" python -m tests.ui.make_screenshots
+    xvfb-run -a -s "-screen 0 1280x900x24" python docs/make_screenshots.py
 
 (QT_QPA_PLATFORM=offscreen works too.) Drives the real window against the embedded
 simulator, like the UI tests, and saves QWidget.grab() of the window after each step.
@@ -21,7 +23,7 @@ from app.ui.style import QT_STYLE_ARGS
 from app.ui.target_view import view_of
 from app.ui.window import PanelWindow
 
-OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+OUT = Path(__file__).resolve().parent / "screenshots"
 
 
 async def settle(seconds: float = 0.15) -> None:
