@@ -29,6 +29,7 @@ class CallPanel(QWidget):
         super().__init__(parent)
         self._source = ""
         self._validating = False
+        self._setup_finished = False
         self.title = QLabel("ACTIVE CALL", self)
         self.title.setObjectName("sectionTitle")
         self.call_id = QLineEdit(self)
@@ -86,8 +87,11 @@ class CallPanel(QWidget):
         self._show_source()
 
     def finish_setup(self) -> None:
-        """Right after the first paint (see app/ui/window.py), before any call or check shows:
-        the status and caller are plain text, whatever a caller's name or typed ID holds."""
+        """Right after the first paint (see app/ui/window.py), and before any caller or check
+        shows: the status and caller are plain text, whatever a caller's name or typed ID holds."""
+        if self._setup_finished:
+            return
+        self._setup_finished = True
         for label in (self.status, self.caller):
             label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self._status_row.setAlignment(self.new_demo_button, QtCore.Qt.AlignmentFlag.AlignTop)
@@ -120,6 +124,7 @@ class CallPanel(QWidget):
 
     # ---- internals ----------------------------------------------------------------------
     def _show_caller(self, caller: str) -> None:
+        self.finish_setup()
         self.caller.setText(f"Caller: {caller}")
         self.caller.setVisible(bool(caller))
 
@@ -158,6 +163,7 @@ class CallPanel(QWidget):
             self._set_status("✓ Telephony contact ID (used as is)", invalid=False)
 
     def _set_status(self, text: str, invalid: bool) -> None:
+        self.finish_setup()
         self.status.setText(text)
         self.status.setObjectName("callProblem" if invalid else "callKind")
         self.call_id.setProperty("invalid", invalid)

@@ -71,4 +71,5 @@ class TrainerTools:
         set_text_scale(PRESENTER_SCALE if on else 1.0)
         window.setStyleSheet(style_sheet())
         window.directory.follow_text_scale()
+        window.fit_minimum_width()
         window.resize(round(self._normal_width * PRESENTER_SCALE) if on else self._normal_width, window.height())

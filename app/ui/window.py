@@ -10,7 +10,8 @@ after it (`_finish_setup`). Nor does code that runs before it touch PySide6's `Q
 namespace: PySide6 builds a class on first use, and `Qt` means ~90 enums, ~15 ms, a tenth
 of the start-up budget. So the modules the first paint imports say `QtCore.Qt.…` inside
 the functions that run later, never `from PySide6.QtCore import Qt`;
-`test_first_paint_imports_nothing_heavy` checks both rules.
+`test_first_paint_imports_nothing_heavy` checks both rules. (One exception: a window
+restored in compact mode sets its always-on-top flag before it shows.)
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" above
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from app.ui import a11y
 from app.ui.call_panel import CallPanel
@@ -48,7 +49,7 @@ def _initial_height(window: QWidget) -> int:
     return max(560, min(820, available - 60))
 
 
-class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWidget subclass needs a Qt flag)
+class PanelWindow(QWidget):  # a window fills its background from its palette, which the style sheet sets
     sig_services_attached = Signal()
     sig_profiles_changed = Signal()
     sig_first_paint = Signal()  # the services are built after this, so the window shows at once
@@ -108,7 +109,7 @@ class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWid
 
         self._wire()
         self._update_tab_order()
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(360)  # until the sections' own minimum is known (fit_minimum_width)
         self.resize(WINDOW_WIDTH, _initial_height(self))
 
     # ---- composition ----------------------------------------------------------------------
@@ -124,6 +125,8 @@ class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWid
         """The notice banner (hidden until needed) and the transfer section, in place of its
         "Starting…" placeholder (`_finish_setup`): their modules and widgets cost more than the
         rest of the window's paint, and nothing can be transferred before the services arrive."""
+        if self.transfer is not None:
+            return
         from app.ui.banner import Banner
         from app.ui.transfer_section import TransferSection
 
@@ -157,17 +160,17 @@ class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWid
         the services arrive; a call, the services or a notice that come sooner (a window
         started minimized paints late) finish the setup first.
         """
-        from app.ui import keys
-
         if self.setup_finished:
             return
-        self.setup_finished = True
+        from app.ui import keys
+
         self._build_rest()
         self.call_panel.finish_setup()
         self.directory.finish_setup()
         # The window scrolls only up and down, and is no Tab stop itself (its sections are).
         self.body_scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.fit_minimum_width()
         a11y.flush()
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
             field.setClearButtonEnabled(True)
@@ -183,6 +186,7 @@ class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWid
         self.form.inputs.sig_row_added.connect(self._guard.protect)
         for sequences, slot in bindings:
             keys.add_shortcuts(self, sequences, slot)
+        self.setup_finished = True
 
     def fallback_line_edit(self):
         return self.form.fallback.lineEdit()
@@ -391,7 +395,7 @@ class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWid
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._finish_setup)
+            QTimer.singleShot(0, self, self._finish_setup)
             self.sig_first_paint.emit()
 
     # ---- closing ------------------------------------------------------------------------
@@ -422,6 +426,15 @@ class PanelWindow(QFrame):  # a QFrame paints its style-sheet background (a QWid
             except Exception:
                 log.exception("closing the services failed")
         self._closed = True
+
+    def fit_minimum_width(self) -> None:
+        """Never narrower than the header's and the sections' widest rows at this text size
+        (the presenter view's too), so nothing is cut off on the right."""
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the rows' sizes after a text change
+        margins, scroll_bar = self.layout().contentsMargins(), self.body_scroll.verticalScrollBar().sizeHint().width()
+        content = max(self.header.minimumSizeHint().width(),
+                      self.body_scroll.widget().minimumSizeHint().width() + scroll_bar)
+        self.setMinimumWidth(content + margins.left() + margins.right())
 
     def follow_color_scheme(self, dark: bool) -> None:
         """The desktop switched between light and dark: repaint in the other colours."""
