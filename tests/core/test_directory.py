@@ -151,3 +151,20 @@ def test_with_preferences_results_are_a_reordering_of_the_plain_search(steps, pr
         head = [i for i in with_preferences.indices[:len(set(preferred))] if i in set(preferred)]
         assert head == [i for i in dict.fromkeys(preferred) if i in set(expected)]
     _GENERATED.set_preferred([])
+
+
+def test_bulk_builds_hold_off_full_collections_only_and_restore_them_whatever_order_they_end_in():
+    import gc
+
+    from app.core.directory.target import full_collections_paused
+
+    before = gc.get_threshold()
+    refresh, cache_load = full_collections_paused(), full_collections_paused()
+    refresh.__enter__()
+    cache_load.__enter__()
+    paused = gc.get_threshold()
+    assert gc.isenabled() and paused[:2] == before[:2] and paused[2] >= 1_000_000  # young collections go on
+    refresh.__exit__(None, None, None)  # the first build ends while the other goes on
+    assert gc.get_threshold() == paused
+    cache_load.__exit__(None, None, None)
+    assert gc.get_threshold() == before

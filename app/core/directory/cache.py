@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core.directory.target import Presence, PresenceState, Target, collector_paused, restore_target
+from app.core.directory.target import Presence, PresenceState, Target, full_collections_paused, restore_target
 from app.core.errors import PanelError
 from app.core.ids import IdKind
 
@@ -70,7 +70,7 @@ def load_directory(path: Path) -> CachedDirectory | None:
     except OSError as error:
         raise DirectoryCacheError(f"The saved directory {path} cannot be read ({error}); it is ignored.") from None
     try:
-        with collector_paused():
+        with full_collections_paused():
             return _restore(marshal.loads(data))
     except (ValueError, EOFError, TypeError, KeyError) as error:
         raise DirectoryCacheError(

@@ -20,7 +20,7 @@ from typing import Any
 from app.core.directory.cache import CachedDirectory, DirectoryCacheError, load_directory, save_directory
 from app.core.directory.file_source import FileWatch, load_directory_file
 from app.core.directory.search import SearchIndex
-from app.core.directory.target import Target, collector_paused
+from app.core.directory.target import Target, full_collections_paused
 from app.core.ids import IdKind
 from app.core.profile import Profile
 
@@ -36,7 +36,7 @@ class DirectorySnapshot:
 
 
 def _indexed(targets: list[Target]) -> SearchIndex:
-    with collector_paused():
+    with full_collections_paused():
         return SearchIndex(targets)
 
 
