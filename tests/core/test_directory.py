@@ -159,12 +159,18 @@ def test_bulk_builds_hold_off_full_collections_only_and_restore_them_whatever_or
     from app.core.directory.target import full_collections_paused
 
     before = gc.get_threshold()
-    refresh, cache_load = full_collections_paused(), full_collections_paused()
-    refresh.__enter__()
-    cache_load.__enter__()
-    paused = gc.get_threshold()
-    assert gc.isenabled() and paused[:2] == before[:2] and paused[2] >= 1_000_000  # young collections go on
-    refresh.__exit__(None, None, None)  # the first build ends while the other goes on
-    assert gc.get_threshold() == paused
-    cache_load.__exit__(None, None, None)
-    assert gc.get_threshold() == before
+    try:
+        refresh, cache_load = full_collections_paused(), full_collections_paused()
+        refresh.__enter__()
+        cache_load.__enter__()
+        paused = gc.get_threshold()
+        assert gc.isenabled() and paused[:2] == before[:2] and paused[2] >= 1_000_000  # young collections go on
+        refresh.__exit__(None, None, None)  # the first build ends while the other goes on
+        assert gc.get_threshold() == paused
+        cache_load.__exit__(None, None, None)
+        assert gc.get_threshold() == before
+        with pytest.raises(ValueError), full_collections_paused():
+            raise ValueError("a damaged page")
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)  # a failure here must not leave the rest of the session paused

@@ -79,6 +79,7 @@ def test_what_the_call_section_echoes_is_shown_as_plain_text(panel):
     panel.call_panel.set_call("<b>contact</b>-7", "typed", caller="<img src=x>Ana")
     for label in (panel.call_panel.status, panel.call_panel.caller):
         assert label.textFormat() == Qt.TextFormat.PlainText
+    assert panel.call_panel.caller.text() == "Caller: <img src=x>Ana"
 
 
 def test_the_call_section_is_plain_text_before_the_window_finishes_its_setup(qtbot):

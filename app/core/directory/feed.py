@@ -5,7 +5,8 @@ full `refresh()` right after, then `refresh_presence()` on a timer. For a Salesf
 source that re-reads only the agents' presence; for a file source it reloads the file
 when it changed. A successful Salesforce refresh replaces the offline cache; a failed
 one raises and leaves the last good snapshot in place. Search indexes are built on a
-worker thread with the garbage collector paused, so the event loop never stalls.
+worker thread, with full garbage collections held off while they are built
+(`full_collections_paused`).
 """
 
 from __future__ import annotations
