@@ -4,7 +4,7 @@ import math
 import threading
 from dataclasses import dataclass, replace
 
-from app.core.ids import parse_routing_target
+from app.core.ids import IdKind, parse_id, parse_routing_target
 from app.simulator.responses import ERROR_SHAPES, SUCCESS, Answer, default_error_code, error_answer, status_phrase
 
 
@@ -49,7 +49,7 @@ class Fault:
 
     def applies_to(self, target: str) -> bool:
         """Whether this fault shapes a request to `target`: only a flow (300…) can fail as a flow."""
-        return not self.flow_fails or target.startswith("300")
+        return not self.flow_fails or parse_id(target).kind is IdKind.FLOW
 
     def answer(self, fallback_queue: str | None = None) -> Answer:
         """The answer to a request this fault applies to (`fallback_queue`: the one it named, if any)."""

@@ -75,8 +75,9 @@ class ClassPlan:
             if key not in SCENARIOS:
                 raise ConfigError(f"Unknown scenario {key!r}: use one of {', '.join(SCENARIOS)}.")
         for rule in self.targets:
-            if rule.scenario == "flow-fails" and not rule.target_id.startswith("300"):
-                raise ConfigError(f"{rule.label or rule.target_id} is not a flow: “{SCENARIOS['flow-fails'].title}” "
+            scenario = SCENARIOS[rule.scenario]
+            if not scenario.fault.applies_to(rule.target_id):
+                raise ConfigError(f"{rule.label or rule.target_id} is not a flow: “{scenario.title}” "
                                   "applies to Omni-Channel flows (300…) only.")
 
     def with_rule(self, target_id: str, scenario: str, label: str = "") -> "ClassPlan":
