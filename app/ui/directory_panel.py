@@ -175,10 +175,11 @@ class DirectoryPanel(QWidget):
         self.refresh()
 
     # ---- directory ----------------------------------------------------------------------
-    def follow_text_scale(self) -> None:
-        """The text grew or shrank (presenter view): rows are one height, so measure it again."""
+    def follow_style(self) -> None:
+        """The colours or the text size changed: rows are one height, so measure it again, and repaint them."""
         self.results.setMinimumHeight(_list_minimum_height())
         self.results.doItemsLayout()
+        self.results.viewport().update()
 
     def set_index(self, index: Any, empty_hint: str = "") -> None:
         """Search this core SearchIndex from now on (None: no directory yet)."""

@@ -58,7 +58,7 @@ class TrainerTools:
 
     def set_presenter(self, on: bool) -> None:
         """Large text everywhere (and a wider window) for a projector; off: back to normal."""
-        from app.ui.style import PRESENTER_SCALE, set_text_scale, style_sheet, text_scale
+        from app.ui.style import PRESENTER_SCALE, set_text_scale, text_scale
 
         if self.trainer is not None and self.trainer.presenter.isChecked() != on:
             self.trainer.presenter.setChecked(on)  # its signal calls this again
@@ -69,7 +69,5 @@ class TrainerTools:
         if on:
             self._normal_width = window.width()
         set_text_scale(PRESENTER_SCALE if on else 1.0)
-        window.setStyleSheet(style_sheet())
-        window.directory.follow_text_scale()
-        window.fit_minimum_width()
+        window.restyle()
         window.resize(round(self._normal_width * PRESENTER_SCALE) if on else self._normal_width, window.height())

@@ -439,8 +439,13 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def follow_color_scheme(self, dark: bool) -> None:
         """The desktop switched between light and dark: repaint in the other colours."""
         follow_color_scheme(dark)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The colours or the text size changed: the style sheet again, and what depends on it."""
         self.setStyleSheet(style_sheet())
-        self.directory.results.viewport().update()
+        self.directory.follow_style()
+        self.fit_minimum_width()
 
     def restore_place(self) -> None:
         """Where the rep left the window on this screen setup, and the compact mode (before showing)."""
