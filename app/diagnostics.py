@@ -44,7 +44,8 @@ def _keyring(config) -> str:
         lines = [f"backend: {store.backend_name()} (usable: {store.available})"]
         for name in config.profiles:
             stored = {purpose.value: store.has_private_key(name, purpose) for purpose in SecretPurpose}
-            lines.append(f"profile {name}: " + ", ".join(f"{k} key {'stored' if v else 'absent'}" for k, v in stored.items()))
+            keys = ", ".join(f"{k} key {'stored' if v else 'absent'}" for k, v in stored.items())
+            lines.append(f"profile {name}: {keys}")
     except Exception as error:  # the zip is most needed when the keyring is broken
         lines = [f"keyring unavailable: {error}"]
     return "\n".join(lines) + "\n"

@@ -70,16 +70,14 @@ def check_tls() -> str:
 
 def check_route() -> str:
     """A real route through the whole stack: Qt, qasync, httpx, JWT, the simulator, a journal row."""
+    import qasync  # after PySide6
     from PySide6.QtWidgets import QApplication
 
-    import qasync  # after PySide6
-
+    from app.core.ids import checksum_suffix
     from app.core.journal import Journal
     from app.core.routing import RouteRequest
     from app.demo import new_demo_call_id, start_demo
     from app.services import open_transfer_service
-
-    from app.core.ids import checksum_suffix
 
     queue = "00G000000000001" + checksum_suffix("00G000000000001")  # any queue: the simulator routes all
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -26,10 +26,9 @@ for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HO
     os.environ[name] = str(scratch / name.lower())  # never a real user's journal
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import qasync  # noqa: E402  (after PySide6)
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-import qasync  # noqa: E402  (after PySide6)
 
 from app.simulator.faults import Fault  # noqa: E402
 from app.ui.composition import build_demo_services  # noqa: E402
@@ -110,7 +109,8 @@ async def measure(rounds: int) -> dict:
     for _ in range(rounds):
         outcomes.append(await transfer(window, agent))
         outcomes.append(await transfer(window, queue))
-        outcomes.append(await transfer(window, flow, queue.target_id, (("CustomerTier", "Gold"), ("Language", "pt-BR"))))
+        inputs = (("CustomerTier", "Gold"), ("Language", "pt-BR"))
+        outcomes.append(await transfer(window, flow, queue.target_id, inputs))
         services.demo.simulator.script_fault(Fault(delay_s=SLOW_ANSWER_S), times=1)
         outcomes.append(await transfer(window, queue))
     busy = heartbeat.stop()

@@ -12,10 +12,9 @@ import asyncio
 import sys
 from pathlib import Path
 
+import qasync  # after PySide6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-
-import qasync  # after PySide6
 
 from app.simulator.faults import Fault
 from app.ui.composition import build_demo_services
@@ -72,10 +71,11 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     await settle()
     save(window, "search")
 
-    flow = find(services, "flow", "bil") if len(services.directory.search("bil", kind="flow", available_only=False)) \
-        else find(services, "flow", "")
-    queue = find(services, "queue", "bil") if len(services.directory.search("bil", kind="queue", available_only=False)) \
-        else find(services, "queue", "")
+    def billing_or_any(kind: str):
+        has_billing = len(services.directory.search("bil", kind=kind, available_only=False))
+        return find(services, kind, "bil" if has_billing else "")
+
+    flow, queue = billing_or_any("flow"), billing_or_any("queue")
     pick_by_name(window, flow.name)
     window.form.fallback.choose(queue.target_id)
     window.form.inputs.add_row("CustomerTier", "Gold")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import enum
 import hashlib
 import json
@@ -186,10 +187,8 @@ class SecretStore:
         self._call("store", self._backend.set_password, name, value)
 
     def _delete(self, name: str) -> None:
-        try:
+        with contextlib.suppress(SecretMissingError):  # already gone: the goal of deleting is met
             self._call("delete", self._backend.delete_password, name)
-        except SecretMissingError:
-            pass  # already gone: the goal of deleting is met
 
     def _call(self, action: str, method, *args):
         if not self.available:

@@ -107,7 +107,8 @@ def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center
     print(f"Routes with {ROUTE_METHODS[route_shape]} {BASE_PATH}{ROUTE_PATHS[route_shape]}; accepts RS256 "
           f"tokens for org {org_id}, call center {call_center}.", flush=True)
     if plan is not None:
-        rules = "".join(f"\n  {rule.label or rule.target_id}: {SCENARIOS[rule.scenario].title}" for rule in plan.targets)
+        rules = "".join(f"\n  {rule.label or rule.target_id}: {SCENARIOS[rule.scenario].title}"
+                        for rule in plan.targets)
         print(f"Class plan {plan_path}: every target meets {SCENARIOS[plan.every_target].title}{rules}", flush=True)
     print("Each request is shown below as it arrives. Press Ctrl+C to stop.", flush=True)
     try:

@@ -1,5 +1,6 @@
 """HTTP plumbing for the simulator: stdlib http.server, HTTP/1.1 keep-alive, a stop that is immediate."""
 
+import contextlib
 import logging
 import os
 import selectors
@@ -77,10 +78,8 @@ class ScrtServer(ThreadingHTTPServer):
         """Shut down open keep-alive connections, so their threads end and clients see the close."""
         with self._connections_changed:
             for connection in self._connections:
-                try:
+                with contextlib.suppress(OSError):  # already closed by the peer
                     connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already closed by the peer
             self._connections_changed.wait_for(lambda: not self._connections, wait_s)
 
     def handle_error(self, request: Any, client_address: Any) -> None:

@@ -43,10 +43,10 @@ class Boot:
         spawn(self._start())
 
     async def _start(self, keep_call: bool = False) -> None:
+        import asyncio
+
         from app.core.errors import PanelError
         from app.ui.errors import describe
-
-        import asyncio
 
         try:
             await asyncio.get_running_loop().run_in_executor(None, _preload)

@@ -9,8 +9,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.ui import a11y
 from app.core.errors import InputError
+from app.ui import a11y
 from app.ui.style import restyle
 
 SOURCE_COMMAND_LINE = "command line"
@@ -35,7 +35,7 @@ class CallPanel(QWidget):
         self.call_id = QLineEdit(self)
         self.call_id.setObjectName("callId")
         a11y.name(self.call_id, "Active call ID")
-        a11y.describe(self.call_id, 
+        a11y.describe(self.call_id,
             "The VoiceCall ID (0LQ…) or the telephony vendor's contact ID of the call to transfer"
         )
         self.call_id.setPlaceholderText("Paste the call ID")

@@ -84,7 +84,7 @@ class DirectoryPanel(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search agents, queues, flows")
         a11y.name(self.search, "Search the directory")
-        a11y.describe(self.search, 
+        a11y.describe(self.search,
             "Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears"
         )
         self.search.setToolTip("Search (Ctrl+K)")
@@ -328,7 +328,4 @@ class DirectoryPanel(QWidget):
         """Whether the first rows of a result already show this ID (an exact ID match ranks first)."""
         from app.ui.target_view import view_of
 
-        for position in range(min(len(rows), 3)):
-            if view_of(rows[position]).target_id == target_id:
-                return True
-        return False
+        return any(view_of(rows[position]).target_id == target_id for position in range(min(len(rows), 3)))

@@ -24,7 +24,7 @@ class FallbackPicker(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(12)
         a11y.name(self, "Fallback queue")
-        a11y.describe(self, 
+        a11y.describe(self,
             "Optional: the queue that takes the call if routing to the flow fails. Type to search queues."
         )
         self.setToolTip("Used if routing to the flow fails (optional)")

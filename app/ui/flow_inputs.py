@@ -4,6 +4,8 @@ A row left completely blank is not an input (so "Add input" never blocks a trans
 itself); everything else goes to `RouteRequest.build`, whose message is shown here.
 """
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import a11y
-
 
 VISIBLE_ROWS = 3
 
@@ -173,5 +174,5 @@ class FlowInputsEditor(QWidget):
             row_height = self._rows[0].key.sizeHint().height() + self._grid.verticalSpacing()
             self._scroll.setFixedHeight(min(len(self._rows), VISIBLE_ROWS) * row_height)
         chain = self.tab_chain()
-        for first, second in zip(chain, chain[1:]):
+        for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)

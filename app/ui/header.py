@@ -47,7 +47,8 @@ class PanelHeader(QWidget):
     def show_mode(self, mode: str, endpoint: str) -> None:
         """The badge: "demo" (the built-in simulator), "training" (a training profile) or "" (none)."""
         if mode == "demo":
-            text, meaning = "DEMO", f"Demo mode: transfers go to the built-in simulator at {endpoint}, never to Salesforce"
+            text = "DEMO"
+            meaning = f"Demo mode: transfers go to the built-in simulator at {endpoint}, never to Salesforce"
         else:
             text, meaning = "TRAINING", f"Training profile: transfers go to {endpoint}"
         self.demo_badge.setText(text)

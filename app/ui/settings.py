@@ -7,6 +7,7 @@ problem is shown next to the form and nothing is saved. The credentials part
 """
 
 import tomllib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,10 @@ from PySide6.QtWidgets import (
 from app.core.errors import ConfigError
 from app.core.profile import Config, Profile, load_config, save_profile, validate_profile
 from app.core.secrets import SecretStore
-from app.ui.style import themed
 from app.ui.settings_credentials import CredentialsPanel
 from app.ui.settings_profile_form import ProfileForm
+from app.ui.style import themed
+
 
 def _error_style() -> str:
     return f"color: {themed('#a40000')};"
@@ -116,7 +118,7 @@ class SettingsDialog(QDialog):
 
         chain = [self.profile_list, self.new_button, *self.form.tab_chain(), self.save_button,
                  *self.credentials.tab_chain(), self.close_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in pairwise(chain):
             self.setTabOrder(first, second)
         self.resize(720, 700)
 

@@ -6,6 +6,7 @@ never stay in a widget, reach a log line or a message: "Test" shows the token's 
 and the key's fingerprint, never the token or the PEM.
 """
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -51,10 +52,8 @@ class _Job(QRunnable):
             outcome = (True, self._work())
         except Exception as error:  # turned into a message here: no traceback (or its frames) leaves
             outcome = (False, error_message(error))
-        try:
+        with contextlib.suppress(RuntimeError):  # the application is shutting down
             self._relay.finished.emit(self._on_done, outcome)
-        except RuntimeError:  # the application is shutting down
-            pass
 
 
 def keyring_pool() -> QThreadPool:

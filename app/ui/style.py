@@ -51,7 +51,9 @@ QListView#results:focus { border: 2px solid #0b5cad; }
 QLabel#targetName { font-size: 16px; font-weight: 600; color: #17202b; }
 QLabel#targetMeta { color: #3d4b5c; }
 QPushButton[header="true"] { padding: 3px 8px; min-width: 0; }
-QPushButton#pinButton:checked { background: #0b5cad; color: white; border: 1px solid #0b5cad; border-radius: 3px; padding: 3px 8px; }
+QPushButton#pinButton:checked {
+    background: #0b5cad; color: white; border: 1px solid #0b5cad; border-radius: 3px; padding: 3px 8px;
+}
 QToolButton#starButton { color: #06325f; font-size: 20px; padding: 0 2px; }
 QPushButton#transferButton {
     background: #0b5cad; color: white; font-size: 14px; font-weight: 600;

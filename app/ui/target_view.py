@@ -5,7 +5,6 @@ hold, so a rep with an empty directory can still transfer.
 """
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from app.ui.icons import PresenceShape

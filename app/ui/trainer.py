@@ -15,7 +15,15 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -65,7 +73,8 @@ class TrainerWindow(QWidget):
         self.inspector_button = QPushButton("Request inspector…", self)
         self.inspector_button.setToolTip("What each transfer sent and got back (Ctrl+I)")
         for widget, text in ((self.every_target, "Scenario for every target"), (self.every_hint, "What the rep sees"),
-                             (self.rules, "Scenarios for single targets"), (self.rule_scenario, "Scenario for the target"),
+                             (self.rules, "Scenarios for single targets"),
+                             (self.rule_scenario, "Scenario for the target"),
                              (self.add_rule_button, "Set the scenario for the selected target"),
                              (self.remove_rule_button, "Remove the selected target's scenario"),
                              (self.load_button, "Load a class plan"), (self.save_button, "Save the class plan"),
@@ -169,7 +178,8 @@ class TrainerWindow(QWidget):
             dialog.setDefaultSuffix("toml")
         else:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda path: spawn(self.save_to(Path(path)) if save else self.load_from(Path(path))))
+        dialog.fileSelected.connect(
+            lambda path: spawn(self.save_to(Path(path)) if save else self.load_from(Path(path))))
         dialog.open()  # never exec() inside the event loop
 
     async def load_from(self, path: Path) -> bool:
@@ -192,5 +202,6 @@ class TrainerWindow(QWidget):
                 self.status.setText(str(error))
             return False
         if shiboken6.isValid(self):
-            self.status.setText(f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
+            self.status.setText(
+                f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
         return True

@@ -7,8 +7,8 @@ the core's reason is shown under it. The form never decides what is valid by its
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from app.ui import a11y
 from app.core.errors import InputError
+from app.ui import a11y
 from app.ui.fallback_picker import FallbackPicker
 from app.ui.flow_inputs import FlowInputsEditor
 from app.ui.icons import kind_icon, presence_icon

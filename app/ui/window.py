@@ -17,6 +17,7 @@ restored in compact mode sets its always-on-top flag before it shows.)
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,8 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.header = PanelHeader(self)
         h = self.header
         self.demo_badge, self.profile_label, self.pin_button = h.demo_badge, h.profile_label, h.pin_button
-        self.trainer_button, self.history_button, self.settings_button = h.trainer_button, h.history_button, h.settings_button
+        self.trainer_button, self.history_button = h.trainer_button, h.history_button
+        self.settings_button = h.settings_button
         self.desktop = DesktopIntegration(self)
         self.pin_button.toggled.connect(self.desktop.set_compact)
         self.history_button.clicked.connect(self.open_history)
@@ -177,7 +179,8 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         bindings = [(keys.FOCUS_SEARCH, self.directory.focus_search), (keys.TRANSFER, self.form.trigger),
                     (keys.SETTINGS, self.open_settings), (keys.FOCUS_CALL, self._focus_call), (keys.QUIT, self.close),
                     (keys.TOGGLE_FAVORITE, self.form.toggle_favorite), (keys.HISTORY, self.open_history),
-                    (keys.TRAINER, self.trainer_tools.open_trainer), (keys.INSPECTOR, self.trainer_tools.open_inspector),
+                    (keys.TRAINER, self.trainer_tools.open_trainer),
+                    (keys.INSPECTOR, self.trainer_tools.open_inspector),
                     *(((sequence,), lambda number=number: self.pick_favorite(number))
                       for number, sequence in enumerate(keys.PICK_FAVORITE, start=1))]
         self._guard = keys.ShortcutGuard([sequence for sequences, _slot in bindings for sequence in sequences], self)
@@ -199,7 +202,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             *((*self.transfer.tab_chain(), self.notice_action, self.notice_dismiss) if self.transfer else ()),
             *self.header.buttons(),
         ]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     # ---- services -----------------------------------------------------------------------

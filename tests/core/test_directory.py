@@ -124,7 +124,8 @@ def test_narrowing_from_recent_queries_equals_a_full_rescan(steps, kind, availab
 
 
 def test_favorites_then_recents_come_first_among_matches_and_in_the_listing():
-    index = SearchIndex([queue(1, "Billing"), queue(2, "Billing (EMEA)"), queue(3, "Tier 2 Billing"), queue(4, "Sales")])
+    index = SearchIndex([queue(1, "Billing"), queue(2, "Billing (EMEA)"), queue(3, "Tier 2 Billing"),
+                         queue(4, "Sales")])
     favorite, recent = sf_id("00G", 3), sf_id("00G", 2)
     index.set_preferred([favorite, recent, sf_id("00G", 99)])  # an unknown ID is ignored
     assert labels(index.search("billing")) == ["Tier 2 Billing", "Billing (EMEA)", "Billing"]

@@ -115,7 +115,8 @@ def test_login_refusals_name_the_settings_to_check(run, org, api_key, overrides,
 
 def test_a_wrong_key_is_refused_at_login(run, org):
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    with pytest.raises(CredentialError, match="invalid assertion.*credentials set --profile test --purpose salesforce-api"):
+    expected = "invalid assertion.*credentials set --profile test --purpose salesforce-api"
+    with pytest.raises(CredentialError, match=expected):
         run(directory_for(org, other).load())
 
 

@@ -34,7 +34,8 @@ def test_changed_letter_case_breaks_the_checksum():
         parse_id("003g000001SUbc4IAD")
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "003G000001SUbc", "003G000001SUbc4I", "003G000001SUbc4IA-", "003G00000 1SUbc4"])
+@pytest.mark.parametrize("raw", ["", "   ", "003G000001SUbc", "003G000001SUbc4I", "003G000001SUbc4IA-",
+                                 "003G00000 1SUbc4"])
 def test_malformed_ids_are_rejected(raw):
     with pytest.raises(InvalidIdError):
         parse_id(raw)

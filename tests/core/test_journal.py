@@ -137,10 +137,10 @@ def test_csv_export_round_trips_hard_text_and_can_leave_out_values(run, simulato
     with full.open(encoding="utf-8-sig", newline="") as file:
         header, row = list(csv.reader(file))
     assert tuple(header) == COLUMNS
-    record = dict(zip(header, row))
+    record = dict(zip(header, row, strict=True))
     assert (record["call ID"], record["target"], record["fallback queue"]) == ("call,1", tricky, FALLBACK)
     assert json.loads(record["flow inputs"]) == {"Note": tricky, "Tier": "Gold"}
     with private.open(encoding="utf-8-sig", newline="") as file:
         _header, row = list(csv.reader(file))
-    assert json.loads(dict(zip(header, row))["flow inputs"]) == ["Note", "Tier"]
+    assert json.loads(dict(zip(header, row, strict=True))["flow inputs"]) == ["Note", "Tier"]
     assert "Gold" not in private.read_text(encoding="utf-8-sig") and "boss" in private.read_text(encoding="utf-8-sig")

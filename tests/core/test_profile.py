@@ -66,7 +66,7 @@ def test_missing_file_is_an_empty_config_that_says_what_to_do(tmp_path):
 )
 def test_each_bad_value_names_the_key_and_the_fix(tmp_path, line, expected):
     key = line.split(" =")[0]
-    kept = "\n".join(l for l in GOOD.splitlines() if not l.startswith(key + " "))
+    kept = "\n".join(line for line in GOOD.splitlines() if not line.startswith(key + " "))
     with pytest.raises(ConfigError, match=expected) as raised:
         load_config(write(tmp_path, kept + "\n" + line + "\n"))
     assert "[profiles.emea]" in str(raised.value)

@@ -4,6 +4,7 @@ the real SecretService read back with `secret-tool`."""
 import json
 import uuid
 
+import keyring.errors
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -48,7 +49,7 @@ def test_windows_limit_refuses_one_blob_but_a_4096_bit_key_with_passphrase_round
     passphrase = "pässwörd-🔑-" + "x" * 200  # non-ASCII and astral: UTF-16 surrogate pairs
     pem = pem_of(key_4096, passphrase)
     assert len(pem) > 3000
-    with pytest.raises(Exception):  # the limit is real: the whole PEM would not fit
+    with pytest.raises(keyring.errors.PasswordSetError):  # the limit is real: the whole PEM would not fit
         backend.set_password(SERVICE, "whole", pem)
 
     store = SecretStore(backend=backend)

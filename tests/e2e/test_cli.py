@@ -9,6 +9,7 @@ from app.simulator.faults import Fault
 from tests.conftest import CALL_CENTER, FLOW, ORG_ID, QUEUE
 from tests.e2e.conftest import PASSPHRASE, cli, encrypted_pem
 
+
 def test_route_demo_needs_nothing_configured():
     result = cli("route", "--demo", "--target", QUEUE, "--label", "Billing (EMEA)", "--json")
     assert result.returncode == 0, result.stderr
@@ -62,7 +63,8 @@ def test_credentials_routes_and_no_secret_in_any_file_the_app_wrote(tmp_path, rs
     base = ["--config", str(config)]
     env = {"KEY_PASSPHRASE": PASSPHRASE}
 
-    stored = cli(*base, "credentials", "set", "--profile", name, "--passphrase-env", "KEY_PASSPHRASE", stdin=pem, env=env)
+    stored = cli(*base, "credentials", "set", "--profile", name, "--passphrase-env", "KEY_PASSPHRASE",
+                 stdin=pem, env=env)
     assert stored.returncode == 0, stored.stderr
     assert "Stored the 2048-bit RSA key" in stored.stdout
 

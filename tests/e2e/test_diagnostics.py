@@ -16,7 +16,8 @@ def test_the_zip_has_versions_keyring_config_log_and_self_test_but_no_secret(tmp
     env = {"KEY_PASSPHRASE": PASSPHRASE, "QT_QPA_PLATFORM": "offscreen"}
     assert cli(*base, "credentials", "set", "--profile", name, "--passphrase-env", "KEY_PASSPHRASE",
                stdin=pem, env=env).returncode == 0
-    assert cli(*base, "-v", "route", "--profile", name, "--call-id", "0LQ5g00000ABCDE", "--target", QUEUE).returncode == 0
+    routed = cli(*base, "-v", "route", "--profile", name, "--call-id", "0LQ5g00000ABCDE", "--target", QUEUE)
+    assert routed.returncode == 0
 
     output = tmp_path / "support" / "diag.zip"
     done = cli(*base, "diagnostics", "--output", str(output), env={"QT_QPA_PLATFORM": "offscreen"})

@@ -116,7 +116,8 @@ def test_wrong_method_on_the_right_path_is_405(client):
     assert response.status_code == 405 and response.headers["Allow"] == "POST"
 
 
-@pytest.mark.parametrize("path", ["/voiceCalls/x/transfer", "/voiceCalls//routeVoiceCall", "/voiceCalls/x/routeVoiceCall/",
+@pytest.mark.parametrize("path", ["/voiceCalls/x/transfer", "/voiceCalls//routeVoiceCall",
+                                  "/voiceCalls/x/routeVoiceCall/",
                                   "/other", "/../v2/voiceCalls/x/routeVoiceCall"])
 def test_unknown_paths_are_404(client, path):
     response = client.post(path, json={"routingTarget": QUEUE}, headers={"Authorization": f"Bearer {mint()}"})
@@ -334,7 +335,8 @@ def test_invalid_settings_are_refused(options):
      and r.headers["content-type"].startswith("text/html")),
 ])
 def test_a_scripted_status_in_every_error_shape(sim, client, shape, read):
-    sim.script_fault(Fault(status=400, message="Target agent is offline", error_code="AGENT_OFFLINE", error_shape=shape))
+    sim.script_fault(Fault(status=400, message="Target agent is offline", error_code="AGENT_OFFLINE",
+                           error_shape=shape))
     response = route(client)
     assert response.status_code == 400 and read(response), response.text
     assert sim.requests[0].fault.error_shape == shape and sim.requests[0].target == QUEUE
@@ -418,7 +420,8 @@ def test_counted_faults_are_used_exactly_once_under_concurrency(sim):
 
 @pytest.mark.parametrize("fault", [
     lambda: Fault(status=200), lambda: Fault(error_shape="xml"), lambda: Fault(delay_s=-1),
-    lambda: Fault(status=400, drop=True), lambda: Fault(retry_after="5"), lambda: Fault(status=429, retry_after="1\r\nX: y"),
+    lambda: Fault(status=400, drop=True), lambda: Fault(retry_after="5"),
+    lambda: Fault(status=429, retry_after="1\r\nX: y"),
 ])
 def test_invalid_faults_are_refused(fault):
     with pytest.raises(ValueError):
@@ -474,8 +477,8 @@ def test_the_record_keeps_the_newest_requests_up_to_its_limit():
 
 
 def test_stop_closes_open_connections_and_the_port(client):
-    with Simulator(public_keys=[KEY.public_key()], org_id=ORG_ID, call_center=CALL_CENTER) as sim:
-        with http_client(sim.base_url) as keep_alive:
+    with (Simulator(public_keys=[KEY.public_key()], org_id=ORG_ID, call_center=CALL_CENTER) as sim,
+          http_client(sim.base_url) as keep_alive):
             assert route(keep_alive).status_code == 200
             started = time.perf_counter()
             sim.stop()

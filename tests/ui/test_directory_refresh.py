@@ -21,7 +21,8 @@ from tests.conftest import CALL_CENTER, ORG_ID, make_profile
 def org(rsa_key):
     api_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     api = SalesforceApi(public_key=api_key.public_key(), consumer_key="ck", username="u", size=2000, page_size=500)
-    with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER, salesforce=api) as simulator:
+    with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER,
+                   salesforce=api) as simulator:
         yield simulator, api, api_key
 
 

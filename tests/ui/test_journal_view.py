@@ -63,7 +63,7 @@ def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_servi
     history.retention.setValue(14)
     assert journal.retention_days() == 90  # nothing changes until Apply
     assert arun(history.apply_retention()) == 1
-    assert "Keeping transfers for 14 days: 1 older transfer deleted." == history.count.text()
+    assert history.count.text() == "Keeping transfers for 14 days: 1 older transfer deleted."
     assert journal.retention_days() == 14
     assert [e.id for e in journal.recent()] == [first_id + 1]
 

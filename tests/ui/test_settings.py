@@ -91,9 +91,7 @@ def visible_texts(dialog: QWidget) -> list[str]:
             texts.append(widget.text())
         elif isinstance(widget, QLineEdit):
             texts += [widget.text(), widget.placeholderText()]
-        elif isinstance(widget, QTextEdit):
-            texts.append(widget.toPlainText())
-        elif isinstance(widget, QPlainTextEdit):
+        elif isinstance(widget, QTextEdit | QPlainTextEdit):
             texts.append(widget.toPlainText())
         texts.append(widget.toolTip())
     return texts

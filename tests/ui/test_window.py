@@ -218,4 +218,5 @@ def test_a_training_profile_says_training(qtbot, open_panel, simulator, signer, 
     window = open_panel(PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test"))
     assert window.demo_badge.isVisible() and window.demo_badge.text() == "TRAINING"
     assert window.demo_badge.toolTip() == f"Training profile: transfers go to {simulator.base_url}"
-    assert window.demo_badge.accessibleName() == window.demo_badge.toolTip() and "Profile test" in window.profile_label.text()
+    assert window.demo_badge.accessibleName() == window.demo_badge.toolTip()
+    assert "Profile test" in window.profile_label.text()

@@ -89,7 +89,7 @@ def _restore(document: tuple) -> CachedDirectory:
     targets = [
         restore_target(_KINDS[kind], target_id, label, secondary, presences[number] if number >= 0 else None, extra)
         for kind, target_id, label, secondary, extra, number
-        in zip(kinds, ids, labels, secondaries, extras, presence_numbers)
+        in zip(kinds, ids, labels, secondaries, extras, presence_numbers, strict=True)
     ]
     return CachedDirectory(targets, datetime.fromtimestamp(fetched_at, UTC), source)
 

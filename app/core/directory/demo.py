@@ -95,14 +95,14 @@ def build_document(rng: random.Random, agents: Sequence[tuple[str, tuple[str, ..
     statuses = list(STATUSES)
     weights = [share for _state, share, _longest in STATUSES.values()]
     agent_rows = []
-    for target_id, (name, extra) in zip(_ids(rng, "005"), agents):
+    for target_id, (name, extra) in zip(_ids(rng, "005"), agents, strict=False):
         status = rng.choices(statuses, weights)[0]
         agent_rows.append([target_id, name, status, rng.randint(0, STATUSES[status][2]), *extra])
     return {
         "format": FORMAT,
         "agents": agent_rows,
-        "queues": [[i, label, api_name(label)] for i, label in zip(_ids(rng, "00G"), queues)],
-        "flows": [[i, label, api_name(label)] for i, label in zip(_ids(rng, "300"), flows)],
+        "queues": [[i, label, api_name(label)] for i, label in zip(_ids(rng, "00G"), queues, strict=False)],
+        "flows": [[i, label, api_name(label)] for i, label in zip(_ids(rng, "300"), flows, strict=False)],
     }
 
 

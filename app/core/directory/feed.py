@@ -110,7 +110,8 @@ class DirectoryFeed:
         others = [t for t in self.current.index.targets if t.kind is not IdKind.AGENT]
         return await self._publish(others + agents, datetime.now(UTC))
 
-    async def _publish(self, targets: list[Target], as_of: datetime, problems: tuple[str, ...] = ()) -> DirectorySnapshot:
+    async def _publish(self, targets: list[Target], as_of: datetime,
+                       problems: tuple[str, ...] = ()) -> DirectorySnapshot:
         index = await asyncio.get_running_loop().run_in_executor(None, _indexed, targets)
         self.current = DirectorySnapshot(index, as_of, self.source_label, problems)
         return self.current

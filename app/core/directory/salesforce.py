@@ -202,7 +202,8 @@ def _rest_error(response: httpx.Response) -> tuple[str, str]:
 
 # -- records to targets (run on a worker thread; bad rows are skipped, never fatal) -------
 
-def _read_page(body: bytes, convert: Callable[[list[dict]], list[Target]]) -> tuple[list[Target], int, int | None, str | None]:
+def _read_page(body: bytes, convert: Callable[[list[dict]], list[Target]]
+               ) -> tuple[list[Target], int, int | None, str | None]:
     """(targets, records read, totalSize, next page's path or None) of one query page."""
     try:
         page = json.loads(body)

@@ -183,7 +183,8 @@ class SearchIndex:
         return listing
 
     # ---- matching and ranking -----------------------------------------------------------
-    def _run(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> tuple[list[int], tuple[int, ...]]:
+    def _run(self, terms: tuple[str, ...], kind: IdKind | None,
+             available_only: bool) -> tuple[list[int], tuple[int, ...]]:
         candidates: Sequence[int] = self._base(kind, available_only)
         pending = terms
         source = self._narrowest(terms, kind, available_only)
@@ -222,7 +223,7 @@ class SearchIndex:
         first, *others = [" " + term for term in terms]  # " word" = a word start in the label
         starts = [first in hays[i] for i in rest]
         for word_start in others:
-            starts = [flag and word_start in hays[i] for flag, i in zip(starts, rest)]
+            starts = [flag and word_start in hays[i] for flag, i in zip(starts, rest, strict=True)]
         return (*matched[low:high], *compress(rest, starts), *compress(rest, map(not_, starts)))
 
     def _pasted_id(self, query: str, kind: IdKind | None, available_only: bool) -> int | None:
