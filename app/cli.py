@@ -176,7 +176,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if args.call_id:
             raise InputError("Give the call as --call-id or as a transfer-panel:// link, not both.")
         args.call_id = call_id_from_url(args.url)
-    from app.ui.app import run  # Qt is imported only for the window
+    from app.ui.shell.app import run  # Qt is imported only for the window
 
     return run(args)
 

@@ -36,7 +36,7 @@ def setup_logging(verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command != "gui":  # the window sets up logging after its first paint (app/ui/app.py)
+    if args.command != "gui":  # the window sets up logging after its first paint (app/ui/shell/app.py)
         setup_logging(args.verbose)
     try:
         return args.handler(args)

@@ -31,10 +31,10 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.simulator.faults import Fault  # noqa: E402
-from app.ui.composition import build_demo_services  # noqa: E402
-from app.ui.style import QT_STYLE_ARGS  # noqa: E402
-from app.ui.target_view import view_of  # noqa: E402
-from app.ui.window import PanelWindow  # noqa: E402
+from app.ui.common.style import QT_STYLE_ARGS  # noqa: E402
+from app.ui.directory.target_view import view_of  # noqa: E402
+from app.ui.shell.composition import build_demo_services  # noqa: E402
+from app.ui.shell.window import PanelWindow  # noqa: E402
 
 TICK_MS = 5
 SLOW_ANSWER_S = 1.5

@@ -46,7 +46,7 @@ def time_typing(app, repeats: int) -> dict:
     from PySide6.QtWidgets import QListView
 
     from app.core.directory import SearchIndex, generate_targets
-    from app.ui.directory_panel import DirectoryPanel
+    from app.ui.directory.panel import DirectoryPanel
 
     targets = generate_targets(SIZE)
     index = SearchIndex(targets)
@@ -98,7 +98,7 @@ app = QApplication([])
 if sys.argv[1] != "bare":
     from app.core.directory import SearchIndex
     from app.core.directory.cache import load_directory
-    from app.ui.directory_panel import DirectoryPanel
+    from app.ui.directory.panel import DirectoryPanel
     window = DirectoryPanel()
     window.set_index(SearchIndex(load_directory(Path(sys.argv[1])).targets))  # as a start-up does
     window.search.setText("bill")

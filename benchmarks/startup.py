@@ -6,14 +6,14 @@ Each run is a fresh process (imports, Qt start-up, first paint: what a rep waits
 The clock starts in this process just before the child is spawned and stops when the
 child's first frame is painted, its child widgets included (wall clock, same machine):
 the bare child reports from the event loop's next turn after its window's first paint
-event, the panel child when `app.ui.app` stops waiting for its first paint. Bare and panel
+event, the panel child when `app.ui.shell.app` stops waiting for its first paint. Bare and panel
 runs alternate, so machine noise hits both alike; medians are compared.
 
 The panel runs the real `transfer-panel --demo` code path (`app.main.main`); the child
 only wraps the first-paint wait and the window class to report that frame and the moment
 its services are attached (the directory searchable, transfers possible), then closes it.
 It also reports which heavy modules were already imported at first paint (they should
-not be) and whether PySide6 had built its `Qt` namespace (~15 ms; app/ui/window.py).
+not be) and whether PySide6 had built its `Qt` namespace (~15 ms; app/ui/shell/window.py).
 Goal: first paint <= 1.3x the bare window.
 
 Both run from compiled bytecode, as an installed copy does (pip compiles on install and
@@ -67,7 +67,7 @@ app.exec()
 """
 
 PANEL_CHILD = _REPORT + """
-import app.ui.app as panel_app
+import app.ui.shell.app as panel_app
 from PySide6.QtCore import QTimer
 
 HEAVY = %r

@@ -17,10 +17,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.simulator.faults import Fault
-from app.ui.composition import build_demo_services
-from app.ui.style import QT_STYLE_ARGS
-from app.ui.target_view import view_of
-from app.ui.window import PanelWindow
+from app.ui.common.style import QT_STYLE_ARGS
+from app.ui.directory.target_view import view_of
+from app.ui.shell.composition import build_demo_services
+from app.ui.shell.window import PanelWindow
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -153,7 +153,7 @@ async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
     from app.services import open_transfer_service
     from app.simulator.salesforce import SalesforceApi
     from app.simulator.server import Simulator
-    from app.ui.composition import PanelServices, load_preferences
+    from app.ui.shell.composition import PanelServices, load_preferences
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     org_id, call_center = "00D5g00000DEMO1EAP", "ContactCenter"

@@ -91,7 +91,7 @@ def journal_path(tmp_path) -> Path:
 @pytest.fixture
 def demo_services(arun, journal_path):
     """Demo mode as the panel builds it: embedded simulator over real HTTP, demo directory, a call."""
-    from app.ui.composition import build_demo_services
+    from app.ui.shell.composition import build_demo_services
 
     services = arun(build_demo_services(journal_path=journal_path, timeout_s=5.0))
     yield services
@@ -105,7 +105,7 @@ def open_panel(qtbot, arun, tmp_path):
     Not registered with qtbot.addWidget: pytest-qt would close the window before this
     fixture's teardown, and closing starts the window's own async shutdown.
     """
-    from app.ui.window import PanelWindow
+    from app.ui.shell.window import PanelWindow
 
     windows = []
 

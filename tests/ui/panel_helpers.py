@@ -2,8 +2,8 @@
 
 from PySide6.QtCore import Qt
 
-from app.ui.directory_model import TARGET_ROLE
-from app.ui.target_view import view_of
+from app.ui.directory.model import TARGET_ROLE
+from app.ui.directory.target_view import view_of
 
 
 def first_target(services, kind: str, query: str = ""):

@@ -2,8 +2,8 @@
 
 from PySide6.QtCore import QRect, Qt
 
-from app.ui.desktop import COMPACT_HEIGHT, screen_setup
-from app.ui.window import PanelWindow
+from app.ui.shell.desktop import COMPACT_HEIGHT, screen_setup
+from app.ui.shell.window import PanelWindow
 
 
 def test_the_place_is_remembered_per_screen_setup(qtbot, tmp_path):
@@ -65,8 +65,8 @@ def test_the_first_paint_goes_by_the_desktop_palette_and_its_setting_decides_aft
     """Reading the desktop's colour-scheme setting builds Qt's namespace, which the first paint does without."""
     from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-    from app.ui.app import _follow_desktop_scheme
-    from app.ui.style import follow_color_scheme, is_dark
+    from app.ui.common.style import follow_color_scheme, is_dark
+    from app.ui.shell.app import _follow_desktop_scheme
 
     dark_desktop = QPalette()
     dark_desktop.setColor(QPalette.ColorRole.Window, QColor("#202124"))

@@ -12,8 +12,8 @@ from app.core.directory.feed import DirectoryFeed
 from app.simulator.faults import Fault
 from app.simulator.salesforce import SalesforceApi
 from app.simulator.server import Simulator
-from app.ui.composition import PanelServices
-from app.ui.directory_refresher import as_of_text
+from app.ui.directory.refresher import as_of_text
+from app.ui.shell.composition import PanelServices
 from tests.conftest import CALL_CENTER, ORG_ID, make_profile
 
 

@@ -4,7 +4,7 @@ through queries, filters, lazy fetching and clearing."""
 import pytest
 
 from app.core.directory import SearchIndex, generate_targets
-from app.ui.directory_model import BATCH_ROWS, TargetListModel
+from app.ui.directory.model import BATCH_ROWS, TargetListModel
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import json
 from PySide6.QtCore import Qt
 
 from app.core.directory.favorites import favorites_path
-from app.ui.directory_delegate import star_rect
+from app.ui.directory.delegate import star_rect
 from tests.ui.panel_helpers import first_target, pick
 
 

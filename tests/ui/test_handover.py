@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from app.ui.call_panel import SOURCE_SOFTPHONE
-from app.ui.single_instance import INSTANCE_ENV, InstanceServer, hand_over
+from app.ui.call.panel import SOURCE_SOFTPHONE
+from app.ui.shell.single_instance import INSTANCE_ENV, InstanceServer, hand_over
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_bad_ids_are_refused_with_a_message_and_exit_2(qtbot, listening, args, e
 def test_junk_on_the_socket_gets_an_answer_and_changes_nothing(qtbot, listening):
     from PySide6.QtNetwork import QLocalSocket
 
-    from app.ui.single_instance import server_name
+    from app.ui.shell.single_instance import server_name
 
     before = listening.call_panel.text()
     socket = QLocalSocket()
@@ -75,7 +75,7 @@ def test_without_a_running_panel_the_launch_is_the_panel(monkeypatch):
 
 
 def test_a_call_handed_over_before_the_first_paint_is_shown(qtbot):
-    from app.ui.window import PanelWindow
+    from app.ui.shell.window import PanelWindow
 
     window = PanelWindow()  # never shown: a panel started minimized, services not built yet
     qtbot.addWidget(window)

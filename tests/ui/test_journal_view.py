@@ -69,7 +69,7 @@ def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_servi
 
 
 def test_reconnecting_retires_the_history_of_the_old_journal_reads_and_all(qtbot, panel, demo_services):
-    from app.ui import tasks
+    from app.ui.common import tasks
 
     panel.history_button.click()
     history = panel._history

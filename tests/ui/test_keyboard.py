@@ -111,7 +111,7 @@ def test_every_control_has_an_accessible_name(qtbot, panel, demo_services):
 
 
 def test_every_match_stays_reachable_from_the_keyboard_beyond_the_first_batch(qtbot, panel):
-    from app.ui.directory_model import BATCH_ROWS
+    from app.ui.directory.model import BATCH_ROWS
 
     directory = panel.directory
     total = directory.model.total_rows()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core.profile import Profile, load_config, save_profile
 from app.core.secrets import SecretStore
-from app.ui.settings import SettingsDialog
+from app.ui.settings.dialog import SettingsDialog
 from tests.conftest import CALL_CENTER, ORG_ID, require_real_keyring
 from tests.keyrings import MemoryKeyring, stored_usernames
 

@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.simulator.scenarios import SCENARIOS, load_plan
-from app.ui.style import style_sheet
-from app.ui.window import WINDOW_WIDTH
+from app.ui.common.style import style_sheet
+from app.ui.shell.window import WINDOW_WIDTH
 from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
 
 # What the rep reads in the panel for each scenario (the production paths of DOMAIN.md's table).

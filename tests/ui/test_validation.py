@@ -84,7 +84,7 @@ def test_what_the_call_section_echoes_is_shown_as_plain_text(panel):
 
 def test_the_call_section_is_plain_text_before_the_window_finishes_its_setup(qtbot):
     """Its labels do not depend on the window: a call set on a bare call section is plain text too."""
-    from app.ui.call_panel import CallPanel
+    from app.ui.call.panel import CallPanel
 
     call_panel = CallPanel()
     qtbot.addWidget(call_panel)

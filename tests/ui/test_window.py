@@ -11,9 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
-from app.ui.composition import PanelServices
-from app.ui.errors import install_error_hooks
-from app.ui.tasks import spawn
+from app.ui.common.tasks import spawn
+from app.ui.shell.composition import PanelServices
+from app.ui.shell.error_hooks import install_error_hooks
 from tests.conftest import AGENT, make_profile
 from tests.ui.panel_helpers import first_target, pick, wait_outcome
 
@@ -50,7 +50,7 @@ def test_available_only_hides_unavailable_agents(qtbot, panel):
     panel.directory.available_only.setChecked(True)
     model = panel.directory.model
     assert 0 < model.total_rows() < everyone
-    from app.ui.icons import PresenceShape
+    from app.ui.common.icons import PresenceShape
 
     model.fetch_through(model.total_rows() - 1)
     assert {model.view(row).presence for row in range(model.rowCount())} == {PresenceShape.AVAILABLE}
@@ -123,8 +123,8 @@ def test_a_crash_inside_a_transfer_is_reported_and_the_button_comes_back(qtbot, 
 
 
 def test_a_configuration_error_is_shown_in_the_window(qtbot, arun, tmp_path):
-    from app.ui.app import Boot
-    from app.ui.window import PanelWindow
+    from app.ui.shell.app import Boot
+    from app.ui.shell.window import PanelWindow
 
     config = tmp_path / "config.toml"
     config.write_text('[profiles.emea]\nbase_url = "ftp://nowhere"\n', encoding="utf-8")
@@ -143,7 +143,7 @@ def test_a_configuration_error_is_shown_in_the_window(qtbot, arun, tmp_path):
 
 def test_settings_open_without_blocking_the_panel(qtbot, panel):
     qtbot.mouseClick(panel.settings_button, Qt.MouseButton.LeftButton)
-    from app.ui.settings import SettingsDialog
+    from app.ui.settings.dialog import SettingsDialog
 
     dialog = panel.findChild(SettingsDialog)
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
@@ -155,9 +155,9 @@ def test_settings_open_without_blocking_the_panel(qtbot, panel):
 def test_profiles_saved_in_settings_reconnect_the_panel(qtbot, arun, tmp_path, monkeypatch):
     """With no profile the panel starts in demo mode; saving one in Settings switches to it."""
     from app.core.profile import Profile, save_profile
-    from app.ui import composition
-    from app.ui.app import Boot
-    from app.ui.window import PanelWindow
+    from app.ui.shell import composition
+    from app.ui.shell.app import Boot
+    from app.ui.shell.window import PanelWindow
     from tests.conftest import CALL_CENTER, ORG_ID
 
     monkeypatch.setattr(composition, "_key_problem", lambda name: "")  # no keyring needed here
@@ -182,11 +182,11 @@ def test_profiles_saved_in_settings_reconnect_the_panel(qtbot, arun, tmp_path, m
 
 def test_first_paint_imports_nothing_heavy():
     """The window's first frame is painted before keyring, JWT, HTTP, crypto and even asyncio are
-    imported (see app.py), and before PySide6 builds its `Qt` namespace (see app/ui/window.py)."""
+    imported (see app.py), and before PySide6 builds its `Qt` namespace (see app/ui/shell/window.py)."""
     script = textwrap.dedent("""
         import argparse, os, sys
         import PySide6.QtCore
-        import app.ui.app as panel_app
+        import app.ui.shell.app as panel_app
 
         wait_for_first_paint = panel_app._wait_for_first_paint
 
@@ -206,7 +206,7 @@ def test_first_paint_imports_nothing_heavy():
     assert "loaded at first paint: []" in result.stdout, result.stdout + result.stderr
     assert "Qt namespace built: False" in result.stdout, (
         "code run before the first paint used PySide6.QtCore.Qt (move it after the first paint, "
-        "see 'Before the first paint' in app/ui/window.py)\n" + result.stdout + result.stderr)
+        "see 'Before the first paint' in app/ui/shell/window.py)\n" + result.stdout + result.stderr)
 
 
 def test_a_training_profile_says_training(qtbot, open_panel, simulator, signer, tmp_path):

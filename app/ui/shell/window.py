@@ -26,15 +26,15 @@ from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" ab
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from app.ui import a11y
-from app.ui.call_panel import CallPanel
-from app.ui.desktop import DesktopIntegration
-from app.ui.directory_panel import DirectoryPanel
-from app.ui.header import PanelHeader
-from app.ui.sections import section, starting_placeholder
-from app.ui.style import follow_color_scheme, style_sheet
-from app.ui.tasks import spawn
-from app.ui.trainer_tools import TrainerTools
+from app.ui.call.panel import CallPanel
+from app.ui.common import a11y
+from app.ui.common.style import follow_color_scheme, style_sheet
+from app.ui.common.tasks import spawn
+from app.ui.directory.panel import DirectoryPanel
+from app.ui.shell.desktop import DesktopIntegration
+from app.ui.shell.header import PanelHeader
+from app.ui.shell.sections import section, starting_placeholder
+from app.ui.trainer.tools import TrainerTools
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -129,8 +129,8 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         rest of the window's paint, and nothing can be transferred before the services arrive."""
         if self.transfer is not None:
             return
-        from app.ui.banner import Banner
-        from app.ui.transfer_section import TransferSection
+        from app.ui.common.banner import Banner
+        from app.ui.transfer.section import TransferSection
 
         self.notice = Banner("Notice", self)
         self.notice_action = self.notice.add_button("Settings…", "Open settings to fix this")
@@ -164,7 +164,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         """
         if self.setup_finished:
             return
-        from app.ui import keys
+        from app.ui.common import keys
 
         self._build_rest()
         self.call_panel.finish_setup()
@@ -259,7 +259,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             self.refresher = None
         self.directory.set_freshness("")
         if services is not None and services.directory_feed is not None:
-            from app.ui.directory_refresher import DirectoryRefresher
+            from app.ui.directory.refresher import DirectoryRefresher
 
             self.refresher = DirectoryRefresher(services.directory_feed, self.directory, services.directory_as_of, self)
             self.refresher.start()
@@ -341,7 +341,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     def receive_call(self, call_id: str | None) -> None:
         """Another launch (the softphone) handed over a call ID: show it, come to the front."""
-        from app.ui.call_panel import SOURCE_SOFTPHONE
+        from app.ui.call.panel import SOURCE_SOFTPHONE
 
         self._finish_setup()
         if call_id:
@@ -355,7 +355,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def new_demo_call(self) -> None:
         """A simulated incoming call: a fresh VoiceCall ID and who is calling."""
         from app.demo import new_demo_call_id, new_demo_caller
-        from app.ui.call_panel import SOURCE_DEMO
+        from app.ui.call.panel import SOURCE_DEMO
 
         self.call_panel.set_call(new_demo_call_id(), SOURCE_DEMO, new_demo_caller().describe())
         self.transfer.clear_messages()
@@ -367,7 +367,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     # ---- settings -----------------------------------------------------------------------
     def open_history(self) -> None:
         """The transfer journal, non-modal; "Transfer again" puts a row's target in the form."""
-        from app.ui.journal_view import JournalView
+        from app.ui.history.journal_view import JournalView
 
         if self.services is None:
             return
@@ -383,7 +383,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             self.activateWindow()
 
     def open_settings(self) -> None:
-        from app.ui.settings import SettingsDialog
+        from app.ui.settings.dialog import SettingsDialog
 
         if self._settings is None:
             if self._config_path is None:

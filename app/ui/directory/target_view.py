@@ -7,7 +7,7 @@ hold, so a rep with an empty directory can still transfer.
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.ui.icons import PresenceShape
+from app.ui.common.icons import PresenceShape
 
 if TYPE_CHECKING:  # the core directory loads after the first paint
     from app.core.directory import Target

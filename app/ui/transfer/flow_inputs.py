@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import a11y
+from app.ui.common import a11y
 
 VISIBLE_ROWS = 3
 

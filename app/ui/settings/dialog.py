@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from app.core.errors import ConfigError
 from app.core.profile import Config, Profile, load_config, save_profile, validate_profile
 from app.core.secrets import SecretStore
-from app.ui.settings_credentials import CredentialsPanel
-from app.ui.settings_profile_form import ProfileForm
-from app.ui.style import themed
+from app.ui.common.style import themed
+from app.ui.settings.credentials import CredentialsPanel
+from app.ui.settings.profile_form import ProfileForm
 
 
 def _error_style() -> str:

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 
 if TYPE_CHECKING:  # loaded with the first row, not for the empty list of the first paint
-    from app.ui.target_view import TargetView
+    from app.ui.directory.target_view import TargetView
 
 # Qt.ItemDataRole.UserRole (0x0100) + 1 and + 2, written out: importing this module must not build `Qt`.
 TARGET_ROLE = 0x0101
@@ -84,7 +84,7 @@ class TargetListModel(QAbstractListModel):
     def view(self, row: int) -> TargetView:
         view = self._views.get(row)
         if view is None:
-            from app.ui.target_view import view_of
+            from app.ui.directory.target_view import view_of
 
             offset = self._entered is not None
             view = self._entered if offset and row == 0 else view_of(self._rows[row - offset])

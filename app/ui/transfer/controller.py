@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.ui.errors import describe
-from app.ui.tasks import spawn
+from app.ui.common.tasks import spawn
+from app.ui.shell.error_hooks import describe
 
 if TYPE_CHECKING:
     import asyncio

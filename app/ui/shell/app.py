@@ -15,9 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.style import QT_STYLE_ARGS, follow_color_scheme, is_dark
-from app.ui.tasks import spawn
-from app.ui.window import PanelWindow
+from app.ui.common.style import QT_STYLE_ARGS, follow_color_scheme, is_dark
+from app.ui.common.tasks import spawn
+from app.ui.shell.window import PanelWindow
 
 _FIRST_PAINT_WAIT_MS = 3000
 
@@ -46,11 +46,11 @@ class Boot:
         import asyncio
 
         from app.core.errors import PanelError
-        from app.ui.errors import describe
+        from app.ui.shell.error_hooks import describe
 
         try:
             await asyncio.get_running_loop().run_in_executor(None, _preload)
-            from app.ui.composition import build_services
+            from app.ui.shell.composition import build_services
 
             services = await build_services(self.args)
         except PanelError as error:
@@ -85,7 +85,7 @@ class Boot:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.ui.single_instance import InstanceServer, hand_over
+    from app.ui.shell.single_instance import InstanceServer, hand_over
 
     app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
     answer = hand_over(args.call_id)
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
     import qasync  # after PySide6, so qasync binds to it
 
-    from app.ui.errors import install_error_hooks
+    from app.ui.shell.error_hooks import install_error_hooks
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from app.ui.window import PanelWindow
+    from app.ui.shell.window import PanelWindow
 
 
 class TrainerTools:
@@ -18,8 +18,8 @@ class TrainerTools:
     def __init__(self, window: PanelWindow) -> None:
         self._window = window
         self._simulator = None
-        self.trainer = None  # app.ui.trainer.TrainerWindow, built on first use
-        self.inspector = None  # app.ui.inspector.InspectorWindow, built on first use
+        self.trainer = None  # app.ui.trainer.trainer_window.TrainerWindow, built on first use
+        self.inspector = None  # app.ui.trainer.inspector.InspectorWindow, built on first use
         self._normal_width = 0  # the window's width before the presenter view widened it
 
     def set_simulator(self, simulator: Any) -> None:
@@ -37,7 +37,7 @@ class TrainerTools:
         self.trainer = self.inspector = None
 
     def open_trainer(self) -> None:
-        from app.ui.trainer import TrainerWindow
+        from app.ui.trainer.trainer_window import TrainerWindow
 
         if self._simulator is None:
             return
@@ -48,7 +48,7 @@ class TrainerTools:
         self.trainer.open()
 
     def open_inspector(self) -> None:
-        from app.ui.inspector import InspectorWindow
+        from app.ui.trainer.inspector import InspectorWindow
 
         if self._simulator is None:
             return
@@ -58,7 +58,7 @@ class TrainerTools:
 
     def set_presenter(self, on: bool) -> None:
         """Large text everywhere (and a wider window) for a projector; off: back to normal."""
-        from app.ui.style import PRESENTER_SCALE, set_text_scale, text_scale
+        from app.ui.common.style import PRESENTER_SCALE, set_text_scale, text_scale
 
         if self.trainer is not None and self.trainer.presenter.isChecked() != on:
             self.trainer.presenter.setChecked(on)  # its signal calls this again

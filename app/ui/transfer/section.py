@@ -8,10 +8,10 @@ import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.ui.confirm_bar import ConfirmBar
-from app.ui.outcome_banner import OutcomeBanner
-from app.ui.transfer_controller import TransferController
-from app.ui.transfer_form import TransferForm
+from app.ui.transfer.confirm_bar import ConfirmBar
+from app.ui.transfer.controller import TransferController
+from app.ui.transfer.form import TransferForm
+from app.ui.transfer.outcome_banner import OutcomeBanner
 
 
 class TransferSection(QWidget):

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from app.ui.tasks import spawn
+from app.ui.common.tasks import spawn
 
 if TYPE_CHECKING:
-    from app.ui.directory_panel import DirectoryPanel
+    from app.ui.directory.panel import DirectoryPanel
 
 log = logging.getLogger(__name__)
 

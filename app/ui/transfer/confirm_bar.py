@@ -7,7 +7,7 @@ event loop. The window keeps the pending request and sends it on `sig_confirmed`
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from app.ui.banner import Banner
+from app.ui.common.banner import Banner
 
 
 class ConfirmBar(Banner):

@@ -8,7 +8,7 @@ when the core says sending again is safe (`RouteOutcome.retry_safe`).
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from app.ui.banner import Banner
+from app.ui.common.banner import Banner
 
 _WARNING_STATUSES = {"outcome_unknown", "throttled", "not_sent", "server_error"}
 

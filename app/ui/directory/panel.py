@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import a11y
-from app.ui.directory_model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
-from app.ui.style import text_scale
+from app.ui.common import a11y
+from app.ui.common.style import text_scale
+from app.ui.directory.model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
 
 if TYPE_CHECKING:  # loaded with the first search, not for the first paint
-    from app.ui.target_view import TargetView
+    from app.ui.directory.target_view import TargetView
 
 KINDS = (("All", None), ("Agents", "agent"), ("Queues", "queue"), ("Flows", "flow"))
 
@@ -164,7 +164,7 @@ class DirectoryPanel(QWidget):
         sideways scrolling. The window calls this right after that paint; `set_index` makes sure."""
         if self._row_painter is not None:
             return
-        from app.ui.directory_delegate import TargetDelegate
+        from app.ui.directory.delegate import TargetDelegate
 
         self._row_painter = TargetDelegate(self.results)
         self._row_painter.sig_star_clicked.connect(self.sig_star_clicked)
@@ -226,7 +226,7 @@ class DirectoryPanel(QWidget):
         return None
 
     def refresh(self) -> None:
-        from app.ui.target_view import entered_target
+        from app.ui.directory.target_view import entered_target
 
         query = self.search.text()
         entered = entered_target(query)
@@ -247,7 +247,7 @@ class DirectoryPanel(QWidget):
 
     def view_for(self, target_id: str) -> TargetView | None:
         """A target's row: from the directory, or as a pasted ID where the directory lacks it."""
-        from app.ui.target_view import entered_target, view_of
+        from app.ui.directory.target_view import entered_target, view_of
 
         target = self._index.get(target_id) if self._index is not None else None
         return view_of(target) if target is not None else entered_target(target_id)
@@ -326,6 +326,6 @@ class DirectoryPanel(QWidget):
     @staticmethod
     def _holds(rows: Any, target_id: str) -> bool:
         """Whether the first rows of a result already show this ID (an exact ID match ranks first)."""
-        from app.ui.target_view import view_of
+        from app.ui.directory.target_view import view_of
 
         return any(view_of(rows[position]).target_id == target_id for position in range(min(len(rows), 3)))

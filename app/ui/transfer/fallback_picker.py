@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from app.ui import a11y
+from app.ui.common import a11y
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 

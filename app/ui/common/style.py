@@ -6,7 +6,7 @@ warning, presence); contrast of text on tinted backgrounds is at least 4.5:1.
 
 import re
 
-from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 

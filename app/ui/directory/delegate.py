@@ -10,10 +10,10 @@ from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from app.ui.directory_model import FAVORITE_ROLE, ROW_HEIGHT, TARGET_ROLE
-from app.ui.icons import paint_kind, paint_presence
-from app.ui.style import text_scale, themed
-from app.ui.target_view import TargetView
+from app.ui.common.icons import paint_kind, paint_presence
+from app.ui.common.style import text_scale, themed
+from app.ui.directory.model import FAVORITE_ROLE, ROW_HEIGHT, TARGET_ROLE
+from app.ui.directory.target_view import TargetView
 
 _SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR = "#dce9f8", "#f0f4f9", "#0b5cad", "#17202b", "#4f5b69", "#edf0f4"
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.simulator.endpoint import BASE_PATH
 from app.simulator.report import describe, summary_line
-from app.ui import a11y
+from app.ui.common import a11y
 
 SHOWN_REQUESTS = 200  # a class's worth; the simulator keeps more
 

@@ -2,7 +2,7 @@
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from app.ui import a11y
+from app.ui.common import a11y
 
 
 def _header_button(parent: QWidget, text: str, name: str, tooltip: str) -> QPushButton:

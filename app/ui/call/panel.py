@@ -4,14 +4,14 @@ The ID is checked by the core (`validate_call_id`): a Salesforce VoiceCall ID mu
 valid ID, any other text is taken as the telephony vendor's contact ID.
 """
 
-from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/window.py
+from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.core.errors import InputError
-from app.ui import a11y
-from app.ui.style import restyle
+from app.ui.common import a11y
+from app.ui.common.style import restyle
 
 SOURCE_COMMAND_LINE = "command line"
 SOURCE_TYPED = "typed"
@@ -87,7 +87,7 @@ class CallPanel(QWidget):
         self._show_source()
 
     def finish_setup(self) -> None:
-        """Right after the first paint (see app/ui/window.py), and before any caller or check
+        """Right after the first paint (see app/ui/shell/window.py), and before any caller or check
         shows: the status and caller are plain text, whatever a caller's name or typed ID holds."""
         if self._setup_finished:
             return

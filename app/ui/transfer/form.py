@@ -8,12 +8,12 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from app.core.errors import InputError
-from app.ui import a11y
-from app.ui.fallback_picker import FallbackPicker
-from app.ui.flow_inputs import FlowInputsEditor
-from app.ui.icons import kind_icon, presence_icon
-from app.ui.style import restyle
-from app.ui.target_view import TargetView
+from app.ui.common import a11y
+from app.ui.common.icons import kind_icon, presence_icon
+from app.ui.common.style import restyle
+from app.ui.directory.target_view import TargetView
+from app.ui.transfer.fallback_picker import FallbackPicker
+from app.ui.transfer.flow_inputs import FlowInputsEditor
 
 _MAX_BUTTON_NAME = 34
 _NO_TARGET = "Choose an agent, queue or flow in the directory above."

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import a11y
-from app.ui.tasks import spawn
+from app.ui.common import a11y
+from app.ui.common.tasks import spawn
 
 OUTCOMES = (("All outcomes", None), ("Routing requested", "accepted"), ("Rejected", "rejected"),
             ("Outcome unknown", "outcome_unknown"), ("Not sent / throttled", "not_sent"),

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import a11y
-from app.ui.style import restyle, text_scale, themed
+from app.ui.common import a11y
+from app.ui.common.style import restyle, text_scale, themed
 
 GLYPHS = {"success": "✓", "failure": "✕", "warning": "⚠", "progress": "…", "info": "ℹ"}
 _GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",

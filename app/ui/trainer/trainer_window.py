@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ConfigError, PanelError
 from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
-from app.ui import a11y
-from app.ui.tasks import spawn
+from app.ui.common import a11y
+from app.ui.common.tasks import spawn
 
 _PLAN_FILTER = "Class plans (*.toml)"
 
