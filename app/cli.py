@@ -199,18 +199,18 @@ def _flow_inputs(pairs: list[str]) -> list[tuple[str, str]]:
 
 def run_route(args: argparse.Namespace) -> int:
     from app.core.routing import RouteRequest
-    from app.services import keyring_signer_source, open_transfer_service
+    from app.services import keyring_minter, open_transfer_service
 
     demo = None
     if args.demo:
         from app.demo import new_demo_call_id, start_demo
 
         demo = start_demo()
-        profile, signer_source = demo.profile, demo.signer_source
+        profile, minter = demo.profile, demo.minter()
         call_id = args.call_id or new_demo_call_id()
     else:
         profile = _config(args).profile(args.profile)
-        signer_source = keyring_signer_source(profile)
+        minter = keyring_minter(profile)
         if not args.call_id:
             raise InputError("--call-id is required: the active call's VoiceCall ID or contact ID.")
         call_id = args.call_id
@@ -221,7 +221,7 @@ def run_route(args: argparse.Namespace) -> int:
         )
         import asyncio
 
-        outcome = asyncio.run(_transfer(open_transfer_service(profile, signer_source), request))
+        outcome = asyncio.run(_transfer(open_transfer_service(profile, minter), request))
     finally:
         if demo:
             demo.close()
@@ -281,8 +281,8 @@ def _passphrase(args: argparse.Namespace, pem: str) -> str | None:
 
 
 def run_credentials_set(args: argparse.Namespace) -> int:
-    from app.core.auth import key_fingerprint, load_private_key
     from app.core.secrets import PrivateKeySecret, SecretStore
+    from app.core.signing.keys import key_fingerprint, load_private_key
 
     profile = _config(args).profile(args.profile)
     pem = _read_pem(args)
@@ -297,16 +297,16 @@ def run_credentials_set(args: argparse.Namespace) -> int:
 
 
 def run_credentials_check(args: argparse.Namespace) -> int:
-    from app.core.auth import key_fingerprint
-    from app.core.directory.salesforce import assertion_signer
+    from app.core.directory.salesforce import assertion_spec
     from app.core.secrets import SecretPurpose, SecretStore
-    from app.services import keyring_key_source, scrt_signer
+    from app.core.signing.keys import key_fingerprint
+    from app.services import keyring_key_source, sample_claims, scrt_spec
 
     profile = _config(args).profile(args.profile)
     store = SecretStore()
     key = keyring_key_source(profile, args.purpose, store)()
-    make_signer = assertion_signer if args.purpose is SecretPurpose.SALESFORCE_API else scrt_signer
-    claims = make_signer(profile, key).mint().claims
+    spec = assertion_spec(profile) if args.purpose is SecretPurpose.SALESFORCE_API else scrt_spec(profile)
+    claims = sample_claims(spec, key)
     print(f"Keyring: {store.backend_name()}")
     print(f"Key: RSA {key.key_size}-bit, fingerprint {key_fingerprint(key)}")
     print("A sample token's claims (the token itself is never shown):")

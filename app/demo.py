@@ -7,10 +7,12 @@ import random
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from app.core.auth import TokenSigner
 from app.core.ids import checksum_suffix
 from app.core.profile import Profile
+from app.core.signing import TokenMinter, TokenSpec
+from app.core.signing.rsa_key import RsaKeySigner
 from app.simulator.server import Simulator
 
 DEMO_PROFILE_NAME = "demo"
@@ -59,10 +61,11 @@ def new_demo_caller(rng: random.Random | None = None) -> DemoCaller:
 class DemoEnvironment:
     simulator: Simulator
     profile: Profile
-    signer: TokenSigner
+    key: RSAPrivateKey
 
-    def signer_source(self) -> TokenSigner:
-        return self.signer
+    def minter(self) -> TokenMinter:
+        """Tokens signed with the demo's in-memory key, which the simulator trusts."""
+        return TokenMinter(RsaKeySigner(lambda: self.key), TokenSpec(issuer=DEMO_ORG_ID, subject=DEMO_CALL_CENTER))
 
     def close(self) -> None:
         self.simulator.stop()
@@ -82,5 +85,4 @@ def start_demo(timeout_s: float = 10.0) -> DemoEnvironment:
         provider_name=DEMO_PROVIDER,
         timeout_s=timeout_s,
     )
-    signer = TokenSigner(key, issuer=DEMO_ORG_ID, subject=DEMO_CALL_CENTER)
-    return DemoEnvironment(simulator, profile, signer)
+    return DemoEnvironment(simulator, profile, key)

@@ -83,7 +83,7 @@ def check_route() -> str:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     demo = start_demo()
     with tempfile.TemporaryDirectory() as scratch:
-        service = open_transfer_service(demo.profile, demo.signer_source, Path(scratch) / "journal.sqlite3")
+        service = open_transfer_service(demo.profile, demo.minter(), Path(scratch) / "journal.sqlite3")
 
         async def route():
             try:

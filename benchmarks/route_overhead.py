@@ -30,11 +30,12 @@ import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.core.auth import TokenSigner
 from app.core.ids import checksum_suffix
 from app.core.journal import Journal
 from app.core.profile import Profile
 from app.core.routing import RouteClient, RouteRequest
+from app.core.signing import TokenMinter, TokenSpec
+from app.core.signing.rsa_key import RsaKeySigner
 from app.core.transfer import TransferService
 from app.core.wire import route_body, route_method_and_path
 
@@ -76,8 +77,13 @@ def start_simulator(public_key_path: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("the simulator did not start")
 
 
-async def measure(profile: Profile, signer: TokenSigner, journal_path: Path, n: int, soak: int) -> dict:
-    service = TransferService(RouteClient(profile, lambda: signer), Journal(journal_path))
+def minter(key) -> TokenMinter:
+    return TokenMinter(RsaKeySigner(lambda: key), TokenSpec(issuer=ORG_ID, subject=CALL_CENTER))
+
+
+async def measure(profile: Profile, key, journal_path: Path, n: int, soak: int) -> dict:
+    service = TransferService(RouteClient(profile, minter(key)), Journal(journal_path))
+    raw_tokens = minter(key)
     request = RouteRequest.build("0LQ5g00000BENCH", QUEUE, target_label="Billing (EMEA)")
     method, path = route_method_and_path(profile.route_shape, request.call_id)
     body, content_type = route_body(request.body_fields(), (), profile.body_format, profile.flow_inputs_as)
@@ -92,7 +98,7 @@ async def measure(profile: Profile, signer: TokenSigner, journal_path: Path, n: 
         assert outcome.accepted, outcome
 
     async def raw_block(count: int) -> None:
-        tokens = [signer.mint().token for _ in range(count)]  # minted outside the timing
+        tokens = [(await raw_tokens.mint()).token for _ in range(count)]  # minted outside the timing
         for token in tokens:
             headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type,
                        "Telephony-Provider-Name": profile.provider_name}
@@ -122,6 +128,7 @@ async def measure(profile: Profile, signer: TokenSigner, journal_path: Path, n: 
     rss_after = rss_mib()
     await raw.aclose()
     await service.aclose()
+    await raw_tokens.aclose()
     panel_median = statistics.median(panel_ms)
     raw_median = statistics.median(raw_ms)
     return {
@@ -157,8 +164,7 @@ def main() -> int:
         try:
             profile = Profile("bench", f"http://127.0.0.1:{port}/telephony/v1", ORG_ID, CALL_CENTER,
                               provider_name="Bench Telephony")
-            signer = TokenSigner(key, issuer=ORG_ID, subject=CALL_CENTER)
-            figures = asyncio.run(measure(profile, signer, Path(scratch) / "journal.sqlite3", args.n, args.soak))
+            figures = asyncio.run(measure(profile, key, Path(scratch) / "journal.sqlite3", args.n, args.soak))
         finally:
             simulator.terminate()
             simulator.wait(timeout=10)

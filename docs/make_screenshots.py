@@ -146,10 +146,11 @@ async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
     """A profile whose directory comes from Salesforce (the simulator's REST side, 20,000 entries)."""
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from app.core.auth import TokenSigner
     from app.core.directory import SearchIndex
     from app.core.directory.feed import DirectoryFeed
     from app.core.profile import Profile
+    from app.core.signing import TokenMinter, TokenSpec
+    from app.core.signing.rsa_key import RsaKeySigner
     from app.services import open_transfer_service
     from app.simulator.salesforce import SalesforceApi
     from app.simulator.server import Simulator
@@ -163,9 +164,9 @@ async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
         profile = Profile(name="emea", base_url=sim.base_url, org_id=org_id, call_center=call_center,
                           directory_source="salesforce", salesforce_login_url=api.login_url,
                           salesforce_consumer_key="3MVG9.demo", salesforce_username="panel@acme.example")
-        signer = TokenSigner(key, issuer=org_id, subject=call_center)
+        minter = TokenMinter(RsaKeySigner(lambda: key), TokenSpec(issuer=org_id, subject=call_center))
         services = PanelServices(
-            transfer=open_transfer_service(profile, lambda: signer, journal), directory=SearchIndex([]),
+            transfer=open_transfer_service(profile, minter, journal), directory=SearchIndex([]),
             profile_name="emea", call_id="0LQ5g00000Xy7QkGAJ", call_source="command line",
             directory_feed=DirectoryFeed(profile, key_source=lambda: key),
             empty_directory_hint="Loading the directory from Salesforce…")

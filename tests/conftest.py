@@ -5,9 +5,10 @@ import asyncio
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.core.auth import TokenSigner
 from app.core.ids import checksum_suffix
 from app.core.profile import Profile
+from app.core.signing import TokenMinter, TokenSpec
+from app.core.signing.rsa_key import RsaKeySigner
 
 ORG_ID = "00D5g00000TEST1" + checksum_suffix("00D5g00000TEST1")
 CALL_CENTER = "TestCallCenter"
@@ -47,9 +48,20 @@ def make_profile(base_url: str, **overrides) -> Profile:
     return Profile(**values)
 
 
+def minter_for(key, issuer: str = ORG_ID, subject: str = CALL_CENTER, **spec) -> TokenMinter:
+    """SCRT tokens signed with `key` (a fresh minter: a client closes the one it is given)."""
+    return TokenMinter(RsaKeySigner(lambda: key), TokenSpec(issuer=issuer, subject=subject, **spec))
+
+
+def signed_token(key, issuer: str = ORG_ID, subject: str = CALL_CENTER, **spec) -> str:
+    """One token, minted outside any event loop (for tests that talk to the simulator directly)."""
+    return asyncio.run(minter_for(key, issuer, subject, **spec).mint()).token
+
+
 @pytest.fixture
-def signer(rsa_key):
-    return TokenSigner(rsa_key, issuer=ORG_ID, subject=CALL_CENTER)
+def new_minter(rsa_key):
+    """`new_minter()`: a fresh minter of tokens the `simulator` fixture accepts."""
+    return lambda: minter_for(rsa_key)
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ import re
 import ssl
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import httpx
 
 from app import __version__
-from app.core.auth import TokenSigner
 from app.core.errors import CredentialError, InputError
 from app.core.ids import (
     IdKind,
@@ -30,6 +29,7 @@ from app.core.ids import (
     parse_routing_target,
 )
 from app.core.profile import Profile
+from app.core.signing import TokenMinter
 from app.core.wire import route_body, route_method_and_path, server_message
 
 MAX_CALL_ID_LENGTH = 255
@@ -212,9 +212,6 @@ class RouteOutcome:
         return _EXIT_CODES[self.status]
 
 
-SignerSource = Callable[[], TokenSigner]
-
-
 def build_ssl_context() -> ssl.SSLContext:
     """The OS trust store (corporate CAs included), or certifi's bundle where truststore cannot work."""
     try:
@@ -233,13 +230,12 @@ class RouteClient:
     def __init__(
         self,
         profile: Profile,
-        signer_source: SignerSource,
+        minter: TokenMinter,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.profile = profile
-        self._signer_source = signer_source
-        self._signer: TokenSigner | None = None
+        self._minter = minter
         self._http = httpx.AsyncClient(
             verify=build_ssl_context(),
             transport=transport,
@@ -249,6 +245,7 @@ class RouteClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        await self._minter.aclose()
 
     async def route(self, request: RouteRequest) -> RouteOutcome:
         started = time.monotonic()
@@ -258,11 +255,6 @@ class RouteClient:
             elapsed = (time.monotonic() - started) * 1000
             return replace(outcome, elapsed_ms=elapsed, attempts=attempts, jti=jti)
 
-        try:
-            signer = await self._load_signer()
-        except CredentialError as error:
-            return finish(RouteOutcome(OutcomeStatus.CREDENTIALS, str(error), _NOTHING_SENT), 0, None)
-
         method, path = route_method_and_path(self.profile.route_shape, request.call_id)
         body, content_type = route_body(
             request.body_fields(), request.flow_inputs, self.profile.body_format, self.profile.flow_inputs_as
@@ -270,7 +262,10 @@ class RouteClient:
         attempt = 0
         while True:
             attempt += 1
-            token = signer.mint()
+            try:
+                token = await self._minter.mint()
+            except CredentialError as error:
+                return finish(RouteOutcome(OutcomeStatus.CREDENTIALS, str(error), _NOTHING_SENT), attempt - 1, None)
             headers = {"Authorization": f"Bearer {token.token}", "Content-Type": content_type}
             if self.profile.provider_name:
                 headers["Telephony-Provider-Name"] = self.profile.provider_name
@@ -297,14 +292,6 @@ class RouteClient:
                 await asyncio.sleep(wait)
                 continue
             return finish(outcome, attempt, token.jti)
-
-    async def _load_signer(self) -> TokenSigner:
-        # Reading the keyring and parsing the PEM block: off the event loop, once per client.
-        if self._signer is None:
-            loop = asyncio.get_running_loop()
-            self._signer = await loop.run_in_executor(None, self._signer_source)
-        return self._signer
-
 
 _NOTHING_SENT = "Nothing was sent: fix the credentials and try again."
 

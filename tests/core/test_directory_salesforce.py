@@ -148,11 +148,13 @@ def test_presence_labels_map_to_states():
 
 
 def test_the_assertion_carries_the_jwt_bearer_claims(api_key):
-    from app.core.directory.salesforce import assertion_signer
+    from app.core.directory.salesforce import assertion_spec
+    from tests.conftest import signed_token
 
     profile = make_profile("https://x.example", salesforce_consumer_key=CONSUMER_KEY, salesforce_username=USERNAME,
                            salesforce_login_url="https://test.salesforce.com")
-    minted = assertion_signer(profile, api_key).mint()
-    claims = jwt.decode(minted.token, api_key.public_key(), algorithms=["RS256"], audience="https://test.salesforce.com")
+    spec = assertion_spec(profile)
+    token = signed_token(api_key, spec.issuer, spec.subject, audience=spec.audience)
+    claims = jwt.decode(token, api_key.public_key(), algorithms=["RS256"], audience="https://test.salesforce.com")
     assert (claims["iss"], claims["sub"]) == (CONSUMER_KEY, USERNAME)
     assert 0 < claims["exp"] - time.time() <= 180

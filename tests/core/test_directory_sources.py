@@ -126,9 +126,9 @@ def test_favorites_keep_their_order_and_survive_a_damaged_file(tmp_path):
         Favorites.load(path)
 
 
-def test_recents_are_the_latest_accepted_targets_each_once(run, simulator, signer, tmp_path):
+def test_recents_are_the_latest_accepted_targets_each_once(run, simulator, new_minter, tmp_path):
     journal = Journal(tmp_path / "journal.sqlite3")
-    service = TransferService(RouteClient(make_profile(simulator.base_url), lambda: signer), journal)
+    service = TransferService(RouteClient(make_profile(simulator.base_url), new_minter()), journal)
     other = "00G000000000003" + checksum_suffix("00G000000000003")
     for target in (QUEUE, AGENT, QUEUE, other):
         run(service.transfer(RouteRequest.build("call", target)))

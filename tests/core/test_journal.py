@@ -10,8 +10,8 @@ from tests.conftest import FALLBACK, FLOW, QUEUE, make_profile
 
 
 @pytest.fixture
-def service(simulator, signer, tmp_path, run):
-    transfers = TransferService(RouteClient(make_profile(simulator.base_url), lambda: signer),
+def service(simulator, new_minter, tmp_path, run):
+    transfers = TransferService(RouteClient(make_profile(simulator.base_url), new_minter()),
                                 Journal(tmp_path / "journal.sqlite3"))
     yield transfers
     run(transfers.aclose())
@@ -55,9 +55,9 @@ def test_a_journal_from_a_newer_version_is_refused(tmp_path):
         Journal(tmp_path / "j.sqlite3")
 
 
-def test_a_journal_failure_keeps_the_outcome_and_says_so(run, simulator, signer, tmp_path):
+def test_a_journal_failure_keeps_the_outcome_and_says_so(run, simulator, new_minter, tmp_path):
     journal = Journal(tmp_path / "journal.sqlite3")
-    service = TransferService(RouteClient(make_profile(simulator.base_url), lambda: signer), journal)
+    service = TransferService(RouteClient(make_profile(simulator.base_url), new_minter()), journal)
     journal._db.execute("DROP TABLE transfers")  # the disk-level failure cannot be produced portably
     outcome = run(service.transfer(RouteRequest.build("c", QUEUE, target_label="Billing")))
     assert outcome.status is OutcomeStatus.ACCEPTED

@@ -12,13 +12,15 @@ from hypothesis import strategies as st
 from app.core.errors import InputError
 from app.core.routing import OutcomeStatus, RouteClient, RouteRequest
 from app.core.secrets import SecretMissingError
+from app.core.signing import TokenMinter, TokenSpec
+from app.core.signing.rsa_key import RsaKeySigner
 from app.simulator.faults import Fault
 from tests.conftest import AGENT, FALLBACK, FLOW, ORG_ID, QUEUE, make_profile
 
 
-def route(run, profile, signer, request, transport=None):
+def route(run, profile, new_minter, request, transport=None):
     async def go():
-        client = RouteClient(profile, lambda: signer, transport=transport)
+        client = RouteClient(profile, new_minter(), transport=transport)
         try:
             return await client.route(request)
         finally:
@@ -30,7 +32,7 @@ def route(run, profile, signer, request, transport=None):
 @pytest.mark.parametrize("shape", ["seed", "connector"])
 @pytest.mark.parametrize("body_format", ["json", "xml"])
 @pytest.mark.parametrize("flow_inputs_as", ["object", "string"])
-def test_flow_with_fallback_and_inputs_in_every_shape_and_format(run, rsa_key, signer, shape, body_format, flow_inputs_as):
+def test_flow_with_fallback_and_inputs_in_every_shape_and_format(run, rsa_key, new_minter, shape, body_format, flow_inputs_as):
     from app.simulator.server import Simulator
     from tests.conftest import CALL_CENTER
 
@@ -39,7 +41,7 @@ def test_flow_with_fallback_and_inputs_in_every_shape_and_format(run, rsa_key, s
         inputs = {"Input1": "one", "Note": "<&>\"' ✓ 日本"}
         request = RouteRequest.build("0LQ5g00000ABCDE", FLOW, target_label="VIP flow", fallback_queue=FALLBACK,
                                      flow_inputs=inputs)
-        outcome = route(run, profile, signer, request)
+        outcome = route(run, profile, new_minter, request)
         assert outcome.status is OutcomeStatus.ACCEPTED, outcome
         assert outcome.message == "Routing requested to VIP flow"
         assert outcome.http_status == 200 and outcome.attempts == 1 and outcome.jti
@@ -52,105 +54,107 @@ def test_flow_with_fallback_and_inputs_in_every_shape_and_format(run, rsa_key, s
 
 
 @pytest.mark.parametrize(("target", "label"), [(AGENT, "Zoë Müller"), (QUEUE, "Billing (EMEA)")])
-def test_agent_and_queue(run, simulator, signer, target, label):
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", target, target_label=label))
+def test_agent_and_queue(run, simulator, new_minter, target, label):
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", target, target_label=label))
     assert (outcome.status, outcome.message) == (OutcomeStatus.ACCEPTED, f"Routing requested to {label}")
     body = json.loads(simulator.requests[0].body_text)
     assert body == {"routingTarget": target}  # optional fields omitted, never null
 
 
 @pytest.mark.parametrize("call_id", ["a/b", "what?x=1", "frag#ment", "100%", "with space", "Ünïcødé-呼叫", "../..", "a%2Fb"])
-def test_call_id_arrives_intact_as_one_path_segment(run, simulator, signer, call_id):
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build(call_id, QUEUE))
+def test_call_id_arrives_intact_as_one_path_segment(run, simulator, new_minter, call_id):
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build(call_id, QUEUE))
     assert outcome.status is OutcomeStatus.ACCEPTED, outcome
     assert simulator.requests[0].call_id == call_id
 
 
 @pytest.mark.parametrize("shape", ["message", "errors_list", "errors_string", "array", "oauth", "text", "html"])
-def test_rejected_shows_the_servers_words_whatever_the_error_shape(run, simulator, signer, shape):
+def test_rejected_shows_the_servers_words_whatever_the_error_shape(run, simulator, new_minter, shape):
     simulator.script_fault(Fault(status=400, message="Target agent is offline", error_shape=shape))
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", AGENT, target_label="Ana"))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", AGENT, target_label="Ana"))
     assert outcome.status is OutcomeStatus.REJECTED and outcome.http_status == 400
     assert "Target agent is offline" in outcome.message
     assert outcome.attempts == 1 and not outcome.retry_safe and outcome.exit_code == 4
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_scripted_auth_failure(run, simulator, signer, status):
+def test_scripted_auth_failure(run, simulator, new_minter, status):
     simulator.script_fault(Fault(status=status, message="Invalid token"))
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.AUTH_FAILED and outcome.exit_code == 3
     assert "org_id" in outcome.hint and len(simulator.requests) == 1
 
 
 def test_token_for_the_wrong_org_is_refused_by_the_simulator(run, simulator, rsa_key):
-    from app.core.auth import TokenSigner
+    from tests.conftest import minter_for
 
-    wrong = TokenSigner(rsa_key, issuer="00D5g00000OTHERAAA"[:15], subject="TestCallCenter")
-    outcome = route(run, make_profile(simulator.base_url), wrong, RouteRequest.build("c-1", QUEUE))
+    def other_org():
+        return minter_for(rsa_key, issuer="00D5g00000OTHER")
+
+    outcome = route(run, make_profile(simulator.base_url), other_org, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.AUTH_FAILED and outcome.http_status == 401
 
 
-def test_404_hints_at_the_other_shape(run, simulator, signer):
+def test_404_hints_at_the_other_shape(run, simulator, new_minter):
     simulator.script_fault(Fault(status=404, message="Voice call not found"))
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.REJECTED and "Voice call not found" in outcome.message
     assert 'route_shape = "connector"' in outcome.hint
 
 
-def test_405_is_wrong_shape_and_names_the_fix(run, simulator, signer):
-    outcome = route(run, make_profile(simulator.base_url, route_shape="connector"), signer,
+def test_405_is_wrong_shape_and_names_the_fix(run, simulator, new_minter):
+    outcome = route(run, make_profile(simulator.base_url, route_shape="connector"), new_minter,
                     RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.WRONG_SHAPE and outcome.http_status == 405
     assert "nothing was routed" in outcome.message and 'route_shape = "seed"' in outcome.hint
 
 
 @pytest.mark.parametrize("status", [429, 503])
-def test_throttled_with_a_short_retry_after_is_retried_once(run, simulator, signer, status):
+def test_throttled_with_a_short_retry_after_is_retried_once(run, simulator, new_minter, status):
     simulator.script_fault(Fault(status=status, retry_after="1"), times=1)
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.ACCEPTED and outcome.attempts == 2
     first, second = simulator.requests
     assert first.claims["jti"] != second.claims["jti"]  # a fresh token per request
 
 
-def test_throttled_twice_is_not_retried_a_second_time(run, simulator, signer):
+def test_throttled_twice_is_not_retried_a_second_time(run, simulator, new_minter):
     simulator.script_fault(Fault(status=429, retry_after="1"), times=2)
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.THROTTLED and outcome.attempts == 2 and len(simulator.requests) == 2
 
 
-def test_throttled_beyond_the_deadline_tells_the_rep_when(run, simulator, signer):
+def test_throttled_beyond_the_deadline_tells_the_rep_when(run, simulator, new_minter):
     simulator.script_fault(Fault(status=429, retry_after="60"))
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.THROTTLED and outcome.attempts == 1
     assert outcome.retry_after_s == 60 and "in 60 s" in outcome.hint and outcome.retry_safe
 
 
-def test_503_without_retry_after_is_a_server_error_not_retried(run, simulator, signer):
+def test_503_without_retry_after_is_a_server_error_not_retried(run, simulator, new_minter):
     simulator.script_fault(Fault(status=503, message="Service Unavailable"))
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.SERVER_ERROR and outcome.attempts == 1 and not outcome.retry_safe
 
 
-def test_500_is_a_server_error_with_manual_retry_only(run, simulator, signer):
+def test_500_is_a_server_error_with_manual_retry_only(run, simulator, new_minter):
     simulator.script_fault(Fault(status=500, message="Internal failure", error_shape="errors_list"))
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.SERVER_ERROR and "Internal failure" in outcome.message
     assert len(simulator.requests) == 1 and "check the softphone" in outcome.hint
 
 
-def test_slow_answer_past_the_deadline_is_outcome_unknown_and_not_retried(run, simulator, signer):
+def test_slow_answer_past_the_deadline_is_outcome_unknown_and_not_retried(run, simulator, new_minter):
     simulator.script_fault(Fault(delay_s=2.5))
-    outcome = route(run, make_profile(simulator.base_url, timeout_s=1), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url, timeout_s=1), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.OUTCOME_UNKNOWN and outcome.attempts == 1
     assert "may already be routing" in outcome.message and outcome.exit_code == 6
     assert len(simulator.requests) <= 1  # recorded when answered; never a second request
 
 
-def test_dropped_connection_is_outcome_unknown_and_not_retried(run, simulator, signer):
+def test_dropped_connection_is_outcome_unknown_and_not_retried(run, simulator, new_minter):
     simulator.script_fault(Fault(drop=True))
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE))
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.OUTCOME_UNKNOWN and outcome.attempts == 1
     assert len(simulator.requests) == 1
 
@@ -161,8 +165,8 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_connection_refused_is_not_sent_after_one_safe_retry(run, signer):
-    outcome = route(run, make_profile(f"http://127.0.0.1:{closed_port()}/telephony/v1"), signer,
+def test_connection_refused_is_not_sent_after_one_safe_retry(run, new_minter):
+    outcome = route(run, make_profile(f"http://127.0.0.1:{closed_port()}/telephony/v1"), new_minter,
                     RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.NOT_SENT and outcome.attempts == 2
     assert "nothing was sent" in outcome.message and outcome.retry_safe and outcome.exit_code == 5
@@ -182,8 +186,8 @@ class FailFirstConnect(httpx.AsyncHTTPTransport):
         return await super().handle_async_request(request)
 
 
-def test_a_failed_connect_is_retried_once_and_then_succeeds(run, simulator, signer):
-    outcome = route(run, make_profile(simulator.base_url), signer, RouteRequest.build("c-1", QUEUE),
+def test_a_failed_connect_is_retried_once_and_then_succeeds(run, simulator, new_minter):
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE),
                     transport=FailFirstConnect())
     assert outcome.status is OutcomeStatus.ACCEPTED and outcome.attempts == 2 and len(simulator.requests) == 1
 
@@ -193,7 +197,7 @@ def test_missing_credentials_send_nothing(run, simulator):
         raise SecretMissingError("No private key is stored for profile 'test'.")
 
     async def go():
-        client = RouteClient(make_profile(simulator.base_url), no_key)
+        client = RouteClient(make_profile(simulator.base_url), TokenMinter(RsaKeySigner(no_key), TokenSpec(ORG_ID, "X")))
         try:
             return await client.route(RouteRequest.build("c-1", QUEUE))
         finally:
@@ -204,14 +208,14 @@ def test_missing_credentials_send_nothing(run, simulator):
     assert "No private key" in outcome.message and simulator.requests == []
 
 
-def test_xml_body_escapes_every_value(run, rsa_key, signer):
+def test_xml_body_escapes_every_value(run, rsa_key, new_minter):
     from app.simulator.server import Simulator
     from tests.conftest import CALL_CENTER
 
     with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER) as sim:
         nasty = {"a<b": "</value><routingTarget>005000000000002AAA</routingTarget>", "q": "\"'&\r\n"}
         request = RouteRequest.build("c-1", FLOW, flow_inputs=nasty)
-        outcome = route(run, make_profile(sim.base_url, body_format="xml"), signer, request)
+        outcome = route(run, make_profile(sim.base_url, body_format="xml"), new_minter, request)
         assert outcome.status is OutcomeStatus.ACCEPTED
         root = ET.fromstring(sim.requests[0].body_text)
         assert root.findtext("routingTarget") == FLOW and sim.requests[0].flow_inputs == nasty
@@ -226,14 +230,14 @@ INPUTS = st.lists(st.tuples(TEXT, st.text(st.characters(codec="utf-8"), max_size
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(call_id=TEXT, target=st.one_of(st.sampled_from([AGENT, QUEUE, FLOW, FLOW[:15]]), TEXT), inputs=INPUTS,
        body_format=st.sampled_from(["json", "xml"]))
-def test_fuzzed_requests_are_refused_clearly_or_arrive_intact(run, simulator, signer, call_id, target, inputs, body_format):
+def test_fuzzed_requests_are_refused_clearly_or_arrive_intact(run, simulator, new_minter, call_id, target, inputs, body_format):
     try:
         request = RouteRequest.build(call_id, target, flow_inputs=inputs)
     except InputError as error:
         assert str(error)
         return
     simulator.clear_requests()
-    outcome = route(run, make_profile(simulator.base_url, body_format=body_format), signer, request)
+    outcome = route(run, make_profile(simulator.base_url, body_format=body_format), new_minter, request)
     assert outcome.status is OutcomeStatus.ACCEPTED, outcome
     (received,) = simulator.requests
     assert received.call_id == request.call_id

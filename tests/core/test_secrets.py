@@ -10,7 +10,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from keyring.backends import fail, null
 
-from app.core.auth import load_private_key
 from app.core.secrets import (
     SERVICE,
     KeyringLockedError,
@@ -21,6 +20,7 @@ from app.core.secrets import (
     SecretPurpose,
     SecretStore,
 )
+from app.core.signing.keys import load_private_key
 from tests.conftest import require_real_keyring
 from tests.keyrings import (
     CutOffKeyring,

@@ -6,7 +6,7 @@ import pytest
 from app.simulator.faults import Fault
 from app.simulator.salesforce import AGENTS_SOQL, QUEUES_SOQL, SalesforceApi
 from app.simulator.server import Simulator
-from tests.conftest import CALL_CENTER, ORG_ID
+from tests.conftest import CALL_CENTER, ORG_ID, signed_token
 
 
 @pytest.fixture
@@ -18,9 +18,7 @@ def api(rsa_key):
 
 
 def login(api, rsa_key) -> httpx.Client:
-    from app.core.auth import TokenSigner
-
-    assertion = TokenSigner(rsa_key, issuer="ck", subject="u", audience=api.login_url).mint().token
+    assertion = signed_token(rsa_key, "ck", "u", audience=api.login_url)
     client = httpx.Client(base_url=api.instance_url, timeout=10)
     answer = client.post("/services/oauth2/token", data={
         "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
@@ -78,12 +76,10 @@ def test_a_slow_fault_delays_the_real_answer(api, rsa_key):
 
 
 def test_records_of_the_token_call_keep_neither_token(rsa_key):
-    from app.core.auth import TokenSigner
-
     api = SalesforceApi(public_key=rsa_key.public_key(), consumer_key="ck", username="u", size=10)
     with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER,
                    salesforce=api) as simulator:
-        assertion = TokenSigner(rsa_key, issuer="ck", subject="u", audience=api.login_url).mint().token
+        assertion = signed_token(rsa_key, "ck", "u", audience=api.login_url)
         answer = httpx.post(f"{api.instance_url}/services/oauth2/token", timeout=10, data={
             "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
         access_token = answer.json()["access_token"]

@@ -27,9 +27,9 @@ def test_every_scenario_has_an_expected_client_path():
 
 
 @pytest.mark.parametrize("scenario", sorted(EXPECTED))
-def test_a_scenario_for_every_target_gives_its_outcome(scenario, simulator, signer, run):
+def test_a_scenario_for_every_target_gives_its_outcome(scenario, simulator, new_minter, run):
     ClassPlan(every_target=scenario).apply(simulator)
-    client = RouteClient(make_profile(simulator.base_url), lambda: signer)
+    client = RouteClient(make_profile(simulator.base_url), new_minter())
     try:
         outcome = run(client.route(RouteRequest.build(CALL, QUEUE, target_label="Billing")))
     finally:
@@ -44,9 +44,9 @@ def test_a_scenario_for_every_target_gives_its_outcome(scenario, simulator, sign
         assert record.duration_ms >= 3900
 
 
-def test_a_failing_flow_goes_to_its_fallback_queue_or_is_refused_without_one(simulator, signer, run):
+def test_a_failing_flow_goes_to_its_fallback_queue_or_is_refused_without_one(simulator, new_minter, run):
     ClassPlan(every_target="flow-fails").apply(simulator)
-    client = RouteClient(make_profile(simulator.base_url), lambda: signer)
+    client = RouteClient(make_profile(simulator.base_url), new_minter())
     try:
         with_fallback = run(client.route(RouteRequest.build(CALL, FLOW, fallback_queue=FALLBACK)))
         assert with_fallback.accepted
@@ -59,10 +59,10 @@ def test_a_failing_flow_goes_to_its_fallback_queue_or_is_refused_without_one(sim
         run(client.aclose())
 
 
-def test_a_target_rule_beats_the_plan_for_every_target(simulator, signer, run):
+def test_a_target_rule_beats_the_plan_for_every_target(simulator, new_minter, run):
     plan = ClassPlan(every_target="rejected").with_rule(QUEUE, "success", "Billing")
     plan.apply(simulator)
-    client = RouteClient(make_profile(simulator.base_url), lambda: signer)
+    client = RouteClient(make_profile(simulator.base_url), new_minter())
     try:
         assert run(client.route(RouteRequest.build(CALL, QUEUE))).accepted
         assert run(client.route(RouteRequest.build(CALL, AGENT))).status is OutcomeStatus.REJECTED
@@ -101,9 +101,9 @@ def test_a_bad_plan_file_says_what_is_wrong(tmp_path, text, expected):
     assert str(path) in str(error.value)
 
 
-def test_the_report_shows_the_wire_without_the_token(simulator, signer, run):
+def test_the_report_shows_the_wire_without_the_token(simulator, new_minter, run):
     ClassPlan(every_target="throttled").apply(simulator)
-    client = RouteClient(make_profile(simulator.base_url, body_format="xml"), lambda: signer)
+    client = RouteClient(make_profile(simulator.base_url, body_format="xml"), new_minter())
     try:
         outcome = run(client.route(RouteRequest.build(CALL, FLOW, fallback_queue=FALLBACK,
                                                       flow_inputs={"Reason": "<billing>"})))
@@ -142,10 +142,10 @@ def test_the_report_survives_a_hostile_request(simulator):
     assert "(not a time)" in page and token not in page
 
 
-def test_a_listener_sees_each_request_once_and_stops_when_removed(simulator, signer, run):
+def test_a_listener_sees_each_request_once_and_stops_when_removed(simulator, new_minter, run):
     seen = []
     assert simulator.add_listener(seen.append) == []
-    client = RouteClient(make_profile(simulator.base_url), lambda: signer)
+    client = RouteClient(make_profile(simulator.base_url), new_minter())
     try:
         run(client.route(RouteRequest.build(CALL, QUEUE)))
         simulator.remove_listener(seen.append)

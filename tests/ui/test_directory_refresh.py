@@ -26,25 +26,25 @@ def org(rsa_key):
         yield simulator, api, api_key
 
 
-def services_for(org, tmp_path, signer, cache_file):
+def services_for(org, tmp_path, new_minter, cache_file):
     from app.services import open_transfer_service
 
     simulator, api, api_key = org
     profile = make_profile(simulator.base_url, directory_source="salesforce", salesforce_login_url=api.login_url,
                            salesforce_consumer_key="ck", salesforce_username="u")
     feed = DirectoryFeed(profile, key_source=lambda: api_key, cache_file=cache_file)
-    return PanelServices(transfer=open_transfer_service(profile, lambda: signer, tmp_path / "journal.sqlite3"),
+    return PanelServices(transfer=open_transfer_service(profile, new_minter(), tmp_path / "journal.sqlite3"),
                          directory=SearchIndex([]), profile_name="test", directory_feed=feed,
                          empty_directory_hint="Loading the directory from Salesforce…")
 
 
-def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_panel, arun, org, tmp_path, signer):
+def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_panel, arun, org, tmp_path, new_minter):
     _simulator, api, _ = org
     cache_file = tmp_path / "cache.marshal"
     yesterday = datetime.now(UTC) - timedelta(days=1)
     saved = [t for t in api.targets if t.kind.value == "queue"][:3]
     save_directory(cache_file, CachedDirectory(saved, yesterday, "salesforce"))
-    services = services_for(org, tmp_path, signer, cache_file)
+    services = services_for(org, tmp_path, new_minter, cache_file)
     snapshot = arun(services.directory_feed.cached())
     services.directory, services.directory_as_of = snapshot.index, snapshot.as_of
 
@@ -60,11 +60,11 @@ def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_pan
     assert window.directory.model.view(0).name == saved[0].label
 
 
-def test_a_failed_refresh_keeps_the_directory_and_says_why(qtbot, open_panel, arun, org, tmp_path, signer):
+def test_a_failed_refresh_keeps_the_directory_and_says_why(qtbot, open_panel, arun, org, tmp_path, new_minter):
     _simulator, api, _ = org
     api.script_fault(Fault(status=403, error_code="REQUEST_LIMIT_EXCEEDED", message="TotalRequests Limit exceeded."),
                      "query", times=None)
-    window = open_panel(services_for(org, tmp_path, signer, tmp_path / "cache.marshal"))
+    window = open_panel(services_for(org, tmp_path, new_minter, tmp_path / "cache.marshal"))
     freshness = window.directory.freshness
     qtbot.waitUntil(lambda: "Refresh failed" in freshness.text(), timeout=15_000)
     assert "used up its daily Salesforce API calls" in freshness.text()

@@ -210,7 +210,7 @@ def test_a_broken_config_file_is_shown_plainly(qtbot, config_path, memory_store)
 # ---- credentials ------------------------------------------------------------------------
 def test_set_key_then_test_shows_claims_never_the_token(qtbot, config_path, saved_profile,
                                                         memory_store, pem_file, rsa_key):
-    from app.core.auth import key_fingerprint
+    from app.core.signing.keys import key_fingerprint
 
     dialog = open_dialog(qtbot, config_path, memory_store)
     panel = dialog.credentials

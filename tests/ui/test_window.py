@@ -56,12 +56,12 @@ def test_available_only_hides_unavailable_agents(qtbot, panel):
     assert {model.view(row).presence for row in range(model.rowCount())} == {PresenceShape.AVAILABLE}
 
 
-def test_a_pasted_id_is_offered_when_the_directory_does_not_have_it(qtbot, open_panel, simulator, signer, tmp_path):
+def test_a_pasted_id_is_offered_when_the_directory_does_not_have_it(qtbot, open_panel, simulator, new_minter, tmp_path):
     """A configured profile has no directory yet: the rep pastes an agent ID and transfers to it."""
     from app.core.directory import SearchIndex
     from app.services import open_transfer_service
 
-    service = open_transfer_service(make_profile(simulator.base_url), lambda: signer, tmp_path / "journal.sqlite3")
+    service = open_transfer_service(make_profile(simulator.base_url), new_minter(), tmp_path / "journal.sqlite3")
     services = PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test",
                              call_id="0LQ5g00000Ab1Cd", call_source="command line",
                              empty_directory_hint="No directory is set up for this profile yet.")
@@ -209,12 +209,12 @@ def test_first_paint_imports_nothing_heavy():
         "see 'Before the first paint' in app/ui/shell/window.py)\n" + result.stdout + result.stderr)
 
 
-def test_a_training_profile_says_training(qtbot, open_panel, simulator, signer, tmp_path):
+def test_a_training_profile_says_training(qtbot, open_panel, simulator, new_minter, tmp_path):
     from app.core.directory import SearchIndex
     from app.services import open_transfer_service
 
     profile = make_profile(simulator.base_url, training=True)
-    service = open_transfer_service(profile, lambda: signer, tmp_path / "journal.sqlite3")
+    service = open_transfer_service(profile, new_minter(), tmp_path / "journal.sqlite3")
     window = open_panel(PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test"))
     assert window.demo_badge.isVisible() and window.demo_badge.text() == "TRAINING"
     assert window.demo_badge.toolTip() == f"Training profile: transfers go to {simulator.base_url}"

@@ -19,11 +19,12 @@ from typing import Any
 
 import httpx
 
-from app.core.auth import TokenSigner
 from app.core.directory.target import Presence, PresenceState, Target, full_collections_paused, state_for_label
 from app.core.errors import CredentialError, PanelError
 from app.core.ids import InvalidIdError
 from app.core.profile import Profile
+from app.core.signing import TokenMinter, TokenSpec
+from app.core.signing.rsa_key import RsaKeySigner
 
 AGENTS_SOQL = ("SELECT UserId, User.Name, ServicePresenceStatus.MasterLabel, IsAway, StatusStartDate "
                "FROM UserServicePresence WHERE IsCurrentState = true")
@@ -55,10 +56,10 @@ def presence_state(label: str, is_away: bool) -> PresenceState:
     return PresenceState.AWAY if is_away else state_for_label(label)
 
 
-def assertion_signer(profile: Profile, key: Any) -> TokenSigner:
-    """Signs the JWT bearer flow's assertion: consumer key, username, login URL."""
-    return TokenSigner(key, issuer=profile.salesforce_consumer_key, subject=profile.salesforce_username,
-                       audience=profile.salesforce_login_url)
+def assertion_spec(profile: Profile) -> TokenSpec:
+    """The JWT bearer flow's assertion: the consumer key, the username, the login URL."""
+    return TokenSpec(issuer=profile.salesforce_consumer_key, subject=profile.salesforce_username,
+                     audience=profile.salesforce_login_url)
 
 
 class SalesforceDirectory:
@@ -70,8 +71,7 @@ class SalesforceDirectory:
 
         self.profile = profile
         self.api_usage: ApiUsage | None = None
-        self._key_source = key_source  # parses the keyring's PEM: slow, so called once, off-loop
-        self._signer: TokenSigner | None = None
+        self._assertions = TokenMinter(RsaKeySigner(key_source), assertion_spec(profile))
         self._session: tuple[str, str] | None = None  # (access token, instance URL)
         self._http = httpx.AsyncClient(verify=build_ssl_context(), timeout=timeout_s,
                                        transport=transport, follow_redirects=False)
@@ -98,6 +98,7 @@ class SalesforceDirectory:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        await self._assertions.aclose()
 
     # -- queries ------------------------------------------------------------------------
 
@@ -158,12 +159,8 @@ class SalesforceDirectory:
     async def _login(self) -> tuple[str, str]:
         if self._session is not None:
             return self._session
-        loop = asyncio.get_running_loop()
-        if self._signer is None:
-            key = await loop.run_in_executor(None, self._key_source)
-            self._signer = assertion_signer(self.profile, key)
         login_url = self.profile.salesforce_login_url
-        assertion = self._signer.mint().token
+        assertion = (await self._assertions.mint()).token
         try:
             response = await self._http.post(f"{login_url}/services/oauth2/token",
                                              data={"grant_type": JWT_BEARER, "assertion": assertion})

@@ -233,8 +233,8 @@ class CredentialsPanel(QGroupBox):
 
     def set_key_from_file(self, path: str | Path) -> None:
         """Load the PEM at `path` with the typed passphrase; store it for the profile."""
-        from app.core.auth import key_fingerprint, load_private_key
         from app.core.secrets import PrivateKeySecret
+        from app.core.signing.keys import key_fingerprint, load_private_key
 
         passphrase = self.passphrase.text() or None
         self.passphrase.clear()  # never left in a widget after use
@@ -272,8 +272,8 @@ class CredentialsPanel(QGroupBox):
         self.refresh()
 
     def _test(self) -> None:
-        from app.core.auth import key_fingerprint, load_private_key
-        from app.services import keyring_signer_source
+        from app.core.signing.keys import key_fingerprint
+        from app.services import keyring_key_source, sample_claims, scrt_spec
 
         profile = self._profile
         if profile is None:
@@ -281,11 +281,8 @@ class CredentialsPanel(QGroupBox):
         self._show(self.claims, "")
 
         def work() -> str:
-            store = self._get_store()
-            claims = keyring_signer_source(profile, store)().mint().claims  # the token is dropped here
-            secret = store.get_private_key(profile.name)
-            fingerprint = key_fingerprint(load_private_key(secret.pem, secret.passphrase))
-            return format_claims(claims, fingerprint)
+            key = keyring_key_source(profile, store=self._get_store())()
+            return format_claims(sample_claims(scrt_spec(profile), key), key_fingerprint(key))
 
         def done(ok: bool, value: str) -> None:
             if not ok:

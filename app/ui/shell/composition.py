@@ -81,7 +81,7 @@ async def build_demo_services(call_id: str | None = None, journal_path: Path | N
         targets = await loop.run_in_executor(None, load_demo_directory)
         index = await loop.run_in_executor(None, SearchIndex, targets)
         service = await loop.run_in_executor(
-            None, open_transfer_service, demo.profile, demo.signer_source, journal_path
+            None, open_transfer_service, demo.profile, demo.minter(), journal_path
         )
     except BaseException:
         await loop.run_in_executor(None, demo.close)
@@ -102,11 +102,11 @@ async def build_profile_services(profile: Any, call_id: str | None = None,
     """A configured profile: its key from the OS keyring (loaded on first use) and its directory:
     none (paste IDs), an admin's file, or Salesforce (the offline copy first; the window refreshes it)."""
     from app.core.directory import SearchIndex
-    from app.services import keyring_signer_source, open_transfer_service
+    from app.services import keyring_minter, open_transfer_service
 
     loop = asyncio.get_running_loop()
     service = await loop.run_in_executor(
-        None, open_transfer_service, profile, keyring_signer_source(profile), journal_path
+        None, open_transfer_service, profile, keyring_minter(profile), journal_path
     )
     warnings = []
     if problem := await loop.run_in_executor(None, _key_problem, profile.name):

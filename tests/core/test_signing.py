@@ -2,13 +2,16 @@ import base64
 import json
 import time
 
+import jwt
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from app.core.auth import MAX_LIFETIME_S, SCRT_AUDIENCE, TokenSigner, key_fingerprint, load_private_key
 from app.core.errors import CredentialError
+from app.core.signing import MAX_LIFETIME_S, SCRT_AUDIENCE, TokenSpec
+from app.core.signing.keys import key_fingerprint, load_private_key
+from tests.conftest import minter_for
 
 ORG = "00D5g00000DEMO1EAP"
 
@@ -27,9 +30,13 @@ def pem(key, fmt=serialization.PrivateFormat.PKCS8, password: bytes | None = Non
     return key.private_bytes(serialization.Encoding.PEM, fmt, encryption).decode()
 
 
-def test_token_signature_and_claims_verified_with_cryptography(key):
+def mint(key, run, **spec):
+    return run(minter_for(key, ORG, "HVCC", **spec).mint())
+
+
+def test_token_signature_and_claims_verified_with_cryptography(key, run):
     before = int(time.time())
-    minted = TokenSigner(key, issuer=ORG, subject="HVCC").mint()
+    minted = mint(key, run)
     header_b64, payload_b64, signature_b64 = minted.token.split(".")
     header = json.loads(b64url_decode(header_b64))
     claims = json.loads(b64url_decode(payload_b64))
@@ -42,10 +49,12 @@ def test_token_signature_and_claims_verified_with_cryptography(key):
     assert before <= claims["iat"] <= int(time.time())
     assert 0 < claims["exp"] - claims["iat"] <= MAX_LIFETIME_S
     assert minted.claims == claims
+    # and a second, independent implementation agrees it is RS256 for the SCRT audience
+    assert jwt.decode(minted.token, key.public_key(), algorithms=["RS256"], audience=SCRT_AUDIENCE) == claims
 
 
-def test_tampered_token_does_not_verify(key):
-    header_b64, payload_b64, signature_b64 = TokenSigner(key, issuer=ORG, subject="HVCC").mint().token.split(".")
+def test_tampered_token_does_not_verify(key, run):
+    header_b64, payload_b64, signature_b64 = mint(key, run).token.split(".")
     forged = base64.urlsafe_b64encode(json.dumps({"iss": ORG, "sub": "OTHER"}).encode()).rstrip(b"=").decode()
     with pytest.raises(InvalidSignature):
         key.public_key().verify(
@@ -53,19 +62,43 @@ def test_tampered_token_does_not_verify(key):
         )
 
 
-def test_every_token_has_a_unique_jti(key):
-    signer = TokenSigner(key, issuer=ORG, subject="HVCC")
-    assert len({signer.mint().jti for _ in range(200)}) == 200
+def test_every_token_has_a_unique_jti(key, run):
+    minter = minter_for(key, ORG, "HVCC")
+
+    async def mint_many():
+        return [(await minter.mint()).jti for _ in range(200)]
+
+    assert len(set(run(mint_many()))) == 200
 
 
-def test_lifetime_above_three_minutes_is_refused(key):
+def test_lifetime_above_three_minutes_is_refused():
     with pytest.raises(ValueError):
-        TokenSigner(key, issuer=ORG, subject="HVCC", lifetime_s=181)
+        TokenSpec(issuer=ORG, subject="HVCC", lifetime_s=181)
 
 
-def test_token_never_appears_in_repr(key):
-    minted = TokenSigner(key, issuer=ORG, subject="HVCC").mint()
+def test_token_never_appears_in_repr(key, run):
+    minted = mint(key, run)
     assert minted.token not in repr(minted)
+
+
+def test_the_key_is_loaded_once_however_many_tokens(key, run):
+    from app.core.signing import TokenMinter
+    from app.core.signing.rsa_key import RsaKeySigner
+
+    loads = []
+
+    def load():
+        loads.append(1)
+        return key
+
+    minter = TokenMinter(RsaKeySigner(load), TokenSpec(ORG, "HVCC"))
+
+    async def mint_concurrently():
+        import asyncio
+
+        return await asyncio.gather(*(minter.mint() for _ in range(20)))
+
+    assert len(run(mint_concurrently())) == 20 and loads == [1]
 
 
 @pytest.mark.parametrize("fmt", [serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL])

@@ -1,24 +1,15 @@
-"""JWTs for the SCRT API (DOMAIN.md section 2): RS256, a fresh token per request.
+"""RSA private keys for signing: reading a PEM (PKCS#1 or PKCS#8, maybe encrypted) and naming a key.
 
-Parsing a PEM costs tens to hundreds of milliseconds and signing with a parsed key well
-under one, so a `TokenSigner` holds the parsed key and mints as many tokens as needed.
+Parsing a PEM costs tens to hundreds of milliseconds: a signer parses its key once.
 """
 
 import hashlib
-import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from app.core.errors import CredentialError
 
-SCRT_AUDIENCE = "https://scrt.salesforce.com"
-MAX_LIFETIME_S = 180
 ACCEPTED_KEY_SIZES = (2048, 4096)
 
 
@@ -66,54 +57,3 @@ def key_fingerprint(key: RSAPrivateKey) -> str:
     )
     digest = hashlib.sha256(der).hexdigest().upper()
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
-
-
-@dataclass(frozen=True, slots=True)
-class MintedToken:
-    token: str = field(repr=False)  # the bearer token is a secret: never in a repr or log
-    claims: dict[str, Any]
-
-    @property
-    def jti(self) -> str:
-        return self.claims["jti"]
-
-
-class TokenSigner:
-    """Mints RS256 tokens with one already-parsed key.
-
-    For the SCRT route: `issuer` is the org ID, `subject` the Call Center's API name.
-    For the Salesforce OAuth JWT bearer flow: the consumer key, the username, and the
-    login URL as `audience`.
-    """
-
-    def __init__(
-        self,
-        private_key: RSAPrivateKey,
-        *,
-        issuer: str,
-        subject: str,
-        audience: str = SCRT_AUDIENCE,
-        lifetime_s: int = 120,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        if not 1 <= lifetime_s <= MAX_LIFETIME_S:
-            raise ValueError(f"token lifetime must be 1..{MAX_LIFETIME_S} s, not {lifetime_s}")
-        self._key = private_key
-        self._issuer = issuer
-        self._subject = subject
-        self._audience = audience
-        self._lifetime_s = lifetime_s
-        self._clock = clock
-
-    def mint(self) -> MintedToken:
-        issued_at = int(self._clock())
-        claims = {
-            "iss": self._issuer,
-            "sub": self._subject,
-            "aud": self._audience,
-            "iat": issued_at,
-            "exp": issued_at + self._lifetime_s,
-            "jti": uuid.uuid4().hex,
-        }
-        token = jwt.encode(claims, self._key, algorithm="RS256", headers={"typ": "JWT"})
-        return MintedToken(token, claims)
