@@ -25,3 +25,10 @@ class ConfigError(PanelError):
 
 class CredentialError(ConfigError):
     """The private key or another secret is missing, unreadable or unusable."""
+
+
+class SignerUnavailableError(PanelError):
+    """The signing service could not be reached or is not ready (sealed, down): no token was made,
+    so nothing was sent and trying again later is safe."""
+
+    exit_code = 5

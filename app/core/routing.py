@@ -19,7 +19,7 @@ from enum import StrEnum
 import httpx
 
 from app import __version__
-from app.core.errors import CredentialError, InputError
+from app.core.errors import CredentialError, InputError, SignerUnavailableError
 from app.core.ids import (
     IdKind,
     InvalidIdError,
@@ -262,10 +262,16 @@ class RouteClient:
         attempt = 0
         while True:
             attempt += 1
-            try:
-                token = await self._minter.mint()
+            try:  # a slow signer counts against the one deadline
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    token = await self._minter.mint()
             except CredentialError as error:
                 return finish(RouteOutcome(OutcomeStatus.CREDENTIALS, str(error), _NOTHING_SENT), attempt - 1, None)
+            except SignerUnavailableError as error:
+                return finish(RouteOutcome(OutcomeStatus.NOT_SENT, str(error), _TRY_LATER), attempt - 1, None)
+            except TimeoutError:
+                return finish(RouteOutcome(OutcomeStatus.NOT_SENT, "Signing the request took too long: nothing was "
+                                           "sent.", _TRY_LATER), attempt - 1, None)
             headers = {"Authorization": f"Bearer {token.token}", "Content-Type": content_type}
             if self.profile.provider_name:
                 headers["Telephony-Provider-Name"] = self.profile.provider_name
@@ -294,6 +300,7 @@ class RouteClient:
             return finish(outcome, attempt, token.jti)
 
 _NOTHING_SENT = "Nothing was sent: fix the credentials and try again."
+_TRY_LATER = "Nothing was sent; trying again is safe."
 
 
 def _not_sent(error: httpx.TransportError) -> RouteOutcome:

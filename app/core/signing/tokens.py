@@ -19,8 +19,10 @@ class JwtSigner(Protocol):
     """Signs a JWT's signing input with RS256 (RSASSA-PKCS1-v1_5 over SHA-256).
 
     Implementations never block the event loop: slow work (reading a keyring, parsing a PEM,
-    a signing service's round trip) is awaited. They raise `CredentialError` when no signature
-    can be made, and never put a key or token in an exception or a log line.
+    a signing service's round trip) is awaited, and the caller bounds it with its deadline
+    (cancellation must be safe). They raise `CredentialError` when the key or the rights to use
+    it are missing or refused (a configuration problem), `SignerUnavailableError` when the
+    signing service cannot answer now, and never put a key or token in an exception or a log.
     """
 
     async def sign(self, signing_input: bytes) -> bytes: ...
