@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+from app.core.calls import CallSource, IncomingCall
 from app.core.ids import checksum_suffix
 from app.core.profile import Profile
 from app.core.signing import TokenMinter, TokenSpec
@@ -55,6 +56,11 @@ class DemoCaller:
 
 def new_demo_caller(rng: random.Random | None = None) -> DemoCaller:
     return DemoCaller(*(rng or random.Random()).choice(_CALLERS))
+
+
+def new_demo_call(rng: random.Random | None = None) -> IncomingCall:
+    """A simulated incoming call: a fresh VoiceCall ID and who is on the line."""
+    return IncomingCall(new_demo_call_id(rng), CallSource.DEMO, new_demo_caller(rng).describe())
 
 
 @dataclass

@@ -47,7 +47,7 @@ def _keyring(config) -> str:
             keys = ", ".join(f"{k} key {'stored' if v else 'absent'}" for k, v in stored.items())
             lines.append(f"profile {name}: {keys}")
     except Exception as error:  # the zip is most needed when the keyring is broken
-        lines = [f"keyring unavailable: {error}"]
+        lines = [f"keyring unavailable: {error}"]  # a PanelError's code and parameters, or a library's words
     return "\n".join(lines) + "\n"
 
 
@@ -73,18 +73,21 @@ def _self_test() -> str:
 
 
 def write_diagnostics(output: Path, config_path: Path) -> Path:
+    from app.core.config_files import MAX_CONFIG_BYTES, Config, load_config
     from app.core.errors import ConfigError
-    from app.core.profile import Config, load_config
+    from app.messages import describe
 
     try:
         config = load_config(config_path)
         config_note = ""
     except ConfigError as error:
-        config, config_note = Config(config_path, {}), f"# the file has problems:\n# {error}\n"
+        problems = describe(error).replace("\n", "\n# ")
+        config, config_note = Config(config_path, {}), f"# the file has problems:\n# {problems}\n"
     try:
-        config_text = config_path.read_text(encoding="utf-8", errors="replace")
+        with config_path.open("rb") as file:
+            config_text = file.read(MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
     except OSError as error:
-        config_text = f"# no config file at {config_path}: {error}\n"
+        config_text = f"# no config file at {config_path}: {error.strerror or error}\n"
     parts = {
         "versions.txt": _versions(),
         "keyring.txt": _keyring(config),

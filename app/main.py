@@ -1,48 +1,28 @@
-"""Composition root: parse the command line, set up logging, run one command."""
+"""Entry: parse the command line, set up logging, run one command, turn its end into an exit code."""
 
 import logging
 import sys
 
-from app.cli import parse_args
-from app.core.errors import PanelError
+from app.cli.parser import handler, parse_args
 
 log = logging.getLogger("app")
-
-
-def setup_logging(verbose: bool) -> None:
-    """A rotating log file in the user log dir (IT's diagnostics read it); the terminal too with -v."""
-    from logging.handlers import RotatingFileHandler
-
-    from platformdirs import user_log_path
-
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        directory = user_log_path("transfer-panel", appauthor=False)
-        directory.mkdir(parents=True, exist_ok=True)
-        file_handler = RotatingFileHandler(
-            directory / "transfer-panel.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-        file_handler.setFormatter(formatter)
-        root.addHandler(file_handler)
-    except OSError as error:  # an unwritable log dir must not stop a transfer
-        print(f"warning: cannot write the log file: {error}", file=sys.stderr)
-    if verbose:
-        terminal = logging.StreamHandler()
-        terminal.setFormatter(formatter)
-        root.addHandler(terminal)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command != "gui":  # the window sets up logging after its first paint (app/ui/shell/app.py)
+        from app.logs import setup_logging
+
         setup_logging(args.verbose)
+    from app.core.errors import PanelError
+
     try:
-        return args.handler(args)
+        return handler(args)(args)
     except PanelError as error:
+        from app.cli import output
+
         log.warning("%s: %s", type(error).__name__, error)
-        print(f"error: {error}", file=sys.stderr)
+        output.error(error)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -57,12 +57,12 @@ def check_keyring() -> str:
 
     store = SecretStore()
     if not store.available:
-        raise NoKeyringError(f"keyring chose {store.backend_name()}: no usable OS keyring, so no key can be stored")
+        raise NoKeyringError(store.backend_name())
     return store.backend_name()
 
 
 def check_tls() -> str:
-    from app.core.routing import build_ssl_context
+    from app.core.tls import build_ssl_context
 
     context = build_ssl_context()
     return f"{type(context).__module__}.{type(context).__name__}"
@@ -73,23 +73,24 @@ def check_route() -> str:
     import qasync  # after PySide6
     from PySide6.QtWidgets import QApplication
 
+    from app.compose import open_demo_desk
     from app.core.ids import checksum_suffix
     from app.core.journal import Journal
-    from app.core.routing import RouteRequest
+    from app.core.routing.request import RouteRequest
     from app.demo import new_demo_call_id, start_demo
-    from app.services import open_transfer_service
+    from app.messages import outcome_text
 
     queue = "00G000000000001" + checksum_suffix("00G000000000001")  # any queue: the simulator routes all
     app = QApplication.instance() or QApplication(sys.argv[:1])
     demo = start_demo()
     with tempfile.TemporaryDirectory() as scratch:
-        service = open_transfer_service(demo.profile, demo.minter(), Path(scratch) / "journal.sqlite3")
+        desk = open_demo_desk(demo, Path(scratch) / "journal.sqlite3")
 
         async def route():
             try:
-                return await service.transfer(RouteRequest.build(new_demo_call_id(), queue, target_label="Self-test"))
+                return await desk.transfer(RouteRequest.build(new_demo_call_id(), queue, target_label="Self-test"))
             finally:
-                await service.aclose()
+                await desk.aclose()
 
         loop = qasync.QEventLoop(app)
         try:
@@ -98,9 +99,10 @@ def check_route() -> str:
             loop.close()
             demo.close()
         rows = Journal(Path(scratch) / "journal.sqlite3").recent(1)
+    headline = outcome_text(outcome, "Self-test").headline
     if not outcome.accepted or len(rows) != 1:
-        raise RuntimeError(f"the route to the embedded simulator ended: {outcome.message}")
-    return f"{outcome.message} in {outcome.elapsed_ms:.0f} ms, journal row written"
+        raise RuntimeError(f"the route to the embedded simulator ended: {headline}")
+    return f"{headline} in {outcome.elapsed_ms:.0f} ms, journal row written"
 
 
 def check_journal() -> str:
@@ -135,7 +137,10 @@ def run(args) -> int:
         try:
             print(f"ok   {name}: {check()}", flush=True)
         except Exception as error:  # every failure becomes one readable line, never a traceback
+            from app.core.errors import PanelError
+            from app.messages import describe
+
             failed.append(name)
-            print(f"FAIL {name}: {error}", flush=True)
+            print(f"FAIL {name}: {describe(error) if isinstance(error, PanelError) else error}", flush=True)
     print("self-test passed" if not failed else f"self-test FAILED: {', '.join(failed)}")
     return 1 if failed else 0

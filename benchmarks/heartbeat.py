@@ -30,10 +30,10 @@ import qasync  # noqa: E402  (after PySide6)
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.compose import open_demo_services  # noqa: E402
 from app.simulator.faults import Fault  # noqa: E402
 from app.ui.common.style import QT_STYLE_ARGS  # noqa: E402
 from app.ui.directory.target_view import view_of  # noqa: E402
-from app.ui.shell.composition import build_demo_services  # noqa: E402
 from app.ui.shell.window import PanelWindow  # noqa: E402
 
 TICK_MS = 5
@@ -88,7 +88,7 @@ async def transfer(window: PanelWindow, view, fallback_id: str | None = None,
 
 
 async def measure(rounds: int) -> dict:
-    services = await build_demo_services(timeout_s=10.0)
+    services = await open_demo_services(timeout_s=10.0)
     window = PanelWindow(config_path=scratch / "config.toml")
     window.attach(services)
     window.show()

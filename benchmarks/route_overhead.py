@@ -1,7 +1,8 @@
 """What the panel adds to a routing request, and whether a long shift leaks memory.
 
-Overhead: N sequential transfers through TransferService (token minted per request, request
-built, response classified, journal row written) against the simulator, interleaved in
+Overhead: N sequential transfers through the TransferDesk (the double-send guard's journal
+read, the write-ahead row, a token minted per request, the request built, the response read
+and classified, the row finished) against the simulator, each for a new call, interleaved in
 blocks with raw POSTs of the same bytes on one reused httpx client to the same server, with
 tokens minted beforehand so the server does identical work. The difference of the medians
 is the panel's overhead. Goal: <= 1.5 ms.
@@ -16,6 +17,7 @@ compete with the client for the GIL. Prints a table, then one JSON line with eve
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import socket
@@ -24,20 +26,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app.compose import open_desk
 from app.core.ids import checksum_suffix
 from app.core.journal import Journal
 from app.core.profile import Profile
-from app.core.routing import RouteClient, RouteRequest
+from app.core.routing.request import RouteRequest
+from app.core.routing.wire import route_body, route_method_and_path
 from app.core.signing import TokenMinter, TokenSpec
 from app.core.signing.rsa_key import RsaKeySigner
-from app.core.transfer import TransferService
-from app.core.wire import route_body, route_method_and_path
 
 ORG_ID = "00D5g00000BENCH" + checksum_suffix("00D5g00000BENCH")
 CALL_CENTER = "BenchCallCenter"
@@ -82,7 +85,7 @@ def minter(key) -> TokenMinter:
 
 
 async def measure(profile: Profile, key, journal_path: Path, n: int, soak: int) -> dict:
-    service = TransferService(RouteClient(profile, minter(key)), Journal(journal_path))
+    service = open_desk(profile, minter(key), Journal(journal_path))
     raw_tokens = minter(key)
     request = RouteRequest.build("0LQ5g00000BENCH", QUEUE, target_label="Billing (EMEA)")
     method, path = route_method_and_path(profile.route_shape, request.call_id)
@@ -91,9 +94,12 @@ async def measure(profile: Profile, key, journal_path: Path, n: int, soak: int) 
     panel_ms: list[float] = []
     raw_ms: list[float] = []
 
+    calls = itertools.count()
+
     async def panel_once() -> None:
+        call = replace(request, call_id=f"bench-call-{next(calls)}")  # a new call: the guard lets it through
         started = time.perf_counter()
-        outcome = await service.transfer(request)
+        outcome = await service.transfer(call)
         panel_ms.append((time.perf_counter() - started) * 1000)
         assert outcome.accepted, outcome
 
@@ -123,7 +129,7 @@ async def measure(profile: Profile, key, journal_path: Path, n: int, soak: int) 
     rss_before = rss_mib()
     soak_started = time.perf_counter()
     for _ in range(soak):
-        await service.transfer(request)
+        await service.transfer(replace(request, call_id=f"bench-call-{next(calls)}"))
     soak_s = time.perf_counter() - soak_started
     rss_after = rss_mib()
     await raw.aclose()

@@ -16,10 +16,10 @@ import qasync  # after PySide6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.compose import open_demo_services
 from app.simulator.faults import Fault
 from app.ui.common.style import QT_STYLE_ARGS
 from app.ui.directory.target_view import view_of
-from app.ui.shell.composition import build_demo_services
 from app.ui.shell.window import PanelWindow
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -60,7 +60,7 @@ def find(services, kind: str, query: str):
 
 
 async def scenes(window: PanelWindow, journal: Path) -> None:
-    services = await build_demo_services(journal_path=journal)
+    services = await open_demo_services(journal_path=journal)
     window.attach(services)
     await settle(0.3)
     save(window, "idle")
@@ -146,15 +146,16 @@ async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
     """A profile whose directory comes from Salesforce (the simulator's REST side, 20,000 entries)."""
     from cryptography.hazmat.primitives.asymmetric import rsa
 
+    from app.compose import Services, open_desk
+    from app.core.calls import CallSource, IncomingCall
     from app.core.directory import SearchIndex
-    from app.core.directory.feed import DirectoryFeed
+    from app.core.directory.sources import SourceNeeds, source_for
+    from app.core.journal import Journal
     from app.core.profile import Profile
     from app.core.signing import TokenMinter, TokenSpec
     from app.core.signing.rsa_key import RsaKeySigner
-    from app.services import open_transfer_service
     from app.simulator.salesforce import SalesforceApi
     from app.simulator.server import Simulator
-    from app.ui.shell.composition import PanelServices, load_preferences
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     org_id, call_center = "00D5g00000DEMO1EAP", "ContactCenter"
@@ -165,12 +166,9 @@ async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
                           directory_source="salesforce", salesforce_login_url=api.login_url,
                           salesforce_consumer_key="3MVG9.demo", salesforce_username="panel@acme.example")
         minter = TokenMinter(RsaKeySigner(lambda: key), TokenSpec(issuer=org_id, subject=call_center))
-        services = PanelServices(
-            transfer=open_transfer_service(profile, minter, journal), directory=SearchIndex([]),
-            profile_name="emea", call_id="0LQ5g00000Xy7QkGAJ", call_source="command line",
-            directory_feed=DirectoryFeed(profile, key_source=lambda: key),
-            empty_directory_hint="Loading the directory from Salesforce…")
-        await load_preferences(services)
+        services = Services(profile, open_desk(profile, minter, Journal(journal)), SearchIndex([]),
+                            IncomingCall("0LQ5g00000Xy7QkGAJ", CallSource.COMMAND_LINE),
+                            directory_source=source_for(profile, SourceNeeds(api_key=lambda: key)))
         window.attach(services)
         await until(lambda: window.directory.freshness.text().startswith("As of"), timeout_s=30)
         window.directory.search.setText("sup")

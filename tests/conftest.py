@@ -1,6 +1,8 @@
 """Shared fixtures: isolated user dirs, a test RSA key, the simulator and profiles pointing at it."""
 
 import asyncio
+import contextlib
+import re
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -84,3 +86,21 @@ def require_real_keyring() -> None:
     if os.environ.get("TRANSFER_PANEL_REQUIRE_KEYRING") == "1":
         pytest.fail(f"{reason}, but TRANSFER_PANEL_REQUIRE_KEYRING=1 requires one")
     pytest.skip(reason)
+
+
+def text(error) -> str:
+    """An error as the command line words it (the window's words differ only in how fixes are named)."""
+    from app.messages import describe
+
+    return describe(error)
+
+
+@contextlib.contextmanager
+def raises(kind, match: str | None = None):
+    """`pytest.raises` for the panel's errors: `match` is searched in the words made of the error's
+    code and parameters (`app.messages.describe`), not in `str(error)`."""
+    with pytest.raises(kind) as raised:
+        yield raised
+    if match is not None:
+        words = text(raised.value)
+        assert re.search(match, words), f"{match!r} not in {words!r}"

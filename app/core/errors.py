@@ -1,30 +1,165 @@
-"""The panel's error hierarchy.
+"""The panel's one error tree: a code and the parameters its message needs, never a sentence.
 
-Every error carries a message fit to show a rep as it is (what is wrong and how to fix
-it) and the CLI exit code it maps to. Messages never contain secrets.
+Core code raises `PanelError` subclasses with a `Problem` code and plain parameters (text,
+numbers, booleans: they can be logged, journaled and sent to a translator). The words are
+made at the edge (`app.messages`), where the front end decides how to say it: the window
+says "open Settings…" where the command line names a command. No raw `sqlite3`, `ValueError`,
+TOML or encoding exception leaves core: module boundaries wrap them in one of these.
+Parameters never hold secrets.
 """
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+ParamValue = str | int | float | bool | None
+
+
+class Problem(StrEnum):
+    """What went wrong. Each has a message template in `app.messages` (a test checks it)."""
+
+    # Salesforce IDs (`what` names the field: "target", "fallback queue", "org_id", ...)
+    ID_EMPTY = "id.empty"
+    ID_MALFORMED = "id.malformed"
+    ID_BAD_CHECKSUM = "id.bad_checksum"
+    ID_FLOW_VERSION = "id.flow_version"
+    ID_NOT_ROUTABLE = "id.not_routable"
+    # the call
+    CALL_ID_EMPTY = "call_id.empty"
+    CALL_ID_CONTROL = "call_id.control"
+    CALL_ID_INVISIBLE = "call_id.invisible"
+    CALL_ID_TOO_LONG = "call_id.too_long"
+    CALL_ID_DOTS = "call_id.dots"
+    # the rest of a transfer request
+    FALLBACK_NOT_FOR_KIND = "fallback.not_for_kind"
+    FALLBACK_NOT_A_QUEUE = "fallback.not_a_queue"
+    FLOW_INPUTS_NOT_FOR_KIND = "flow_inputs.not_for_kind"
+    FLOW_INPUTS_TOO_MANY = "flow_inputs.too_many"
+    FLOW_INPUT_NO_NAME = "flow_input.no_name"
+    FLOW_INPUT_BAD_NAME = "flow_input.bad_name"
+    FLOW_INPUT_CONTROL = "flow_input.control"
+    FLOW_INPUT_TOO_LONG = "flow_input.too_long"
+    FLOW_INPUT_DUPLICATE = "flow_input.duplicate"
+    FLOW_INPUT_SYNTAX = "flow_input.syntax"
+    # the double-send guard
+    ALREADY_ROUTED = "transfer.already_routed"
+    TRANSFER_IN_FLIGHT = "transfer.in_flight"
+    # config files and profiles
+    CONFIG_UNREADABLE = "config.unreadable"
+    CONFIG_TOO_BIG = "config.too_big"
+    CONFIG_NOT_TOML = "config.not_toml"
+    CONFIG_TOO_DEEP = "config.too_deep"
+    CONFIG_INVALID = "config.invalid"
+    CONFIG_UNKNOWN_TOP_KEY = "config.unknown_top_key"
+    CONFIG_PROFILES_NOT_TABLES = "config.profiles_not_tables"
+    CONFIG_LOCKED_UNKNOWN = "config.locked_unknown"
+    CONFIG_LOCKED_INVALID = "config.locked_invalid"
+    CONFIG_NO_PROFILE = "config.no_profile"
+    CONFIG_CHOOSE_PROFILE = "config.choose_profile"
+    CONFIG_UNKNOWN_PROFILE = "config.unknown_profile"
+    CONFIG_NOT_SAVED = "config.not_saved"
+    PROFILE_BAD_NAME = "profile.bad_name"
+    PROFILE_NOT_TABLE = "profile.not_table"
+    PROFILE_UNKNOWN_KEY = "profile.unknown_key"
+    PROFILE_MISSING_KEY = "profile.missing_key"
+    PROFILE_NEEDS_KEY = "profile.needs_key"
+    VALUE_NOT_BOOL = "value.not_bool"
+    VALUE_NOT_SECONDS = "value.not_seconds"
+    VALUE_OUT_OF_RANGE = "value.out_of_range"
+    VALUE_NOT_STRING = "value.not_string"
+    VALUE_NOT_URL = "value.not_url"
+    VALUE_URL_QUERY = "value.url_query"
+    VALUE_URL_CREDENTIALS = "value.url_credentials"
+    VALUE_URL_PLAIN_HTTP = "value.url_plain_http"
+    VALUE_URL_PORT = "value.url_port"
+    VALUE_URL_HOST = "value.url_host"
+    VALUE_NOT_ORG_ID = "value.not_org_id"
+    VALUE_BAD_ID = "value.bad_id"  # the ID's own problem is the detail
+    VALUE_NOT_API_NAME = "value.not_api_name"
+    VALUE_NOT_PRINTABLE = "value.not_printable"
+    VALUE_NOT_HEADER_TEXT = "value.not_header_text"
+    VALUE_NOT_API_VERSION = "value.not_api_version"
+    VALUE_NOT_A_CHOICE = "value.not_a_choice"
+    VALUE_TRAINING_SALESFORCE = "value.training_salesforce"
+    VALUE_TRAINING_PUBLIC = "value.training_public"
+    # the OS keyring and the keys in it
+    KEYRING_MISSING = "keyring.missing"
+    KEYRING_LOCKED = "keyring.locked"
+    KEYRING_FAILED = "keyring.failed"
+    SECRET_MISSING = "secret.missing"
+    SECRET_CORRUPT = "secret.corrupt"
+    KEY_NOT_PEM = "key.not_pem"
+    KEY_NEEDS_PASSPHRASE = "key.needs_passphrase"
+    KEY_UNNEEDED_PASSPHRASE = "key.unneeded_passphrase"
+    KEY_UNREADABLE = "key.unreadable"
+    KEY_NOT_RSA = "key.not_rsa"
+    KEY_BAD_SIZE = "key.bad_size"
+    KEY_TOO_BIG = "key.too_big"
+    KEY_FILE_UNREADABLE = "key.file_unreadable"
+    PASSPHRASE_NEEDS_TERMINAL = "key.passphrase_needs_terminal"
+    ENV_VAR_MISSING = "env.missing"
+    # signing
+    SIGNER_UNAVAILABLE = "signer.unavailable"
+    # the journal
+    JOURNAL_RETENTION_RANGE = "journal.retention_range"
+    JOURNAL_UNUSABLE = "journal.unusable"
+    JOURNAL_UNWRITABLE = "journal.unwritable"
+    # handing a call over from another launch or a link
+    LINK_TOO_LONG = "link.too_long"
+    LINK_MALFORMED = "link.malformed"
+    LINK_BAD_ENCODING = "link.bad_encoding"
+    LINK_PADDED = "link.padded"
+    LINK_AND_CALL_ID = "link.and_call_id"
+    HANDOVER_TOO_LONG = "handover.too_long"
+    HANDOVER_MALFORMED = "handover.malformed"
+    HANDOVER_NO_CALL_ID = "handover.no_call_id"
+    # the installation
+    RESOURCE_MISSING = "resource.missing"
+    # the directory (its sources' own words until they speak in codes too)
+    DIRECTORY = "directory"
+    DIRECTORY_ROW = "directory.row"  # `line` (CSV) or `position` (JSON); the reason is the detail
+    # the simulator and its class plans (a trainer's tool: its own words)
+    SIMULATOR = "simulator"
 
 
 class PanelError(Exception):
-    """Base class: `str(error)` is the message for the rep."""
+    """Base class. `code` says what went wrong, `params` what its message needs, and `details`
+    the problems it is made of (each of a config file's problems, the reason a row was skipped)."""
 
-    exit_code = 1
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, code: Problem, /, *, details: tuple[PanelError, ...] = (), **params: ParamValue) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+        self.details = details
+
+    def __str__(self) -> str:
+        """For logs and developers; people read `app.messages.describe(error)`."""
+        details = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{self.code.value}({details})"
 
 
-class InputError(PanelError, ValueError):
+class InputError(PanelError):
     """Something the user typed or passed is invalid (a call ID, a target, a flow input)."""
 
     exit_code = 2
 
 
+class AlreadyRoutedError(InputError):
+    """This call already has a routing request that went (or may have gone) through: sending
+    another needs the rep's confirmation (`--again` on the command line)."""
+
+
 class ConfigError(PanelError):
-    """The configuration file or a profile in it is missing or invalid."""
+    """The configuration, a profile in it, or the installation is missing or invalid."""
 
     exit_code = 3
 
 
 class CredentialError(ConfigError):
-    """The private key or another secret is missing, unreadable or unusable."""
+    """The private key, another secret or the right to use it is missing, unreadable or refused."""
 
 
 class SignerUnavailableError(PanelError):
@@ -32,3 +167,7 @@ class SignerUnavailableError(PanelError):
     so nothing was sent and trying again later is safe."""
 
     exit_code = 5
+
+
+class JournalError(ConfigError):
+    """The transfer journal cannot be opened or written."""

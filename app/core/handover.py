@@ -9,20 +9,18 @@ every typed ID obeys. A softphone or a web page can put anything in a URL.
 import json
 from urllib.parse import unquote, urlsplit
 
-from app.core.errors import InputError
+from app.core.errors import InputError, Problem
+from app.core.routing.request import validate_call_id
 
 URL_SCHEME = "transfer-panel"
 MAX_MESSAGE_BYTES = 4096
-_URL_FORM = "transfer-panel://call/<call ID>"
 
 
 def call_id_from_url(url: str) -> str:
     """The call ID in a `transfer-panel://call/<ID>` URL; InputError saying what is wrong."""
-    from app.core.routing import validate_call_id
-
     text = url.strip()
     if len(text) > MAX_MESSAGE_BYTES:
-        raise InputError(f"The link is {len(text)} characters long: expected {_URL_FORM}.")
+        raise InputError(Problem.LINK_TOO_LONG, length=len(text), limit=MAX_MESSAGE_BYTES)
     try:
         parts = urlsplit(text)
         segments = parts.path.split("/")
@@ -32,13 +30,13 @@ def call_id_from_url(url: str) -> str:
     except ValueError:
         shape_ok = False
     if not shape_ok:
-        raise InputError(f"{text[:80]!r} is not a call link: expected {_URL_FORM}.")
+        raise InputError(Problem.LINK_MALFORMED, text=text[:80])
     try:
         raw = unquote(segments[1], encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
-        raise InputError("The call ID in the link is not valid percent-encoded UTF-8.") from None
+        raise InputError(Problem.LINK_BAD_ENCODING) from None
     if raw != raw.strip():  # typed IDs are trimmed; an encoded line break in a link is not a typo
-        raise InputError("The call ID in the link starts or ends with a space or control character.")
+        raise InputError(Problem.LINK_PADDED)
     return validate_call_id(raw)
 
 
@@ -49,16 +47,14 @@ def encode_handover(call_id: str | None) -> bytes:
 
 def decode_handover(message: bytes) -> str | None:
     """The call ID sent by another launch (None: just come to the front); InputError if malformed."""
-    from app.core.routing import validate_call_id
-
     if len(message) > MAX_MESSAGE_BYTES:
-        raise InputError("The message from the other launch is too long.")
+        raise InputError(Problem.HANDOVER_TOO_LONG)
     try:
         call_id = json.loads(message.decode("utf-8"))["call_id"]
     except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-        raise InputError("The message from the other launch is not one this panel sends.") from None
+        raise InputError(Problem.HANDOVER_MALFORMED) from None
     if call_id is None:
         return None
     if not isinstance(call_id, str):
-        raise InputError("The message from the other launch holds no call ID.")
+        raise InputError(Problem.HANDOVER_NO_CALL_ID)
     return validate_call_id(call_id)

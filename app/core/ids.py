@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.core.errors import InputError
+from app.core.errors import InputError, Problem
 
 _CHECKSUM_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _ID_PATTERN = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
@@ -77,26 +77,19 @@ class SalesforceId:
         return self.value
 
 
-def parse_id(raw: str, what: str = "ID") -> SalesforceId:
+def parse_id(raw: str, what: str = "id") -> SalesforceId:
     """Validate a 15- or 18-character ID (surrounding spaces ignored) and return its 18-character form.
 
     `what` names the field in error messages, e.g. "target" or "fallback queue".
     """
     text = raw.strip()
     if not text:
-        raise InvalidIdError(f"The {what} is empty: enter a Salesforce ID of 15 or 18 characters.")
+        raise InvalidIdError(Problem.ID_EMPTY, what=what)
     if not looks_like_salesforce_id(text):
-        raise InvalidIdError(
-            f"The {what} {text[:40]!r} is not a Salesforce ID: it must be 15 or 18 letters and "
-            f"digits (it is {len(text)} characters long). Copy the ID from the record's URL."
-        )
+        raise InvalidIdError(Problem.ID_MALFORMED, what=what, text=text[:40], length=len(text))
     expected = text[:15] + checksum_suffix(text[:15])
     if len(text) == 18 and text != expected:
-        raise InvalidIdError(
-            f"The {what} {text} has a wrong checksum (its last 3 characters should be "
-            f"{expected[15:]}): it was probably mistyped or its letter case was changed. "
-            "Copy it again from Salesforce."
-        )
+        raise InvalidIdError(Problem.ID_BAD_CHECKSUM, what=what, text=text, expected=expected[15:])
     return SalesforceId(expected)
 
 
@@ -104,15 +97,10 @@ def parse_routing_target(raw: str, what: str = "target") -> SalesforceId:
     """Parse an ID that calls can be routed to: an agent (005), a queue (00G) or a flow (300)."""
     sf_id = parse_id(raw, what)
     if sf_id.kind is IdKind.FLOW_VERSION:
-        raise InvalidIdError(
-            f"The {what} {sf_id.value} is a flow version ID (301…): use the flow definition ID "
-            "(300…), the DurableId of the flow in FlowDefinitionView."
-        )
+        raise InvalidIdError(Problem.ID_FLOW_VERSION, what=what, id=sf_id.value)
     if sf_id.kind not in ROUTING_TARGET_KINDS:
-        raise InvalidIdError(
-            f"The {what} {sf_id.value} is not an agent (005…), a queue (00G…) or an Omni-Channel "
-            f"flow (300…): its prefix {sf_id.prefix} is a {sf_id.kind.value} ID."
-        )
+        raise InvalidIdError(Problem.ID_NOT_ROUTABLE, what=what, id=sf_id.value, prefix=sf_id.prefix,
+                             kind=sf_id.kind.value)
     return sf_id
 
 

@@ -1,44 +1,83 @@
-"""The transfer journal: one SQLite row per routing attempt, from the CLI or the window.
+"""The transfer journal: one SQLite row per transfer, from the CLI or the window, written ahead.
 
-Rows hold what was asked and how it ended, and the token's `jti` to match server logs;
-never a token or a key. WAL mode lets a history view read while a transfer writes.
+A row is written (state `sending`, with the token's `jti`) before the request leaves, and
+finished with the outcome when it is known. A row still `sending` when no process is working
+on it any more (the panel was killed, the PC lost power) becomes "outcome unknown: the panel
+closed during the transfer" at the next start, and counts for the double-send guard like an
+accepted request. Rows hold codes and parameters, never sentences (text is made when shown),
+and never a token or a key. WAL mode lets a history view read while a transfer writes.
 """
 
+from __future__ import annotations
+
 import json
+import os
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from app.core.errors import InputError
-from app.core.routing import OutcomeStatus, RouteOutcome, RouteRequest
+from app.core.errors import InputError, JournalError, ParamValue, Problem
+from app.core.ids import IdKind
+from app.core.private_files import private_dir, restrict
+from app.core.routing.outcome import STATUS_TRAITS, Cause, OutcomeStatus, RouteOutcome, StatusGroup, parse_cause
+from app.core.routing.request import RouteRequest
 
-_SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS transfers (
     id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,                -- ISO 8601, UTC
+    at TEXT NOT NULL,                -- when the transfer started: ISO 8601, UTC
     profile TEXT NOT NULL,
     call_id TEXT NOT NULL,
-    target_kind TEXT NOT NULL,
+    target_kind TEXT NOT NULL,       -- IdKind
     target_id TEXT NOT NULL,
     target_label TEXT NOT NULL,
     fallback_queue TEXT,
     flow_inputs TEXT NOT NULL,       -- JSON array of [key, value] pairs
-    outcome TEXT NOT NULL,
+    state TEXT NOT NULL,             -- 'sending' until the outcome is known, then 'done'
+    pid INTEGER,                     -- the process sending it (tells a crashed sender from a running one)
+    outcome TEXT,                    -- OutcomeStatus; NULL while sending
+    cause TEXT,                      -- Cause or Problem code
+    params TEXT NOT NULL DEFAULT '{}',  -- JSON object: what the outcome's words need
     http_status INTEGER,
-    message TEXT NOT NULL,
     server_message TEXT,
-    elapsed_ms REAL NOT NULL,
-    attempts INTEGER NOT NULL,
+    elapsed_ms REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
     jti TEXT
 );
 CREATE INDEX IF NOT EXISTS transfers_at ON transfers (at);
+CREATE INDEX IF NOT EXISTS transfers_call ON transfers (call_id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+# Version 1 kept a sentence per row; it becomes the row's `message` parameter.
+_MIGRATE_FROM_1 = """
+ALTER TABLE transfers RENAME TO transfers_v1;
+DROP INDEX IF EXISTS transfers_at;
+""" + _SCHEMA + """
+INSERT INTO transfers (id, at, profile, call_id, target_kind, target_id, target_label, fallback_queue,
+                       flow_inputs, state, outcome, params, http_status, server_message, elapsed_ms, attempts, jti)
+SELECT id, at, profile, call_id, target_kind, target_id, target_label, fallback_queue, flow_inputs, 'done',
+       outcome, json_object('message', message), http_status, server_message, elapsed_ms, attempts, jti
+FROM transfers_v1;
+DROP TABLE transfers_v1;
 """
 DEFAULT_RETENTION_DAYS = 90  # three months, unless the rep or IT chose otherwise
 RETENTION_RANGE_DAYS = (1, 3650)
+LOCK_TIMEOUT_S = 5.0
+# No transfer lasts longer: the deadline is at most 120 s. A row `sending` for longer has no sender.
+INTERRUPTED_AFTER = timedelta(seconds=180)
+_COLUMNS = ("id, at, profile, call_id, target_kind, target_id, target_label, fallback_queue, flow_inputs, state, "
+            "outcome, cause, params, http_status, server_message, elapsed_ms, attempts, jti")
+
+
+class RowState(StrEnum):
+    SENDING = "sending"
+    DONE = "done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +86,21 @@ class JournalEntry:
     at: datetime
     profile: str
     call_id: str
-    target_kind: str
+    target_kind: IdKind
     target_id: str
     target_label: str
     fallback_queue: str | None
     flow_inputs: tuple[tuple[str, str], ...]
-    outcome: str
-    http_status: int | None
-    message: str
-    server_message: str | None
-    elapsed_ms: float
-    attempts: int
-    jti: str | None
+    state: RowState
+    outcome: RouteOutcome | None  # None while sending
+    jti: str | None  # the last token's ID, to match the server's logs
+
+    @property
+    def may_have_routed(self) -> bool:
+        """Whether this transfer may have moved the call (the double-send guard asks before another)."""
+        if self.outcome is None:
+            return True
+        return self.outcome.traits.may_have_routed and self.outcome.sent
 
 
 def default_journal_path() -> Path:
@@ -68,114 +110,223 @@ def default_journal_path() -> Path:
 
 
 class Journal:
-    """Thread-safe: the window appends from a worker thread while the loop keeps running."""
+    """Thread-safe: the window writes from a worker thread while the loop keeps running.
+    Every SQLite error becomes a `JournalError`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            private_dir(path.parent)
+            self._db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
+        try:
+            self._prepare()
+            restrict(path)
+        except (OSError, sqlite3.Error, JournalError) as error:
+            self._db.close()
+            if isinstance(error, JournalError):
+                raise
+            raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
+
+    def _prepare(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes; WAL keeps it consistent
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > _SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
-                f"the journal {path} was written by a newer version of the panel"
-            )
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+        if version > SCHEMA_VERSION:
+            raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(self.path), reason="newer")
+        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 1 and "transfers" in tables:
+            self._db.executescript(f"BEGIN; {_MIGRATE_FROM_1} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        else:
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def append(self, profile: str, request: RouteRequest, outcome: RouteOutcome) -> int:
-        row = (
-            _stamp(datetime.now(UTC)),
-            profile,
-            request.call_id,
-            request.target.kind.value,
-            request.target.value,
-            request.target_label,
-            request.fallback_queue.value if request.fallback_queue else None,
-            json.dumps(request.flow_inputs, ensure_ascii=False),
-            outcome.status.value,
-            outcome.http_status,
-            outcome.message,
-            outcome.server_message,
-            round(outcome.elapsed_ms, 1),
-            outcome.attempts,
-            outcome.jti,
-        )
+    @classmethod
+    def open_or_replace(cls, path: Path, now: datetime | None = None) -> tuple[Journal, Path | None]:
+        """Open the journal; one that cannot be used (damaged, locked for long, from a newer
+        version, a folder in its place) is moved aside with a timestamp and a new one started.
+        Returns the journal and where the old one went (None when nothing was moved)."""
+        try:
+            return cls(path), None
+        except JournalError:
+            stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+            aside = path.with_name(f"{path.stem}.unusable-{stamp}{path.suffix}")
+            try:
+                path.rename(aside)
+                for suffix in ("-wal", "-shm"):  # a damaged main file's WAL must not be replayed into the new one
+                    companion = path.with_name(path.name + suffix)
+                    if companion.exists():
+                        companion.rename(aside.with_name(aside.name + suffix))
+            except OSError as error:
+                raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
+            return cls(path), aside
+
+    # ---- writing a transfer ---------------------------------------------------------------
+    def begin(self, profile: str, request: RouteRequest, jti: str | None) -> int:
+        """The write-ahead row of a transfer about to leave; returns its ID."""
+        return self._insert(profile, request, RowState.SENDING, None, jti)
+
+    def update_jti(self, row_id: int, jti: str) -> None:
+        """A second attempt left with a new token."""
+        self._write("UPDATE transfers SET jti = ? WHERE id = ?", (jti, row_id))
+
+    def finish(self, row_id: int, outcome: RouteOutcome) -> None:
+        self._write("UPDATE transfers SET state = 'done', pid = NULL, outcome = ?, cause = ?, params = ?,"
+                    " http_status = ?, server_message = ?, elapsed_ms = ?, attempts = ?, jti = COALESCE(?, jti)"
+                    " WHERE id = ?", (*_outcome_columns(outcome), row_id))
+
+    def record(self, profile: str, request: RouteRequest, outcome: RouteOutcome) -> int:
+        """The row of a transfer that ended before anything could leave (e.g. no key)."""
+        return self._insert(profile, request, RowState.DONE, outcome, outcome.jti)
+
+    def _insert(self, profile: str, request: RouteRequest, state: RowState, outcome: RouteOutcome | None,
+                jti: str | None) -> int:
+        outcome_columns = _outcome_columns(outcome) if outcome is not None else (None, None, "{}", None, None, None, 0)
+        row = (_stamp(datetime.now(UTC)), profile, request.call_id, request.target.kind.value, request.target.value,
+               request.target_label, request.fallback_queue.value if request.fallback_queue else None,
+               json.dumps(request.flow_inputs, ensure_ascii=False), state.value,
+               os.getpid() if state is RowState.SENDING else None, *outcome_columns[:7], jti)
         with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO transfers (at, profile, call_id, target_kind, target_id, target_label,"
-                " fallback_queue, flow_inputs, outcome, http_status, message, server_message,"
-                " elapsed_ms, attempts, jti) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-            return cursor.lastrowid or 0
+            try:
+                cursor = self._db.execute(
+                    "INSERT INTO transfers (at, profile, call_id, target_kind, target_id, target_label, fallback_queue,"
+                    " flow_inputs, state, pid, outcome, cause, params, http_status, server_message, elapsed_ms,"
+                    " attempts, jti) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            except sqlite3.Error as error:
+                raise JournalError(Problem.JOURNAL_UNWRITABLE, path=str(self.path), reason=_reason(error)) from None
+        return cursor.lastrowid or 0
 
+    def close_interrupted(self, now: datetime | None = None) -> list[JournalEntry]:
+        """Rows left `sending` by a process that is gone become "outcome unknown: the panel closed
+        during the transfer"; returns them (the window tells the rep once)."""
+        now = now or datetime.now(UTC)
+        rows = self._read("SELECT id, at, pid FROM transfers WHERE state = 'sending' ORDER BY id")
+        gone = [row_id for row_id, at, pid in rows if not _sender_alive(pid, at, now)]
+        for row_id in gone:
+            self.finish(row_id, RouteOutcome(OutcomeStatus.OUTCOME_UNKNOWN, Cause.PANEL_CLOSED))
+        if not gone:
+            return []
+        marks = ", ".join("?" * len(gone))
+        return [_entry(row) for row in self._read(f"SELECT {_COLUMNS} FROM transfers WHERE id IN ({marks})"
+                                                  " ORDER BY id", tuple(gone))]
+
+    # ---- reading ----------------------------------------------------------------------------
     def recent(self, limit: int = 100) -> list[JournalEntry]:
         """The newest entries first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM transfers ORDER BY id DESC LIMIT ?", (limit,)
-            ).fetchall()
-        return [_entry(row) for row in rows]
+        return [_entry(row) for row in self._read(f"SELECT {_COLUMNS} FROM transfers ORDER BY id DESC LIMIT ?",
+                                                  (limit,))]
 
-    def find(self, *, outcome: str | None = None, text: str = "", since: datetime | None = None,
+    def latest_for_call(self, call_ids: Iterable[str], limit: int = 20) -> list[JournalEntry]:
+        """The newest entries of one call (give every form of its ID: 15 and 18 characters)."""
+        ids = tuple(dict.fromkeys(call_ids))
+        marks = ", ".join("?" * len(ids))
+        return [_entry(row) for row in self._read(
+            f"SELECT {_COLUMNS} FROM transfers WHERE call_id IN ({marks}) ORDER BY id DESC LIMIT ?", (*ids, limit))]
+
+    def find(self, *, group: StatusGroup | None = None, text: str = "", since: datetime | None = None,
              until: datetime | None = None, limit: int | None = 1000) -> list[JournalEntry]:
-        """Entries newest first, filtered: an outcome, a text found in the call ID or the target
-        (name or ID), a time range (timezone-aware); at most `limit` (None: all)."""
-        clauses, params = [], []
-        if outcome:
-            clauses.append("outcome = ?")
-            params.append(outcome)
+        """Entries newest first, filtered: an outcome group (transfers still being sent count as
+        "unknown"), a text found in the call ID or the target (name or ID), a time range
+        (timezone-aware); at most `limit` (None: all)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if group is not None:
+            statuses = [status.value for status, traits in STATUS_TRAITS.items() if traits.group is group]
+            sending = " OR state = 'sending'" if group is StatusGroup.UNKNOWN else ""
+            clauses.append(f"(outcome IN ({', '.join('?' * len(statuses))}){sending})")
+            params += statuses
         if text.strip():
             pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append("(call_id LIKE ? ESCAPE '\\' OR target_label LIKE ? ESCAPE '\\' OR target_id LIKE ? ESCAPE '\\')")
+            clauses.append("(call_id LIKE ? ESCAPE '\\' OR target_label LIKE ? ESCAPE '\\'"
+                           " OR target_id LIKE ? ESCAPE '\\')")
             params += [pattern] * 3
         for bound, operator in ((since, ">="), (until, "<")):
             if bound is not None:
                 clauses.append(f"at {operator} ?")
                 params.append(_stamp(bound))
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._lock:
-            rows = self._db.execute(f"SELECT * FROM transfers{where} ORDER BY id DESC LIMIT ?",
-                                    (*params, -1 if limit is None else limit)).fetchall()
+        rows = self._read(f"SELECT {_COLUMNS} FROM transfers{where} ORDER BY id DESC LIMIT ?",
+                          (*params, -1 if limit is None else limit))
         return [_entry(row) for row in rows]
 
+    def recent_targets(self, limit: int = 10) -> list[str]:
+        """IDs of the targets most recently routed to with success, newest first, each once
+        (what a rep means by "recent": where calls actually went, not failed attempts)."""
+        rows = self._read("SELECT target_id FROM transfers WHERE outcome = ?"
+                          " GROUP BY target_id ORDER BY MAX(id) DESC LIMIT ?", (OutcomeStatus.ACCEPTED.value, limit))
+        return [target_id for (target_id,) in rows]
+
+    # ---- retention ----------------------------------------------------------------------------
     def purge_older_than(self, days: int, now: datetime | None = None) -> int:
-        """Delete entries older than `days` (the retention setting); returns how many went."""
+        """Delete finished entries older than `days` (the retention setting); returns how many went."""
         cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-        with self._lock:
-            return self._db.execute("DELETE FROM transfers WHERE at < ?", (_stamp(cutoff),)).rowcount
+        return self._write("DELETE FROM transfers WHERE at < ? AND state = 'done'", (_stamp(cutoff),))
 
     def retention_days(self) -> int:
         """How long entries are kept (the history window's setting); purged at start and when changed."""
-        with self._lock:
-            row = self._db.execute("SELECT value FROM settings WHERE key = 'retention_days'").fetchone()
-        return int(row[0]) if row is not None else DEFAULT_RETENTION_DAYS
+        rows = self._read("SELECT value FROM settings WHERE key = 'retention_days'")
+        try:
+            return int(rows[0][0]) if rows else DEFAULT_RETENTION_DAYS
+        except ValueError:
+            return DEFAULT_RETENTION_DAYS
 
     def set_retention_days(self, days: int) -> int:
         """Keep entries `days` days from now on and delete the older ones now; returns how many went."""
         low, high = RETENTION_RANGE_DAYS
         if not low <= days <= high:
-            raise InputError(f"Keep transfers for {low} to {high} days, not {days}.")
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?)", (str(days),))
+            raise InputError(Problem.JOURNAL_RETENTION_RANGE, low=low, high=high, days=days)
+        self._write("INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?)", (str(days),))
         return self.purge_older_than(days)
-
-    def recent_targets(self, limit: int = 10) -> list[str]:
-        """IDs of the targets most recently routed to with success, newest first, each once
-        (what a rep means by "recent": where calls actually went, not failed attempts)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT target_id FROM transfers WHERE outcome = ?"
-                " GROUP BY target_id ORDER BY MAX(id) DESC LIMIT ?", (OutcomeStatus.ACCEPTED.value, limit)
-            ).fetchall()
-        return [target_id for (target_id,) in rows]
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    # ---- SQLite, with its errors turned into ours ------------------------------------------
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(self.path), reason=_reason(error)) from None
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).rowcount
+            except sqlite3.Error as error:
+                raise JournalError(Problem.JOURNAL_UNWRITABLE, path=str(self.path), reason=_reason(error)) from None
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, in SQLite's or the OS's words (never a value from a row)."""
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return str(error)[:200] or type(error).__name__
+
+
+def _sender_alive(pid: int | None, at: str, now: datetime) -> bool:
+    if now - datetime.fromisoformat(at) > INTERRUPTED_AFTER or pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return True  # no cheap liveness check: the age above decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process (a different panel): not ours to judge
+    return True
+
+
+def _outcome_columns(outcome: RouteOutcome) -> tuple[Any, ...]:
+    return (outcome.status.value, outcome.cause.value if outcome.cause is not None else None,
+            json.dumps(outcome.params, ensure_ascii=False), outcome.http_status, outcome.server_message,
+            round(outcome.elapsed_ms, 1), outcome.attempts, outcome.jti)
 
 
 def _stamp(moment: datetime) -> str:
@@ -183,8 +334,37 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-def _entry(row: tuple) -> JournalEntry:
-    values = list(row)
-    values[1] = datetime.fromisoformat(values[1])
-    values[8] = tuple(tuple(pair) for pair in json.loads(values[8]))
-    return JournalEntry(*values)
+def _entry(row: tuple[Any, ...]) -> JournalEntry:
+    (row_id, at, profile, call_id, kind, target_id, label, fallback, inputs, state, status, cause, params,
+     http_status, server_message, elapsed_ms, attempts, jti) = row[:18]
+    outcome = None
+    if status is not None:
+        outcome = RouteOutcome(_status(status), parse_cause(cause) if cause else None, _params(params), http_status,
+                               server_message, elapsed_ms or 0.0, attempts or 0, None, jti)
+    return JournalEntry(row_id, datetime.fromisoformat(at), profile, call_id, _kind(kind), target_id, label, fallback,
+                        tuple((str(k), str(v)) for k, v in json.loads(inputs)), RowState(state), outcome, jti)
+
+
+def _status(value: str) -> OutcomeStatus:
+    try:
+        return OutcomeStatus(value)
+    except ValueError:  # written by a version that knew more statuses: treat it as the unsafe case
+        return OutcomeStatus.OUTCOME_UNKNOWN
+
+
+def _kind(value: str) -> IdKind:
+    try:
+        return IdKind(value)
+    except ValueError:
+        return IdKind.OTHER
+
+
+def _params(text: str) -> dict[str, ParamValue]:
+    try:
+        params = json.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(params, dict):
+        return {}
+    return {str(k): v for k, v in params.items() if isinstance(v, str | int | float | bool) or v is None}
+

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from app.core.errors import PanelError
+from app.core.errors import ConfigError, Problem
 
 _APP = Path(__file__).resolve().parents[1]  # the `app` package
 
@@ -20,10 +20,10 @@ def resource_dirs() -> list[Path]:
 
 
 def resource_path(relative: str) -> Path:
-    """The bundled file `relative` (e.g. "demo/directory.json"); PanelError if it is missing."""
+    """The bundled file `relative` (e.g. "demo/directory.json"); ConfigError if it is missing."""
     for directory in resource_dirs():
         candidate = directory / relative
         if candidate.exists():
             return candidate
     looked = ", ".join(str(directory) for directory in resource_dirs())
-    raise PanelError(f"The panel's file {relative} is missing (looked in {looked}). Reinstall the panel.")
+    raise ConfigError(Problem.RESOURCE_MISSING, name=relative, looked=looked)

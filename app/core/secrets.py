@@ -21,10 +21,11 @@ import enum
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from app.core.errors import CredentialError
+from app.core.errors import CredentialError, Problem
 
 if TYPE_CHECKING:  # keyring is imported lazily: finding a backend can take a while
     from keyring.backend import KeyringBackend
@@ -32,11 +33,17 @@ if TYPE_CHECKING:  # keyring is imported lazily: finding a backend can take a wh
 SERVICE = "voice-transfer-panel"
 PART_CHARS = 1000
 MANIFEST_VERSION = 1
-_FIX = "Store it again: transfer-panel credentials set --profile {profile} --key-file KEY.pem"
+# The operating systems' own stores: anything else keyring may pick (a plaintext or
+# "encrypted" file from keyrings.alt, a null or fail backend) is refused, never used.
+_PLATFORM_BACKENDS = ("keyring.backends.Windows", "keyring.backends.macOS", "keyring.backends.SecretService",
+                      "keyring.backends.libsecret", "keyring.backends.kwallet")
 
 
 class NoKeyringError(CredentialError):
     """No usable OS keyring on this machine; the panel will not fall back to a file."""
+
+    def __init__(self, backend: str = "") -> None:
+        super().__init__(Problem.KEYRING_MISSING, platform=sys.platform, backend=backend)
 
 
 class KeyringLockedError(CredentialError):
@@ -64,19 +71,29 @@ class PrivateKeySecret:
     passphrase: str | None = field(default=None, repr=False)
 
 
-def _no_keyring_message() -> str:
-    if sys.platform.startswith("linux"):
-        hint = ("Install and start a Secret Service keyring (GNOME Keyring or KWallet) "
-                "in your desktop session, then try again.")
-    else:
-        hint = "The system keychain / Credential Manager did not respond; sign in again and retry."
-    return f"No OS keyring is available, and keys are never stored in plain files. {hint}"
+def is_platform_store(backend: KeyringBackend) -> bool:
+    """Whether `backend` is one of the operating systems' own credential stores (or a chain of them)."""
+    from keyring.backends import chainer
+
+    if isinstance(backend, chainer.ChainerBackend):
+        return bool(backend.backends) and all(is_platform_store(inner) for inner in backend.backends)
+    return type(backend).__module__.startswith(_PLATFORM_BACKENDS)
+
+
+def _stores_nothing(backend: KeyringBackend) -> bool:
+    """keyring's stand-ins when nothing real exists: "fail" refuses, "null" would even drop a key silently."""
+    from keyring.backends import chainer, fail, null
+
+    return isinstance(backend, fail.Keyring | null.Keyring) or (
+        isinstance(backend, chainer.ChainerBackend) and not backend.backends)
 
 
 class SecretStore:
     """Reads and writes private keys in the OS keyring (or in `backend` when given)."""
 
     def __init__(self, service: str = SERVICE, backend: KeyringBackend | None = None) -> None:
+        """`backend` is for tests (a store passed in is trusted if it stores at all); the one keyring
+        picks must be the platform's own (see `_PLATFORM_BACKENDS`)."""
         import keyring
         import keyring.errors
 
@@ -84,14 +101,10 @@ class SecretStore:
         self.service = service
         try:
             self._backend = backend if backend is not None else keyring.get_keyring()
-        except keyring.errors.KeyringError as error:
-            raise NoKeyringError(_no_keyring_message()) from error
-        # The fail and null backends are what keyring picks when nothing real exists;
-        # null would even "store" a key and drop it. Both count as no keyring.
-        from keyring.backends import chainer, fail, null
-
-        self.available = not isinstance(self._backend, fail.Keyring | null.Keyring) and not (
-            isinstance(self._backend, chainer.ChainerBackend) and not self._backend.backends)
+        except Exception:  # a broken backend module, a missing dependency: one edge
+            raise NoKeyringError() from None
+        self.available = not _stores_nothing(self._backend) and (backend is not None or
+                                                                 is_platform_store(self._backend))
 
     def backend_name(self) -> str:
         return self._backend.name
@@ -115,19 +128,18 @@ class SecretStore:
                         purpose: SecretPurpose = SecretPurpose.SCRT) -> PrivateKeySecret:
         manifest = self._manifest(profile, purpose)
         if manifest is None:
-            raise SecretMissingError(
-                f"No private key is stored for profile '{profile}' in {self.backend_name()}. "
-                + _FIX.format(profile=profile))
+            raise SecretMissingError(Problem.SECRET_MISSING, profile=profile, backend=self.backend_name(),
+                                     purpose=purpose.value)
         parts = [self._get(self._part_name(profile, purpose, manifest["generation"], index))
                  for index in range(manifest["count"])]
         payload = "".join(part or "" for part in parts)
         if None in parts or hashlib.sha256(payload.encode()).hexdigest() != manifest["sha256"]:
-            raise self._corrupt(profile, "parts of it are missing or do not match its checksum")
+            raise self._corrupt(profile, "parts")
         try:
             values = json.loads(base64.b64decode(payload, validate=True))
             return PrivateKeySecret(values["pem"], values["passphrase"])
         except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
-            raise self._corrupt(profile, "it cannot be decoded") from None
+            raise self._corrupt(profile, "decoding") from None
 
     def has_private_key(self, profile: str, purpose: SecretPurpose = SecretPurpose.SCRT) -> bool:
         return self._manifest(profile, purpose) is not None
@@ -166,7 +178,7 @@ class SecretStore:
         except (ValueError, KeyError, TypeError):
             valid = False
         if not valid:
-            raise self._corrupt(profile, "its manifest is unreadable")
+            raise self._corrupt(profile, "manifest")
         return manifest
 
     def _delete_parts(self, profile: str, purpose: SecretPurpose, manifest: dict) -> None:
@@ -174,9 +186,7 @@ class SecretStore:
             self._delete(self._part_name(profile, purpose, manifest["generation"], index))
 
     def _corrupt(self, profile: str, why: str) -> SecretCorruptError:
-        return SecretCorruptError(
-            f"The private key stored for profile '{profile}' in {self.backend_name()} is "
-            f"damaged ({why}) and will not be used. " + _FIX.format(profile=profile))
+        return SecretCorruptError(Problem.SECRET_CORRUPT, profile=profile, backend=self.backend_name(), why=why)
 
     # -- keyring calls, with its errors turned into ours (messages never carry values) ---
 
@@ -190,23 +200,21 @@ class SecretStore:
         with contextlib.suppress(SecretMissingError):  # already gone: the goal of deleting is met
             self._call("delete", self._backend.delete_password, name)
 
-    def _call(self, action: str, method, *args):
+    def _call(self, action: str, method: Callable[..., Any], *args: str) -> Any:
         if not self.available:
-            raise NoKeyringError(_no_keyring_message())
+            raise NoKeyringError(self.backend_name())
         try:
             return method(self.service, *args)
         except self._errors.PasswordDeleteError:
-            raise SecretMissingError("Nothing to delete.") from None
+            raise SecretMissingError(Problem.SECRET_MISSING, profile="", backend=self.backend_name(),
+                                     purpose="") from None
         except Exception as error:  # backends raise their own types (D-Bus, Win32): one edge
             raise self._translate(error, action) from None
 
     def _translate(self, error: Exception, action: str) -> CredentialError:
         if isinstance(error, self._errors.KeyringLocked):
-            return KeyringLockedError(
-                f"The keyring ({self.backend_name()}) is locked. Unlock it (sign in to your "
-                "desktop session or open your keyring app) and try again.")
+            return KeyringLockedError(Problem.KEYRING_LOCKED, backend=self.backend_name())
         if isinstance(error, self._errors.NoKeyringError | self._errors.InitError):
-            return NoKeyringError(_no_keyring_message())
-        return CredentialError(
-            f"The keyring ({self.backend_name()}) could not {action} the key: "
-            f"{type(error).__name__}. Check that your keyring is running and unlocked.")
+            return NoKeyringError(self.backend_name())
+        return CredentialError(Problem.KEYRING_FAILED, backend=self.backend_name(), action=action,
+                               error=type(error).__name__)

@@ -19,6 +19,7 @@ from app.core.ids import (
     parse_id,
     parse_routing_target,
 )
+from app.messages import describe
 from app.simulator.responses import Rejected
 
 _FIELDS = ("routingTarget", "fallbackQueue", "flowInputParameters")
@@ -153,7 +154,7 @@ def _id(parse: Callable[[str, str], SalesforceId], value: str, name: str) -> Sal
     try:
         return parse(value, name)
     except InvalidIdError as error:
-        raise _bad(str(error), "INVALID_ID_FIELD") from None
+        raise _bad(describe(error), "INVALID_ID_FIELD") from None
 
 
 def _flow_inputs(value: object) -> dict[str, str]:
@@ -176,7 +177,7 @@ def check_call_id(call_id: str) -> None:
         try:
             parse_id(call_id, "call ID")
         except InvalidIdError as error:
-            raise _bad(str(error), "INVALID_ID_FIELD") from None
+            raise _bad(describe(error), "INVALID_ID_FIELD") from None
 
 
 def _bad(message: str, error_code: str = "INVALID_INPUT") -> Rejected:

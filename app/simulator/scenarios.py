@@ -15,8 +15,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import ConfigError
+from app.core.errors import ConfigError, InputError, Problem
 from app.core.ids import parse_routing_target
+from app.messages import describe
 from app.simulator.faults import Fault
 
 
@@ -73,11 +74,13 @@ class ClassPlan:
     def __post_init__(self) -> None:
         for key in (self.every_target, *(rule.scenario for rule in self.targets)):
             if key not in SCENARIOS:
-                raise ConfigError(f"Unknown scenario {key!r}: use one of {', '.join(SCENARIOS)}.")
+                raise ConfigError(Problem.SIMULATOR,
+                    text=f"Unknown scenario {key!r}: use one of {', '.join(SCENARIOS)}.")
         for rule in self.targets:
             scenario = SCENARIOS[rule.scenario]
             if not scenario.fault.applies_to(rule.target_id):
-                raise ConfigError(f"{rule.label or rule.target_id} is not a flow: “{scenario.title}” "
+                raise ConfigError(Problem.SIMULATOR,
+                    text=f"{rule.label or rule.target_id} is not a flow: “{scenario.title}” "
                                   "applies to Omni-Channel flows (300…) only.")
 
     def with_rule(self, target_id: str, scenario: str, label: str = "") -> "ClassPlan":
@@ -110,7 +113,8 @@ def save_plan(plan: ClassPlan, path: Path) -> None:
     try:
         path.write_text(plan.to_toml(), encoding="utf-8")
     except OSError as error:
-        raise ConfigError(f"Cannot save the class plan to {path}: {error.strerror or error}") from None
+        raise ConfigError(Problem.SIMULATOR,
+            text=f"Cannot save the class plan to {path}: {error.strerror or error}") from None
 
 
 def load_plan(path: Path) -> ClassPlan:
@@ -118,31 +122,35 @@ def load_plan(path: Path) -> ClassPlan:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ConfigError(f"Cannot read the class plan {path}: {error.strerror or error}") from None
+        raise ConfigError(Problem.SIMULATOR,
+            text=f"Cannot read the class plan {path}: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path} is not a class plan (TOML): {error}") from None
+        raise ConfigError(Problem.SIMULATOR, text=f"{path} is not a class plan (TOML): {error}") from None
     return plan_from_document(document, str(path))
 
 
 def plan_from_document(document: dict, source: str) -> ClassPlan:
     unknown = sorted(set(document) - {"every_target", "targets"})
     if unknown:
-        raise ConfigError(f"{source}: unknown keys {', '.join(unknown)}; a plan has every_target and [targets].")
+        raise ConfigError(Problem.SIMULATOR,
+            text=f"{source}: unknown keys {', '.join(unknown)}; a plan has every_target and [targets].")
     every_target = document.get("every_target", DEFAULT_SCENARIO)
     targets = document.get("targets", {})
     if not isinstance(every_target, str) or not isinstance(targets, dict):
-        raise ConfigError(f"{source}: every_target must be a scenario name and targets a table of target IDs.")
+        raise ConfigError(Problem.SIMULATOR,
+            text=f"{source}: every_target must be a scenario name and targets a table of target IDs.")
     rules = []
     for target_id, rule in targets.items():
         if not isinstance(rule, dict) or not isinstance(rule.get("scenario"), str):
-            raise ConfigError(f'{source}: [targets.{target_id}] needs scenario = "…" (one of {", ".join(SCENARIOS)}).')
+            raise ConfigError(Problem.SIMULATOR,
+                text=f'{source}: [targets.{target_id}] needs scenario = "…" (one of {", ".join(SCENARIOS)}).')
         label = rule.get("label", "")
         try:
             target = parse_routing_target(target_id, f"{source}: target").value
-        except ValueError as error:
-            raise ConfigError(str(error)) from None
+        except InputError as error:
+            raise ConfigError(Problem.SIMULATOR, text=describe(error)) from None
         rules.append(TargetRule(target, rule["scenario"], label if isinstance(label, str) else ""))
     try:
         return ClassPlan(every_target, tuple(rules))
     except ConfigError as error:
-        raise ConfigError(f"{source}: {error}") from None
+        raise ConfigError(Problem.SIMULATOR, text=f"{source}: {describe(error)}") from None

@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from app.core.errors import ConfigError, InputError
+from app.core.errors import ConfigError, InputError, Problem
 from app.simulator.endpoint import BASE_PATH, ROUTE_METHODS, ROUTE_PATHS
 from app.simulator.records import RecordedRequest
 from app.simulator.report import summary_line
@@ -33,10 +33,12 @@ def load_public_key(path: Path) -> RSAPublicKey:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ConfigError(f"Cannot read the public key file {path}: {error.strerror or error}") from None
+        raise ConfigError(Problem.SIMULATOR,
+            text=f"Cannot read the public key file {path}: {error.strerror or error}") from None
     if b"PRIVATE KEY" in data:
         # Never echo the file: it is a secret the simulator has no use for.
-        raise ConfigError(f"{path} holds a private key: give the simulator the certificate or public key instead.")
+        raise ConfigError(Problem.SIMULATOR,
+            text=f"{path} holds a private key: give the simulator the certificate or public key instead.")
     loaders = (
         lambda: x509.load_pem_x509_certificate(data).public_key(),
         lambda: serialization.load_pem_public_key(data),
@@ -49,9 +51,10 @@ def load_public_key(path: Path) -> RSAPublicKey:
         except ValueError:
             continue
         if not isinstance(key, RSAPublicKey):
-            raise ConfigError(f"{path} holds a {type(key).__name__.removeprefix('_')}: SCRT tokens need an RSA key.")
+            raise ConfigError(Problem.SIMULATOR,
+                text=f"{path} holds a {type(key).__name__.removeprefix('_')}: SCRT tokens need an RSA key.")
         return key
-    raise ConfigError(f"{path} is not a PEM or DER X.509 certificate or public key.")
+    raise ConfigError(Problem.SIMULATOR, text=f"{path} is not a PEM or DER X.509 certificate or public key.")
 
 
 def is_loopback(host: str) -> bool:
@@ -91,15 +94,16 @@ def run(*, port: int, host: str, public_key_path: Path, org_id: str, call_center
     try:
         simulator = Simulator(public_keys=[key], org_id=org_id, call_center=call_center, route_shape=route_shape,
                               host=host, port=port)
-    except ValueError as error:  # an InvalidIdError already is an InputError (exit code 2)
-        raise error if isinstance(error, InputError) else InputError(str(error)) from None
+    except ValueError as error:
+        raise InputError(Problem.SIMULATOR, text=str(error)) from None
     if plan is not None:
         plan.apply(simulator)
     simulator.add_listener(LiveLog())
     try:
         simulator.start()
     except OSError as error:
-        raise ConfigError(f"Cannot listen on {host}:{port}: {error.strerror or error}") from None
+        raise ConfigError(Problem.SIMULATOR,
+            text=f"Cannot listen on {host}:{port}: {error.strerror or error}") from None
     print(WARNING, file=sys.stderr)
     if not is_loopback(host):
         print(NOT_LOOPBACK_WARNING.format(host=host), file=sys.stderr)

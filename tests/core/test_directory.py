@@ -13,6 +13,7 @@ from app.core.directory.text import fold, words
 from app.core.errors import InputError
 from app.core.ids import IdKind, checksum_suffix
 from app.core.resources import resource_path
+from tests.conftest import raises
 
 
 def sf_id(prefix: str, n: int) -> str:
@@ -94,9 +95,9 @@ def test_a_pasted_id_finds_its_target_first_in_15_or_18_characters(demo_index):
 
 
 def test_targets_refuse_wrong_kinds_and_blank_names():
-    with pytest.raises(InputError, match="not a queue ID"):
+    with raises(InputError, match="not a queue ID"):
         Target.queue(sf_id("005", 1), "Someone")
-    with pytest.raises(InputError, match="has no name"):
+    with raises(InputError, match="has no name"):
         Target.queue(sf_id("00G", 1), "  ")
 
 

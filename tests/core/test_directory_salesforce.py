@@ -14,7 +14,7 @@ from app.core.ids import IdKind
 from app.simulator.faults import Fault
 from app.simulator.salesforce import SalesforceApi
 from app.simulator.server import Simulator
-from tests.conftest import CALL_CENTER, ORG_ID, make_profile
+from tests.conftest import CALL_CENTER, ORG_ID, make_profile, raises
 
 CONSUMER_KEY = "3MVG9SIMULATOR.consumer"
 USERNAME = "panel-integration@acme.example"
@@ -87,7 +87,7 @@ def test_a_persistent_401_is_a_credential_error(run, org, api_key):
     directory = directory_for(org, api_key)
     run(directory.agents())
     org.script_fault(Fault(status=401, error_code="INVALID_SESSION_ID"), "query", times=2)
-    with pytest.raises(CredentialError, match="refused a fresh access token"):
+    with raises(CredentialError, match="refused a fresh access token"):
         run(directory.agents())
     run(directory.aclose())
 
@@ -95,7 +95,7 @@ def test_a_persistent_401_is_a_credential_error(run, org, api_key):
 def test_the_api_limit_is_explained_with_the_usage(run, rsa_key, api_key):
     simulator, api = start_org(rsa_key, api_key, api_limit=3, page_size=100)
     directory = directory_for(api, api_key)
-    with pytest.raises(DirectoryRefreshError, match=r"used up its daily Salesforce API calls \(3 of 3"):
+    with raises(DirectoryRefreshError, match=r"used up its daily Salesforce API calls \(3 of 3"):
         run(directory.load())
     run(directory.aclose())
     simulator.stop()
@@ -116,14 +116,14 @@ def test_login_refusals_name_the_settings_to_check(run, org, api_key, overrides,
 def test_a_wrong_key_is_refused_at_login(run, org):
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     expected = "invalid assertion.*credentials set --profile test --purpose salesforce-api"
-    with pytest.raises(CredentialError, match=expected):
+    with raises(CredentialError, match=expected):
         run(directory_for(org, other).load())
 
 
 def test_server_errors_and_slow_pages_keep_a_clear_message(run, org, api_key):
     directory = directory_for(org, api_key, )
     org.script_fault(Fault(status=500, message="Internal failure"), "page")
-    with pytest.raises(DirectoryRefreshError, match="Salesforce answered 500 .*Internal failure.*keeps its last copy"):
+    with raises(DirectoryRefreshError, match="Salesforce answered 500 .*Internal failure.*keeps its last copy"):
         run(directory.load())
     run(directory.aclose())
 

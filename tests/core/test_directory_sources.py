@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.compose import open_desk
 from app.core.directory import PresenceState, generate_targets
 from app.core.directory.cache import CachedDirectory, DirectoryCacheError, load_directory, save_directory
 from app.core.directory.favorites import Favorites, FavoritesError
@@ -14,10 +15,9 @@ from app.core.errors import ConfigError
 from app.core.ids import IdKind, checksum_suffix
 from app.core.journal import Journal
 from app.core.resources import resource_path
-from app.core.routing import RouteClient, RouteRequest
-from app.core.transfer import TransferService
+from app.core.routing.request import RouteRequest
 from app.simulator.faults import Fault
-from tests.conftest import AGENT, QUEUE, make_profile
+from tests.conftest import AGENT, QUEUE, make_profile, raises, text
 
 QUEUE_15 = QUEUE[:15]
 BAD_CHECKSUM = QUEUE[:-1] + ("A" if QUEUE[-1] != "A" else "B")
@@ -47,8 +47,9 @@ def test_csv_with_bom_any_column_order_and_bad_rows_reported_by_line(tmp_path):
     assert [t.label for t in loaded.targets] == ["Billing", "Doe, Jane"]
     assert loaded.targets[0].id == QUEUE  # 15 characters become 18
     assert loaded.targets[1].presence.state is PresenceState.AWAY
-    assert [problem.split(":")[0] for problem in loaded.problems] == ["line 4", "line 5", "line 6"]
-    assert "must be agent, queue or flow" in loaded.problems[1] and "has no name" in loaded.problems[2]
+    problems = [text(problem) for problem in loaded.problems]
+    assert [problem.split(";")[0] for problem in problems] == ["line 4", "line 5", "line 6"]
+    assert "must be agent, queue or flow" in problems[1] and "has no name" in problems[2]
 
 
 def test_json_rows_are_reported_by_position(tmp_path):
@@ -57,7 +58,7 @@ def test_json_rows_are_reported_by_position(tmp_path):
                                             {"kind": "flow", "id": QUEUE, "name": "Wrong"}]}), encoding="utf-8")
     loaded = load_directory_file(path)
     assert [t.label for t in loaded.targets] == ["Billing"]
-    assert loaded.problems[0].startswith("target 2:") and "not a flow ID" in loaded.problems[1]
+    assert text(loaded.problems[0]).startswith("target 2;") and "not a flow ID" in text(loaded.problems[1])
 
 
 @pytest.mark.parametrize(("name", "text", "expected"), [
@@ -72,7 +73,7 @@ def test_unusable_files_say_how_to_fix_them(tmp_path, name, text, expected):
         path.write_bytes(text)
     elif text is not None:
         path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=expected):
+    with raises(ConfigError, match=expected):
         load_directory_file(path)
 
 
@@ -105,10 +106,10 @@ def test_missing_cache_is_none_and_a_damaged_one_is_reported(tmp_path):
     assert load_directory(path) is None
     save_directory(path, CachedDirectory(generate_targets(100), datetime.now(UTC), "salesforce"))
     path.write_bytes(path.read_bytes()[:-40])
-    with pytest.raises(DirectoryCacheError, match="damaged or from another version"):
+    with raises(DirectoryCacheError, match="damaged or from another version"):
         load_directory(path)
     path.write_bytes(b"\x00garbage")
-    with pytest.raises(DirectoryCacheError, match="ignored"):
+    with raises(DirectoryCacheError, match="ignored"):
         load_directory(path)
 
 
@@ -122,17 +123,17 @@ def test_favorites_keep_their_order_and_survive_a_damaged_file(tmp_path):
     favorites.save()
     assert Favorites.load(path).ids == (AGENT,)
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(FavoritesError, match="Starring a target writes a new one"):
+    with raises(FavoritesError, match="Starring a target writes a new one"):
         Favorites.load(path)
 
 
 def test_recents_are_the_latest_accepted_targets_each_once(run, simulator, new_minter, tmp_path):
     journal = Journal(tmp_path / "journal.sqlite3")
-    service = TransferService(RouteClient(make_profile(simulator.base_url), new_minter()), journal)
+    service = open_desk(make_profile(simulator.base_url), new_minter(), journal)
     other = "00G000000000003" + checksum_suffix("00G000000000003")
-    for target in (QUEUE, AGENT, QUEUE, other):
-        run(service.transfer(RouteRequest.build("call", target)))
+    for number, target in enumerate((QUEUE, AGENT, QUEUE, other)):
+        run(service.transfer(RouteRequest.build(f"call-{number}", target)))
     simulator.script_fault(Fault(status=400, message="closed"))
-    run(service.transfer(RouteRequest.build("call", AGENT)))  # failed: not a recent target
+    run(service.transfer(RouteRequest.build("call-9", AGENT)))  # failed: not a recent target
     run(service.aclose())
     assert Journal(tmp_path / "journal.sqlite3").recent_targets() == [other, QUEUE, AGENT]

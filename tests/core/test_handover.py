@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from app.core.errors import InputError
 from app.core.handover import call_id_from_url, decode_handover, encode_handover
+from tests.conftest import raises
 
 
 @pytest.mark.parametrize(("url", "call_id"), [
@@ -34,7 +35,7 @@ def test_call_links_give_the_call_id(url, call_id):
     ("transfer-panel://[::1/x", "is not a call link"),
 ])
 def test_bad_and_hostile_links_are_refused_with_the_reason(url, expected):
-    with pytest.raises(InputError, match=expected):
+    with raises(InputError, match=expected):
         call_id_from_url(url)
 
 

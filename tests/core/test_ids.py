@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.ids import IdKind, InvalidIdError, checksum_suffix, parse_id, parse_routing_target, same_id
+from tests.conftest import raises
 
 VECTORS = [
     ("003G000001SUbc4", "003G000001SUbc4IAD"),
@@ -25,12 +26,12 @@ def test_route_page_example_flow_id_is_valid():
 
 
 def test_wrong_checksum_is_rejected_with_the_expected_suffix():
-    with pytest.raises(InvalidIdError, match="should be IAD"):
+    with raises(InvalidIdError, match="should be IAD"):
         parse_id("003G000001SUbc4IAA")
 
 
 def test_changed_letter_case_breaks_the_checksum():
-    with pytest.raises(InvalidIdError, match="checksum"):
+    with raises(InvalidIdError, match="checksum"):
         parse_id("003g000001SUbc4IAD")
 
 
@@ -55,12 +56,12 @@ def test_kind_by_prefix(prefix, kind):
 
 
 def test_flow_version_id_is_refused_with_the_fix():
-    with pytest.raises(InvalidIdError, match=r"flow version ID \(301…\): use the flow definition ID \(300…\)"):
+    with raises(InvalidIdError, match=r"flow version ID \(301…\): use the flow definition ID \(300…\)"):
         parse_routing_target("301000000000001")
 
 
 def test_non_routable_kind_is_refused():
-    with pytest.raises(InvalidIdError, match="not an agent"):
+    with raises(InvalidIdError, match="not an agent"):
         parse_routing_target("0LQ000000000001")
 
 

@@ -4,7 +4,8 @@ from hypothesis import strategies as st
 
 from app.core.errors import InputError
 from app.core.ids import IdKind
-from app.core.routing import RouteRequest, validate_call_id
+from app.core.routing.request import RouteRequest, validate_call_id
+from tests.conftest import raises, text
 
 AGENT, QUEUE, FLOW = "005000000000001", "00G000000000001", "300SG000015iJ38YAE"
 
@@ -26,7 +27,8 @@ def test_label_defaults_to_the_id():
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"target": QUEUE, "fallback_queue": QUEUE}, "fallback queue applies only when routing to an Omni-Channel flow"),
+        ({"target": QUEUE, "fallback_queue": QUEUE},
+     "fallback queue applies only when routing to an Omni-Channel flow"),
         ({"target": FLOW, "fallback_queue": AGENT}, r"not a queue ID \(00G…\)"),
         ({"target": AGENT, "flow_inputs": {"a": "b"}}, "Flow inputs apply only"),
         ({"target": FLOW, "flow_inputs": [("", "b")]}, "has no name"),
@@ -40,7 +42,7 @@ def test_label_defaults_to_the_id():
     ],
 )
 def test_invalid_requests_say_what_is_wrong(kwargs, expected):
-    with pytest.raises(InputError, match=expected):
+    with raises(InputError, match=expected):
         RouteRequest.build("call-1", **kwargs)
 
 
@@ -54,7 +56,7 @@ def test_blank_fallback_means_none():
      ("x" * 256, "256 characters"), ("..", "not a call ID"), ("0LQ5g00000ABCDEAAA", "checksum")],
 )
 def test_bad_call_ids(raw, expected):
-    with pytest.raises(InputError, match=expected):
+    with raises(InputError, match=expected):
         validate_call_id(raw)
 
 
@@ -68,7 +70,7 @@ def test_any_text_is_either_a_call_id_or_a_clear_input_error(raw):
     try:
         call_id = validate_call_id(raw)
     except InputError as error:
-        assert str(error)
+        assert text(error)
     else:
         assert call_id == call_id.strip() and 0 < len(call_id) <= 255
         call_id.encode("utf-8")  # always encodable into a URL

@@ -10,12 +10,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.errors import InputError
-from app.core.routing import OutcomeStatus, RouteClient, RouteRequest
+from app.core.routing.client import RouteClient
+from app.core.routing.outcome import OutcomeStatus
+from app.core.routing.request import RouteRequest
 from app.core.secrets import SecretMissingError
 from app.core.signing import TokenMinter, TokenSpec
 from app.core.signing.rsa_key import RsaKeySigner
+from app.messages import outcome_text
 from app.simulator.faults import Fault
-from tests.conftest import AGENT, FALLBACK, FLOW, ORG_ID, QUEUE, make_profile
+from tests.conftest import AGENT, FALLBACK, FLOW, ORG_ID, QUEUE, make_profile, text
+
+
+class Routed:
+    """An outcome with the words the command line would print for it (`message`, `hint`)."""
+
+    def __init__(self, outcome, label):
+        self.outcome = outcome
+        words = outcome_text(outcome, label)
+        self.message, self.hint = words.headline, words.hint
+
+    def __getattr__(self, name):
+        return getattr(self.outcome, name)
 
 
 def route(run, profile, new_minter, request, transport=None):
@@ -26,17 +41,19 @@ def route(run, profile, new_minter, request, transport=None):
         finally:
             await client.aclose()
 
-    return run(go())
+    return Routed(run(go()), request.target_label)
 
 
 @pytest.mark.parametrize("shape", ["seed", "connector"])
 @pytest.mark.parametrize("body_format", ["json", "xml"])
 @pytest.mark.parametrize("flow_inputs_as", ["object", "string"])
-def test_flow_with_fallback_and_inputs_in_every_shape_and_format(run, rsa_key, new_minter, shape, body_format, flow_inputs_as):
+def test_flow_with_fallback_and_inputs_in_every_shape_and_format(run, rsa_key, new_minter, shape, body_format,
+                                                                 flow_inputs_as):
     from app.simulator.server import Simulator
     from tests.conftest import CALL_CENTER
 
-    with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER, route_shape=shape) as sim:
+    with Simulator(public_keys=[rsa_key.public_key()], org_id=ORG_ID, call_center=CALL_CENTER,
+                   route_shape=shape) as sim:
         profile = make_profile(sim.base_url, route_shape=shape, body_format=body_format, flow_inputs_as=flow_inputs_as)
         inputs = {"Input1": "one", "Note": "<&>\"' ✓ 日本"}
         request = RouteRequest.build("0LQ5g00000ABCDE", FLOW, target_label="VIP flow", fallback_queue=FALLBACK,
@@ -55,13 +72,15 @@ def test_flow_with_fallback_and_inputs_in_every_shape_and_format(run, rsa_key, n
 
 @pytest.mark.parametrize(("target", "label"), [(AGENT, "Zoë Müller"), (QUEUE, "Billing (EMEA)")])
 def test_agent_and_queue(run, simulator, new_minter, target, label):
-    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", target, target_label=label))
+    request = RouteRequest.build("c-1", target, target_label=label)
+    outcome = route(run, make_profile(simulator.base_url), new_minter, request)
     assert (outcome.status, outcome.message) == (OutcomeStatus.ACCEPTED, f"Routing requested to {label}")
     body = json.loads(simulator.requests[0].body_text)
     assert body == {"routingTarget": target}  # optional fields omitted, never null
 
 
-@pytest.mark.parametrize("call_id", ["a/b", "what?x=1", "frag#ment", "100%", "with space", "Ünïcødé-呼叫", "../..", "a%2Fb"])
+@pytest.mark.parametrize("call_id", ["a/b", "what?x=1", "frag#ment", "100%", "with space", "Ünïcødé-呼叫", "../..",
+                                     "a%2Fb"])
 def test_call_id_arrives_intact_as_one_path_segment(run, simulator, new_minter, call_id):
     outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build(call_id, QUEUE))
     assert outcome.status is OutcomeStatus.ACCEPTED, outcome
@@ -71,7 +90,8 @@ def test_call_id_arrives_intact_as_one_path_segment(run, simulator, new_minter, 
 @pytest.mark.parametrize("shape", ["message", "errors_list", "errors_string", "array", "oauth", "text", "html"])
 def test_rejected_shows_the_servers_words_whatever_the_error_shape(run, simulator, new_minter, shape):
     simulator.script_fault(Fault(status=400, message="Target agent is offline", error_shape=shape))
-    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", AGENT, target_label="Ana"))
+    request = RouteRequest.build("c-1", AGENT, target_label="Ana")
+    outcome = route(run, make_profile(simulator.base_url), new_minter, request)
     assert outcome.status is OutcomeStatus.REJECTED and outcome.http_status == 400
     assert "Target agent is offline" in outcome.message
     assert outcome.attempts == 1 and not outcome.retry_safe and outcome.exit_code == 4
@@ -193,19 +213,18 @@ def test_a_failed_connect_is_retried_once_and_then_succeeds(run, simulator, new_
 
 
 def test_missing_credentials_send_nothing(run, simulator):
+    from app.core.errors import Problem
+
     def no_key():
-        raise SecretMissingError("No private key is stored for profile 'test'.")
+        raise SecretMissingError(Problem.SECRET_MISSING, profile="test", backend="a test keyring", purpose="scrt")
 
-    async def go():
-        client = RouteClient(make_profile(simulator.base_url), TokenMinter(RsaKeySigner(no_key), TokenSpec(ORG_ID, "X")))
-        try:
-            return await client.route(RouteRequest.build("c-1", QUEUE))
-        finally:
-            await client.aclose()
+    def minter():
+        return TokenMinter(RsaKeySigner(no_key), TokenSpec(ORG_ID, "X"))
 
-    outcome = run(go())
+    outcome = route(run, make_profile(simulator.base_url), minter, RouteRequest.build("c-1", QUEUE))
     assert outcome.status is OutcomeStatus.CREDENTIALS and outcome.exit_code == 3
-    assert "No private key" in outcome.message and simulator.requests == []
+    assert outcome.cause is Problem.SECRET_MISSING and outcome.params["profile"] == "test"
+    assert "No private key is stored for profile 'test'" in outcome.message and simulator.requests == []
 
 
 def test_xml_body_escapes_every_value(run, rsa_key, new_minter):
@@ -230,11 +249,12 @@ INPUTS = st.lists(st.tuples(TEXT, st.text(st.characters(codec="utf-8"), max_size
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(call_id=TEXT, target=st.one_of(st.sampled_from([AGENT, QUEUE, FLOW, FLOW[:15]]), TEXT), inputs=INPUTS,
        body_format=st.sampled_from(["json", "xml"]))
-def test_fuzzed_requests_are_refused_clearly_or_arrive_intact(run, simulator, new_minter, call_id, target, inputs, body_format):
+def test_fuzzed_requests_are_refused_clearly_or_arrive_intact(run, simulator, new_minter, call_id, target, inputs,
+                                                              body_format):
     try:
         request = RouteRequest.build(call_id, target, flow_inputs=inputs)
     except InputError as error:
-        assert str(error)
+        assert text(error)
         return
     simulator.clear_requests()
     outcome = route(run, make_profile(simulator.base_url, body_format=body_format), new_minter, request)

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from keyring.backends import fail, null
 
+from app.core.errors import CredentialError
 from app.core.secrets import (
     SERVICE,
     KeyringLockedError,
@@ -21,7 +22,7 @@ from app.core.secrets import (
     SecretStore,
 )
 from app.core.signing.keys import load_private_key
-from tests.conftest import require_real_keyring
+from tests.conftest import raises, require_real_keyring, text
 from tests.keyrings import (
     CutOffKeyring,
     LockedKeyring,
@@ -85,7 +86,7 @@ def test_a_write_cut_off_half_way_keeps_the_previous_key_usable(rsa_key, key_409
     store.set_private_key("emea", PrivateKeySecret(pem_of(rsa_key)))
 
     backend.writes_left = writes_left  # the 4096-bit key needs 4+ parts, then the manifest
-    with pytest.raises(Exception, match="could not store"):
+    with raises(CredentialError, match="could not store"):
         store.set_private_key("emea", PrivateKeySecret(pem_of(key_4096)))
     assert store.get_private_key("emea").pem == pem_of(rsa_key)
 
@@ -96,10 +97,10 @@ def test_a_write_cut_off_half_way_keeps_the_previous_key_usable(rsa_key, key_409
 
 def test_a_first_write_cut_off_leaves_nothing_that_looks_stored(rsa_key):
     store = SecretStore(backend=CutOffKeyring(writes_left=1))
-    with pytest.raises(Exception, match="could not store"):
+    with raises(CredentialError, match="could not store"):
         store.set_private_key("emea", PrivateKeySecret(pem_of(rsa_key)))
     assert not store.has_private_key("emea")
-    with pytest.raises(SecretMissingError, match="credentials set --profile emea"):
+    with raises(SecretMissingError, match="credentials set --profile emea"):
         store.get_private_key("emea")
 
 
@@ -122,7 +123,7 @@ def test_damaged_sets_are_reported_corrupt_never_used(key_4096, damage):
 
     with pytest.raises(SecretCorruptError) as error:
         store.get_private_key("emea")
-    message = str(error.value)
+    message = text(error.value)
     assert "damaged" in message and "credentials set --profile emea" in message
     assert "PRIVATE" not in message and backend.entries.get(first_part, "x")[:20] not in message
 
@@ -144,12 +145,12 @@ def test_no_keyring_is_an_error_never_a_fallback(rsa_key, backend):
     assert not store.available
     for action in (lambda: store.set_private_key("emea", PrivateKeySecret(pem_of(rsa_key))),
                    lambda: store.get_private_key("emea"), lambda: store.has_private_key("emea")):
-        with pytest.raises(NoKeyringError, match="never stored in plain files"):
+        with raises(NoKeyringError, match="never stored in plain files"):
             action()
 
 
 def test_locked_keyring_says_unlock_it():
-    with pytest.raises(KeyringLockedError, match="locked. Unlock it"):
+    with raises(KeyringLockedError, match="locked. Unlock it"):
         SecretStore(backend=LockedKeyring()).get_private_key("emea")
 
 

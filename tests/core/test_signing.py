@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from app.core.errors import CredentialError
 from app.core.signing import MAX_LIFETIME_S, SCRT_AUDIENCE, TokenSpec
 from app.core.signing.keys import key_fingerprint, load_private_key
-from tests.conftest import minter_for
+from tests.conftest import minter_for, raises, text
 
 ORG = "00D5g00000DEMO1EAP"
 
@@ -109,24 +109,24 @@ def test_loads_pkcs8_and_pkcs1(key, fmt):
 def test_passphrase_protected_key(key):
     protected = pem(key, password=b"s3cret-phr\xc3\xa4se")
     assert load_private_key(protected, "s3cret-phräse").key_size == 2048
-    with pytest.raises(CredentialError, match="protected by a passphrase"):
+    with raises(CredentialError, match="protected by a passphrase"):
         load_private_key(protected)
-    with pytest.raises(CredentialError, match="passphrase is wrong") as raised:
+    with raises(CredentialError, match="passphrase is wrong") as raised:
         load_private_key(protected, "hunter2-guess")
-    assert raised.value.__cause__ is None and "hunter2" not in str(raised.value)
+    assert raised.value.__cause__ is None and "hunter2" not in text(raised.value)
 
 
 def test_unencrypted_key_with_a_passphrase_is_explained(key):
-    with pytest.raises(CredentialError, match="not protected by a passphrase"):
+    with raises(CredentialError, match="not protected by a passphrase"):
         load_private_key(pem(key), "unneeded")
 
 
 def test_refuses_non_rsa_small_rsa_and_non_pem():
     ec_key = ec.generate_private_key(ec.SECP256R1())
-    with pytest.raises(CredentialError, match="needs an RSA key"):
+    with raises(CredentialError, match="needs an RSA key"):
         load_private_key(pem(ec_key))
     small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
-    with pytest.raises(CredentialError, match="RSA 1024-bit"):
+    with raises(CredentialError, match="RSA 1024-bit"):
         load_private_key(pem(small))
-    with pytest.raises(CredentialError, match="not a PEM private key"):
+    with raises(CredentialError, match="not a PEM private key"):
         load_private_key("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")

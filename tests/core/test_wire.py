@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from app.core.wire import route_body, route_method_and_path, server_message
+from app.core.routing.wire import route_body, route_method_and_path, server_message
 
 FIELDS = {"routingTarget": "300SG000015iJ38YAE", "fallbackQueue": "00G000000000001AAA"}
 

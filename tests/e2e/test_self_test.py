@@ -19,7 +19,8 @@ def test_failures_are_one_clear_line_each_and_exit_1():
                                    "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert "FAIL Qt: Qt could not start" in result.stdout
-    assert "FAIL keyring: keyring chose fail Keyring" in result.stdout
+    assert "FAIL keyring: No OS keyring is available (fail Keyring is not the operating system's own store)" \
+        in result.stdout
     assert "FAIL route: not tried, Qt cannot start" in result.stdout
     assert "ok   resources" in result.stdout and "ok   journal" in result.stdout
     assert result.stdout.splitlines()[-1] == "self-test FAILED: Qt, keyring, route"

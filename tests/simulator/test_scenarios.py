@@ -3,10 +3,12 @@
 import pytest
 
 from app.core.errors import ConfigError
-from app.core.routing import OutcomeStatus, RouteClient, RouteRequest
+from app.core.routing.client import RouteClient
+from app.core.routing.outcome import OutcomeStatus
+from app.core.routing.request import RouteRequest
 from app.simulator.report import describe, summary_line
 from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
-from tests.conftest import AGENT, FALLBACK, FLOW, QUEUE, make_profile
+from tests.conftest import AGENT, FALLBACK, FLOW, QUEUE, make_profile, raises
 
 CALL = "vendor-contact-42"
 
@@ -96,7 +98,7 @@ def test_a_plan_survives_a_file_round_trip(tmp_path):
 def test_a_bad_plan_file_says_what_is_wrong(tmp_path, text, expected):
     path = tmp_path / "plan.toml"
     path.write_text(text)
-    with pytest.raises(ConfigError, match=expected) as error:
+    with raises(ConfigError, match=expected) as error:
         load_plan(path)
     assert str(path) in str(error.value)
 

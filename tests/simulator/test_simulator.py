@@ -15,9 +15,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.core.ids import checksum_suffix
+from app.core.ids import InvalidIdError, checksum_suffix
 from app.simulator.faults import Fault
 from app.simulator.server import Simulator
+from tests.conftest import raises
 
 ORG_15 = "00D5g00000SIMUL"
 ORG_ID = ORG_15 + checksum_suffix(ORG_15)
@@ -429,7 +430,7 @@ def test_invalid_faults_are_refused(fault):
 
 
 def test_a_fault_target_must_be_a_routing_target(sim):
-    with pytest.raises(ValueError, match="flow version"):
+    with raises(InvalidIdError, match="flow version"):
         sim.script_fault(Fault(status=400), target="301000000000001")
     with pytest.raises(ValueError):
         sim.script_fault(Fault(status=400), times=0)

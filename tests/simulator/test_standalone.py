@@ -12,6 +12,7 @@ from cryptography.x509.oid import NameOID
 
 from app.core.errors import ConfigError
 from app.simulator.standalone import is_loopback, load_public_key
+from tests.conftest import raises
 from tests.simulator.test_simulator import CALL_CENTER, KEY, ORG_ID, http_client, route
 
 
@@ -37,11 +38,11 @@ def test_load_public_key_reads_a_certificate_or_public_key_and_refuses_a_private
     private = tmp_path / "private.pem"
     private.write_bytes(KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption()))
-    with pytest.raises(ConfigError, match="holds a private key") as refused:
+    with raises(ConfigError, match="holds a private key") as refused:
         load_public_key(private)
     assert "MII" not in str(refused.value)
     (tmp_path / "junk").write_text("hello")
-    with pytest.raises(ConfigError, match="not a PEM or DER"):
+    with raises(ConfigError, match="not a PEM or DER"):
         load_public_key(tmp_path / "junk")
 
 

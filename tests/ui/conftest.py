@@ -91,9 +91,9 @@ def journal_path(tmp_path) -> Path:
 @pytest.fixture
 def demo_services(arun, journal_path):
     """Demo mode as the panel builds it: embedded simulator over real HTTP, demo directory, a call."""
-    from app.ui.shell.composition import build_demo_services
+    from app.compose import open_demo_services
 
-    services = arun(build_demo_services(journal_path=journal_path, timeout_s=5.0))
+    services = arun(open_demo_services(journal_path=journal_path, timeout_s=5.0))
     yield services
     services.demo.close()  # idempotent: the window's shutdown normally did it already
 

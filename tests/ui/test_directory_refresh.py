@@ -4,17 +4,19 @@ HTTP from the simulator, its freshness in words, and a failed refresh keeping th
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.core.directory import SearchIndex
-from app.core.directory.cache import CachedDirectory, save_directory
-from app.core.directory.feed import DirectoryFeed
+from app.compose import open_profile_services
+from app.core.credentials import CredentialsDesk
+from app.core.directory.cache import CachedDirectory, cache_path, save_directory
+from app.core.secrets import SecretPurpose, SecretStore
 from app.simulator.faults import Fault
 from app.simulator.salesforce import SalesforceApi
 from app.simulator.server import Simulator
 from app.ui.directory.refresher import as_of_text
-from app.ui.shell.composition import PanelServices
 from tests.conftest import CALL_CENTER, ORG_ID, make_profile
+from tests.keyrings import MemoryKeyring
 
 
 @pytest.fixture
@@ -26,27 +28,27 @@ def org(rsa_key):
         yield simulator, api, api_key
 
 
-def services_for(org, tmp_path, new_minter, cache_file):
-    from app.services import open_transfer_service
-
+def services_for(org, tmp_path, arun):
+    """The profile's services as the composition root builds them: its API key in a keyring, its
+    offline copy where the panel keeps it."""
     simulator, api, api_key = org
     profile = make_profile(simulator.base_url, directory_source="salesforce", salesforce_login_url=api.login_url,
                            salesforce_consumer_key="ck", salesforce_username="u")
-    feed = DirectoryFeed(profile, key_source=lambda: api_key, cache_file=cache_file)
-    return PanelServices(transfer=open_transfer_service(profile, new_minter(), tmp_path / "journal.sqlite3"),
-                         directory=SearchIndex([]), profile_name="test", directory_feed=feed,
-                         empty_directory_hint="Loading the directory from Salesforce…")
+    store = SecretStore(backend=MemoryKeyring())
+    credentials = CredentialsDesk(lambda: store)
+    pem = api_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    credentials.store_key(profile.name, pem, None, SecretPurpose.SALESFORCE_API)
+    return arun(open_profile_services(profile, journal_path=tmp_path / "journal.sqlite3", credentials=credentials))
 
 
-def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_panel, arun, org, tmp_path, new_minter):
+def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_panel, arun, org, tmp_path):
     _simulator, api, _ = org
-    cache_file = tmp_path / "cache.marshal"
     yesterday = datetime.now(UTC) - timedelta(days=1)
     saved = [t for t in api.targets if t.kind.value == "queue"][:3]
-    save_directory(cache_file, CachedDirectory(saved, yesterday, "salesforce"))
-    services = services_for(org, tmp_path, new_minter, cache_file)
-    snapshot = arun(services.directory_feed.cached())
-    services.directory, services.directory_as_of = snapshot.index, snapshot.as_of
+    save_directory(cache_path("test"), CachedDirectory(saved, yesterday, "salesforce"))
+    services = services_for(org, tmp_path, arun)
+    assert services.directory_as_of == yesterday and len(services.directory) == 3
 
     api.script_fault(Fault(delay_s=1.0), "query")  # the refresh takes a moment: the copy shows meanwhile
     window = open_panel(services)
@@ -60,11 +62,11 @@ def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_pan
     assert window.directory.model.view(0).name == saved[0].label
 
 
-def test_a_failed_refresh_keeps_the_directory_and_says_why(qtbot, open_panel, arun, org, tmp_path, new_minter):
+def test_a_failed_refresh_keeps_the_directory_and_says_why(qtbot, open_panel, arun, org, tmp_path):
     _simulator, api, _ = org
     api.script_fault(Fault(status=403, error_code="REQUEST_LIMIT_EXCEEDED", message="TotalRequests Limit exceeded."),
                      "query", times=None)
-    window = open_panel(services_for(org, tmp_path, new_minter, tmp_path / "cache.marshal"))
+    window = open_panel(services_for(org, tmp_path, arun))
     freshness = window.directory.freshness
     qtbot.waitUntil(lambda: "Refresh failed" in freshness.text(), timeout=15_000)
     assert "used up its daily Salesforce API calls" in freshness.text()

@@ -19,7 +19,7 @@ def test_a_starred_target_comes_first_and_ctrl_1_picks_it(qtbot, panel, demo_ser
 
     panel.directory.search.clear()
     assert panel.directory.model.view(0).target_id == agent.target_id  # above every queue and flow now
-    path = favorites_path(demo_services.profile_name)
+    path = favorites_path(demo_services.profile.name)
     qtbot.waitUntil(path.exists)
     assert json.loads(path.read_text(encoding="utf-8"))["ids"] == [agent.target_id]
 

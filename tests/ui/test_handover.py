@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from app.ui.call.panel import SOURCE_SOFTPHONE
+from app.core.calls import CallSource
 from app.ui.shell.single_instance import INSTANCE_ENV, InstanceServer, hand_over
 
 
@@ -34,7 +34,7 @@ def test_a_second_launch_hands_over_its_call_id_and_exits_0(qtbot, listening):
     assert done.returncode == 0, done.stderr
     assert "The panel shows call 0LQ5g00000Xy7Qk" in done.stdout
     assert listening.call_panel.text() == "0LQ5g00000Xy7Qk"
-    assert listening.call_panel.source() == SOURCE_SOFTPHONE
+    assert listening.call_panel.source() == CallSource.SOFTPHONE
 
 
 def test_a_call_link_works_the_same_way(qtbot, listening):
@@ -80,5 +80,5 @@ def test_a_call_handed_over_before_the_first_paint_is_shown(qtbot):
     window = PanelWindow()  # never shown: a panel started minimized, services not built yet
     qtbot.addWidget(window)
     window.receive_call("0LQ5g00000ABCDE")
-    assert window.call_panel.text() == "0LQ5g00000ABCDE" and window.call_panel.source() == SOURCE_SOFTPHONE
+    assert window.call_panel.text() == "0LQ5g00000ABCDE" and window.call_panel.source() == CallSource.SOFTPHONE
     assert window.transfer is not None and not window.form.can_transfer()

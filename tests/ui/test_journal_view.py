@@ -4,6 +4,7 @@ import csv
 
 from PySide6.QtGui import QGuiApplication
 
+from app.core.routing.outcome import StatusGroup
 from app.simulator.faults import Fault
 from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
 
@@ -26,7 +27,7 @@ def test_history_lists_filters_copies_and_transfers_again(qtbot, panel, demo_ser
     qtbot.waitUntil(lambda: history.model.rowCount() == 2)
     assert history.isVisible() and not history.isModal()
     assert history.model.entries[0].target_id == agent.target_id  # newest first
-    history.outcome.setCurrentIndex(2)  # Rejected
+    history.outcome.setCurrentIndex(history.outcome.findData(StatusGroup.REJECTED.value))
     qtbot.waitUntil(lambda: history.model.rowCount() == 1)
     history.outcome.setCurrentIndex(0)
     history.search.setText(queue.name)
@@ -34,7 +35,8 @@ def test_history_lists_filters_copies_and_transfers_again(qtbot, panel, demo_ser
 
     history.table.selectRow(0)
     history.copy_row()
-    assert queue.target_id in QGuiApplication.clipboard().text() and "accepted" in QGuiApplication.clipboard().text()
+    copied = QGuiApplication.clipboard().text()
+    assert queue.target_id in copied and "Routing requested" in copied
 
     panel.new_demo_call()
     history.again_button.click()
@@ -53,7 +55,7 @@ def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_servi
     queue = first_target(demo_services, "queue")
     transfer(qtbot, panel, queue)
     transfer(qtbot, panel, queue)
-    journal = demo_services.transfer.journal
+    journal = demo_services.journal
     first_id = journal.recent()[-1].id
     journal._db.execute("UPDATE transfers SET at = '2026-01-01T00:00:00.000+00:00' WHERE id = ?", (first_id,))
 
@@ -75,7 +77,7 @@ def test_reconnecting_retires_the_history_of_the_old_journal_reads_and_all(qtbot
     history = panel._history
     assert history.isVisible()
     panel.detach()  # the history's first reads have not even started
-    demo_services.transfer.journal.close()  # as closing the old services does
+    demo_services.journal.close()  # as closing the old services does
     assert not history.isVisible() and panel._history is None
     qtbot.waitUntil(lambda: not tasks._running)  # they end quietly: nothing raised, nothing shown
     assert not panel.notice.isVisible()

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.profile import Profile, load_config, save_profile
+from app.core.config_files import load_config, save_profile
+from app.core.profile import Profile
 from app.core.secrets import SecretStore
 from app.ui.settings.dialog import SettingsDialog
 from tests.conftest import CALL_CENTER, ORG_ID, require_real_keyring
@@ -291,7 +292,7 @@ def test_non_rsa_and_non_pem_files_are_refused(qtbot, config_path, saved_profile
     assert "not a PEM private key" in dialog.credentials.message.text()
     dialog.credentials.set_key_from_file(tmp_path / "missing.pem")
     wait_idle(qtbot, dialog)
-    assert "Cannot read the file" in dialog.credentials.message.text()
+    assert "Cannot read the key file" in dialog.credentials.message.text()
     assert not memory_store.has_private_key("emea")
     assert_no_secret_shown(dialog)
 
@@ -300,19 +301,22 @@ def test_no_keyring_is_shown_plainly(qtbot, config_path, saved_profile, pem_file
     from keyring.backends import fail
 
     from app.core.secrets import NoKeyringError
+    from app.messages import Front, describe
 
     store = make_store(fail.Keyring())
     with pytest.raises(NoKeyringError) as expected:
         store.has_private_key("emea")
+    said = describe(expected.value, Front.WINDOW)
+    assert "never stored in plain files" in said
     dialog = open_dialog(qtbot, config_path, store)
     panel = dialog.credentials
-    assert str(expected.value) in (panel.backend_label.text(), panel.key_status.text())
+    assert said in (panel.backend_label.text(), panel.key_status.text())
 
     choose_file(qtbot, dialog, pem_file)
-    assert panel.message.text() == str(expected.value)
+    assert panel.message.text() == said
     panel.test_button.click()
     wait_idle(qtbot, dialog)
-    assert panel.message.text() == str(expected.value)
+    assert panel.message.text() == said
     assert panel.claims.text() == ""
     for text in visible_texts(dialog):
         assert "Traceback" not in text

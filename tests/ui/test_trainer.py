@@ -55,7 +55,7 @@ def test_each_scenario_takes_the_production_path_in_the_panel(qtbot, panel, demo
     text = wait_outcome(qtbot, panel, PANEL_SAYS[scenario])
     if scenario in ("success", "slow"):
         assert text.startswith(f"Routing requested to {queue.name}")
-    assert demo_services.transfer.journal.recent(1)[0].target_id == queue.target_id  # every path has its row
+    assert demo_services.journal.recent(1)[0].target_id == queue.target_id  # every path has its row
 
 
 def test_a_failing_flow_uses_the_fallback_queue_and_the_inspector_shows_it(qtbot, panel, demo_services):
@@ -90,7 +90,7 @@ def test_the_inspector_follows_transfers_live_and_never_shows_the_token(qtbot, p
     assert page.startswith(f"POST {demo_services.demo.simulator.base_url}/voiceCalls/{call_id}/routeVoiceCall")
     assert "Authorization: Bearer <redacted>" in page and "eyJ" not in page
     assert f'"routingTarget": "{agent.target_id}"' in page and "Answer: 200 OK" in page
-    assert f"jti: {demo_services.transfer.journal.recent(1)[0].jti}" in page  # matches the journal row
+    assert f"jti: {demo_services.journal.recent(1)[0].jti}" in page  # matches the journal row
     assert "iss: 00D5g00000DEMO1" in page and "(org ID)" in page
 
 

@@ -9,7 +9,7 @@ from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
 
 
 def journal_rows(services):
-    return services.transfer.journal.recent()
+    return services.journal.recent()
 
 
 def test_agent_transfer_reaches_the_simulator_and_the_journal(qtbot, panel, demo_services):
@@ -28,7 +28,8 @@ def test_agent_transfer_reaches_the_simulator_and_the_journal(qtbot, panel, demo
     assert json.loads(sent.body_text) == {"routingTarget": agent.target_id}
     assert sent.call_id == call_id and sent.status == 200
     (row,) = journal_rows(demo_services)
-    assert (row.outcome, row.target_id, row.target_kind, row.call_id) == ("accepted", agent.target_id, "agent", call_id)
+    assert (row.outcome.status, row.target_id, row.target_kind, row.call_id) == (
+        "accepted", agent.target_id, "agent", call_id)
     assert row.jti == sent.jti
 
 
@@ -101,7 +102,7 @@ def test_rejected_transfer_shows_the_servers_reason(qtbot, panel, demo_services)
     assert panel.outcome.property("level") == "failure"
     assert not panel.outcome.retry_button.isVisible()  # a 400 is not safe (or useful) to retry
     assert panel.form.can_transfer()  # the rep can fix the target and send again
-    assert journal_rows(demo_services)[0].outcome == "rejected"
+    assert journal_rows(demo_services)[0].outcome.status == "rejected"
 
 
 def test_double_send_guard_sends_exactly_one_request(qtbot, panel, demo_services):
@@ -112,8 +113,8 @@ def test_double_send_guard_sends_exactly_one_request(qtbot, panel, demo_services
     button = panel.form.transfer_button
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert button.text() == "Transferring…" and not button.isEnabled()
-    assert panel.outcome.isVisible() and "Transferring to" in panel.outcome.text()
+    assert button.text() == "Transferring…" and not button.isEnabled()  # at once, before anything is sent
+    qtbot.waitUntil(lambda: panel.outcome.isVisible() and "Transferring to" in panel.outcome.text())
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # impatient second click
     qtbot.keyClick(panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # and the shortcut
     panel.form.trigger()
@@ -136,7 +137,7 @@ def test_outcome_unknown_warns_not_to_retry_blindly(qtbot, panel, demo_services)
     assert "may already be moving" in text and "Do not retry blindly" in text
     assert not panel.outcome.retry_button.isVisible()
     assert panel.outcome.property("level") == "warning"
-    assert journal_rows(demo_services)[0].outcome == "outcome_unknown"
+    assert journal_rows(demo_services)[0].outcome.status == "outcome_unknown"
 
 
 def test_retry_is_offered_only_when_safe_and_resends(qtbot, panel, demo_services):
@@ -153,7 +154,7 @@ def test_retry_is_offered_only_when_safe_and_resends(qtbot, panel, demo_services
     qtbot.mouseClick(panel.outcome.retry_button, Qt.MouseButton.LeftButton)
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
     assert [request.status for request in simulator.requests] == [429, 200]
-    assert [row.outcome for row in journal_rows(demo_services)] == ["accepted", "throttled"]
+    assert [row.outcome.status for row in journal_rows(demo_services)] == ["accepted", "throttled"]
 
 
 def test_a_second_transfer_of_a_routed_call_asks_first(qtbot, panel, demo_services):
@@ -165,12 +166,14 @@ def test_a_second_transfer_of_a_routed_call_asks_first(qtbot, panel, demo_servic
 
     pick(qtbot, panel, queue)
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
-    assert panel.confirm_bar.isVisible() and not panel.confirm_bar.isModal()
-    assert f"Routing to {agent.name} was requested at" in panel.confirm_bar.text()
+    qtbot.waitUntil(panel.confirm_bar.isVisible)  # the desk asked the journal: this call was routed
+    assert not panel.confirm_bar.isModal() and not panel.controller.busy()
+    assert f"Routing this call to {agent.name} was already requested at" in panel.confirm_bar.text()
     qtbot.mouseClick(panel.confirm_bar.cancel_button, Qt.MouseButton.LeftButton)
     assert not panel.confirm_bar.isVisible() and len(simulator.requests) == 1
 
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(panel.confirm_bar.isVisible)
     qtbot.mouseClick(panel.confirm_bar.confirm_button, Qt.MouseButton.LeftButton)
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
     assert len(simulator.requests) == 2
@@ -178,7 +181,6 @@ def test_a_second_transfer_of_a_routed_call_asks_first(qtbot, panel, demo_servic
     # A new call starts clean: no question asked.
     qtbot.mouseClick(panel.call_panel.new_demo_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
-    assert not panel.confirm_bar.isVisible()
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
     wait_idle(qtbot, panel)
-    assert len(simulator.requests) == 3
+    assert not panel.confirm_bar.isVisible() and len(simulator.requests) == 3

@@ -2,6 +2,7 @@
 
 from PySide6.QtCore import Qt
 
+from app.core.calls import CallSource, IncomingCall
 from tests.ui.panel_helpers import first_target, pick
 
 
@@ -76,7 +77,7 @@ def test_no_target_means_no_transfer(panel):
 
 def test_what_the_call_section_echoes_is_shown_as_plain_text(panel):
     """A caller's name or a typed ID is never read as HTML (the labels get that right after the first paint)."""
-    panel.call_panel.set_call("<b>contact</b>-7", "typed", caller="<img src=x>Ana")
+    panel.call_panel.set_call(IncomingCall("<b>contact</b>-7", CallSource.TYPED, "<img src=x>Ana"))
     for label in (panel.call_panel.status, panel.call_panel.caller):
         assert label.textFormat() == Qt.TextFormat.PlainText
     assert panel.call_panel.caller.text() == "Caller: <img src=x>Ana"
@@ -84,9 +85,10 @@ def test_what_the_call_section_echoes_is_shown_as_plain_text(panel):
 
 def test_the_call_section_is_plain_text_before_the_window_finishes_its_setup(qtbot):
     """Its labels do not depend on the window: a call set on a bare call section is plain text too."""
+    from app.core.calls import CallSource, IncomingCall
     from app.ui.call.panel import CallPanel
 
     call_panel = CallPanel()
     qtbot.addWidget(call_panel)
-    call_panel.set_call("contact-7", "typed", caller="<b>Ana</b>")
+    call_panel.set_call(IncomingCall("contact-7", CallSource.TYPED, "<b>Ana</b>"))
     assert call_panel.caller.textFormat() == Qt.TextFormat.PlainText

@@ -1,6 +1,5 @@
 """The window around the transfer: start-up, demo mode, empty directories, errors, settings."""
 
-import argparse
 import json
 import os
 import subprocess
@@ -11,11 +10,22 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
+from app.compose import Services, open_desk
+from app.core.calls import CallSource, IncomingCall
+from app.core.directory import SearchIndex
+from app.core.ids import IdKind
+from app.core.journal import Journal
 from app.ui.common.tasks import spawn
-from app.ui.shell.composition import PanelServices
 from app.ui.shell.error_hooks import install_error_hooks
 from tests.conftest import AGENT, make_profile
-from tests.ui.panel_helpers import first_target, pick, wait_outcome
+from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
+
+
+def profile_services(profile, minter, tmp_path, call_id=None):
+    """A configured profile with no directory source (the rep pastes IDs), on a real journal."""
+    desk = open_desk(profile, minter, Journal(tmp_path / "journal.sqlite3"))
+    call = IncomingCall(call_id, CallSource.COMMAND_LINE) if call_id else None
+    return Services(profile, desk, SearchIndex([]), call)
 
 
 def test_demo_mode_is_visible_and_offers_new_calls(qtbot, panel, demo_services):
@@ -37,7 +47,7 @@ def test_the_list_model_only_exposes_the_core_search_result(qtbot, panel, demo_s
     everything = len(demo_services.directory.search("a", kind=None, available_only=False))
     assert panel.directory.model.total_rows() == everything > 200
     assert panel.directory.count.text() == f"{everything:,} results"
-    qtbot.mouseClick(panel.directory.kind_buttons["queue"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.directory.kind_buttons[IdKind.QUEUE], Qt.MouseButton.LeftButton)
     kinds = {panel.directory.model.view(row).kind for row in range(panel.directory.model.rowCount())}
     assert kinds == {"queue"}
     assert panel.directory.count.text().endswith(("result", "results"))
@@ -45,7 +55,7 @@ def test_the_list_model_only_exposes_the_core_search_result(qtbot, panel, demo_s
 
 
 def test_available_only_hides_unavailable_agents(qtbot, panel):
-    qtbot.mouseClick(panel.directory.kind_buttons["agent"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.directory.kind_buttons[IdKind.AGENT], Qt.MouseButton.LeftButton)
     everyone = panel.directory.model.total_rows()
     panel.directory.available_only.setChecked(True)
     model = panel.directory.model
@@ -58,13 +68,7 @@ def test_available_only_hides_unavailable_agents(qtbot, panel):
 
 def test_a_pasted_id_is_offered_when_the_directory_does_not_have_it(qtbot, open_panel, simulator, new_minter, tmp_path):
     """A configured profile has no directory yet: the rep pastes an agent ID and transfers to it."""
-    from app.core.directory import SearchIndex
-    from app.services import open_transfer_service
-
-    service = open_transfer_service(make_profile(simulator.base_url), new_minter(), tmp_path / "journal.sqlite3")
-    services = PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test",
-                             call_id="0LQ5g00000Ab1Cd", call_source="command line",
-                             empty_directory_hint="No directory is set up for this profile yet.")
+    services = profile_services(make_profile(simulator.base_url), new_minter(), tmp_path, "0LQ5g00000Ab1Cd")
     window = open_panel(services)
     assert not window.demo_badge.isVisible() and "Profile test" in window.profile_label.text()
     assert window.call_panel.source() == "command line"
@@ -104,26 +108,47 @@ def test_unexpected_errors_are_shown_and_the_window_survives(qtbot, panel, qloop
     assert panel.form.can_transfer()
 
 
-def test_a_crash_inside_a_transfer_is_reported_and_the_button_comes_back(qtbot, panel, qloop, demo_services,
-                                                                         monkeypatch):
-    async def explode(request):
+def test_a_bug_inside_a_transfer_ends_in_one_outcome_and_one_row(qtbot, panel, demo_services, monkeypatch):
+    """Whatever is raised on the way, the transfer ends in an internal_error outcome and its journal
+    row; the window shows it in place and the Transfer button comes back."""
+    from app.core.journal import RowState
+    from app.core.routing.outcome import OutcomeStatus
+
+    client = demo_services.desk._client
+    real_route = client.route
+
+    async def explode_after_sending(request, before_send=None):
+        await before_send("jti-of-the-bug")  # the write-ahead row, as a real attempt writes it
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(demo_services.transfer, "transfer", explode)
+    async def explode_before_sending(request, before_send=None):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(client, "route", explode_after_sending)
     pick(qtbot, panel, first_target(demo_services, "queue"))
-    restore = install_error_hooks(panel.show_error, qloop)
-    try:
-        qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
-        text = wait_outcome(qtbot, panel, "unexpected error")
-        qtbot.waitUntil(lambda: "RuntimeError: boom" in panel.notice.text())
-    finally:
-        restore()
-    assert "check the softphone" in text
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    text = wait_outcome(qtbot, panel, "unexpected error")
+    assert "RuntimeError" in text and "check the softphone" in text
+    wait_idle(qtbot, panel)
+    (row,) = demo_services.journal.recent()
+    assert row.state is RowState.DONE and row.outcome.status is OutcomeStatus.INTERNAL_ERROR
+    assert row.jti == "jti-of-the-bug" and row.outcome.sent and row.outcome.exit_code == 6
+
+    monkeypatch.setattr(client, "route", explode_before_sending)
+    qtbot.mouseClick(panel.call_panel.new_demo_button, Qt.MouseButton.LeftButton)  # another call: no guard
+    pick(qtbot, panel, first_target(demo_services, "queue"))
+    qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
+    text = wait_outcome(qtbot, panel, "could not be sent")
+    wait_idle(qtbot, panel)
+    newest = demo_services.journal.recent()[0]
+    assert newest.outcome.status is OutcomeStatus.INTERNAL_ERROR and not newest.outcome.sent
+    assert newest.outcome.exit_code == 5 and "Nothing was sent" in text
+    monkeypatch.setattr(client, "route", real_route)
     assert panel.form.can_transfer() and not panel.controller.busy()
 
 
 def test_a_configuration_error_is_shown_in_the_window(qtbot, arun, tmp_path):
-    from app.ui.shell.app import Boot
+    from app.ui.shell.app import Boot, StartOptions
     from app.ui.shell.window import PanelWindow
 
     config = tmp_path / "config.toml"
@@ -131,7 +156,7 @@ def test_a_configuration_error_is_shown_in_the_window(qtbot, arun, tmp_path):
     window = PanelWindow(config_path=config)
     qtbot.addWidget(window)
     window.show()
-    boot = Boot(window, argparse.Namespace(config=str(config), profile=None, call_id=None, demo=False, verbose=False))
+    boot = Boot(window, StartOptions(config_path=config))
     arun(boot._start())
 
     assert window.services is None
@@ -154,22 +179,23 @@ def test_settings_open_without_blocking_the_panel(qtbot, panel):
 
 def test_profiles_saved_in_settings_reconnect_the_panel(qtbot, arun, tmp_path, monkeypatch):
     """With no profile the panel starts in demo mode; saving one in Settings switches to it."""
-    from app.core.profile import Profile, save_profile
-    from app.ui.shell import composition
-    from app.ui.shell.app import Boot
+    from app import compose
+    from app.core.config_files import save_profile
+    from app.core.profile import Profile
+    from app.ui.shell.app import Boot, StartOptions
     from app.ui.shell.window import PanelWindow
     from tests.conftest import CALL_CENTER, ORG_ID
 
-    monkeypatch.setattr(composition, "_key_problem", lambda name: "")  # no keyring needed here
+    monkeypatch.setattr(compose, "_key_problem", lambda profile, credentials: None)  # no keyring needed here
     config = tmp_path / "config.toml"
     window = PanelWindow(config_path=config)
     qtbot.addWidget(window)
     window.show()
-    boot = Boot(window, argparse.Namespace(config=str(config), profile=None, call_id=None, demo=False, verbose=False))
+    boot = Boot(window, StartOptions(config_path=config))
     window.sig_profiles_changed.connect(boot.reload)
     arun(boot._start())
     assert window.services.is_demo
-    window.call_panel.set_call("contact-42", "typed")
+    window.call_panel.set_call(IncomingCall("contact-42", CallSource.TYPED))
 
     save_profile(config, Profile(name="emea", base_url="https://acme.my.salesforce-scrt.com/telephony/v1",
                                  org_id=ORG_ID, call_center=CALL_CENTER))
@@ -184,7 +210,7 @@ def test_first_paint_imports_nothing_heavy():
     """The window's first frame is painted before keyring, JWT, HTTP, crypto and even asyncio are
     imported (see app.py), and before PySide6 builds its `Qt` namespace (see app/ui/shell/window.py)."""
     script = textwrap.dedent("""
-        import argparse, os, sys
+        import os, sys
         import PySide6.QtCore
         import app.ui.shell.app as panel_app
 
@@ -192,14 +218,15 @@ def test_first_paint_imports_nothing_heavy():
 
         def first_frame_painted(window):
             wait_for_first_paint(window)
-            heavy = ("keyring", "jwt", "httpx", "cryptography", "asyncio", "qasync", "app.core.routing")
+            heavy = ("keyring", "jwt", "httpx", "cryptography", "asyncio", "qasync", "app.core.routing.client",
+                     "app.compose", "sqlite3")
             print("loaded at first paint:", sorted(name for name in heavy if name in sys.modules), flush=True)
             # PySide6 creates a class on first use; Qt's ~90 enums cost ~15 ms.
             print("Qt namespace built:", "Qt" in vars(PySide6.QtCore), flush=True)
             os._exit(0)
 
         panel_app._wait_for_first_paint = first_frame_painted
-        panel_app.run(argparse.Namespace(config=None, profile=None, call_id=None, demo=True, verbose=False))
+        panel_app.run(panel_app.StartOptions(demo=True))
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                             cwd=Path(__file__).parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
@@ -210,12 +237,7 @@ def test_first_paint_imports_nothing_heavy():
 
 
 def test_a_training_profile_says_training(qtbot, open_panel, simulator, new_minter, tmp_path):
-    from app.core.directory import SearchIndex
-    from app.services import open_transfer_service
-
-    profile = make_profile(simulator.base_url, training=True)
-    service = open_transfer_service(profile, new_minter(), tmp_path / "journal.sqlite3")
-    window = open_panel(PanelServices(transfer=service, directory=SearchIndex([]), profile_name="test"))
+    window = open_panel(profile_services(make_profile(simulator.base_url, training=True), new_minter(), tmp_path))
     assert window.demo_badge.isVisible() and window.demo_badge.text() == "TRAINING"
     assert window.demo_badge.toolTip() == f"Training profile: transfers go to {simulator.base_url}"
     assert window.demo_badge.accessibleName() == window.demo_badge.toolTip()

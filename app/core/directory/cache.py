@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core.directory.target import Presence, PresenceState, Target, full_collections_paused, restore_target
-from app.core.errors import PanelError
+from app.core.errors import PanelError, Problem
 from app.core.ids import IdKind
 
 FORMAT = 2
@@ -68,13 +68,14 @@ def load_directory(path: Path) -> CachedDirectory | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise DirectoryCacheError(f"The saved directory {path} cannot be read ({error}); it is ignored.") from None
+        raise DirectoryCacheError(Problem.DIRECTORY,
+            text=f"The saved directory {path} cannot be read ({error}); it is ignored.") from None
     try:
         with full_collections_paused():
             return _restore(marshal.loads(data))
-    except (ValueError, EOFError, TypeError, KeyError) as error:
-        raise DirectoryCacheError(
-            f"The saved directory {path} is damaged or from another version ({type(error).__name__}); "
+    except (ValueError, EOFError, TypeError, KeyError, PanelError) as error:
+        raise DirectoryCacheError(Problem.DIRECTORY,
+            text=f"The saved directory {path} is damaged or from another version ({type(error).__name__}); "
             "it is ignored and replaced at the next refresh.") from None
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from app.core.directory import names
 from app.core.directory.target import Presence, PresenceState, Target
-from app.core.errors import PanelError
+from app.core.errors import PanelError, Problem
 from app.core.ids import checksum_suffix
 from app.core.resources import resource_path
 
@@ -57,8 +57,9 @@ def load_demo_directory(path: Path | None = None, now: datetime | None = None) -
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         return targets_from_document(document, now)
-    except (OSError, ValueError, TypeError, KeyError, IndexError) as error:
-        raise PanelError(f"The demo directory {path} cannot be read ({error}). Reinstall the panel.") from error
+    except (OSError, ValueError, TypeError, KeyError, IndexError, PanelError) as error:
+        raise PanelError(Problem.DIRECTORY, text=f"The demo directory {path} cannot be read ({type(error).__name__}). "
+                         "Reinstall the panel.") from error
 
 
 def generate_targets(n: int, seed: int = 0, now: datetime | None = None) -> list[Target]:

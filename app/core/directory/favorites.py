@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from app.core.errors import PanelError
+from app.core.errors import PanelError, Problem
 from app.core.ids import InvalidIdError, parse_id
 
 
@@ -36,12 +36,14 @@ class Favorites:
         except FileNotFoundError:
             return cls(path)
         except (OSError, ValueError) as error:
-            raise FavoritesError(f"The favorites file {path} cannot be read ({type(error).__name__}); "
+            raise FavoritesError(Problem.DIRECTORY,
+                text=f"The favorites file {path} cannot be read ({type(error).__name__}); "
                                  "starting without favorites. Starring a target writes a new one.") from None
         try:
             ids = [parse_id(value).value for value in document["ids"]]
         except (TypeError, KeyError, InvalidIdError):
-            raise FavoritesError(f"The favorites file {path} is damaged; starting without favorites. "
+            raise FavoritesError(Problem.DIRECTORY,
+                text=f"The favorites file {path} is damaged; starting without favorites. "
                                  "Starring a target writes a new one.") from None
         return cls(path, list(dict.fromkeys(ids)))
 

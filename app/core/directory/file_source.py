@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.directory.target import Presence, Target, state_for_label
-from app.core.errors import ConfigError, InputError
+from app.core.errors import ConfigError, InputError, PanelError, Problem
 from app.core.ids import IdKind
 
 COLUMNS = ("kind", "id", "name", "detail", "presence")
@@ -32,16 +32,18 @@ _KINDS = {"agent": IdKind.AGENT, "queue": IdKind.QUEUE, "flow": IdKind.FLOW}
 @dataclass(frozen=True, slots=True)
 class FileLoad:
     targets: list[Target]
-    problems: list[str] = field(default_factory=list)  # one line per skipped row
+    problems: list[PanelError] = field(default_factory=list)  # one per skipped row
 
 
 def load_directory_file(path: Path) -> FileLoad:
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: Excel writes a BOM
     except FileNotFoundError:
-        raise ConfigError(f"The directory file {path} does not exist. Check directory_file in the profile.") from None
+        raise ConfigError(Problem.DIRECTORY,
+            text=f"The directory file {path} does not exist. Check directory_file in the profile.") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"The directory file {path} cannot be read ({error}). Save it as UTF-8.") from None
+        raise ConfigError(Problem.DIRECTORY,
+            text=f"The directory file {path} cannot be read ({error}). Save it as UTF-8.") from None
     if path.suffix.lower() == ".json":
         return _from_json(path, text)
     return _from_csv(path, text)
@@ -52,7 +54,8 @@ def _from_csv(path: Path, text: str) -> FileLoad:
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in ("kind", "id", "name") if name not in header]
     if missing:
-        raise ConfigError(f"The directory file {path} needs a header row with the columns kind, id, name "
+        raise ConfigError(Problem.DIRECTORY,
+            text=f"The directory file {path} needs a header row with the columns kind, id, name "
                           f"(and optionally detail, presence); missing: {', '.join(missing)}.")
     reader.fieldnames = header
     targets, problems = [], []
@@ -60,7 +63,7 @@ def _from_csv(path: Path, text: str) -> FileLoad:
         try:
             targets.append(_target(row))
         except InputError as error:
-            problems.append(f"line {reader.line_num}: {error} (row skipped)")
+            problems.append(InputError(Problem.DIRECTORY_ROW, line=reader.line_num, details=(error,)))
     return FileLoad(targets, problems)
 
 
@@ -70,16 +73,16 @@ def _from_json(path: Path, text: str) -> FileLoad:
         if not isinstance(rows, list):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        raise ConfigError(f"The directory file {path} must be JSON of the form "
+        raise ConfigError(Problem.DIRECTORY, text=f"The directory file {path} must be JSON of the form "
                           '{"targets": [{"kind": …, "id": …, "name": …}, …]}.') from None
     targets, problems = [], []
     for position, row in enumerate(rows, start=1):
         try:
             if not isinstance(row, dict):
-                raise InputError("each target must be an object with kind, id and name")
+                raise InputError(Problem.DIRECTORY, text="each target must be an object with kind, id and name")
             targets.append(_target(row))
         except InputError as error:
-            problems.append(f"target {position}: {error} (skipped)")
+            problems.append(InputError(Problem.DIRECTORY_ROW, position=position, details=(error,)))
     return FileLoad(targets, problems)
 
 
@@ -87,7 +90,7 @@ def _target(row: dict) -> Target:
     value = {name: str(row.get(name) or "").strip() for name in COLUMNS}
     kind = _KINDS.get(value["kind"].lower())
     if kind is None:
-        raise InputError(f"kind {value['kind']!r} must be agent, queue or flow")
+        raise InputError(Problem.DIRECTORY, text=f"kind {value['kind']!r} must be agent, queue or flow")
     if kind is IdKind.AGENT:
         label = value["presence"]
         return Target.agent(value["id"], value["name"], Presence(label, state_for_label(label)) if label else None)

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from app.core.directory.target import Presence, PresenceState, Target, full_collections_paused, state_for_label
-from app.core.errors import CredentialError, PanelError
+from app.core.errors import CredentialError, PanelError, Problem
 from app.core.ids import InvalidIdError
 from app.core.profile import Profile
 from app.core.signing import TokenMinter, TokenSpec
@@ -67,7 +67,7 @@ class SalesforceDirectory:
 
     def __init__(self, profile: Profile, key_source: Callable[[], Any], *,
                  timeout_s: float = 30.0, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        from app.core.routing import build_ssl_context
+        from app.core.tls import build_ssl_context
 
         self.profile = profile
         self.api_usage: ApiUsage | None = None
@@ -126,8 +126,8 @@ class SalesforceDirectory:
                 response = await self._http.get(instance + path, params=params,
                                                  headers={"Authorization": f"Bearer {token}"})
             except httpx.HTTPError as error:
-                raise DirectoryRefreshError(
-                    f"Cannot reach Salesforce at {instance} ({type(error).__name__}). "
+                raise DirectoryRefreshError(Problem.DIRECTORY,
+                    text=f"Cannot reach Salesforce at {instance} ({type(error).__name__}). "
                     "Check the network; the directory keeps its last copy.") from None
             self._note_usage(response)
             if response.status_code == 200:
@@ -135,7 +135,8 @@ class SalesforceDirectory:
             if response.status_code != 401:
                 raise self._api_error(response)
             self._session = None  # the access token expired: one new login, then give up
-        raise CredentialError("Salesforce refused a fresh access token for the directory (401). "
+        raise CredentialError(Problem.DIRECTORY,
+            text="Salesforce refused a fresh access token for the directory (401). "
                               "Check the integration user's permissions.")
 
     def _note_usage(self, response: httpx.Response) -> None:
@@ -146,11 +147,12 @@ class SalesforceDirectory:
         code, message = _rest_error(response)
         if code == "REQUEST_LIMIT_EXCEEDED":
             usage = f" ({self.api_usage})" if self.api_usage else ""
-            return DirectoryRefreshError(
-                f"The org has used up its daily Salesforce API calls{usage}. The directory keeps "
+            return DirectoryRefreshError(Problem.DIRECTORY,
+                text=f"The org has used up its daily Salesforce API calls{usage}. The directory keeps "
                 "its last copy; it refreshes again when the limit resets, or ask your admin to "
                 "raise the refresh interval.")
-        return DirectoryRefreshError(f"Salesforce answered {response.status_code} to the directory "
+        return DirectoryRefreshError(Problem.DIRECTORY,
+            text=f"Salesforce answered {response.status_code} to the directory "
                                      f"query: {message or code or 'no details'}. The directory "
                                      "keeps its last copy.")
 
@@ -165,13 +167,13 @@ class SalesforceDirectory:
             response = await self._http.post(f"{login_url}/services/oauth2/token",
                                              data={"grant_type": JWT_BEARER, "assertion": assertion})
         except httpx.HTTPError as error:
-            raise DirectoryRefreshError(f"Cannot reach the Salesforce login at {login_url} "
+            raise DirectoryRefreshError(Problem.DIRECTORY, text=f"Cannot reach the Salesforce login at {login_url} "
                                         f"({type(error).__name__}). Check the network.") from None
         answer = _json_or_empty(response)
         if response.status_code != 200 or "access_token" not in answer:
             reason = answer.get("error_description") or answer.get("error") or f"HTTP {response.status_code}"
-            raise CredentialError(
-                f"Salesforce refused the directory login for {self.profile.salesforce_username}: "
+            raise CredentialError(Problem.DIRECTORY,
+                text=f"Salesforce refused the directory login for {self.profile.salesforce_username}: "
                 f"{reason}. Check salesforce_consumer_key, salesforce_username and that the "
                 "connected app holds the certificate of the key stored with "
                 f"`transfer-panel credentials set --profile {self.profile.name} --purpose salesforce-api`.")
@@ -208,7 +210,7 @@ def _read_page(body: bytes, convert: Callable[[list[dict]], list[Target]]
         if not isinstance(records, list):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        raise DirectoryRefreshError("Salesforce sent an answer that is not a query result. "
+        raise DirectoryRefreshError(Problem.DIRECTORY, text="Salesforce sent an answer that is not a query result. "
                                     "The directory keeps its last copy.") from None
     next_path = None if page.get("done", True) else page.get("nextRecordsUrl")
     return convert(records), len(records), page.get("totalSize"), next_path

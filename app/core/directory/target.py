@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.core.errors import InputError
+from app.core.errors import InputError, Problem
 from app.core.ids import ROUTING_TARGET_KINDS, IdKind, InvalidIdError, parse_id
 
 # The empty-query listing shows queues and flows first: a handful of them would
@@ -80,17 +80,18 @@ class Target:
     def __post_init__(self) -> None:
         kind = self.kind if type(self.kind) is IdKind else IdKind(self.kind)
         if kind not in ROUTING_TARGET_KINDS:
-            raise InputError(f"A directory entry must be an agent, a queue or a flow, not a {kind.value}.")
+            raise InputError(Problem.DIRECTORY,
+                text=f"A directory entry must be an agent, a queue or a flow, not a {kind.value}.")
         sf_id = parse_id(self.id, _ID_FIELD[kind])
         if sf_id.kind is not kind:
-            raise InvalidIdError(
-                f"The {kind.value} ID {sf_id.value} starts with {sf_id.prefix}, which is a "
+            raise InvalidIdError(Problem.DIRECTORY,
+                text=f"The {kind.value} ID {sf_id.value} starts with {sf_id.prefix}, which is a "
                 f"{sf_id.kind.value} ID, not a {kind.value} ID."
             )
         if not self.label.strip():
-            raise InputError(f"The {kind.value} {sf_id.value} has no name.")
+            raise InputError(Problem.DIRECTORY, text=f"The {kind.value} {sf_id.value} has no name.")
         if self.presence is not None and kind is not IdKind.AGENT:
-            raise InputError(f"Only agents have a presence; {self.label!r} is a {kind.value}.")
+            raise InputError(Problem.DIRECTORY, text=f"Only agents have a presence; {self.label!r} is a {kind.value}.")
         # Frozen: normalise through object.__setattr__ (a 15-character ID, a str kind).
         if kind is not self.kind:
             object.__setattr__(self, "kind", kind)

@@ -5,10 +5,11 @@ Parsing a PEM costs tens to hundreds of milliseconds: a signer parses its key on
 
 import hashlib
 
+from cryptography import exceptions as cryptography_exceptions
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from app.core.errors import CredentialError
+from app.core.errors import CredentialError, Problem
 
 ACCEPTED_KEY_SIZES = (2048, 4096)
 
@@ -18,35 +19,20 @@ def load_private_key(pem: str | bytes, passphrase: str | None = None) -> RSAPriv
     data = pem.encode() if isinstance(pem, str) else pem
     password = passphrase.encode() if passphrase else None
     if b"-----BEGIN" not in data or b"PRIVATE KEY-----" not in data:
-        raise CredentialError(
-            "This is not a PEM private key: expected a file that starts with "
-            "'-----BEGIN PRIVATE KEY-----' or '-----BEGIN RSA PRIVATE KEY-----'."
-        )
+        raise CredentialError(Problem.KEY_NOT_PEM)
     try:
         key = serialization.load_pem_private_key(data, password=password)
     except TypeError:
         if password is None:
-            raise CredentialError(
-                "The private key is protected by a passphrase: give the passphrase too."
-            ) from None
-        raise CredentialError(
-            "The private key is not protected by a passphrase, but one was given: leave it empty."
-        ) from None
-    except ValueError:
+            raise CredentialError(Problem.KEY_NEEDS_PASSPHRASE) from None
+        raise CredentialError(Problem.KEY_UNNEEDED_PASSPHRASE) from None
+    except (ValueError, cryptography_exceptions.UnsupportedAlgorithm):
         # Also raised for a wrong passphrase; never chain: the original may quote key bytes.
-        raise CredentialError(
-            "The private key could not be read: the passphrase is wrong or the PEM is damaged."
-        ) from None
+        raise CredentialError(Problem.KEY_UNREADABLE) from None
     if not isinstance(key, RSAPrivateKey):
-        raise CredentialError(
-            f"The private key is a {type(key).__name__.removeprefix('_')} key: the SCRT API "
-            "needs an RSA key (2048 or 4096 bits)."
-        )
+        raise CredentialError(Problem.KEY_NOT_RSA, type=type(key).__name__.removeprefix("_"))
     if key.key_size not in ACCEPTED_KEY_SIZES:
-        raise CredentialError(
-            f"The private key is RSA {key.key_size}-bit: use a 2048- or 4096-bit key, as "
-            "registered on the Call Center's certificate."
-        )
+        raise CredentialError(Problem.KEY_BAD_SIZE, bits=key.key_size)
     return key
 
 

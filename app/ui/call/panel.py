@@ -1,22 +1,23 @@
 """The active call: its ID (large, copyable, editable), where it came from, and whether it is valid.
 
-The ID is checked by the core (`validate_call_id`): a Salesforce VoiceCall ID must be a
-valid ID, any other text is taken as the telephony vendor's contact ID.
+The ID is checked by the core (`validate_call_id`, `call_kind`): a Salesforce VoiceCall ID
+must be a valid ID, any other text is taken as the telephony vendor's contact ID.
 """
+
+from __future__ import annotations
 
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.core.errors import InputError
+from app.core.calls import CallSource, IncomingCall
 from app.ui.common import a11y
 from app.ui.common.style import restyle
 
-SOURCE_COMMAND_LINE = "command line"
-SOURCE_TYPED = "typed"
-SOURCE_DEMO = "demo"
-SOURCE_SOFTPHONE = "softphone"  # handed over by another launch (see single_instance.py)
+SOURCE_LABELS = {CallSource.COMMAND_LINE: "command line", CallSource.SOFTPHONE: "softphone",
+                 CallSource.DEMO: "demo", CallSource.TYPED: "typed"}
+
 
 
 class CallPanel(QWidget):
@@ -27,7 +28,7 @@ class CallPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._source = ""
+        self._source: CallSource | None = None
         self._validating = False
         self._setup_finished = False
         self.title = QLabel("ACTIVE CALL", self)
@@ -100,14 +101,14 @@ class CallPanel(QWidget):
     def text(self) -> str:
         return self.call_id.text()
 
-    def source(self) -> str:
+    def source(self) -> CallSource | None:
         return self._source
 
-    def set_call(self, call_id: str, source: str, caller: str = "") -> None:
-        """Show a call; `caller` says who is on the line (simulated demo calls only)."""
-        self._source = source
-        self.call_id.setText(call_id)
-        self._show_caller(caller)
+    def set_call(self, call: IncomingCall | None) -> None:
+        """Show a call (None: no call yet); its caller, where known (simulated demo calls)."""
+        self._source = call.source if call is not None else None
+        self.call_id.setText(call.call_id if call is not None else "")
+        self._show_caller(call.caller if call is not None else "")
         self._show_source()
 
     def set_demo_mode(self, demo: bool) -> None:
@@ -130,8 +131,8 @@ class CallPanel(QWidget):
 
     def _typed(self, _text: str) -> None:
         self._show_caller("")  # another call: the caller shown was the previous call's
-        if self._source != SOURCE_TYPED:
-            self._source = SOURCE_TYPED
+        if self._source is not CallSource.TYPED:
+            self._source = CallSource.TYPED
             self._show_source()
 
     def _changed(self, text: str) -> None:
@@ -140,7 +141,7 @@ class CallPanel(QWidget):
         self.sig_call_changed.emit(text)
 
     def _source_text(self) -> str:
-        return f"Source: {self._source}" if self._source else "No active call yet"
+        return f"Source: {SOURCE_LABELS[self._source]}" if self._source else "No active call yet"
 
     def _show_source(self) -> None:
         self.source_label.setText(self._source_text())
@@ -148,16 +149,16 @@ class CallPanel(QWidget):
     def _validate(self) -> None:
         if not self._validating:
             return
-        from app.core.ids import looks_like_salesforce_id
-        from app.core.routing import validate_call_id  # after the first paint (imports httpx)
+        from app.core.errors import InputError
+        from app.core.routing.request import CallKind, call_kind, validate_call_id
+        from app.messages import Front, describe
 
-        text = self.call_id.text()
         try:
-            call_id = validate_call_id(text)
+            call_id = validate_call_id(self.call_id.text())
         except InputError as error:
-            self._set_status(f"✕ {error}", invalid=True)
+            self._set_status(f"✕ {describe(error, Front.WINDOW)}", invalid=True)
             return
-        if call_id.startswith("0LQ") and looks_like_salesforce_id(call_id):
+        if call_kind(call_id) is CallKind.VOICE_CALL:
             self._set_status("✓ Salesforce VoiceCall ID", invalid=False)
         else:
             self._set_status("✓ Telephony contact ID (used as is)", invalid=False)

@@ -10,7 +10,9 @@ from enum import Enum
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-KIND_COLORS = {"agent": QColor("#1d5fa8"), "queue": QColor("#6b4aa0"), "flow": QColor("#0f7a6c")}
+from app.core.ids import IdKind
+
+KIND_COLORS = {IdKind.AGENT: QColor("#1d5fa8"), IdKind.QUEUE: QColor("#6b4aa0"), IdKind.FLOW: QColor("#0f7a6c")}
 
 
 class PresenceShape(Enum):
@@ -30,7 +32,7 @@ PRESENCE_COLORS = {
 }
 
 
-def paint_kind(painter: QPainter, rect: QRectF, kind: str) -> None:
+def paint_kind(painter: QPainter, rect: QRectF, kind: IdKind) -> None:
     """A rounded tile in the kind's colour with a white glyph: person, queue lines, or flow branches."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -42,7 +44,7 @@ def paint_kind(painter: QPainter, rect: QRectF, kind: str) -> None:
     s = rect.width()
     x, y = rect.left(), rect.top()
     white = QColor("white")
-    if kind == "agent":
+    if kind is IdKind.AGENT:
         painter.setBrush(white)
         painter.drawEllipse(QPointF(x + s * 0.5, y + s * 0.36), s * 0.16, s * 0.16)
         body = QPainterPath()
@@ -50,12 +52,12 @@ def paint_kind(painter: QPainter, rect: QRectF, kind: str) -> None:
         body.cubicTo(x + s * 0.22, y + s * 0.55, x + s * 0.78, y + s * 0.55, x + s * 0.8, y + s * 0.84)
         body.closeSubpath()
         painter.drawPath(body)
-    elif kind == "queue":
+    elif kind is IdKind.QUEUE:
         painter.setBrush(white)
         for row, width in enumerate((0.6, 0.48, 0.36)):
             top = y + s * (0.24 + row * 0.2)
             painter.drawRoundedRect(QRectF(x + s * 0.2, top, s * width, s * 0.12), s * 0.05, s * 0.05)
-    elif kind == "flow":
+    elif kind is IdKind.FLOW:
         pen = QPen(white, max(1.2, s * 0.08))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
@@ -109,7 +111,7 @@ def paint_presence(painter: QPainter, rect: QRectF, shape: PresenceShape) -> Non
     painter.restore()
 
 
-def kind_icon(kind: str, size: int = 20) -> QIcon:
+def kind_icon(kind: IdKind, size: int = 20) -> QIcon:
     return _icon(lambda painter, rect: paint_kind(painter, rect, kind), size)
 
 

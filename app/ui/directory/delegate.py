@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
+from app.core.ids import IdKind
 from app.ui.common.icons import paint_kind, paint_presence
 from app.ui.common.style import text_scale, themed
 from app.ui.directory.model import FAVORITE_ROLE, ROW_HEIGHT, TARGET_ROLE
@@ -20,7 +21,7 @@ _SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR = "#dce9f8", "#f0f4f9", "#
 
 def _color(light: str) -> QColor:
     return QColor(themed(light))
-_SHORT_KIND = {"agent": "Agent", "queue": "Queue", "flow": "Flow"}
+_SHORT_KIND = {IdKind.AGENT: "Agent", IdKind.QUEUE: "Queue", IdKind.FLOW: "Flow"}
 
 
 def star_rect(row: QRect) -> QRect:
@@ -104,7 +105,7 @@ class TargetDelegate(QStyledItemDelegate):
             second.setLeft(left + 17)
         painter.setFont(small)
         painter.setPen(_color(_MUTED))
-        text = view.secondary if view.kind == "agent" else view.secondary_with_label
+        text = view.secondary if view.kind is IdKind.AGENT else view.secondary_with_label
         text = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, second.width())
         painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         painter.restore()

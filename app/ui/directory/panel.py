@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.ids import IdKind
 from app.ui.common import a11y
 from app.ui.common.style import text_scale
 from app.ui.directory.model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
@@ -34,7 +35,7 @@ from app.ui.directory.model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
 if TYPE_CHECKING:  # loaded with the first search, not for the first paint
     from app.ui.directory.target_view import TargetView
 
-KINDS = (("All", None), ("Agents", "agent"), ("Queues", "queue"), ("Flows", "flow"))
+KINDS = (("All", None), ("Agents", IdKind.AGENT), ("Queues", IdKind.QUEUE), ("Flows", IdKind.FLOW))
 
 
 def _list_minimum_height() -> int:
@@ -89,7 +90,7 @@ class DirectoryPanel(QWidget):
         )
         self.search.setToolTip("Search (Ctrl+K)")
         self.kind_group = QButtonGroup(self)
-        self.kind_buttons: dict[str | None, QPushButton] = {}
+        self.kind_buttons: dict[IdKind | None, QPushButton] = {}
         for text, kind in KINDS:
             button = QPushButton(text, self)
             button.setObjectName("kindFilter")
@@ -219,7 +220,7 @@ class DirectoryPanel(QWidget):
         self.progress.setValue(min(done, total or 0))
         self.progress.show()
 
-    def kind(self) -> str | None:
+    def kind(self) -> IdKind | None:
         for kind, button in self.kind_buttons.items():
             if button.isChecked():
                 return kind

@@ -1,4 +1,4 @@
-"""Drives a profile's `DirectoryFeed` from the window: a full refresh at start, then the
+"""Drives a profile's `DirectorySource` from the window: a full refresh at start, then the
 periodic one (presence, or a changed file), progress and freshness in words under the list.
 
 A failed refresh keeps the directory the rep has and says why under the list; it never
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.core.errors import PanelError
+from app.messages import Front, describe
 from app.ui.common.tasks import spawn
 
 if TYPE_CHECKING:
+    from app.core.directory.sources import DirectorySource
     from app.ui.directory.panel import DirectoryPanel
 
 log = logging.getLogger(__name__)
@@ -31,22 +34,24 @@ def as_of_text(when: datetime | None, source: str, now: datetime | None = None) 
 
 
 class DirectoryRefresher(QObject):
-    def __init__(self, feed: Any, panel: DirectoryPanel, as_of: datetime | None, parent: QObject | None = None) -> None:
+    def __init__(self, source: DirectorySource, panel: DirectoryPanel, as_of: datetime | None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.feed = feed
+        self.source = source
         self.panel = panel
         self._running = False
         self._task = None
         self._as_of = as_of
         self._timer = QTimer(self)
-        self._timer.setInterval(int(feed.poll_interval_s * 1000))
+        self._timer.setInterval(int((source.poll_interval_s or 0) * 1000))
         self._timer.timeout.connect(lambda: self._start(full=False))
         if as_of is not None:
-            panel.set_freshness(as_of_text(as_of, feed.source_label) + " · refreshing…")
+            panel.set_freshness(as_of_text(as_of, source.label) + " · refreshing…")
 
     def start(self) -> None:
         self._start(full=True)
-        self._timer.start()
+        if self.source.poll_interval_s is not None:
+            self._timer.start()
 
     def stop(self) -> None:
         """No more refreshes; one in flight is cancelled (its feed is about to close)."""
@@ -63,14 +68,12 @@ class DirectoryRefresher(QObject):
             self._task = spawn(self._refresh(full))
 
     async def _refresh(self, full: bool) -> None:
-        from app.core.errors import PanelError
-
         try:
-            snapshot = await (self.feed.refresh(self._progress) if full else self.feed.refresh_presence())
+            snapshot = await (self.source.refresh(self._progress) if full else self.source.poll())
         except PanelError as error:
             log.warning("directory refresh failed: %s", error)
-            kept = as_of_text(self._as_of, self.feed.source_label) + ". " if self._as_of else ""
-            self.panel.set_freshness(f"{kept}Refresh failed: {error}", problem=True)
+            kept = as_of_text(self._as_of, self.source.label) + ". " if self._as_of else ""
+            self.panel.set_freshness(f"{kept}Refresh failed: {describe(error, Front.WINDOW)}", problem=True)
             return
         finally:
             self._running = False
@@ -80,14 +83,14 @@ class DirectoryRefresher(QObject):
         self._as_of = snapshot.as_of
         self.panel.set_index(snapshot.index, "The directory is empty.")
         text = as_of_text(snapshot.as_of, snapshot.source)
-        if usage := self.feed.api_usage:
+        if usage := self.source.usage:
             text += f" · {usage}"
         if snapshot.problems:
-            text += f"\n{len(snapshot.problems)} row(s) skipped: {snapshot.problems[0]}"
-            log.warning("directory file: %s", "; ".join(snapshot.problems))
+            text += f"\n{len(snapshot.problems)} row(s) skipped: {describe(snapshot.problems[0], Front.WINDOW)}"
+            log.warning("directory file: %s", "; ".join(str(problem) for problem in snapshot.problems))
         self.panel.set_freshness(text, problem=bool(snapshot.problems))
 
     def _progress(self, done: int, total: int | None) -> None:
         of = f" of {total:,}" if total else ""
         self.panel.set_progress(done, total)
-        self.panel.set_freshness(f"Refreshing from {self.feed.source_label}: {done:,}{of} entries…")
+        self.panel.set_freshness(f"Refreshing from {self.source.label}: {done:,}{of} entries…")

@@ -4,21 +4,24 @@ Also builds the row offered for a pasted agent/queue/flow ID that the directory 
 hold, so a rep with an empty directory can still transfer.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.core.ids import IdKind
 from app.ui.common.icons import PresenceShape
 
 if TYPE_CHECKING:  # the core directory loads after the first paint
     from app.core.directory import Target
 
-KIND_LABELS = {"agent": "Agent", "queue": "Queue", "flow": "Omni-Channel flow"}
-_SECONDARY_LABELS = {"queue": "Developer name", "flow": "API name"}
+KIND_LABELS = {IdKind.AGENT: "Agent", IdKind.QUEUE: "Queue", IdKind.FLOW: "Omni-Channel flow"}
+_SECONDARY_LABELS = {IdKind.QUEUE: "Developer name", IdKind.FLOW: "API name"}
 
 
 @dataclass(frozen=True, slots=True)
 class TargetView:
-    kind: str  # "agent", "queue" or "flow"
+    kind: IdKind  # AGENT, QUEUE or FLOW
     target_id: str
     name: str
     secondary: str = ""  # presence for agents, developer name for queues, API name for flows
@@ -27,7 +30,7 @@ class TargetView:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.title())
+        return KIND_LABELS.get(self.kind, self.kind.value.title())
 
     @property
     def secondary_with_label(self) -> str:
@@ -54,18 +57,18 @@ def entered_target(text: str) -> TargetView | None:
         sf_id = parse_routing_target(text)
     except InvalidIdError:
         return None
-    kind = sf_id.kind.value
+    kind = sf_id.kind
     return TargetView(
         kind=kind, target_id=sf_id.value, name=f"{KIND_LABELS[kind]} {sf_id.value} (entered ID)",
         secondary="Not in the directory: check the ID before you transfer", entered=True,
     )
 
 
-def view_of(target: "Target") -> TargetView:
+def view_of(target: Target) -> TargetView:
     """Adapt a core directory `Target`. An agent without a known presence says so in words."""
-    if target.kind.value != "agent":
-        return TargetView(target.kind.value, target.id, target.label, target.secondary)
+    if target.kind is not IdKind.AGENT:
+        return TargetView(target.kind, target.id, target.label, target.secondary)
     if target.presence is None:
-        return TargetView("agent", target.id, target.label, "Presence unknown", PresenceShape.UNKNOWN)
-    return TargetView("agent", target.id, target.label, target.presence.status,
+        return TargetView(IdKind.AGENT, target.id, target.label, "Presence unknown", PresenceShape.UNKNOWN)
+    return TargetView(IdKind.AGENT, target.id, target.label, target.presence.status,
                       PresenceShape(target.presence.state.value))

@@ -4,7 +4,6 @@ its target, export to CSV. Non-modal; every read and write runs off the GUI thre
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -26,26 +25,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import JournalError
+from app.core.journal import JournalEntry
+from app.core.routing.outcome import StatusGroup
+from app.messages import GROUP_LABELS, SENDING_LABEL, STATUS_LABELS, Front, outcome_text
 from app.ui.common import a11y
 from app.ui.common.tasks import spawn
 
-OUTCOMES = (("All outcomes", None), ("Routing requested", "accepted"), ("Rejected", "rejected"),
-            ("Outcome unknown", "outcome_unknown"), ("Not sent / throttled", "not_sent"),
-            ("Credentials", "credentials"), ("Server error", "server_error"))
+# One filter per group of statuses: every status is in exactly one (core's STATUS_TRAITS).
+OUTCOMES: tuple[tuple[str, StatusGroup | None], ...] = (
+    ("All outcomes", None), *((GROUP_LABELS[group], group) for group in StatusGroup))
 PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Everything kept", None))
 _HEADERS = ("Time", "Call ID", "Target", "Outcome", "Message")
 SHOWN_ROWS = 1000  # the table shows the newest; an export writes every row the filters match
 _RETIRED = object()  # what a read returns once the window was retired with its journal
 
 
+def cells(entry: JournalEntry) -> tuple[str, str, str, str, str]:
+    """What a row shows: made once per entry, not at each of Qt's many `data()` calls."""
+    outcome = entry.outcome
+    status = STATUS_LABELS[outcome.status] if outcome is not None else SENDING_LABEL
+    message = outcome_text(outcome, entry.target_label, Front.WINDOW).headline if outcome is not None else ""
+    return (entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.call_id, entry.target_label or entry.target_id,
+            status, message)
+
+
 class JournalModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[Any] = []
+        self.entries: list[JournalEntry] = []
+        self._cells: list[tuple[str, ...]] = []
 
-    def set_entries(self, entries: list[Any]) -> None:
+    def set_entries(self, entries: list[JournalEntry]) -> None:
         self.beginResetModel()
         self.entries = entries
+        self._cells = [cells(entry) for entry in entries]
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -62,17 +76,15 @@ class JournalModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        entry = self.entries[index.row()]
-        values = (entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.call_id,
-                  entry.target_label or entry.target_id, entry.outcome.replace("_", " "), entry.message)
-        return values[index.column()]
+        return self._cells[index.row()][index.column()]
 
 
-def row_text(entry: Any) -> str:
+def row_text(entry: JournalEntry) -> str:
     """One entry as a line to paste into a ticket or a chat."""
+    *_, status, message = cells(entry)
     return (f"{entry.at.astimezone():%Y-%m-%d %H:%M:%S} · call {entry.call_id} · "
-            f"{entry.target_label or entry.target_id} ({entry.target_kind} {entry.target_id}) · "
-            f"{entry.outcome} · {entry.message}")
+            f"{entry.target_label or entry.target_id} ({entry.target_kind.value} {entry.target_id}) · "
+            f"{status} · {message}")
 
 
 class JournalView(QWidget):
@@ -85,8 +97,8 @@ class JournalView(QWidget):
         self._generation = 0  # of the table's loads: only the newest one's answer is shown
         self._retired = False
         self.outcome = QComboBox(self)
-        for text, value in OUTCOMES:
-            self.outcome.addItem(text, value)
+        for text, group in OUTCOMES:
+            self.outcome.addItem(text, group.value if group is not None else None)  # Qt compares plain strings
         self.period = QComboBox(self)
         for text, days in PERIODS:
             self.period.addItem(text, days)
@@ -171,7 +183,7 @@ class JournalView(QWidget):
         are gone and its journal may be closed, so the answer has nowhere to go)."""
         try:
             result = await asyncio.get_running_loop().run_in_executor(None, work)
-        except sqlite3.ProgrammingError:  # "Cannot operate on a closed database"
+        except JournalError:  # e.g. "Cannot operate on a closed database": retired meanwhile
             if self._retired:
                 return _RETIRED
             raise
@@ -204,7 +216,8 @@ class JournalView(QWidget):
         from datetime import UTC, datetime, timedelta
 
         days = self.period.currentData()
-        return {"outcome": self.outcome.currentData(), "text": self.search.text(),
+        group = self.outcome.currentData()
+        return {"group": StatusGroup(group) if group else None, "text": self.search.text(),
                 "since": datetime.now(UTC) - timedelta(days=days) if days else None}
 
     async def _load(self) -> None:
@@ -236,7 +249,7 @@ class JournalView(QWidget):
 
     async def export_to(self, path: Path) -> int:
         """Every transfer the filters match (not only the rows shown), to `path`."""
-        from app.core.journal_export import export_csv
+        from app.journal_export import export_csv
 
         if self._retired:
             return 0

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import CredentialError, PanelError
+from app.core.credentials import CredentialsDesk, read_key_file
+from app.core.errors import PanelError
 from app.core.profile import Profile
 from app.core.secrets import SecretStore
+from app.messages import Front, describe
 
 log = logging.getLogger(__name__)
-MAX_PEM_BYTES = 64 * 1024  # a 4096-bit encrypted PEM is about 3.4 KiB
 WORKING = "Working\N{HORIZONTAL ELLIPSIS}"
 
 
@@ -69,9 +70,9 @@ def keyring_pool() -> QThreadPool:
 
 
 def error_message(error: Exception) -> str:
-    """A message fit for the rep. Core errors are written for that and never carry secrets."""
+    """A message fit for the rep. Core errors carry codes and never secrets; others only their type."""
     if isinstance(error, PanelError):
-        return str(error)
+        return describe(error, Front.WINDOW)
     if isinstance(error, OSError):
         return f"Cannot read the file: {error.strerror or error}."
     log.error("Settings: unexpected %s", type(error).__name__, exc_info=error)
@@ -97,7 +98,8 @@ class CredentialsPanel(QGroupBox):
     def __init__(self, store: SecretStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Private key (OS keyring)", parent)
         self.setObjectName("credentialsPanel")
-        self._store = store
+        # The use cases, shared with the command line; its store is made on the pool thread.
+        self._credentials = CredentialsDesk(lambda: store if store is not None else SecretStore())
         self._profile: Profile | None = None
         self._busy = 0
         self._relay = _Relay()  # parentless and shared with the jobs: outlives a closed panel
@@ -174,11 +176,6 @@ class CredentialsPanel(QGroupBox):
         self.refresh()
 
     # ---- the pool -----------------------------------------------------------------------
-    def _get_store(self) -> SecretStore:  # pool thread only (constructing it may touch D-Bus)
-        if self._store is None:
-            self._store = SecretStore()
-        return self._store
-
     def _run(self, work: Callable[[], Any], on_done: Callable[[bool, Any], None]) -> None:
         self._busy += 1
         self._update_controls()
@@ -205,8 +202,8 @@ class CredentialsPanel(QGroupBox):
         name = profile.name if profile else None
 
         def work() -> tuple[str, bool | None]:
-            store = self._get_store()
-            return store.backend_name(), (store.has_private_key(name) if name else None)
+            credentials = self._credentials
+            return credentials.backend_name(), (credentials.is_stored(name) if name else None)
 
         def done(ok: bool, value: Any) -> None:
             if not ok:
@@ -233,9 +230,6 @@ class CredentialsPanel(QGroupBox):
 
     def set_key_from_file(self, path: str | Path) -> None:
         """Load the PEM at `path` with the typed passphrase; store it for the profile."""
-        from app.core.secrets import PrivateKeySecret
-        from app.core.signing.keys import key_fingerprint, load_private_key
-
         passphrase = self.passphrase.text() or None
         self.passphrase.clear()  # never left in a widget after use
         profile, file = self._profile, Path(path)
@@ -244,15 +238,8 @@ class CredentialsPanel(QGroupBox):
         self._show(self.claims, "")
 
         def work() -> str:
-            with file.open("rb") as stream:
-                data = stream.read(MAX_PEM_BYTES + 1)
-            if len(data) > MAX_PEM_BYTES:
-                raise CredentialError(f"{file.name} is too big to be a private key (over 64 KiB).")
-            key = load_private_key(data, passphrase)  # refuses all but RSA 2048/4096
-            pem = data.decode("ascii", errors="replace").strip() + "\n"  # PEM is ASCII
-            self._get_store().set_private_key(profile.name, PrivateKeySecret(pem, passphrase))
-            return (f"Stored the {key.key_size}-bit RSA key for '{profile.name}'.\n"
-                    f"Fingerprint: {key_fingerprint(key)}")
+            info = self._credentials.store_key(profile.name, read_key_file(file), passphrase)
+            return f"Stored the {info.bits}-bit RSA key for '{profile.name}'.\nFingerprint: {info.fingerprint}"
 
         self._run(work, self._show_message)
         self.refresh()
@@ -264,7 +251,7 @@ class CredentialsPanel(QGroupBox):
         self._show(self.claims, "")
 
         def work() -> str:
-            if self._get_store().delete_private_key(profile.name):
+            if self._credentials.delete(profile.name):
                 return f"Removed the key of '{profile.name}' from the keyring."
             return f"No key was stored for '{profile.name}'."
 
@@ -272,17 +259,14 @@ class CredentialsPanel(QGroupBox):
         self.refresh()
 
     def _test(self) -> None:
-        from app.core.signing.keys import key_fingerprint
-        from app.services import keyring_key_source, sample_claims, scrt_spec
-
         profile = self._profile
         if profile is None:
             return
         self._show(self.claims, "")
 
         def work() -> str:
-            key = keyring_key_source(profile, store=self._get_store())()
-            return format_claims(sample_claims(scrt_spec(profile), key), key_fingerprint(key))
+            check = self._credentials.check(profile)
+            return format_claims(check.claims, check.key.fingerprint)
 
         def done(ok: bool, value: str) -> None:
             if not ok:

@@ -6,7 +6,6 @@ problem is shown next to the form and nothing is saved. The credentials part
 (`CredentialsPanel`) does its keyring work off the GUI thread.
 """
 
-import tomllib
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import ConfigError
-from app.core.profile import Config, Profile, load_config, save_profile, validate_profile
+from app.core.config_files import Config, load_config, save_profile
+from app.core.errors import ConfigError, PanelError
+from app.core.profile import Profile, validate_profile
 from app.core.secrets import SecretStore
+from app.messages import Front, describe
 from app.ui.common.style import themed
 from app.ui.settings.credentials import CredentialsPanel
 from app.ui.settings.profile_form import ProfileForm
@@ -143,10 +144,12 @@ class SettingsDialog(QDialog):
             self._config = load_config(self._config_path)
             self.config_error.clear()
             if self._config.ignored:
-                self.config_error.setText("\n".join(self._config.ignored))
+                self.config_error.setText("\n".join(
+                    f"[profiles.{name}] {key} is set by your IT department ({self._config.site_path}); the value "
+                    f"in {self._config_path} is ignored." for name, key in self._config.ignored))
         except ConfigError as error:
             self._config = Config(self._config_path, {})
-            self.config_error.setText(str(error))
+            self.config_error.setText(describe(error, Front.WINDOW))
         self.config_error.setVisible(bool(self.config_error.text()))
         names = sorted(self._config.profiles)
         self.profile_list.blockSignals(True)
@@ -169,8 +172,8 @@ class SettingsDialog(QDialog):
             return
         self._set_status("")
         self.form.set_profile(profile)
-        self.form.set_locked({key: reason for key in self.form.fields
-                              if (reason := self._config.lock_reason(profile.name, key))})
+        reason = f"Set by your IT department in {self._config.site_path}; it cannot be changed here."
+        self.form.set_locked({key: reason for key in self.form.fields if self._config.is_locked(profile.name, key)})
         self.credentials.set_profile(profile)
 
     def new_profile(self) -> None:
@@ -188,15 +191,8 @@ class SettingsDialog(QDialog):
         try:
             profile = validate_profile(self.form.profile())
             save_profile(self._config_path, profile, self._config.locked.get(profile.name, frozenset()))
-        except ConfigError as error:
-            self._set_status(str(error), error=True)
-            return
-        except tomllib.TOMLDecodeError:
-            self._set_status(f"The config file {self._config_path} is not valid TOML: fix or move it "
-                             "first (its problem is shown at the top).", error=True)
-            return
-        except OSError as error:
-            self._set_status(f"Cannot write {self._config_path}: {error.strerror or error}.", error=True)
+        except PanelError as error:  # a value refused, or a file that cannot be read or written
+            self._set_status(describe(error, Front.WINDOW), error=True)
             return
         self.reload(select=profile.name)
         self._set_status(f"Saved profile '{profile.name}' to {self._config_path}.")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.profile import BODY_FORMATS, FLOW_INPUTS_AS, ROUTE_SHAPES, Profile
+from app.core.profile import BodyFormat, FlowInputsAs, Profile, RouteShape
 
 # Tooltips follow the README's configuration reference.
 TOOLTIPS = {
@@ -45,7 +45,8 @@ _LABELS = {
     "provider_name": "&Provider name", "route_shape": "&Route shape", "body_format": "Bo&dy format",
     "flow_inputs_as": "&Flow inputs as", "timeout_s": "&Timeout",
 }
-_CHOICES = {"route_shape": ROUTE_SHAPES, "body_format": BODY_FORMATS, "flow_inputs_as": FLOW_INPUTS_AS}
+_CHOICES = {"route_shape": [str(v) for v in RouteShape], "body_format": [str(v) for v in BodyFormat],
+            "flow_inputs_as": [str(v) for v in FlowInputsAs]}
 
 
 class ProfileForm(QWidget):

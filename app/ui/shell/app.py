@@ -3,13 +3,15 @@
 Order matters for start-up time: PySide6, the window, `show()`, wait for its first paint;
 then qasync (after PySide6, so it binds to it; it also brings asyncio, ~25 ms) and the
 event loop; then, on a worker thread, the keyring, JWT, HTTP and crypto modules, and the
-services (`composition.build_services`). Errors at any point are shown in the window;
+services (`app.compose.open_window_services`). Errors at any point are shown in the window;
 the process never dies with a traceback.
 """
 
-import argparse
+from __future__ import annotations
+
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -24,20 +26,29 @@ _FIRST_PAINT_WAIT_MS = 3000
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class StartOptions:
+    """How the window was started (the `gui` command's options)."""
+
+    config_path: Path | None = None
+    profile: str | None = None
+    call_id: str | None = None  # already checked (`validate_call_id`)
+    demo: bool = False  # --demo: demo mode even when profiles are configured
+
+
 def _preload() -> None:
     """Import what the services need, on a worker thread, while the window stays responsive."""
-    import app.core.directory  # noqa: F401
-    import app.core.routing  # noqa: F401
+    import app.compose  # noqa: F401
     import app.demo  # noqa: F401
-    import app.services  # noqa: F401
+    import app.messages  # noqa: F401
 
 
 class Boot:
     """Builds the window's services after the first paint, and again when the profiles change."""
 
-    def __init__(self, window: PanelWindow, args: argparse.Namespace) -> None:
+    def __init__(self, window: PanelWindow, options: StartOptions) -> None:
         self.window = window
-        self.args = args
+        self.options = options
 
     def start(self) -> None:
         spawn(self._start())
@@ -46,20 +57,22 @@ class Boot:
         import asyncio
 
         from app.core.errors import PanelError
-        from app.ui.shell.error_hooks import describe
 
         try:
             await asyncio.get_running_loop().run_in_executor(None, _preload)
-            from app.ui.shell.composition import build_services
+            from app.compose import open_window_services
+            from app.core.calls import CallSource, IncomingCall
 
-            services = await build_services(self.args)
+            options = self.options
+            call = IncomingCall(options.call_id, CallSource.COMMAND_LINE) if options.call_id else None
+            services = await open_window_services(options.config_path, options.profile, call, options.demo)
         except PanelError as error:
             log.warning("cannot start: %s", error)
-            self.window.show_startup_problem(str(error))
+            self.window.show_startup_problem(error)
             return
         except Exception as error:
             log.exception("starting the services failed")
-            self.window.show_startup_problem(f"Starting failed: {describe(error)}. Details are in the log.")
+            self.window.show_startup_problem(error)
             return
         if self.window.is_closing():
             await services.aclose()
@@ -84,11 +97,11 @@ class Boot:
         await self._start(keep_call=True)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(options: StartOptions, verbose: bool = False) -> int:
     from app.ui.shell.single_instance import InstanceServer, hand_over
 
     app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
-    answer = hand_over(args.call_id)
+    answer = hand_over(options.call_id)
     if answer is not None:  # a panel is running: it takes the call ID, this launch ends
         print(answer.message, file=sys.stdout if answer.accepted else sys.stderr)
         return 0 if answer.accepted else 2
@@ -96,13 +109,13 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName("Voice Transfer Panel")
     app.setDesktopFileName("transfer-panel")
     follow_color_scheme()
-    window = PanelWindow(config_path=Path(args.config).expanduser() if args.config else None)
+    window = PanelWindow(config_path=options.config_path)
     window.restore_place()
     window.show()
     _wait_for_first_paint(window)
-    from app.main import setup_logging
+    from app.logs import setup_logging
 
-    setup_logging(args.verbose)  # ~13 ms that the first paint does without
+    setup_logging(verbose)  # ~13 ms that the first paint does without
     _set_icon(app)
     window.desktop.add_tray_icon()
     app.styleHints().colorSchemeChanged.connect(lambda scheme: _follow_desktop_scheme(window, scheme))
@@ -120,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     restore_hooks = install_error_hooks(window.show_error, loop)
-    boot = Boot(window, args)
+    boot = Boot(window, options)
     window.sig_profiles_changed.connect(boot.reload)
     QTimer.singleShot(0, boot.start)
     try:
@@ -143,12 +156,12 @@ def _set_icon(app: QApplication) -> None:
     """The window and task-bar icon, read after the first paint (a PNG decode is not free)."""
     from PySide6.QtGui import QIcon
 
-    from app.core.errors import PanelError
+    from app.core.errors import ConfigError
     from app.core.resources import resource_path
 
     try:
         app.setWindowIcon(QIcon(str(resource_path("icons/transfer-panel.png"))))
-    except PanelError as error:  # a missing icon is not worth stopping for; self-test reports it
+    except ConfigError as error:  # a missing icon is not worth stopping for; self-test reports it
         log.warning("%s", error)
 
 

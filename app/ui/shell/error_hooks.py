@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.errors import PanelError
+from app.messages import Front, describe_any
 
 if TYPE_CHECKING:
     import asyncio
@@ -24,11 +24,8 @@ log = logging.getLogger(__name__)
 
 
 def describe(error: BaseException) -> str:
-    """A rep-readable sentence: a PanelError's own message, otherwise the type and message."""
-    if isinstance(error, PanelError):
-        return str(error)
-    text = str(error).strip()
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    """A rep-readable sentence: a PanelError in words, otherwise only the exception's type."""
+    return describe_any(error, Front.WINDOW)
 
 
 class ErrorRelay(QObject):

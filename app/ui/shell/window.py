@@ -39,6 +39,8 @@ from app.ui.trainer.tools import TrainerTools
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
+    from app.compose import Services
+
 log = logging.getLogger(__name__)
 WINDOW_WIDTH = 420
 _SHUTDOWN_GRACE_S = 2.0
@@ -63,7 +65,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.setup_finished = False
         self.setWindowTitle("Voice Transfer Panel")
         a11y.name(self, "Voice Transfer Panel")
-        self.services = None
+        self.services: Services | None = None
         self.refresher = None  # DirectoryRefresher of a file or Salesforce directory
         self._config_path = config_path
         self._settings = None
@@ -206,41 +208,71 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             QWidget.setTabOrder(first, second)
 
     # ---- services -----------------------------------------------------------------------
-    def attach(self, services, keep_call: bool = False) -> None:
+    def attach(self, services: Services, keep_call: bool = False) -> None:
         """Start working with these services (built after the first paint)."""
+        from app.messages import Front, describe
+
         self._finish_setup()
         self.services = services
-        self.controller.set_service(services.transfer)
-        self.header.show_mode("demo" if services.is_demo else "training" if services.transfer.client.profile.training
-                              else "", services.endpoint)
+        profile = services.profile
+        self.controller.set_desk(services.desk)
+        self.header.show_mode("demo" if services.is_demo else "training" if profile.training else "",
+                              services.endpoint)
         self.trainer_button.setVisible(services.is_demo)
-        self.trainer_tools.set_simulator(services.demo.simulator if services.is_demo else None)
+        self.trainer_tools.set_simulator(services.demo.simulator if services.demo is not None else None)
         # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
         # In demo mode the badge says it all and the header's room goes to the trainer's button.
-        self.profile_label.setText("" if services.is_demo else f"Profile {services.profile_name}")
-        self.profile_label.setToolTip(f"Profile {services.profile_name}: {services.endpoint}")
+        self.profile_label.setText("" if services.is_demo else f"Profile {profile.name}")
+        self.profile_label.setToolTip(f"Profile {profile.name}: {services.endpoint}")
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
-            self.call_panel.set_call(services.call_id, services.call_source, services.caller)
+            self.call_panel.set_call(services.call)
             self.transfer.clear_messages()  # an outcome of other services' call is not this one's
         self.call_panel.enable_validation()
         self.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
-        self.directory.set_index(services.directory, services.empty_directory_hint)
+        self.directory.set_index(services.directory, self._empty_directory_text(services))
         self._follow_directory(services)
         self.form.set_call_id(self.call_panel.text())
         self.form.set_ready(True)
         if services.warnings:
-            self.show_notice("warning", "Transfers will not work yet", "\n".join(services.warnings), settings=True)
+            self.show_notice("warning", "Transfers will not work yet",
+                             "\n".join(describe(warning, Front.WINDOW) for warning in services.warnings), settings=True)
+        elif services.interrupted or services.journal_moved_aside is not None:
+            self.show_notice("warning", *self._history_notice(services))
         else:
             self.notice.hide()
         self.sig_services_attached.emit()
 
-    def detach(self):
+    @staticmethod
+    def _empty_directory_text(services: Services) -> str:
+        if services.is_demo:
+            return "The demo directory is empty."
+        if services.directory_source is not None:
+            return f"Loading the directory from {services.directory_source.label}…"
+        return ("No directory is set up for this profile yet.\nPaste an agent (005…), queue (00G…) "
+                "or flow (300…) ID in the search box to transfer to it.")
+
+    @staticmethod
+    def _history_notice(services: Services) -> tuple[str, str]:
+        """What the rep must know about the history before the next transfer (shown once)."""
+        from app.messages import Front, outcome_text
+
+        if services.interrupted:
+            lines = [f"{entry.at.astimezone():%H:%M} {entry.call_id}: "
+                     f"{outcome_text(entry.outcome, entry.target_label, Front.WINDOW).headline}"
+                     for entry in services.interrupted if entry.outcome is not None]
+            return ("The panel closed during a transfer",
+                    "\n".join([*lines[:3], "Check the softphone: these calls may have moved. They are in the "
+                                            "history (Ctrl+H) and transferring them again asks first."]))
+        return ("A new transfer history was started",
+                f"The old one could not be used and was moved to {services.journal_moved_aside}.")
+
+    def detach(self) -> Services | None:
         """Stop using the current services (to replace them) and return them for closing."""
         services, self.services = self.services, None
         self._follow_directory(None)
         self._close_service_windows()
-        self.controller.set_service(None)
+        self.controller.set_desk(None)
         self.form.set_ready(False, "Reconnecting…")
         return services
 
@@ -251,23 +283,29 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             self._history.retire()
             self._history = None
 
-    def _follow_directory(self, services) -> None:
+    def _follow_directory(self, services: Services | None) -> None:
         """Refresh the directory of these services from its source (None: stop refreshing)."""
         if self.refresher is not None:
             self.refresher.stop()
             self.refresher.deleteLater()
             self.refresher = None
         self.directory.set_freshness("")
-        if services is not None and services.directory_feed is not None:
+        if services is not None and services.directory_source is not None:
             from app.ui.directory.refresher import DirectoryRefresher
 
-            self.refresher = DirectoryRefresher(services.directory_feed, self.directory, services.directory_as_of, self)
+            self.refresher = DirectoryRefresher(services.directory_source, self.directory, services.directory_as_of,
+                                                self)
             self.refresher.start()
 
-    def show_startup_problem(self, message: str) -> None:
+    def show_startup_problem(self, error: Exception) -> None:
         """The services could not be built (e.g. a configuration error): say so, stay usable."""
+        from app.core.errors import PanelError
+        from app.messages import Front, describe
+
         self._finish_setup()
         self.profile_label.setText("Not connected")
+        message = describe(error, Front.WINDOW) if isinstance(error, PanelError) else \
+            f"Starting failed ({type(error).__name__}). Details are in the log."
         self.show_notice("failure", "The panel cannot connect", message, settings=True)
         self.form.set_ready(False, "Fix the problem shown at the top (Settings…) to transfer.")
         self.directory.set_index(None, "No directory: the panel is not connected.")
@@ -296,7 +334,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     def _directory_changed(self, index) -> None:
         """A new directory (at start or refreshed): the fallback picker offers its queues."""
-        queues = index.search("", kind="queue") if index is not None else ()
+        from app.core.ids import IdKind
+
+        queues = index.search("", kind=IdKind.QUEUE) if index is not None else ()
         self.form.set_queues(sorted(((q.label, q.id) for q in queues), key=lambda pair: pair[0].casefold()))
 
     # ---- favorites ----------------------------------------------------------------------
@@ -341,11 +381,11 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     def receive_call(self, call_id: str | None) -> None:
         """Another launch (the softphone) handed over a call ID: show it, come to the front."""
-        from app.ui.call.panel import SOURCE_SOFTPHONE
+        from app.core.calls import CallSource, IncomingCall
 
         self._finish_setup()
         if call_id:
-            self.call_panel.set_call(call_id, SOURCE_SOFTPHONE)
+            self.call_panel.set_call(IncomingCall(call_id, CallSource.SOFTPHONE))
             self.transfer.clear_messages()
         if self.isMinimized():
             self.showNormal()
@@ -354,10 +394,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     def new_demo_call(self) -> None:
         """A simulated incoming call: a fresh VoiceCall ID and who is calling."""
-        from app.demo import new_demo_call_id, new_demo_caller
-        from app.ui.call.panel import SOURCE_DEMO
+        from app.demo import new_demo_call
 
-        self.call_panel.set_call(new_demo_call_id(), SOURCE_DEMO, new_demo_caller().describe())
+        self.call_panel.set_call(new_demo_call())
         self.transfer.clear_messages()
 
     def _focus_call(self) -> None:
@@ -372,7 +411,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         if self.services is None:
             return
         if self._history is None:
-            self._history = JournalView(self.services.transfer.journal, self)
+            self._history = JournalView(self.services.journal, self)
             self._history.sig_transfer_again.connect(self._transfer_again)
         self._history.open()
 
@@ -387,7 +426,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
         if self._settings is None:
             if self._config_path is None:
-                from app.core.profile import resolve_config_path
+                from app.core.config_files import resolve_config_path
 
                 self._config_path = resolve_config_path(None)
             self._settings = SettingsDialog(self._config_path, self)
@@ -417,9 +456,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         if services is not None:
             if self.controller.busy():
                 self.show_notice("info", "Closing…", "Waiting for the transfer in progress to finish.")
-                timeout = services.transfer.client.profile.timeout_s + _SHUTDOWN_GRACE_S
+                timeout = services.profile.timeout_s + _SHUTDOWN_GRACE_S
                 await self.controller.wait_idle(timeout)
-            self.controller.set_service(None)
+            self.controller.set_desk(None)
             self._follow_directory(None)
             self._close_service_windows()
             import asyncio

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import ConfigError, PanelError
+from app.core.ids import ROUTING_TARGET_KINDS
 from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
 from app.ui.common import a11y
 from app.ui.common.tasks import spawn
@@ -141,7 +142,7 @@ class TrainerWindow(QWidget):
 
     def set_rule_for_selected_target(self) -> None:
         target = self._current_target()
-        if target is None or target.kind not in ("agent", "queue", "flow"):
+        if target is None or target.kind not in ROUTING_TARGET_KINDS:
             self.status.setText("Pick a target in the panel first; it then meets the scenario chosen here.")
             return
         try:

@@ -1,4 +1,5 @@
-"""The inline question before routing a call that already has an accepted routing request.
+"""The inline question before routing a call that already has a routing request that went (or may
+have gone) through.
 
 Non-modal on purpose: a modal dialog inside the transfer coroutine would re-enter the
 event loop. The window keeps the pending request and sends it on `sig_confirmed`.
@@ -7,6 +8,8 @@ event loop. The window keeps the pending request and sends it on `sig_confirmed`
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from app.core.errors import AlreadyRoutedError, Problem
+from app.messages import Front, describe
 from app.ui.common.banner import Banner
 
 
@@ -21,12 +24,16 @@ class ConfirmBar(Banner):
         self.confirm_button.clicked.connect(self._confirm)
         self.cancel_button.clicked.connect(self._cancel)
 
-    def ask(self, previous: str, label: str) -> None:
-        self.confirm_button.setText(f"Transfer again to {label}" if len(label) <= 28 else "Transfer again")
-        self.show_message(
-            "warning", "This call already has an accepted routing request.",
-            f"{previous} Routing it again may move it twice. Transfer it to {label} anyway?",
-        )
+    def ask(self, refusal: AlreadyRoutedError, label: str) -> None:
+        previous = describe(refusal, Front.WINDOW)
+        if refusal.code is Problem.TRANSFER_IN_FLIGHT:
+            self.confirm_button.hide()
+            self.show_message("warning", "This call is being transferred.", previous)
+        else:
+            self.confirm_button.show()
+            self.confirm_button.setText(f"Transfer again to {label}" if len(label) <= 28 else "Transfer again")
+            self.show_message("warning", "This call may already be moving.",
+                              f"{previous} Routing it again may move it twice. Transfer it to {label} anyway?")
         self.cancel_button.setFocus()
 
     def _confirm(self) -> None:

@@ -1,19 +1,27 @@
 """The transfer form for the selected target: what it is, the flow options, and the Transfer button.
 
-The button is enabled only when `RouteRequest.build` accepts what is on screen; otherwise
-the core's reason is shown under it. The form never decides what is valid by itself.
+The button is enabled only when the core's `TransferDesk.check` accepts what is on screen;
+otherwise its reason is shown under it, and a flow-input problem next to the inputs. The
+form never decides what is valid by itself.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from app.core.errors import InputError
+from app.core.ids import IdKind
 from app.ui.common import a11y
 from app.ui.common.icons import kind_icon, presence_icon
 from app.ui.common.style import restyle
 from app.ui.directory.target_view import TargetView
 from app.ui.transfer.fallback_picker import FallbackPicker
 from app.ui.transfer.flow_inputs import FlowInputsEditor
+
+if TYPE_CHECKING:
+    from app.core.routing.request import RouteRequest
 
 _MAX_BUTTON_NAME = 34
 _NO_TARGET = "Choose an agent, queue or flow in the directory above."
@@ -36,7 +44,7 @@ class TransferForm(QWidget):
         self._busy = False
         self._ready = False
         self._waiting_reason = "Starting…"
-        self._request = None
+        self._request: RouteRequest | None = None
         self._favorite = False
 
         self.title = QLabel("TRANSFER", self)
@@ -173,7 +181,7 @@ class TransferForm(QWidget):
         self._revalidate()
 
     # ---- state --------------------------------------------------------------------------
-    def request(self):
+    def request(self) -> RouteRequest | None:
         """The validated RouteRequest on screen, or None (then `reason_text()` says why)."""
         return self._request
 
@@ -190,7 +198,7 @@ class TransferForm(QWidget):
 
     def focus_entry(self) -> bool:
         """Focus the first thing to do in the form; False when nothing here can take focus."""
-        if self._target is not None and self._target.kind == "flow":
+        if self._target is not None and self._target.kind is IdKind.FLOW:
             self.fallback.setFocus()
             return True
         if self.transfer_button.isEnabled():
@@ -200,7 +208,7 @@ class TransferForm(QWidget):
 
     def tab_chain(self) -> list[QWidget]:
         chain: list[QWidget] = []
-        if self._target is not None and self._target.kind == "flow":
+        if self._target is not None and self._target.kind is IdKind.FLOW:
             chain += [self.fallback, *self.inputs.tab_chain()]
         star = [self.star_button] if self._target is not None and not self._target.entered else []
         return [*star, *chain, self.transfer_button]
@@ -226,10 +234,10 @@ class TransferForm(QWidget):
             self.presence_icon.setVisible(has_presence)
             if has_presence:
                 self.presence_icon.setPixmap(presence_icon(target.presence, 14).pixmap(14, 14))
-            detail = target.secondary if target.kind == "agent" else target.secondary_with_label
+            detail = target.secondary if target.kind is IdKind.AGENT else target.secondary_with_label
             self.presence.setText(detail)
             self.presence_row.setVisible(bool(detail))
-            self.flow_box.setVisible(target.kind == "flow")
+            self.flow_box.setVisible(target.kind is IdKind.FLOW)
         self._revalidate()
 
     def _revalidate(self) -> None:
@@ -252,32 +260,23 @@ class TransferForm(QWidget):
             restyle(self.reason)
         self.reason.setVisible(bool(self.reason.text()))
 
-    def _build(self):
+    def _build(self) -> tuple[RouteRequest | None, str]:
         if not self._ready:
             self.inputs.set_problem("")
             return None, self._waiting_reason
         target = self._target
         if target is None:
             return None, _NO_TARGET
-        from app.core.routing import RouteRequest  # loaded after the first paint
+        from app.core.desk import TransferDesk  # loaded with the services, after the first paint
+        from app.core.routing.request import Field
+        from app.messages import Front, describe
 
-        is_flow = target.kind == "flow"
-        inputs = self.inputs.pairs() if is_flow else []
-        self.inputs.set_problem(_inputs_problem(RouteRequest, target, inputs) if is_flow else "")
-        try:
-            request = RouteRequest.build(
-                self._call_id, target.target_id, target_label=target.name,
-                fallback_queue=self.fallback.value() if is_flow else None, flow_inputs=inputs,
-            )
-        except InputError as error:
-            return None, str(error)
-        return request, ""
-
-
-def _inputs_problem(request_type, target: TargetView, inputs: list[tuple[str, str]]) -> str:
-    """The core's verdict on the flow inputs alone, to show next to them."""
-    try:
-        request_type.build("inputs-check", target.target_id, flow_inputs=inputs)
-    except InputError as error:
-        return str(error)
-    return ""
+        is_flow = target.kind is IdKind.FLOW
+        checked = TransferDesk.check(self._call_id, target.target_id, target_label=target.name,
+                                     fallback_queue=self.fallback.value() if is_flow else None,
+                                     flow_inputs=self.inputs.pairs() if is_flow else ())
+        inputs_problem = checked.problems.get(Field.FLOW_INPUTS)
+        self.inputs.set_problem(describe(inputs_problem, Front.WINDOW) if inputs_problem else "")
+        if checked.request is None:
+            return None, describe(next(iter(checked.problems.values())), Front.WINDOW)
+        return checked.request, ""

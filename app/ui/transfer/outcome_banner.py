@@ -8,9 +8,12 @@ when the core says sending again is safe (`RouteOutcome.retry_safe`).
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from app.core.routing.outcome import OutcomeStatus, RouteOutcome, Severity
+from app.messages import Front, outcome_text
 from app.ui.common.banner import Banner
 
-_WARNING_STATUSES = {"outcome_unknown", "throttled", "not_sent", "server_error"}
+_LEVELS = {Severity.SUCCESS: "success", Severity.WARNING: "warning", Severity.FAILURE: "failure"}
+_MAY_BE_MOVING = "Do not retry blindly: a second request could route the call twice."
 
 
 class OutcomeBanner(Banner):
@@ -28,35 +31,20 @@ class OutcomeBanner(Banner):
         self.set_dismissable(False)
         self.show_message("progress", f"Transferring to {label}…", "Waiting for Salesforce to answer.", busy=True)
 
-    def show_outcome(self, outcome) -> None:
-        """Show a core `RouteOutcome`."""
-        status = outcome.status.value
+    def show_outcome(self, outcome: RouteOutcome, label: str) -> None:
+        """Show a core `RouteOutcome` in words."""
+        text = outcome_text(outcome, label, Front.WINDOW)
         self.retry_button.setVisible(outcome.retry_safe)
         self.set_dismissable(True)
+        level = _LEVELS[outcome.traits.severity]
         if outcome.accepted:
-            self.show_message(
-                "success", f"{outcome.message} · {outcome.elapsed_ms:.0f} ms",
-                _join("Accepted. The softphone shows when the call actually moves.", outcome.hint),
-            )
-        elif status == "outcome_unknown":
-            self.show_message(
-                "warning", "Outcome unknown: the call may already be moving.",
-                _join(outcome.message, outcome.hint,
-                      "Do not retry blindly: a second request could route the call twice."),
-            )
+            self.show_message(level, f"{text.headline} · {outcome.elapsed_ms:.0f} ms",
+                              _join("Accepted. The softphone shows when the call actually moves.", text.hint))
+        elif outcome.status is OutcomeStatus.OUTCOME_UNKNOWN:
+            self.show_message(level, "Outcome unknown: the call may already be moving.",
+                              _join(text.headline, text.hint, _MAY_BE_MOVING))
         else:
-            level = "warning" if status in _WARNING_STATUSES else "failure"
-            self.show_message(level, outcome.message, outcome.hint)
-
-    def show_crash(self, label: str, description: str) -> None:
-        """The transfer ended in an unexpected error (a bug, logged): the outcome is not known."""
-        self.retry_button.hide()
-        self.set_dismissable(True)
-        self.show_message(
-            "warning", f"The transfer to {label} stopped with an unexpected error.",
-            _join(description, "The call may or may not be moving: check the softphone before "
-                  "trying again. Details are in the log."),
-        )
+            self.show_message(level, text.headline, text.hint)
 
 
 def _join(*parts: str) -> str:

@@ -35,7 +35,6 @@ class TransferSection(QWidget):
         self.controller.sig_busy_changed.connect(self.form.set_busy)
         self.controller.sig_started.connect(self._started)
         self.controller.sig_finished.connect(self._finished)
-        self.controller.sig_crashed.connect(self._crashed)
         self.controller.sig_confirm_needed.connect(self._confirm_needed)
         self.confirm_bar.sig_confirmed.connect(self._confirmed)
         self.confirm_bar.sig_cancelled.connect(self._cancelled)
@@ -58,18 +57,15 @@ class TransferSection(QWidget):
         self._shown(self.outcome)
 
     def _finished(self, request, outcome) -> None:
-        self.outcome.show_outcome(outcome)
+        self.outcome.show_outcome(outcome, request.target_label)
         self._shown(self.outcome)
         if self.outcome.retry_button.isVisible():
             self.outcome.retry_button.setFocus()
 
-    def _crashed(self, request, description: str) -> None:
-        self.outcome.show_crash(request.target_label, description)
-        self._shown(self.outcome)
-
-    def _confirm_needed(self, request, previous: str) -> None:
+    def _confirm_needed(self, request, refusal) -> None:
         self._pending_confirmation = request
-        self.confirm_bar.ask(previous, request.target_label)
+        self.outcome.hide()
+        self.confirm_bar.ask(refusal, request.target_label)
         self._shown(self.confirm_bar)
 
     def _confirmed(self) -> None:

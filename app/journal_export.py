@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from app.core.journal import JournalEntry
+from app.messages import SENDING_LABEL, Front, outcome_text
 
 COLUMNS = ("time (UTC)", "profile", "call ID", "target kind", "target ID", "target", "fallback queue",
            "flow inputs", "outcome", "HTTP status", "message", "server message", "elapsed ms", "attempts",
@@ -35,12 +36,16 @@ def export_csv(entries: Iterable[JournalEntry], path: Path, include_flow_input_v
         for entry in entries:
             inputs = (dict(entry.flow_inputs) if include_flow_input_values
                       else [key for key, _value in entry.flow_inputs])
+            outcome = entry.outcome
+            message = outcome_text(outcome, entry.target_label, Front.WINDOW).headline if outcome else SENDING_LABEL
             writer.writerow(_cell(value) for value in (
-                entry.at.isoformat(timespec="milliseconds"), entry.profile, entry.call_id, entry.target_kind,
+                entry.at.isoformat(timespec="milliseconds"), entry.profile, entry.call_id, entry.target_kind.value,
                 entry.target_id, entry.target_label, entry.fallback_queue or "",
                 json.dumps(inputs, ensure_ascii=False) if entry.flow_inputs else "",
-                entry.outcome, entry.http_status if entry.http_status is not None else "", entry.message,
-                entry.server_message or "", entry.elapsed_ms, entry.attempts, entry.jti or "",
+                outcome.status.value if outcome else entry.state.value,
+                outcome.http_status if outcome and outcome.http_status is not None else "", message,
+                (outcome.server_message if outcome else None) or "", outcome.elapsed_ms if outcome else "",
+                outcome.attempts if outcome else "", entry.jti or "",
             ))
             count += 1
     return count

@@ -1,0 +1,106 @@
+"""`transfer-panel credentials …`: a profile's keys in the OS keyring (the use cases are
+`app.core.credentials`, shared with the Settings window)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+
+from app.cli import output
+from app.cli.common import config_of
+from app.core.credentials import CredentialsDesk, KeyInfo, is_encrypted, read_key_file
+from app.core.errors import CredentialError, InputError, Problem
+from app.core.private_files import write_private_file
+
+
+def _read_pem(args: argparse.Namespace) -> bytes:
+    if args.key_file:
+        return read_key_file(args.key_file)
+    if sys.stdin.isatty():
+        print("Paste the PEM private key, then press Ctrl+D:", file=sys.stderr)
+    from app.core.credentials import MAX_PEM_BYTES
+
+    return sys.stdin.buffer.read(MAX_PEM_BYTES + 1)
+
+
+def _passphrase(args: argparse.Namespace, pem: bytes) -> str | None:
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env)
+        if value is None:
+            raise InputError(Problem.ENV_VAR_MISSING, name=args.passphrase_env)
+        return value
+    if not is_encrypted(pem):
+        return None
+    try:  # the passphrase is asked on the terminal; stdin may be the key itself
+        interactive = os.isatty(sys.stdin.fileno()) or args.key_file is not None
+    except (OSError, ValueError):
+        interactive = False
+    if not interactive or not sys.stderr.isatty():
+        raise CredentialError(Problem.PASSPHRASE_NEEDS_TERMINAL)
+    import getpass
+
+    return getpass.getpass("Key passphrase: ")
+
+
+def _stored(info: KeyInfo, profile: str, purpose: str) -> None:
+    output.say(f"Stored the {info.bits}-bit RSA key for profile '{profile}' ({purpose}) in {info.backend}.")
+    output.say(f"Fingerprint (SHA-256 of the public key): {info.fingerprint}")
+
+
+def run_set(args: argparse.Namespace) -> int:
+    profile = config_of(args).profile(args.profile)
+    pem = _read_pem(args)
+    info = CredentialsDesk().store_key(profile.name, pem, _passphrase(args, pem), args.purpose)
+    _stored(info, profile.name, args.purpose.value)
+    return 0
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    profile = config_of(args).profile(args.profile)
+    info, certificate = CredentialsDesk().generate(profile, args.bits, args.purpose)
+    _stored(info, profile.name, args.purpose.value)
+    return _write_certificate(args, certificate)
+
+
+def run_export_cert(args: argparse.Namespace) -> int:
+    profile = config_of(args).profile(args.profile)
+    return _write_certificate(args, CredentialsDesk().certificate(profile, args.purpose))
+
+
+def _write_certificate(args: argparse.Namespace, certificate: object) -> int:
+    from app.core.credentials import Certificate
+
+    assert isinstance(certificate, Certificate)
+    try:
+        write_private_file(args.cert_out, certificate.pem)  # public, but it names the contact center
+    except OSError as error:
+        raise InputError(Problem.KEY_FILE_UNREADABLE, path=str(args.cert_out),
+                         reason=error.strerror or type(error).__name__) from None
+    output.say(f"Wrote the certificate to {args.cert_out}: upload it on the Call Center (or connected app).")
+    output.say(f"Certificate fingerprint (SHA-256): {certificate.fingerprint}")
+    output.say(f"Valid until {certificate.not_after:%Y-%m-%d}.")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    profile = config_of(args).profile(args.profile)
+    check = CredentialsDesk().check(profile, args.purpose)
+    output.say(f"Keyring: {check.key.backend}")
+    output.say(f"Key: RSA {check.key.bits}-bit, fingerprint {check.key.fingerprint}")
+    output.say("A sample token's claims (the token itself is never shown):")
+    for name, value in check.claims.items():
+        when = f"  ({datetime.fromtimestamp(value, UTC):%Y-%m-%d %H:%M:%S} UTC)" if name in ("iat", "exp") else ""
+        output.say(f"  {name}: {value}{when}")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    credentials = CredentialsDesk()
+    if credentials.delete(args.profile, args.purpose):
+        output.say(f"Deleted the {args.purpose.value} key of profile '{args.profile}' from "
+                   f"{credentials.backend_name()}.")
+    else:
+        output.say(f"No {args.purpose.value} key was stored for profile '{args.profile}'.")
+    return 0

@@ -1,0 +1,49 @@
+"""The window, and the tools for IT and trainers: `gui`, `simulator`, `self-test`, `diagnostics`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli import output
+from app.core.errors import InputError, Problem
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    call_id = args.call_id
+    if args.url:
+        from app.core.handover import call_id_from_url
+
+        if call_id:
+            raise InputError(Problem.LINK_AND_CALL_ID)
+        call_id = call_id_from_url(args.url)
+    elif call_id:
+        from app.core.routing.request import validate_call_id
+
+        call_id = validate_call_id(call_id)
+    from app.ui.shell.app import StartOptions, run  # Qt is imported only for the window
+
+    options = StartOptions(Path(args.config).expanduser() if args.config else None, args.profile, call_id, args.demo)
+    return run(options, verbose=args.verbose)
+
+
+def run_self_test(args: argparse.Namespace) -> int:
+    from app import self_test
+
+    return self_test.run(args)
+
+
+def run_diagnostics(args: argparse.Namespace) -> int:
+    from app.core.config_files import resolve_config_path
+    from app.diagnostics import default_output, write_diagnostics
+
+    written = write_diagnostics(args.output or default_output(), resolve_config_path(args.config))
+    output.say(f"Wrote {written}: send it to IT. It holds no keys, tokens or passphrases.")
+    return 0
+
+
+def run_simulator(args: argparse.Namespace) -> int:
+    from app.simulator.standalone import run
+
+    return run(port=args.port, host=args.host, public_key_path=args.public_key, org_id=args.org_id,
+               call_center=args.call_center, route_shape=args.route_shape, plan_path=args.plan)

@@ -1,0 +1,216 @@
+"""The one composition root: builds the services the window, the command line, the demo and the
+self-test work with, from a profile (or demo mode). Nothing else wires core objects together.
+
+The window's services are built after its first paint (`open_window_services`); blocking
+steps (the config file, the journal, the keyring, the demo key and simulator) run off the
+event loop. The command line builds a `TransferDesk` for one route (`open_cli_desk`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.core.calls import IncomingCall
+from app.core.config_files import load_config, resolve_config_path
+from app.core.credentials import CredentialsDesk
+from app.core.desk import TransferDesk
+from app.core.directory.favorites import Favorites, FavoritesError, favorites_path
+from app.core.directory.search import SearchIndex
+from app.core.directory.sources import DirectorySource, SourceNeeds, source_for
+from app.core.errors import PanelError, Problem
+from app.core.journal import Journal, JournalEntry, default_journal_path
+from app.core.profile import DirectoryOrigin, Profile
+from app.core.routing.client import RouteClient
+from app.core.secrets import SecretPurpose
+from app.core.signing import JwtSigner, TokenMinter, TokenSpec
+from app.core.signing.rsa_key import RsaKeySigner
+
+if TYPE_CHECKING:
+    from app.demo import DemoEnvironment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What one window works with."""
+
+    profile: Profile
+    desk: TransferDesk
+    directory: SearchIndex
+    call: IncomingCall | None = None
+    directory_source: DirectorySource | None = None  # refreshed by the window (None: no source, or a static one)
+    directory_as_of: datetime | None = None  # when the directory shown at start was current (the offline copy)
+    demo: DemoEnvironment | None = None
+    explicit_demo: bool = False  # --demo was given (not merely "no profile configured")
+    favorites: Favorites | None = None  # the profile's starred targets
+    recents: tuple[str, ...] = ()  # targets recently routed to with success, newest first
+    warnings: list[PanelError] = field(default_factory=list)  # why transfers will fail (e.g. no key yet)
+    interrupted: list[JournalEntry] = field(default_factory=list)  # left "sending" by a panel that stopped
+    journal_moved_aside: Path | None = None  # the unusable journal this start replaced
+
+    @property
+    def is_demo(self) -> bool:
+        return self.demo is not None
+
+    @property
+    def journal(self) -> Journal:
+        return self.desk.journal
+
+    @property
+    def endpoint(self) -> str:
+        return self.profile.base_url
+
+    async def aclose(self) -> None:
+        try:
+            await self.desk.aclose()
+            if self.directory_source is not None:
+                await self.directory_source.aclose()
+        finally:
+            if self.demo is not None:
+                await asyncio.get_running_loop().run_in_executor(None, self.demo.close)
+
+
+# ---- signing -----------------------------------------------------------------------------------
+def scrt_spec(profile: Profile) -> TokenSpec:
+    """The SCRT route's bearer tokens: the org ID issues them for the Call Center."""
+    return TokenSpec(issuer=profile.org_id, subject=profile.call_center)
+
+
+def signer_for(profile: Profile, credentials: CredentialsDesk) -> JwtSigner:
+    """How a profile's tokens are signed: with its key from the OS keyring."""
+    return RsaKeySigner(credentials.key_loader(profile.name, SecretPurpose.SCRT))
+
+
+def open_desk(profile: Profile, minter: TokenMinter, journal: Journal) -> TransferDesk:
+    return TransferDesk(profile, RouteClient(profile, minter), journal)
+
+
+# ---- the command line ----------------------------------------------------------------------------
+def open_cli_desk(profile: Profile, journal_path: Path | None = None) -> TransferDesk:
+    """A configured profile's desk for one `route` (a journal that cannot be used: JournalError, exit 3)."""
+    minter = TokenMinter(signer_for(profile, CredentialsDesk()), scrt_spec(profile))
+    return open_desk(profile, minter, Journal(journal_path or default_journal_path()))
+
+
+def open_demo_desk(demo: DemoEnvironment, journal_path: Path | None = None) -> TransferDesk:
+    return open_desk(demo.profile, demo.minter(), Journal(journal_path or default_journal_path()))
+
+
+# ---- the window ----------------------------------------------------------------------------------
+async def open_window_services(config_path: Path | None, profile_name: str | None, call: IncomingCall | None,
+                               demo: bool, journal_path: Path | None = None) -> Services:
+    """Demo with `demo` (--demo) or when no profile is configured; else the chosen profile
+    (ConfigError if none fits)."""
+    loop = asyncio.get_running_loop()
+    config = await loop.run_in_executor(None, load_config, resolve_config_path(config_path))
+    if demo or (not config.profiles and not profile_name):
+        services = await open_demo_services(call, journal_path)
+        services.explicit_demo = demo
+        return services
+    return await open_profile_services(config.profile(profile_name), call, journal_path)
+
+
+async def open_demo_services(call: IncomingCall | None = None, journal_path: Path | None = None,
+                             timeout_s: float = 10.0) -> Services:
+    """The embedded simulator with an in-memory key, the demo directory and a simulated call."""
+    from app.demo import new_demo_call, start_demo
+
+    loop = asyncio.get_running_loop()
+    demo = await loop.run_in_executor(None, start_demo, timeout_s)
+    try:
+        profile = replace(demo.profile, directory_source=DirectoryOrigin.DEMO)
+        services = await _open(profile, demo.minter(), call or new_demo_call(), journal_path, SourceNeeds())
+    except BaseException:
+        await loop.run_in_executor(None, demo.close)
+        raise
+    services.demo = demo
+    return services
+
+
+async def open_profile_services(profile: Profile, call: IncomingCall | None = None,
+                                journal_path: Path | None = None, credentials: CredentialsDesk | None = None,
+                                transport: object = None) -> Services:
+    """A configured profile: its key from the OS keyring (read at the first transfer) and its
+    directory source (the offline copy first; the window refreshes it)."""
+    from app.core.directory.cache import cache_path
+
+    credentials = credentials or CredentialsDesk()
+    minter = TokenMinter(signer_for(profile, credentials), scrt_spec(profile))
+    needs = SourceNeeds(api_key=credentials.key_loader(profile.name, SecretPurpose.SALESFORCE_API),
+                        cache_file=cache_path(profile.name), transport=transport)
+    services = await _open(profile, minter, call, journal_path, needs)
+    if problem := await asyncio.get_running_loop().run_in_executor(None, _key_problem, profile, credentials):
+        services.warnings.append(problem)
+    return services
+
+
+async def _open(profile: Profile, minter: TokenMinter, call: IncomingCall | None, journal_path: Path | None,
+                needs: SourceNeeds) -> Services:
+    loop = asyncio.get_running_loop()
+    journal, moved_aside = await loop.run_in_executor(None, Journal.open_or_replace,
+                                                      journal_path or default_journal_path())
+    if moved_aside is not None:
+        log.warning("journal: the unusable %s was moved to %s; a new one was started", journal.path, moved_aside)
+    services = Services(profile, open_desk(profile, minter, journal), SearchIndex([]), call,
+                        journal_moved_aside=moved_aside)
+    try:
+        await _open_directory(services, source_for(profile, needs))
+        await _load_history(services)
+    except BaseException:
+        await services.aclose()
+        raise
+    return services
+
+
+async def _open_directory(services: Services, source: DirectorySource | None) -> None:
+    """The offline copy shows at once; a source that never changes (the demo) is read now and
+    needs no refreshing; the others the window refreshes."""
+    if source is None:
+        return
+    snapshot = await source.cached()
+    if snapshot is None and source.poll_interval_s is None:
+        snapshot = await source.refresh()
+    else:
+        services.directory_source = source
+    if snapshot is not None:
+        services.directory, services.directory_as_of = snapshot.index, snapshot.as_of
+        for problem in snapshot.problems:
+            log.warning("directory: %s", problem)  # a refresh replaces it in a moment
+
+
+async def _load_history(services: Services) -> None:
+    """Favorites and recent targets (they come first in the directory), the journal's retention,
+    and the transfers a panel that stopped left unfinished."""
+    loop = asyncio.get_running_loop()
+    path = favorites_path(services.profile.name)
+    try:
+        services.favorites = await loop.run_in_executor(None, Favorites.load, path)
+    except FavoritesError as error:
+        log.warning("%s", error)
+        services.favorites = Favorites(path)
+    journal = services.journal
+    services.interrupted = await loop.run_in_executor(None, journal.close_interrupted)
+    days = await loop.run_in_executor(None, journal.retention_days)
+    if purged := await loop.run_in_executor(None, journal.purge_older_than, days):
+        log.info("journal: removed %d transfers older than %d days", purged, days)
+    services.recents = tuple(await loop.run_in_executor(None, journal.recent_targets))
+
+
+def _key_problem(profile: Profile, credentials: CredentialsDesk) -> PanelError | None:
+    """Why transfers will fail for lack of a key (checked early so the rep is not surprised)."""
+    try:
+        if credentials.is_stored(profile.name):
+            return None
+    except PanelError as error:
+        return error
+    except Exception as error:  # the keyring backend's own errors; a real transfer reports them again
+        log.warning("keyring check failed: %s", type(error).__name__)
+        return PanelError(Problem.KEYRING_FAILED, backend="?", action="read", error=type(error).__name__)
+    return PanelError(Problem.SECRET_MISSING, profile=profile.name, backend=credentials.backend_name(),
+                      purpose=SecretPurpose.SCRT.value)

@@ -1,0 +1,197 @@
+"""Where a profile's directory comes from: the `DirectorySource` protocol and its registry.
+
+A source is what the window (or any front end) drives: `cached()` at start-up (an offline
+copy, if the source keeps one), a full `refresh()` right after, then `poll()` on a timer (the
+agents' presence, a changed file). A failed refresh raises a `PanelError` and the last good
+snapshot stays in use. Search indexes are built on a worker thread, with full garbage
+collections held off while they are built (`full_collections_paused`).
+
+To add a source: a class with these methods, a `DirectoryOrigin` value naming it in
+`app.core.profile`, and a line in `SOURCES`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from app.core.directory.cache import CachedDirectory, DirectoryCacheError, load_directory, save_directory
+from app.core.directory.file_source import FileWatch, load_directory_file
+from app.core.directory.search import SearchIndex
+from app.core.directory.target import Target, full_collections_paused
+from app.core.errors import PanelError
+from app.core.ids import IdKind
+from app.core.profile import DirectoryOrigin, Profile
+
+FILE_POLL_S = 5.0  # how often a file source is checked for changes (a stat call)
+Progress = Callable[[int, int | None], None]  # (entries so far, total if known)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorySnapshot:
+    index: SearchIndex
+    as_of: datetime | None  # when the source's data was current
+    source: str  # "Salesforce", the file name or "demo", for "as of 09:42 · Salesforce"
+    problems: tuple[PanelError, ...] = field(default=())  # skipped rows of a file, cache trouble
+
+
+class DirectorySource(Protocol):
+    label: str  # names the source to the rep
+    poll_interval_s: float | None  # None: it never changes after the first refresh
+
+    @property
+    def usage(self) -> object | None: ...  # e.g. the org's API usage, shown beside the freshness
+
+    async def cached(self) -> DirectorySnapshot | None: ...
+
+    async def refresh(self, progress: Progress | None = None) -> DirectorySnapshot: ...
+
+    async def poll(self) -> DirectorySnapshot | None: ...  # None: nothing changed
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceNeeds:
+    """What sources may need besides the profile: the Salesforce API key (read once, off the
+    loop), where the offline copy lives, and (tests) an HTTP transport."""
+
+    api_key: Callable[[], Any] | None = None
+    cache_file: Path | None = None
+    transport: Any = None
+
+
+async def snapshot_of(targets: list[Target], as_of: datetime | None, label: str,
+                      problems: tuple[PanelError, ...] = ()) -> DirectorySnapshot:
+    """Index `targets` off the event loop."""
+    index = await asyncio.get_running_loop().run_in_executor(None, _indexed, targets)
+    return DirectorySnapshot(index, as_of, label, problems)
+
+
+def _indexed(targets: list[Target]) -> SearchIndex:
+    with full_collections_paused():
+        return SearchIndex(targets)
+
+
+class DemoSource:
+    """The bundled demo directory (300 agents in many languages, queues, flows)."""
+
+    label = "demo"
+    poll_interval_s = None
+    usage = None
+
+    async def cached(self) -> DirectorySnapshot | None:
+        return None
+
+    async def refresh(self, progress: Progress | None = None) -> DirectorySnapshot:
+        from app.core.directory.demo import load_demo_directory
+
+        targets = await asyncio.get_running_loop().run_in_executor(None, load_demo_directory)
+        return await snapshot_of(targets, None, self.label)
+
+    async def poll(self) -> DirectorySnapshot | None:
+        return None
+
+    async def aclose(self) -> None:
+        pass
+
+
+class FileSource:
+    """An admin's JSON or CSV file, read again when it changes."""
+
+    poll_interval_s = FILE_POLL_S
+    usage = None
+
+    def __init__(self, path: Path) -> None:
+        self._watch = FileWatch(path)
+        self.label = path.name
+
+    async def cached(self) -> DirectorySnapshot | None:
+        return None
+
+    async def refresh(self, progress: Progress | None = None) -> DirectorySnapshot:
+        loop = asyncio.get_running_loop()
+        path = self._watch.path
+        loaded = await loop.run_in_executor(None, load_directory_file, path)
+        self._watch.changed()  # what was read is now the baseline
+        as_of = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        return await snapshot_of(loaded.targets, as_of, self.label, tuple(loaded.problems))
+
+    async def poll(self) -> DirectorySnapshot | None:
+        return await self.refresh() if self._watch.changed() else None
+
+    async def aclose(self) -> None:
+        pass
+
+
+class SalesforceSource:
+    """The org's REST API; each good refresh replaces the offline copy shown at the next start."""
+
+    label = "Salesforce"
+
+    def __init__(self, profile: Profile, needs: SourceNeeds) -> None:
+        from app.core.directory.salesforce import SalesforceDirectory
+
+        if needs.api_key is None:
+            raise ValueError("a Salesforce directory needs the profile's API key loader")
+        self.poll_interval_s = profile.presence_refresh_s
+        self._org = SalesforceDirectory(profile, needs.api_key, transport=needs.transport)
+        self._cache_file = needs.cache_file
+        self._current: DirectorySnapshot | None = None
+
+    @property
+    def usage(self) -> object | None:
+        return self._org.api_usage
+
+    async def cached(self) -> DirectorySnapshot | None:
+        """The offline copy, if one was saved; a damaged one is reported, never fatal."""
+        if self._cache_file is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            cached = await loop.run_in_executor(None, load_directory, self._cache_file)
+        except DirectoryCacheError as error:
+            return DirectorySnapshot(SearchIndex([]), None, self.label, (error,))
+        if cached is None:
+            return None
+        self._current = await snapshot_of(cached.targets, cached.fetched_at, self.label)
+        return self._current
+
+    async def refresh(self, progress: Progress | None = None) -> DirectorySnapshot:
+        targets = await self._org.load(progress)
+        fetched_at = datetime.now(UTC)
+        if self._cache_file is not None:
+            await asyncio.get_running_loop().run_in_executor(
+                None, save_directory, self._cache_file, CachedDirectory(targets, fetched_at, "salesforce"))
+        self._current = await snapshot_of(targets, fetched_at, self.label)
+        return self._current
+
+    async def poll(self) -> DirectorySnapshot | None:
+        """Only the agents' presence (one query), the queues and flows kept."""
+        if self._current is None:
+            return await self.refresh()
+        agents = await self._org.agents()
+        others = [t for t in self._current.index.targets if t.kind is not IdKind.AGENT]
+        self._current = await snapshot_of(others + agents, datetime.now(UTC), self.label)
+        return self._current
+
+    async def aclose(self) -> None:
+        await self._org.aclose()
+
+
+SourceFactory = Callable[[Profile, SourceNeeds], DirectorySource | None]
+SOURCES: dict[DirectoryOrigin, SourceFactory] = {
+    DirectoryOrigin.NONE: lambda profile, needs: None,
+    DirectoryOrigin.DEMO: lambda profile, needs: DemoSource(),
+    DirectoryOrigin.FILE: lambda profile, needs: FileSource(Path(profile.directory_file).expanduser()),
+    DirectoryOrigin.SALESFORCE: SalesforceSource,
+}
+
+
+def source_for(profile: Profile, needs: SourceNeeds) -> DirectorySource | None:
+    """The profile's directory source (None: the rep pastes IDs)."""
+    return SOURCES[profile.directory_source](profile, needs)

@@ -1,0 +1,391 @@
+"""Words for the core's codes: errors (`describe`), transfer outcomes (`outcome_text`), statuses.
+
+This is the edge where text is made, shared by the command line and the window (no Qt here).
+The front end decides how a fix is said: the window names its Settings, the command line a
+command. Templates are English and ready for translation: placeholders are named, and a
+translator (or the window's Qt Linguist catalogue) can replace a template as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from http import HTTPStatus
+
+from app.core.errors import PanelError, ParamValue, Problem
+from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome, StatusGroup
+
+
+class Front(StrEnum):
+    CLI = "cli"
+    WINDOW = "window"
+
+
+Params = Mapping[str, ParamValue]
+Template = str | Callable[[Params], str]
+
+FIELD_NAMES = {"id": "ID", "target": "target", "fallback_queue": "fallback queue", "call_id": "call ID",
+               "org_id": "org_id", "fault target": "fault target"}
+
+_URL_HINTS = {
+    "base_url": "the SCRT base URL, e.g. https://<MyDomain>.my.salesforce-scrt.com/telephony/v1",
+    "salesforce_login_url": "https://login.salesforce.com, https://test.salesforce.com or your My Domain URL",
+    "training_url": "the trainer's simulator, e.g. http://192.168.1.20:8765/telephony/v1",
+}
+_REQUIRED_HINTS = {
+    "base_url": _URL_HINTS["base_url"],
+    "org_id": "the 15- or 18-character org ID (00D…) from Setup > Company Information",
+    "call_center": "the Call Center's API name, e.g. HVCC",
+}
+_NO_KEYRING_HINTS = {
+    "linux": "Install and start a Secret Service keyring (GNOME Keyring or KWallet) in your desktop session, "
+             "then try again.",
+    "other": "The system keychain / Credential Manager did not respond; sign in again and retry.",
+}
+_SECRET_WHY = {"parts": "parts of it are missing or do not match its checksum", "decoding": "it cannot be decoded",
+               "manifest": "its manifest is unreadable"}
+_JOURNAL_WHY = {"newer": "it was written by a newer version of the panel"}
+
+
+def _unknown_key(p: Params) -> str:
+    hint = f"did you mean {p['suggestion']!r}?" if p.get("suggestion") else "see the README's configuration reference"
+    return f"[profiles.{p['profile']}] unknown key {p['key']!r}: {hint}"
+
+
+def _no_keyring(p: Params) -> str:
+    refused = f" ({p['backend']} is not the operating system's own store)" if p.get("backend") else ""
+    hint = _NO_KEYRING_HINTS["linux" if str(p.get("platform", "")).startswith("linux") else "other"]
+    return f"No OS keyring is available{refused}, and keys are never stored in plain files. {hint}"
+
+
+def _value(problem: str) -> Callable[[Params], str]:
+    return lambda p: f"[profiles.{p['profile']}] {p['key']} = {p['value']!r}: {problem.format_map(_Lenient(p))}"
+
+
+def _already_routed(p: Params) -> str:
+    when = _clock_time(p.get("at"))
+    if p.get("status") == OutcomeStatus.ACCEPTED.value:
+        return f"Routing this call to {p['target_label']} was already requested at {when}."
+    return f"A transfer of this call to {p['target_label']} at {when} may have gone through (its outcome is unknown)."
+
+
+TEMPLATES: dict[Problem, Template] = {
+    Problem.ID_EMPTY: lambda p: f"The {_field(p)} is empty: enter a Salesforce ID of 15 or 18 characters.",
+    Problem.ID_MALFORMED: lambda p: (f"The {_field(p)} {p['text']!r} is not a Salesforce ID: it must be 15 or 18 "
+                                     f"letters and digits (it is {p['length']} characters long). Copy the ID from "
+                                     "the record's URL."),
+    Problem.ID_BAD_CHECKSUM: lambda p: (f"The {_field(p)} {p['text']} has a wrong checksum (its last 3 characters "
+                                        f"should be {p['expected']}): it was probably mistyped or its letter case was "
+                                        "changed. Copy it again from Salesforce."),
+    Problem.ID_FLOW_VERSION: lambda p: (f"The {_field(p)} {p['id']} is a flow version ID (301…): use the flow "
+                                        "definition ID (300…), the DurableId of the flow in FlowDefinitionView."),
+    Problem.ID_NOT_ROUTABLE: lambda p: (f"The {_field(p)} {p['id']} is not an agent (005…), a queue (00G…) or an "
+                                        f"Omni-Channel flow (300…): its prefix {p['prefix']} is a {p['kind']} ID."),
+    Problem.CALL_ID_EMPTY: "The call ID is empty: paste the active call's ID from the softphone.",
+    Problem.CALL_ID_CONTROL: "The call ID contains a control character or invalid text (e.g. a line break): paste "
+                             "just the ID.",
+    Problem.CALL_ID_INVISIBLE: "The call ID contains an invisible character (a zero-width space, a text-direction "
+                               "mark or a line separator): paste just the ID, or type it.",
+    Problem.CALL_ID_TOO_LONG: "The call ID is {length} characters long (at most {limit}): paste just the ID.",
+    Problem.CALL_ID_DOTS: "{text!r} is not a call ID: paste the active call's ID.",
+    Problem.FALLBACK_NOT_FOR_KIND: "A fallback queue applies only when routing to an Omni-Channel flow: remove it, or "
+                                   "choose a flow instead of this {kind}.",
+    Problem.FALLBACK_NOT_A_QUEUE: "The fallback queue {id} is not a queue ID (00G…).",
+    Problem.FLOW_INPUTS_NOT_FOR_KIND: "Flow inputs apply only when routing to an Omni-Channel flow, not to a {kind}: "
+                                      "remove them.",
+    Problem.FLOW_INPUTS_TOO_MANY: "{count} flow inputs given: at most {limit} are allowed.",
+    Problem.FLOW_INPUT_NO_NAME: "Flow input {number} has no name: give it one or remove the row.",
+    Problem.FLOW_INPUT_BAD_NAME: "Flow input {number}'s name is too long or has line breaks or tabs: use the flow "
+                                 "variable's API name (at most {limit} characters).",
+    Problem.FLOW_INPUT_CONTROL: "Flow input {key!r} contains a control character or invalid text: remove it.",
+    Problem.FLOW_INPUT_TOO_LONG: "Flow input {key!r} is {length} characters long (at most {limit}).",
+    Problem.FLOW_INPUT_DUPLICATE: "Flow input {key!r} is given twice (names are compared ignoring case, like "
+                                  "Salesforce API names): keep one of {first!r} and {key!r}.",
+    Problem.FLOW_INPUT_SYNTAX: "--flow-input {text!r} must be KEY=VALUE.",
+    Problem.ALREADY_ROUTED: lambda p: (f"{_already_routed(p)} Nothing was sent. Check the softphone; to route it "
+                                       "again anyway, add --again."),
+    Problem.TRANSFER_IN_FLIGHT: "A transfer of this call is already on its way: wait for its outcome.",
+    Problem.CONFIG_UNREADABLE: "Cannot read the config file {path}: {reason}.",
+    Problem.CONFIG_TOO_BIG: "The config file {path} is over {limit_kib} KiB: that is not a config file. Check the "
+                            "path (--config, $TRANSFER_PANEL_CONFIG).",
+    Problem.CONFIG_NOT_TOML: "The config file {path} is not valid TOML: {detail}.",
+    Problem.CONFIG_TOO_DEEP: "The config file {path} nests tables or arrays too deeply to be a config file.",
+    Problem.CONFIG_INVALID: "The config file {path} has {count} problem(s):",
+    Problem.CONFIG_UNKNOWN_TOP_KEY: "{file}: unknown top-level key {key!r}: profiles go in [profiles.<name>] tables",
+    Problem.CONFIG_PROFILES_NOT_TABLES: "{file}: 'profiles' must hold [profiles.<name>] tables",
+    Problem.CONFIG_LOCKED_UNKNOWN: "{file}: [profiles.{profile}] locked names unknown keys: {keys}",
+    Problem.CONFIG_LOCKED_INVALID: "{file}: [profiles.{profile}] locked must be true or a list of key names",
+    Problem.CONFIG_NO_PROFILE: "No profile is configured in {path}. Add a [profiles.<name>] table (see the README's "
+                               "configuration reference) or use --demo.",
+    Problem.CONFIG_CHOOSE_PROFILE: "{count} profiles are configured ({names}): choose one with --profile NAME.",
+    Problem.CONFIG_UNKNOWN_PROFILE: lambda p: (f"There is no profile {p['name']!r} in {p['path']} (configured: "
+                                               f"{p['known'] or 'none'})."),
+    Problem.CONFIG_NOT_SAVED: "The config file {path} could not be written ({reason}): nothing was saved.",
+    Problem.PROFILE_BAD_NAME: "[profiles.{profile}]: profile names use letters, digits, '-' and '_' (at most 64)",
+    Problem.PROFILE_NOT_TABLE: "[profiles.{profile}] must be a table of keys",
+    Problem.PROFILE_UNKNOWN_KEY: _unknown_key,
+    Problem.PROFILE_MISSING_KEY: lambda p: f"[profiles.{p['profile']}] {p['key']} is missing: "
+                                           f"{_REQUIRED_HINTS.get(str(p['key']), 'see the README')}",
+    Problem.PROFILE_NEEDS_KEY: lambda p: (f"[profiles.{p['profile']}] {p['key']} is missing: directory_source = "
+                                          f"\"{p['source']}\" needs it"),
+    Problem.VALUE_NOT_BOOL: _value("must be true or false (no quotes)"),
+    Problem.VALUE_NOT_SECONDS: _value("must be a number of seconds"),
+    Problem.VALUE_OUT_OF_RANGE: _value("must be between {low} and {high} seconds"),
+    Problem.VALUE_NOT_STRING: _value("must be a string in quotes"),
+    Problem.VALUE_NOT_URL: lambda p: _value("must be a full URL: " + _URL_HINTS.get(str(p.get("example")), ""))(p),
+    Problem.VALUE_URL_QUERY: _value("must not have a query (?…) or fragment (#…)"),
+    Problem.VALUE_URL_CREDENTIALS: _value("must not contain a user name or password"),
+    Problem.VALUE_URL_PLAIN_HTTP: _value("must use https:// (plain http is allowed only to this computer, e.g. a "
+                                         "local simulator, or in a profile with training = true for a classroom "
+                                         "simulator)"),
+    Problem.VALUE_URL_PORT: _value("has a port that does not exist: use a number from 1 to 65535, or none"),
+    Problem.VALUE_URL_HOST: _value("is not a host name or address this computer can reach: use letters, digits, "
+                                   "dots and dashes (no spaces, tabs, line breaks or other characters; a name in "
+                                   "another script in its xn-- form)"),
+    Problem.VALUE_NOT_ORG_ID: _value("must be an organization ID (00D…)"),
+    Problem.VALUE_BAD_ID: _value("is not a valid ID"),
+    Problem.VALUE_NOT_API_NAME: _value("must be an API name: " + _REQUIRED_HINTS["call_center"]),
+    Problem.VALUE_NOT_PRINTABLE: _value("must be printable, at most {limit} characters"),
+    Problem.VALUE_NOT_HEADER_TEXT: _value("is sent as an HTTP header, which carries plain ASCII only (at most {limit} "
+                                          "characters): write it without accents or other scripts, e.g. "
+                                          "\"Telefonica\""),
+    Problem.VALUE_NOT_API_VERSION: _value("must be an API version such as \"62.0\""),
+    Problem.VALUE_NOT_A_CHOICE: _value("must be one of {choices}"),
+    Problem.VALUE_TRAINING_SALESFORCE: _value("is Salesforce: a profile with training = true must point at a training "
+                                              "simulator"),
+    Problem.VALUE_TRAINING_PUBLIC: _value("is a public address: a training simulator belongs on a closed network (a "
+                                          "private address such as 192.168.x.x or 10.x.x.x)"),
+    Problem.KEYRING_MISSING: _no_keyring,
+    Problem.KEYRING_LOCKED: "The keyring ({backend}) is locked. Unlock it (sign in to your desktop session or open "
+                            "your keyring app) and try again.",
+    Problem.KEYRING_FAILED: "The keyring ({backend}) could not {action} the key: {error}. Check that your keyring is "
+                            "running and unlocked.",
+    Problem.SECRET_MISSING: "No private key is stored for profile '{profile}' in {backend}. Store it: transfer-panel "
+                            "credentials set --profile {profile} --key-file KEY.pem",
+    Problem.SECRET_CORRUPT: lambda p: (f"The private key stored for profile '{p['profile']}' in {p['backend']} is "
+                                       f"damaged ({_SECRET_WHY.get(str(p['why']), p['why'])}) and will not be used. "
+                                       f"Store it again: transfer-panel credentials set --profile {p['profile']} "
+                                       "--key-file KEY.pem"),
+    Problem.KEY_NOT_PEM: "This is not a PEM private key: expected a file that starts with '-----BEGIN PRIVATE "
+                         "KEY-----' or '-----BEGIN RSA PRIVATE KEY-----'.",
+    Problem.KEY_NEEDS_PASSPHRASE: "The private key is protected by a passphrase: give the passphrase too.",
+    Problem.KEY_UNNEEDED_PASSPHRASE: "The private key is not protected by a passphrase, but one was given: leave it "
+                                     "empty.",
+    Problem.KEY_UNREADABLE: "The private key could not be read: the passphrase is wrong or the PEM is damaged.",
+    Problem.KEY_NOT_RSA: "The private key is a {type} key: the SCRT API needs an RSA key (2048 or 4096 bits).",
+    Problem.KEY_BAD_SIZE: "The private key is RSA {bits}-bit: use a 2048- or 4096-bit key, as registered on the Call "
+                          "Center's certificate.",
+    Problem.KEY_TOO_BIG: "{name} is too big to be a private key (over {limit_kib} KiB).",
+    Problem.KEY_FILE_UNREADABLE: "Cannot read the key file {path}: {reason}.",
+    Problem.PASSPHRASE_NEEDS_TERMINAL: "The key is protected by a passphrase: pass it with --passphrase-env VAR.",
+    Problem.ENV_VAR_MISSING: "The environment variable {name} is not set.",
+    Problem.SIGNER_UNAVAILABLE: "The signing service cannot sign now ({reason}).",
+    Problem.JOURNAL_RETENTION_RANGE: "Keep transfers for {low} to {high} days, not {days}.",
+    Problem.JOURNAL_UNUSABLE: lambda p: (f"The transfer history {p['path']} cannot be used "
+                                         f"({_JOURNAL_WHY.get(str(p['reason']), p['reason'])}). Start the panel's "
+                                         "window once: it moves the file aside and starts a new history. Or move "
+                                         "it yourself."),
+    Problem.JOURNAL_UNWRITABLE: "The transfer history {path} cannot be written ({reason}).",
+    Problem.LINK_TOO_LONG: "The link is {length} characters long: expected transfer-panel://call/<call ID>.",
+    Problem.LINK_MALFORMED: "{text!r} is not a call link: expected transfer-panel://call/<call ID>.",
+    Problem.LINK_BAD_ENCODING: "The call ID in the link is not valid percent-encoded UTF-8.",
+    Problem.LINK_PADDED: "The call ID in the link starts or ends with a space or control character.",
+    Problem.LINK_AND_CALL_ID: "Give the call as --call-id or as a transfer-panel:// link, not both.",
+    Problem.HANDOVER_TOO_LONG: "The message from the other launch is too long.",
+    Problem.HANDOVER_MALFORMED: "The message from the other launch is not one this panel sends.",
+    Problem.HANDOVER_NO_CALL_ID: "The message from the other launch holds no call ID.",
+    Problem.RESOURCE_MISSING: "The panel's file {name} is missing (looked in {looked}). Reinstall the panel.",
+    Problem.DIRECTORY: "{text}",
+    Problem.SIMULATOR: "{text}",
+    Problem.DIRECTORY_ROW: lambda p: f"line {p['line']}" if p.get("line") is not None else f"target {p['position']}",
+}
+
+# Where the window says it differently: it has Settings, not commands or options.
+WINDOW_TEMPLATES: dict[Problem, Template] = {
+    Problem.ALREADY_ROUTED: _already_routed,
+    Problem.SECRET_MISSING: "No private key is stored for profile '{profile}' in {backend}: open Settings… and set "
+                            "its key (transfers fail until then).",
+    Problem.SECRET_CORRUPT: lambda p: (f"The private key stored for profile '{p['profile']}' in {p['backend']} is "
+                                       f"damaged ({_SECRET_WHY.get(str(p['why']), p['why'])}) and will not be used. "
+                                       "Open Settings… and set it again."),
+    Problem.CONFIG_NO_PROFILE: "No profile is configured in {path}: add one in Settings….",
+    Problem.CONFIG_CHOOSE_PROFILE: "{count} profiles are configured ({names}): start the panel with --profile NAME.",
+    Problem.JOURNAL_UNUSABLE: lambda p: (f"The transfer history {p['path']} cannot be used "
+                                         f"({_JOURNAL_WHY.get(str(p['reason']), p['reason'])})."),
+}
+
+
+def describe(error: PanelError, front: Front = Front.CLI) -> str:
+    """The error in words: what is wrong and how to fix it. A file's problems follow, one a line."""
+    text = describe_code(error.code, error.params, front)
+    if error.code is Problem.DIRECTORY_ROW:
+        return "; ".join([text, *(describe(detail, front) for detail in error.details)]) + " (skipped)"
+    if error.code is Problem.VALUE_BAD_ID:
+        return ": ".join([text, *(describe(detail, front) for detail in error.details)])
+    if error.details:
+        return "\n".join([text, *(f"  - {describe(detail, front)}" for detail in error.details)])
+    return text
+
+
+def describe_code(code: Problem, params: Params, front: Front = Front.CLI) -> str:
+    template = (WINDOW_TEMPLATES.get(code) if front is Front.WINDOW else None) or TEMPLATES[code]
+    if callable(template):
+        return template(_Lenient(params))
+    return template.format_map(_Lenient(params))
+
+
+def describe_any(error: BaseException, front: Front = Front.CLI) -> str:
+    """Any exception (the error hooks): a `PanelError` in words, else its type and the first words of
+    its message (a bug's own description; its traceback is in the log, never shown)."""
+    if isinstance(error, PanelError):
+        return describe(error, front)
+    words = " ".join(str(error).split())
+    return f"{type(error).__name__}: {words[:200]}" if words else type(error).__name__
+
+
+# ---- transfer outcomes ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class OutcomeText:
+    headline: str  # what happened
+    hint: str  # what to do now ("" when nothing)
+
+
+STATUS_LABELS: dict[OutcomeStatus, str] = {
+    OutcomeStatus.ACCEPTED: "Routing requested",
+    OutcomeStatus.REJECTED: "Rejected",
+    OutcomeStatus.WRONG_SHAPE: "Wrong route shape",
+    OutcomeStatus.SERVER_ERROR: "Server error",
+    OutcomeStatus.AUTH_FAILED: "Credentials refused",
+    OutcomeStatus.CREDENTIALS: "No credentials",
+    OutcomeStatus.THROTTLED: "Throttled",
+    OutcomeStatus.NOT_SENT: "Not sent",
+    OutcomeStatus.OUTCOME_UNKNOWN: "Outcome unknown",
+    OutcomeStatus.INTERNAL_ERROR: "Internal error",
+}
+SENDING_LABEL = "Sending…"
+GROUP_LABELS: dict[StatusGroup, str] = {
+    StatusGroup.ROUTED: "Routing requested",
+    StatusGroup.UNKNOWN: "Outcome unknown or in progress",
+    StatusGroup.REJECTED: "Rejected by Salesforce",
+    StatusGroup.NOT_SENT: "Not sent or throttled",
+    StatusGroup.SETUP: "Credentials or setup",
+}
+_CHECK_SOFTPHONE = "Check the softphone before doing anything: if the call did not move, try again."
+_SAFE_TO_RETRY = "Nothing was sent; trying again is safe."
+
+
+def outcome_text(outcome: RouteOutcome, target_label: str, front: Front = Front.CLI) -> OutcomeText:
+    """The outcome in words: the headline a rep reads first, then what to do."""
+    p = _Lenient({**outcome.params, "label": target_label, "status": outcome.http_status,
+                  "retry_after": outcome.retry_after_s,
+                  "said": outcome.server_message or _status_phrase(outcome.http_status)})
+    cause = outcome.cause
+    if isinstance(cause, Problem):
+        fix = "Nothing was sent: fix the credentials and try again." if outcome.status is OutcomeStatus.CREDENTIALS \
+            else _SAFE_TO_RETRY
+        text = OutcomeText(describe_code(cause, outcome.params, front), fix)
+    elif cause is None:  # a row from before outcomes were codes: its sentence was kept
+        text = OutcomeText(str(outcome.params.get("message") or STATUS_LABELS[outcome.status]), "")
+    else:
+        text = _CAUSE_TEXTS[cause](p, front)
+    if outcome.params.get("journal_failed"):
+        text = OutcomeText(text.headline, _join(text.hint, "The transfer history could not be written: this "
+                                                            "transfer is missing from it."))
+    return text
+
+
+def _shape_fix(p: Params, front: Front) -> str:
+    if front is Front.WINDOW:
+        return f"In Settings…, set the route shape of profile '{p['profile']}' to {p['other_shape']} and try again."
+    return f"Set route_shape = \"{p['other_shape']}\" in profile '{p['profile']}' and try again."
+
+
+def _throttled(p: Params, front: Front) -> OutcomeText:
+    wait = p.get("retry_after")
+    when = f"in {float(wait):.0f} s" if isinstance(wait, int | float) else "in a minute"
+    return OutcomeText(f"Salesforce is busy ({p['status']}) and did not process the request.", f"Try again {when}.")
+
+
+def _internal(p: Params, front: Front) -> OutcomeText:
+    if p.get("sent"):
+        return OutcomeText(f"The transfer to {p['label']} stopped with an unexpected error ({p['error']}).",
+                           "The call may or may not be moving: check the softphone before trying again. Details are "
+                           "in the log.")
+    return OutcomeText(f"The transfer to {p['label']} could not be sent: an unexpected error ({p['error']}).",
+                       "Nothing was sent. Details are in the log; tell your administrator.")
+
+
+_CAUSE_TEXTS: dict[Cause, Callable[[Params, Front], OutcomeText]] = {
+    Cause.ANSWER_ACCEPTED: lambda p, f: OutcomeText(f"Routing requested to {p['label']}", ""),
+    Cause.ANSWER_REJECTED: lambda p, f: OutcomeText(
+        f"Salesforce rejected routing to {p['label']} ({p['status']}): {p['said']}.",
+        "Check the target and the flow inputs; sending the same request again will not help."),
+    Cause.ANSWER_NOT_FOUND: lambda p, f: OutcomeText(
+        f"Salesforce does not know this call (404): {p['said']}.",
+        "Check the call ID; the call may have ended. If every call fails this way, the server may expect "
+        + (f"the {p['other_shape']} route shape (Settings…)." if f is Front.WINDOW
+           else f"route_shape = \"{p['other_shape']}\".")),
+    Cause.ANSWER_WRONG_SHAPE: lambda p, f: OutcomeText(
+        f"The server does not accept the '{p['route_shape']}' route shape (405): nothing was routed.",
+        _shape_fix(p, f)),
+    Cause.ANSWER_AUTH: lambda p, f: OutcomeText(
+        f"Salesforce refused the credentials ({p['status']}): {p['said']}. Nothing was routed.",
+        "Check the profile's org_id and call_center, the certificate registered on the Call Center, and this "
+        "computer's clock; then ask your administrator."),
+    Cause.ANSWER_THROTTLED: _throttled,
+    Cause.ANSWER_SERVER_ERROR: lambda p, f: OutcomeText(
+        f"Salesforce had a server error ({p['status']}): {p['said']}.",
+        "The call may or may not have moved: check the softphone before you try again."),
+    Cause.NOT_CONNECTED: lambda p, f: OutcomeText(
+        f"Could not reach Salesforce ({p['error']}): nothing was sent.",
+        "Check the network connection and try again; retrying is safe."),
+    Cause.NO_ANSWER: lambda p, f: OutcomeText(
+        f"No answer from Salesforce ({p['error']}): the call may already be routing.", _CHECK_SOFTPHONE),
+    Cause.DEADLINE_NOT_SENT: lambda p, f: OutcomeText(
+        f"Salesforce could not be reached within {p['timeout_s']:g} s: nothing was sent.",
+        "Check the network connection and try again; retrying is safe."),
+    Cause.DEADLINE_NO_ANSWER: lambda p, f: OutcomeText(
+        f"No answer from Salesforce within {p['timeout_s']:g} s: the call may already be routing.", _CHECK_SOFTPHONE),
+    Cause.PANEL_CLOSED: lambda p, f: OutcomeText(
+        f"The panel closed during the transfer to {p['label']}: the call may have been routed.", _CHECK_SOFTPHONE),
+    Cause.CANCELLED: lambda p, f: OutcomeText(
+        f"The panel quit during the transfer to {p['label']}: the call may have been routed.", _CHECK_SOFTPHONE),
+    Cause.INTERNAL: _internal,
+}
+
+
+def _status_phrase(status: ParamValue) -> str:
+    if not isinstance(status, int):
+        return "no details"
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _field(p: Params) -> str:
+    return FIELD_NAMES.get(str(p.get("what", "id")), str(p.get("what", "ID")))
+
+
+def _clock_time(value: ParamValue) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone().strftime("%H:%M")
+    except ValueError:
+        return "?"
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+class _Lenient(dict[str, ParamValue]):
+    """Parameters for a template: one a template names but the error lacks shows as "?" rather
+    than failing (a row written by another version may lack one)."""
+
+    def __init__(self, params: Params) -> None:
+        super().__init__(params)
+
+    def __missing__(self, key: str) -> ParamValue:
+        return "?"
