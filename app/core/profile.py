@@ -127,7 +127,9 @@ def parse_profile(name: str, table: Any) -> tuple[Profile | None, list[PanelErro
     for key, value in values.items():
         if (problem := _value_problem(key, value, training)) is not None:
             code, params = problem
-            problems.append(InputError(code, profile=name, key=key, value=_shown(value), **params))
+            error = InputError(code, profile=name, key=key, value=_shown(value))
+            error.params.update(params)
+            problems.append(error)
         if key == "org_id" and isinstance(value, str):
             try:
                 parse_id(value, key)

@@ -165,12 +165,12 @@ class SecretStore:
     def _part_name(profile: str, purpose: SecretPurpose, generation: int, index: int) -> str:
         return f"{profile}/{purpose.value}/part-{generation}-{index}"
 
-    def _manifest(self, profile: str, purpose: SecretPurpose) -> dict | None:
+    def _manifest(self, profile: str, purpose: SecretPurpose) -> dict[str, Any] | None:
         text = self._get(self._manifest_name(profile, purpose))
         if text is None:
             return None
         try:
-            manifest = json.loads(text)
+            manifest: dict[str, Any] = json.loads(text)
             valid = (manifest["version"] == MANIFEST_VERSION
                      and all(isinstance(manifest[k], int) and manifest[k] > 0
                              for k in ("count", "generation"))
@@ -181,7 +181,7 @@ class SecretStore:
             raise self._corrupt(profile, "manifest")
         return manifest
 
-    def _delete_parts(self, profile: str, purpose: SecretPurpose, manifest: dict) -> None:
+    def _delete_parts(self, profile: str, purpose: SecretPurpose, manifest: dict[str, Any]) -> None:
         for index in range(manifest["count"]):
             self._delete(self._part_name(profile, purpose, manifest["generation"], index))
 
@@ -191,7 +191,8 @@ class SecretStore:
     # -- keyring calls, with its errors turned into ours (messages never carry values) ---
 
     def _get(self, name: str) -> str | None:
-        return self._call("read", self._backend.get_password, name)
+        value: str | None = self._call("read", self._backend.get_password, name)
+        return value
 
     def _set(self, name: str, value: str) -> None:
         self._call("store", self._backend.set_password, name, value)

@@ -242,3 +242,35 @@ def test_a_training_profile_says_training(qtbot, open_panel, simulator, new_mint
     assert window.demo_badge.toolTip() == f"Training profile: transfers go to {simulator.base_url}"
     assert window.demo_badge.accessibleName() == window.demo_badge.toolTip()
     assert "Profile test" in window.profile_label.text()
+
+
+def test_a_header_that_cannot_be_sent_is_refused_in_the_window_too(qtbot, arun, open_panel, simulator, new_minter,
+                                                                    tmp_path):
+    """In the config file: the window says which key and how to fix it. In a profile built past the
+    checks: the transfer ends in one outcome, shown in place, and one journal row."""
+    from app.core.routing.outcome import OutcomeStatus
+    from app.ui.shell.app import Boot, StartOptions
+    from app.ui.shell.window import PanelWindow
+    from tests.conftest import CALL_CENTER, ORG_ID
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[profiles.emea]\nbase_url = "https://acme.my.salesforce-scrt.com/telephony/v1"\n'
+                      f'org_id = "{ORG_ID}"\ncall_center = "{CALL_CENTER}"\nprovider_name = "Telefónica"\n',
+                      encoding="utf-8")
+    refused = PanelWindow(config_path=config)
+    qtbot.addWidget(refused)
+    refused.show()
+    arun(Boot(refused, StartOptions(config_path=config))._start())
+    assert "provider_name = 'Telefónica'" in refused.notice.text() and "plain ASCII" in refused.notice.text()
+
+    profile = make_profile(simulator.base_url, provider_name="Telefónica")
+    services = profile_services(profile, new_minter(), tmp_path, "0LQ5g00000Ab1Cd")
+    window = open_panel(services)
+    window.directory.search.setText(AGENT)
+    qtbot.keyClick(window.directory.search, Qt.Key.Key_Return)
+    qtbot.keyClick(window.form.transfer_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    text = wait_outcome(qtbot, window, "could not be sent")
+    wait_idle(qtbot, window)
+    assert "UnicodeEncodeError" in text and simulator.requests == []
+    (row,) = services.journal.recent()
+    assert row.outcome.status is OutcomeStatus.INTERNAL_ERROR and not row.outcome.sent

@@ -102,10 +102,10 @@ class SalesforceDirectory:
 
     # -- queries ------------------------------------------------------------------------
 
-    async def _query(self, soql: str, convert: Callable[[list[dict]], list[Target]],
+    async def _query(self, soql: str, convert: Callable[[list[dict[str, Any]]], list[Target]],
                      progress: ProgressCallback | None) -> list[Target]:
         loop = asyncio.get_running_loop()
-        path = f"/services/data/v{self.profile.salesforce_api_version}/query"
+        path: str | None = f"/services/data/v{self.profile.salesforce_api_version}/query"
         params: dict[str, str] | None = {"q": soql}
         targets: list[Target] = []
         done = 0
@@ -181,7 +181,7 @@ class SalesforceDirectory:
         return self._session
 
 
-def _json_or_empty(response: httpx.Response) -> dict:
+def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
     try:
         answer = response.json()
     except ValueError:
@@ -201,7 +201,7 @@ def _rest_error(response: httpx.Response) -> tuple[str, str]:
 
 # -- records to targets (run on a worker thread; bad rows are skipped, never fatal) -------
 
-def _read_page(body: bytes, convert: Callable[[list[dict]], list[Target]]
+def _read_page(body: bytes, convert: Callable[[list[dict[str, Any]]], list[Target]]
                ) -> tuple[list[Target], int, int | None, str | None]:
     """(targets, records read, totalSize, next page's path or None) of one query page."""
     try:
@@ -216,7 +216,7 @@ def _read_page(body: bytes, convert: Callable[[list[dict]], list[Target]]
     return convert(records), len(records), page.get("totalSize"), next_path
 
 
-def _agents(records: list[dict]) -> list[Target]:
+def _agents(records: list[dict[str, Any]]) -> list[Target]:
     presences: dict[tuple[str, bool, str], Presence] = {}  # shared, like the other sources
     targets = []
     for record in records:
@@ -233,15 +233,15 @@ def _agents(records: list[dict]) -> list[Target]:
     return targets
 
 
-def _queues(records: list[dict]) -> list[Target]:
+def _queues(records: list[dict[str, Any]]) -> list[Target]:
     return _each(records, lambda r: Target.queue(r["Id"], r["Name"], r.get("DeveloperName") or ""))
 
 
-def _flows(records: list[dict]) -> list[Target]:
+def _flows(records: list[dict[str, Any]]) -> list[Target]:
     return _each(records, lambda r: Target.flow(r["DurableId"], r["Label"], r.get("ApiName") or ""))
 
 
-def _each(records: list[dict], build: Callable[[dict], Target]) -> list[Target]:
+def _each(records: list[dict[str, Any]], build: Callable[[dict[str, Any]], Target]) -> list[Target]:
     targets = []
     for record in records:
         try:

@@ -40,8 +40,11 @@ class DirectorySnapshot:
 
 
 class DirectorySource(Protocol):
-    label: str  # names the source to the rep
-    poll_interval_s: float | None  # None: it never changes after the first refresh
+    @property
+    def label(self) -> str: ...  # names the source to the rep
+
+    @property
+    def poll_interval_s(self) -> float | None: ...  # None: it never changes after the first refresh
 
     @property
     def usage(self) -> object | None: ...  # e.g. the org's API usage, shown beside the freshness
@@ -81,8 +84,8 @@ class DemoSource:
     """The bundled demo directory (300 agents in many languages, queues, flows)."""
 
     label = "demo"
-    poll_interval_s = None
-    usage = None
+    poll_interval_s: float | None = None
+    usage: object | None = None
 
     async def cached(self) -> DirectorySnapshot | None:
         return None
@@ -103,8 +106,8 @@ class DemoSource:
 class FileSource:
     """An admin's JSON or CSV file, read again when it changes."""
 
-    poll_interval_s = FILE_POLL_S
-    usage = None
+    poll_interval_s: float | None = FILE_POLL_S
+    usage: object | None = None
 
     def __init__(self, path: Path) -> None:
         self._watch = FileWatch(path)
@@ -138,7 +141,7 @@ class SalesforceSource:
 
         if needs.api_key is None:
             raise ValueError("a Salesforce directory needs the profile's API key loader")
-        self.poll_interval_s = profile.presence_refresh_s
+        self.poll_interval_s: float | None = profile.presence_refresh_s
         self._org = SalesforceDirectory(profile, needs.api_key, transport=needs.transport)
         self._cache_file = needs.cache_file
         self._current: DirectorySnapshot | None = None

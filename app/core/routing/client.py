@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from app import __version__
-from app.core.errors import CredentialError, SignerUnavailableError
+from app.core.errors import CredentialError, ParamValue, SignerUnavailableError
 from app.core.profile import Profile
 from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome, outcome_of_error
 from app.core.routing.request import RouteRequest
@@ -174,7 +174,7 @@ async def _read_bounded(response: httpx.Response) -> bytes | None:
 
 
 def _describe(error: Exception) -> str:
-    kind = {
+    kind: str | None = {
         httpx.ConnectTimeout: "connection timed out",
         httpx.ConnectError: "could not connect",
         httpx.ReadTimeout: "timed out waiting for the answer",
@@ -182,7 +182,7 @@ def _describe(error: Exception) -> str:
         httpx.PoolTimeout: "no free connection",
         httpx.RemoteProtocolError: "connection closed without an answer",
         httpx.ReadError: "connection lost while reading the answer",
-    }.get(type(error))
+    }.get(type(error))  # type: ignore[arg-type]  # any exception may come; most are not in the table
     return kind or type(error).__name__
 
 
@@ -191,8 +191,9 @@ def classify_answer(status: int, headers: httpx.Headers, body: bytes | None, pro
     holds (nothing, garbage, a bomb cut short), a 2xx is "routing requested"."""
     text = body.decode("utf-8", errors="replace") if body is not None else ""
     words = server_message(headers.get("content-type", ""), text)
-    shape = {"route_shape": str(profile.route_shape), "other_shape": str(profile.route_shape.other),
-             "profile": profile.name, "unreadable": body is None}
+    shape: dict[str, ParamValue] = {"route_shape": str(profile.route_shape),
+                                    "other_shape": str(profile.route_shape.other), "profile": profile.name,
+                                    "unreadable": body is None}
 
     def outcome(kind: OutcomeStatus, cause: Cause, retry_after: float | None = None) -> RouteOutcome:
         return RouteOutcome(kind, cause, shape, status, words, retry_after_s=retry_after)
