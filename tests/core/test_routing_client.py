@@ -33,9 +33,14 @@ class Routed:
         return getattr(self.outcome, name)
 
 
-def route(run, profile, new_minter, request, transport=None):
+def route(run, profile, new_minter, request, transport=None, waits=None):
+    """Route once; a Retry-After is not waited for but noted in `waits` (a list), when given."""
+    async def no_wait(seconds):
+        waits.append(seconds)
+
     async def go():
-        client = RouteClient(profile, new_minter(), transport=transport)
+        client = RouteClient(profile, new_minter(), transport=transport, **({"sleep": no_wait} if waits is not None
+                                                                             else {}))
         try:
             return await client.route(request)
         finally:
@@ -131,17 +136,20 @@ def test_405_is_wrong_shape_and_names_the_fix(run, simulator, new_minter):
 
 @pytest.mark.parametrize("status", [429, 503])
 def test_throttled_with_a_short_retry_after_is_retried_once(run, simulator, new_minter, status):
-    simulator.script_fault(Fault(status=status, retry_after="1"), times=1)
-    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
-    assert outcome.status is OutcomeStatus.ACCEPTED and outcome.attempts == 2
+    simulator.script_fault(Fault(status=status, retry_after="3"), times=1)
+    waits = []
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE), waits=waits)
+    assert outcome.status is OutcomeStatus.ACCEPTED and outcome.attempts == 2 and waits == [3.0]
     first, second = simulator.requests
     assert first.claims["jti"] != second.claims["jti"]  # a fresh token per request
 
 
 def test_throttled_twice_is_not_retried_a_second_time(run, simulator, new_minter):
-    simulator.script_fault(Fault(status=429, retry_after="1"), times=2)
-    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE))
+    simulator.script_fault(Fault(status=429, retry_after="3"), times=2)
+    waits = []
+    outcome = route(run, make_profile(simulator.base_url), new_minter, RouteRequest.build("c-1", QUEUE), waits=waits)
     assert outcome.status is OutcomeStatus.THROTTLED and outcome.attempts == 2 and len(simulator.requests) == 2
+    assert waits == [3.0]  # waited once, not twice
 
 
 def test_throttled_beyond_the_deadline_tells_the_rep_when(run, simulator, new_minter):

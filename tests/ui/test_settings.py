@@ -81,7 +81,8 @@ def open_dialog(qtbot, config_path: Path, store: SecretStore | None) -> Settings
 
 
 def wait_idle(qtbot, dialog: SettingsDialog) -> None:
-    qtbot.waitUntil(lambda: not dialog.credentials.is_busy())
+    """Until the config file and the keyring have answered (both are read off the GUI thread)."""
+    qtbot.waitUntil(lambda: not dialog.is_busy())
 
 
 def visible_texts(dialog: QWidget) -> list[str]:
@@ -205,6 +206,8 @@ def test_a_broken_config_file_is_shown_plainly(qtbot, config_path, memory_store)
 
     config_path.write_text("[profiles.emea]\nbase_ulr = 'x'\n", encoding="utf-8")
     dialog.reload()
+    assert dialog.is_busy()  # read off the GUI thread
+    wait_idle(qtbot, dialog)
     assert "did you mean 'base_url'" in dialog.config_error.text()
 
 

@@ -44,9 +44,12 @@ class RouteClient:
     """Sends routing requests for one profile over one long-lived HTTP client."""
 
     def __init__(self, profile: Profile, minter: TokenMinter, *,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        """`transport` and `sleep` (how a Retry-After is waited for) are seams for tests."""
         self.profile = profile
         self._minter = minter
+        self._sleep = sleep
         self._http = httpx.AsyncClient(
             verify=build_ssl_context(),
             transport=transport,
@@ -117,7 +120,7 @@ class RouteClient:
             wait = outcome.retry_after_s
             if (attempts.count == 1 and outcome.status is OutcomeStatus.THROTTLED and wait is not None
                     and wait + 1.0 < attempts.left()):
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
                 continue
             return outcome
 

@@ -1,19 +1,18 @@
 """The credentials part of the settings dialog: one profile's private key in the OS keyring.
 
-Keyring calls block (D-Bus, maybe an unlock prompt), so they run on a one-thread
-QThreadPool and report back through a queued signal; no asyncio loop is needed. Secrets
+Keyring calls block (D-Bus, maybe an unlock prompt), so they run on the keyring's one-thread
+pool (`app.ui.common.background`) and report back on the GUI thread. Secrets
 never stay in a widget, reach a log line or a message: "Test" shows the token's claims
 and the key's fingerprint, never the token or the PEM.
 """
 
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,41 +31,10 @@ from app.core.errors import PanelError
 from app.core.profile import Profile
 from app.core.secrets import SecretStore
 from app.messages import Front, describe
+from app.ui.common.background import Background
 
 log = logging.getLogger(__name__)
 WORKING = "Working\N{HORIZONTAL ELLIPSIS}"
-
-
-class _Relay(QObject):
-    """Carries a job's outcome from the pool thread to the GUI thread (a queued connection)."""
-
-    finished = Signal(object, object)  # (callback, (ok, value))
-
-
-class _Job(QRunnable):
-    def __init__(self, relay: _Relay, work: Callable[[], Any], on_done: Callable[[bool, Any], None]) -> None:
-        super().__init__()
-        self._relay, self._work, self._on_done = relay, work, on_done
-
-    def run(self) -> None:
-        try:
-            outcome = (True, self._work())
-        except Exception as error:  # turned into a message here: no traceback (or its frames) leaves
-            outcome = (False, error_message(error))
-        with contextlib.suppress(RuntimeError):  # the application is shutting down
-            self._relay.finished.emit(self._on_done, outcome)
-
-
-def keyring_pool() -> QThreadPool:
-    """One thread for the process's keyring calls, in order. Owned by the application, so
-    closing a dialog never waits for a call stuck behind an unlock prompt."""
-    app = QCoreApplication.instance()
-    pool = app.findChild(QThreadPool, "keyringPool")
-    if pool is None:
-        pool = QThreadPool(app)
-        pool.setObjectName("keyringPool")
-        pool.setMaxThreadCount(1)
-    return pool
 
 
 def error_message(error: Exception) -> str:
@@ -101,9 +69,8 @@ class CredentialsPanel(QGroupBox):
         # The use cases, shared with the command line; its store is made on the pool thread.
         self._credentials = CredentialsDesk(lambda: store if store is not None else SecretStore())
         self._profile: Profile | None = None
-        self._busy = 0
-        self._relay = _Relay()  # parentless and shared with the jobs: outlives a closed panel
-        self._relay.finished.connect(self._job_finished)
+        self._keyring = Background("keyringPool", error_message, self)
+        self._keyring.sig_busy_changed.connect(lambda _busy: self._update_controls())
         self.file_dialog: QFileDialog | None = None
 
         self.backend_label = self._label("backendLabel", "Keyring backend")
@@ -166,7 +133,7 @@ class CredentialsPanel(QGroupBox):
         return [self.passphrase, self.set_key_button, self.remove_key_button, self.test_button]
 
     def is_busy(self) -> bool:
-        return self._busy > 0
+        return self._keyring.is_busy()
 
     def set_profile(self, profile: Profile | None) -> None:
         """Show a saved profile's key status (None: an unsaved profile, which has no key yet)."""
@@ -177,14 +144,7 @@ class CredentialsPanel(QGroupBox):
 
     # ---- the pool -----------------------------------------------------------------------
     def _run(self, work: Callable[[], Any], on_done: Callable[[bool, Any], None]) -> None:
-        self._busy += 1
-        self._update_controls()
-        keyring_pool().start(_Job(self._relay, work, on_done))
-
-    def _job_finished(self, on_done: Callable[[bool, Any], None], outcome: tuple[bool, Any]) -> None:
-        self._busy -= 1
-        on_done(*outcome)
-        self._update_controls()
+        self._keyring.run(work, on_done)
 
     def _update_controls(self) -> None:
         idle = not self.is_busy()

@@ -6,6 +6,8 @@ problem is shown next to the form and nothing is saved. The credentials part
 (`CredentialsPanel`) does its keyring work off the GUI thread.
 """
 
+import logging
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -27,17 +29,29 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.config_files import Config, load_config, save_profile
-from app.core.errors import ConfigError, PanelError
+from app.core.errors import PanelError
 from app.core.profile import Profile, validate_profile
 from app.core.secrets import SecretStore
 from app.messages import Front, describe
+from app.ui.common.background import Background
 from app.ui.common.style import themed
 from app.ui.settings.credentials import CredentialsPanel
 from app.ui.settings.profile_form import ProfileForm
 
 
+def _file_error(error: Exception) -> str:
+    """A config file's problem in the window's words (a bug's type only: its details are in the log)."""
+    if isinstance(error, PanelError):
+        return describe(error, Front.WINDOW)
+    log.error("Settings: unexpected %s", type(error).__name__, exc_info=error)
+    return f"Unexpected error ({type(error).__name__}); details are in the log file."
+
+
 def _error_style() -> str:
     return f"color: {themed('#a40000')};"
+
+
+log = logging.getLogger(__name__)
 
 
 class SettingsDialog(QDialog):
@@ -57,6 +71,9 @@ class SettingsDialog(QDialog):
         self.setModal(False)
         self._config_path = Path(config_path)
         self._config = Config(self._config_path, {})
+        # Reading and writing the config file: off the GUI thread (a network home folder can stall).
+        self._files = Background("configFilesPool", _file_error, self)
+        self._files.sig_busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
 
         self.config_error = QLabel(self)
         self.config_error.setObjectName("configError")
@@ -138,19 +155,35 @@ class SettingsDialog(QDialog):
         self.activateWindow()
 
     # ---- profiles -----------------------------------------------------------------------
-    def reload(self, select: str | None = None) -> None:
-        """Read the config file again and select `select` (or the first profile, or New)."""
-        try:
-            self._config = load_config(self._config_path)
-            self.config_error.clear()
-            if self._config.ignored:
-                self.config_error.setText("\n".join(
-                    f"[profiles.{name}] {key} is set by your IT department ({self._config.site_path}); the value "
-                    f"in {self._config_path} is ignored." for name, key in self._config.ignored))
-        except ConfigError as error:
-            self._config = Config(self._config_path, {})
-            self.config_error.setText(describe(error, Front.WINDOW))
+    def is_busy(self) -> bool:
+        """Whether the config file or the keyring is being read or written."""
+        return self._files.is_busy() or self.credentials.is_busy()
+
+    def reload(self, select: str | None = None, then: Callable[[], None] | None = None) -> None:
+        """Read the config file again (off the GUI thread), then select `select` (or the first
+        profile, or New) and call `then`."""
+        path = self._config_path
+
+        def done(ok: bool, loaded: Config | str) -> None:
+            if isinstance(loaded, Config):
+                self._show_config(loaded, "")
+            else:
+                self._show_config(Config(path, {}), loaded)
+            self._select(select)
+            if then is not None:
+                then()
+
+        self._files.run(lambda: load_config(path), done)
+
+    def _show_config(self, config: Config, problem: str) -> None:
+        self._config = config
+        notes = [f"[profiles.{name}] {key} is set by your IT department ({config.site_path}); the value in "
+                 f"{config.path} is ignored." for name, key in config.ignored]
+        self.config_error.setText(problem or "\n".join(notes))
         self.config_error.setVisible(bool(self.config_error.text()))
+
+    def _select(self, select: str | None) -> None:
+        """List the profiles of the config just read and select one."""
         names = sorted(self._config.profiles)
         self.profile_list.blockSignals(True)
         self.profile_list.clear()
@@ -187,15 +220,25 @@ class SettingsDialog(QDialog):
         self.form.fields["name"].setFocus()
 
     def save(self) -> None:
-        """Validate the form and save it; on any problem show it and write nothing."""
+        """Validate the form and save it (off the GUI thread); on any problem show it and write nothing."""
         try:
             profile = validate_profile(self.form.profile())
-            save_profile(self._config_path, profile, self._config.locked.get(profile.name, frozenset()))
-        except PanelError as error:  # a value refused, or a file that cannot be read or written
+        except PanelError as error:  # a value refused: shown at once, nothing touches the file
             self._set_status(describe(error, Front.WINDOW), error=True)
             return
-        self.reload(select=profile.name)
-        self._set_status(f"Saved profile '{profile.name}' to {self._config_path}.")
+        path, locked = self._config_path, self._config.locked.get(profile.name, frozenset())
+        self._set_status("Saving…")
+
+        def saved(ok: bool, problem: str | None) -> None:
+            if not ok:  # the file could not be read or written: nothing was saved
+                self._set_status(str(problem), error=True)
+                return
+            self.reload(select=profile.name, then=lambda: self._saved(profile.name))
+
+        self._files.run(lambda: save_profile(path, profile, locked), saved)
+
+    def _saved(self, name: str) -> None:
+        self._set_status(f"Saved profile '{name}' to {self._config_path}.")
         self.sig_profiles_changed.emit()
 
     def _set_status(self, text: str, error: bool = False) -> None:
