@@ -103,7 +103,7 @@ class FaultBook:
 
     def replace(self, faults: list[tuple[Fault, str | None]]) -> None:
         """Every entry replaced by these open-ended (fault, target or None) pairs, in one step."""
-        entries = []
+        entries: list[_Scripted] = []
         for fault, target in faults:
             scope = parse_routing_target(target, "fault target").value if target is not None else None
             entries = [e for e in entries if e.target != scope]

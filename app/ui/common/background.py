@@ -40,6 +40,7 @@ class _Job(QRunnable):
 
 def _pool(name: str) -> QThreadPool:
     app = QCoreApplication.instance()
+    assert app is not None, "background work needs the application"
     pool = app.findChild(QThreadPool, name)
     if pool is None:
         pool = QThreadPool(app)

@@ -97,8 +97,8 @@ class Banner(QFrame):
         self.close_button.setVisible(dismissable)
 
     def _update_button_row(self) -> None:
-        visible = any(not self.buttons.itemAt(i).widget().isHidden()
-                      for i in range(self.buttons.count()) if self.buttons.itemAt(i).widget())
+        widgets = (item.widget() for i in range(self.buttons.count()) if (item := self.buttons.itemAt(i)))
+        visible = any(widget is not None and not widget.isHidden() for widget in widgets)
         self._button_row.setVisible(visible)
 
     def show_message(self, level: str, title: str, detail: str = "", busy: bool = False) -> None:

@@ -6,7 +6,7 @@ keys for the window's shortcuts in the fields it protects.
 """
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 FOCUS_SEARCH = ("Ctrl+K", "Ctrl+F")
@@ -22,7 +22,7 @@ PICK_FAVORITE = tuple(f"Ctrl+{number}" for number in range(1, 10))  # favorite 1
 
 
 def _combination(sequence: str) -> QKeyCombination:
-    return QKeySequence(sequence)[0]
+    return QKeySequence(sequence)[0]  # type: ignore[index]  # PySide6's stubs lack __getitem__
 
 
 class ShortcutGuard(QObject):
@@ -34,7 +34,7 @@ class ShortcutGuard(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             combined = QKeyCombination(modifiers, Qt.Key(event.key())).toCombined()
             if combined in self._keys:

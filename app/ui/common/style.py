@@ -88,7 +88,15 @@ _DARK = {
 }
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _FONT_SIZE = re.compile(r"font-size: (\d+)px")
-_scheme = {"dark": False, "text_scale": 1.0, "base_point_size": 0.0}
+class _Look:
+    """What every widget's style follows: light or dark, and the text scale (presenter view)."""
+
+    dark = False
+    text_scale = 1.0
+    base_point_size = 0.0
+
+
+_scheme = _Look()
 PRESENTER_SCALE = 1.5  # text on a projector, read from the back of a training room
 
 
@@ -98,33 +106,33 @@ def follow_color_scheme(dark: bool | None = None) -> bool:
     The palette, not the desktop's colour-scheme setting: reading that builds PySide6's `Qt`
     namespace, which the first paint does without. app.py checks the setting right after it.
     """
-    was_dark = _scheme["dark"]
+    was_dark = _scheme.dark
     if dark is None:
         dark = QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    _scheme["dark"] = dark
+    _scheme.dark = dark
     app = QApplication.instance()
-    if isinstance(app, QApplication) and (_scheme["dark"] or was_dark):  # light at start: Fusion's own
-        app.setPalette(_dark_palette() if _scheme["dark"] else app.style().standardPalette())
-    return _scheme["dark"]
+    if isinstance(app, QApplication) and (_scheme.dark or was_dark):  # light at start: Fusion's own
+        app.setPalette(_dark_palette() if _scheme.dark else app.style().standardPalette())
+    return _scheme.dark
 
 
 def is_dark() -> bool:
-    return _scheme["dark"]
+    return _scheme.dark
 
 
 def themed(color: str) -> str:
     """A light-theme colour as the current scheme shows it."""
-    return _DARK.get(color.lower(), color) if _scheme["dark"] else color
+    return _DARK.get(color.lower(), color) if _scheme.dark else color
 
 
 def style_sheet() -> str:
-    sheet = _HEX.sub(lambda match: themed(match.group(0)), STYLE_SHEET) if _scheme["dark"] else STYLE_SHEET
-    scale = _scheme["text_scale"]
+    sheet = _HEX.sub(lambda match: themed(match.group(0)), STYLE_SHEET) if _scheme.dark else STYLE_SHEET
+    scale = _scheme.text_scale
     return _FONT_SIZE.sub(lambda m: f"font-size: {round(int(m.group(1)) * scale)}px", sheet) if scale != 1 else sheet
 
 
 def text_scale() -> float:
-    return _scheme["text_scale"]
+    return _scheme.text_scale
 
 
 def set_text_scale(scale: float) -> None:
@@ -135,11 +143,11 @@ def set_text_scale(scale: float) -> None:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
-    if not _scheme["base_point_size"]:
-        _scheme["base_point_size"] = app.font().pointSizeF()
-    _scheme["text_scale"] = scale
+    if not _scheme.base_point_size:
+        _scheme.base_point_size = app.font().pointSizeF()
+    _scheme.text_scale = scale
     font = app.font()
-    font.setPointSizeF(_scheme["base_point_size"] * scale)
+    font.setPointSizeF(_scheme.base_point_size * scale)
     app.setFont(font)
 
 

@@ -73,7 +73,7 @@ class SettingsDialog(QDialog):
         self._config = Config(self._config_path, {})
         # Reading and writing the config file: off the GUI thread (a network home folder can stall).
         self._files = Background("configFilesPool", _file_error, self)
-        self._files.sig_busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
+        self._files.sig_busy_changed.connect(self._files_busy)
 
         self.config_error = QLabel(self)
         self.config_error.setObjectName("configError")
@@ -155,6 +155,9 @@ class SettingsDialog(QDialog):
         self.activateWindow()
 
     # ---- profiles -----------------------------------------------------------------------
+    def _files_busy(self, busy: bool) -> None:
+        self.save_button.setEnabled(not busy)  # one save at a time, never over a read
+
     def is_busy(self) -> bool:
         """Whether the config file or the keyring is being read or written."""
         return self._files.is_busy() or self.credentials.is_busy()

@@ -62,8 +62,9 @@ class ProfileForm(QWidget):
         self._shown = Profile(name="", base_url="", org_id="", call_center="")  # keeps the keys not on the form
         for key, label_text in _LABELS.items():
             if key in _CHOICES:
-                widget: QWidget = QComboBox(self)
-                widget.addItems(list(_CHOICES[key]))
+                combo = QComboBox(self)
+                combo.addItems(list(_CHOICES[key]))
+                widget: QWidget = combo
             elif key == "timeout_s":
                 widget = QDoubleSpinBox(self)
                 widget.setRange(1.0, 120.0)

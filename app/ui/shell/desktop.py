@@ -40,7 +40,7 @@ class DesktopIntegration(QObject):
         geometry = self.settings.value(f"geometry/{screen_setup()}")
         if isinstance(geometry, QByteArray):
             self.window.restoreGeometry(geometry)  # Qt moves it onto a screen if that one is gone
-        compact = self.settings.value("compact", False, type=bool)
+        compact = bool(self.settings.value("compact", False, type=bool))
         if compact:
             self.set_compact(True)
         return compact
@@ -86,10 +86,13 @@ class DesktopIntegration(QObject):
         quit_action.triggered.connect(self.window.close)
         menu.addActions([show_hide, quit_action])
         self.tray.setContextMenu(menu)
-        self.tray.activated.connect(
-            lambda reason: reason == QSystemTrayIcon.ActivationReason.Trigger and self.toggle_visible())
+        self.tray.activated.connect(self._tray_activated)
         self.tray.show()
         return True
+
+    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:  # a click, not the context menu
+            self.toggle_visible()
 
     def toggle_visible(self) -> None:
         if self.window.isVisible() and not self.window.isMinimized():

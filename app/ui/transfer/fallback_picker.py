@@ -8,7 +8,7 @@ as typed to `RouteRequest.build`, which says what is wrong with it, if anything.
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from app.ui.common import a11y
 
@@ -28,7 +28,7 @@ class FallbackPicker(QComboBox):
             "Optional: the queue that takes the call if routing to the flow fails. Type to search queues."
         )
         self.setToolTip("Used if routing to the flow fails (optional)")
-        self.lineEdit().setPlaceholderText("None (optional) · type to search queues")
+        self.editor().setPlaceholderText("None (optional) · type to search queues")
         completer = QCompleter(self.model(), self)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -51,6 +51,12 @@ class FallbackPicker(QComboBox):
         self.setEditText(current)
         self.blockSignals(False)
 
+    def editor(self) -> QLineEdit:
+        """The line the rep types in (an editable combo box always has one)."""
+        editor = self.lineEdit()
+        assert editor is not None
+        return editor
+
     def queue_count(self) -> int:
         return self.count() - 1
 
@@ -61,7 +67,7 @@ class FallbackPicker(QComboBox):
             return None
         index = self.findText(text, Qt.MatchFlag.MatchExactly)
         if index > 0:
-            return self.itemData(index, _ID_ROLE)
+            return str(self.itemData(index, _ID_ROLE))
         return text
 
     def choose(self, queue_id: str) -> None:

@@ -170,7 +170,7 @@ class FlowInputsEditor(QWidget):
             self._layout.insertWidget(self._layout.indexOf(self.problem), self._scroll)
         if self._scroll is not None:
             self._scroll.setVisible(bool(self._rows))
-        if self._rows:
+        if self._rows and self._scroll is not None:
             row_height = self._rows[0].key.sizeHint().height() + self._grid.verticalSpacing()
             self._scroll.setFixedHeight(min(len(self._rows), VISIBLE_ROWS) * row_height)
         chain = self.tab_chain()

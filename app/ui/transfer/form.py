@@ -230,9 +230,8 @@ class TransferForm(QWidget):
             a11y.name(self.kind_icon, f"{target.kind_label} icon")
             self.name.setText(target.name)
             self.meta.setText(f"{target.kind_label} · {target.target_id}")
-            has_presence = target.presence is not None
-            self.presence_icon.setVisible(has_presence)
-            if has_presence:
+            self.presence_icon.setVisible(target.presence is not None)
+            if target.presence is not None:
                 self.presence_icon.setPixmap(presence_icon(target.presence, 14).pixmap(14, 14))
             detail = target.secondary if target.kind is IdKind.AGENT else target.secondary_with_label
             self.presence.setText(detail)

@@ -79,4 +79,8 @@ class TransferSection(QWidget):
 
     def _shown(self, banner: QWidget) -> None:
         # After the layout has made room for it.
-        QTimer.singleShot(0, lambda: shiboken6.isValid(banner) and self.sig_message_shown.emit(banner))
+        def announce() -> None:
+            if shiboken6.isValid(banner):
+                self.sig_message_shown.emit(banner)
+
+        QTimer.singleShot(0, announce)
