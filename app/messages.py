@@ -90,6 +90,11 @@ TEMPLATES: dict[Problem, Template] = {
                                "mark or a line separator): paste just the ID, or type it.",
     Problem.CALL_ID_TOO_LONG: "The call ID is {length} characters long (at most {limit}): paste just the ID.",
     Problem.CALL_ID_DOTS: "{text!r} is not a call ID: paste the active call's ID.",
+    Problem.CALL_ID_NOT_VOICE_CALL: "{text!r} starts like a Salesforce VoiceCall ID (0LQ…) but is not one: it must be "
+                                    "15 or 18 letters and digits. Paste the call ID again.",
+    Problem.CALL_ID_PATTERN: lambda p: (f"{p['text']!r} is not a call ID: " + (
+        "it holds a space or another character the profile's contact_id_pattern does not allow."
+        if p.get("custom") else "a contact ID has no spaces.") + " Paste just the ID."),
     Problem.FALLBACK_NOT_FOR_KIND: "A fallback queue applies only when routing to an Omni-Channel flow: remove it, or "
                                    "choose a flow instead of this {kind}.",
     Problem.FALLBACK_NOT_A_QUEUE: "The fallback queue {id} is not a queue ID (00G…).",
@@ -152,6 +157,8 @@ TEMPLATES: dict[Problem, Template] = {
                                           "characters): write it without accents or other scripts, e.g. "
                                           "\"Telefonica\""),
     Problem.VALUE_NOT_API_VERSION: _value("must be an API version such as \"62.0\""),
+    Problem.VALUE_NOT_PATTERN: _value("must be a regular expression for the telephony vendor's contact IDs, at most "
+                                      "{limit} characters, e.g. \"[0-9a-f-]{{36}}\" ({reason})"),
     Problem.VALUE_NOT_A_CHOICE: _value("must be one of {choices}"),
     Problem.VALUE_TRAINING_SALESFORCE: _value("is Salesforce: a profile with training = true must point at a training "
                                               "simulator"),

@@ -50,17 +50,21 @@ def _route(args: argparse.Namespace) -> tuple[Profile, RouteRequest, RouteOutcom
             profile, call_id = demo.profile, args.call_id or new_demo_call_id()
         else:
             profile, call_id = config_of(args).profile(args.profile), args.call_id or ""
-        request = _request(call_id, args)
         desk = compose.open_demo_desk(demo) if demo is not None else compose.open_cli_desk(profile)
+        try:
+            request = _request(desk, call_id, args)
+        except InputError:
+            asyncio.run(desk.aclose())
+            raise
         return profile, request, asyncio.run(_transfer(desk, request, args.again))
     finally:
         if demo is not None:
             demo.close()
 
 
-def _request(call_id: str, args: argparse.Namespace) -> RouteRequest:
+def _request(desk: TransferDesk, call_id: str, args: argparse.Namespace) -> RouteRequest:
     """The request, or every problem with it at once (exit 2)."""
-    checked = TransferDesk.check(call_id, args.target, target_label=args.label, fallback_queue=args.fallback_queue,
+    checked = desk.check(call_id, args.target, target_label=args.label, fallback_queue=args.fallback_queue,
                                  flow_inputs=[flow_input_pair(pair) for pair in args.flow_input])
     if checked.request is None:
         first, *others = checked.problems.values()

@@ -19,10 +19,17 @@ from typing import TypeVar
 from app.core.errors import AlreadyRoutedError, JournalError, Problem
 from app.core.ids import InvalidIdError, parse_id
 from app.core.journal import Journal, JournalEntry
-from app.core.profile import Profile
+from app.core.profile import Profile, contact_id_matcher
 from app.core.routing.client import RouteClient
 from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome, outcome_of_error
-from app.core.routing.request import CallKind, CheckedTransfer, RouteRequest, call_kind, check_transfer
+from app.core.routing.request import (
+    CallKind,
+    CheckedTransfer,
+    RouteRequest,
+    call_kind,
+    check_transfer,
+    validate_call_id,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,18 +41,22 @@ class TransferDesk:
     def __init__(self, profile: Profile, client: RouteClient, journal: Journal) -> None:
         self.profile = profile
         self.journal = journal
+        self._contact_id = contact_id_matcher(profile)
         self._client = client
         self._in_flight: set[str] = set()
         # One writer thread: rows keep their order and SQLite never blocks the event loop.
         self._journal_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
 
     # ---- checking --------------------------------------------------------------------------
-    @staticmethod
-    def check(call_id: str, target: str, *, target_label: str = "", fallback_queue: str | None = None,
+    def check(self, call_id: str, target: str, *, target_label: str = "", fallback_queue: str | None = None,
               flow_inputs: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> CheckedTransfer:
         """The request, or the problems per field (nothing is sent either way)."""
         return check_transfer(call_id, target, target_label=target_label, fallback_queue=fallback_queue,
-                              flow_inputs=flow_inputs)
+                              flow_inputs=flow_inputs, contact_id=self._contact_id)
+
+    def check_call_id(self, text: str) -> str:
+        """The call ID as it will be sent, or the InputError saying why it cannot be one."""
+        return validate_call_id(text, self._contact_id)
 
     async def previous_routing(self, call_id: str) -> JournalEntry | None:
         """The newest transfer of this call that went, or may have gone, through (from any

@@ -31,6 +31,8 @@ class Problem(StrEnum):
     CALL_ID_INVISIBLE = "call_id.invisible"
     CALL_ID_TOO_LONG = "call_id.too_long"
     CALL_ID_DOTS = "call_id.dots"
+    CALL_ID_NOT_VOICE_CALL = "call_id.not_voice_call"
+    CALL_ID_PATTERN = "call_id.pattern"
     # the rest of a transfer request
     FALLBACK_NOT_FOR_KIND = "fallback.not_for_kind"
     FALLBACK_NOT_A_QUEUE = "fallback.not_a_queue"
@@ -80,6 +82,7 @@ class Problem(StrEnum):
     VALUE_NOT_PRINTABLE = "value.not_printable"
     VALUE_NOT_HEADER_TEXT = "value.not_header_text"
     VALUE_NOT_API_VERSION = "value.not_api_version"
+    VALUE_NOT_PATTERN = "value.not_pattern"
     VALUE_NOT_A_CHOICE = "value.not_a_choice"
     VALUE_TRAINING_SALESFORCE = "value.training_salesforce"
     VALUE_TRAINING_PUBLIC = "value.training_public"

@@ -69,6 +69,9 @@ class Profile:
     salesforce_username: str = ""
     salesforce_api_version: str = "62.0"
     presence_refresh_s: float = 30.0
+    # What a telephony vendor's contact ID looks like (a regular expression the whole ID must
+    # match); empty: one word, no spaces. E.g. "[0-9a-f-]{36}" for Amazon Connect's UUIDs.
+    contact_id_pattern: str = ""
     # A classroom profile: plain http:// to the trainer's simulator on another computer is
     # allowed, and the window says TRAINING. Never for a real contact center.
     training: bool = False
@@ -209,7 +212,29 @@ def _value_problem(key: str, value: Any, training: bool) -> Finding | None:
         return None if value.isprintable() and len(value) <= limit else (Problem.VALUE_NOT_PRINTABLE, {"limit": limit})
     if key == "salesforce_api_version":
         return None if _API_VERSION.fullmatch(value) else (Problem.VALUE_NOT_API_VERSION, {})
+    if key == "contact_id_pattern":
+        return _pattern_problem(value)
     raise AssertionError(f"no rule for profile key {key}")  # every key of Profile has one (tested)
+
+
+_MAX_PATTERN = 200
+
+
+def _pattern_problem(pattern: str) -> Finding | None:
+    if len(pattern) > _MAX_PATTERN:
+        return Problem.VALUE_NOT_PATTERN, {"limit": _MAX_PATTERN, "reason": "too long"}
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as error:
+        return Problem.VALUE_NOT_PATTERN, {"limit": _MAX_PATTERN, "reason": str(getattr(error, "msg", error))[:80]}
+    return None
+
+
+def contact_id_matcher(profile: Profile) -> re.Pattern[str]:
+    """The profile's rule for the vendor's contact IDs (validated when the profile was read)."""
+    from app.core.routing.request import DEFAULT_CONTACT_ID
+
+    return re.compile(profile.contact_id_pattern) if profile.contact_id_pattern else DEFAULT_CONTACT_ID
 
 
 def url_problem(url: str, key: str, plain_http_anywhere: bool = False) -> Finding | None:

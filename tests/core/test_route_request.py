@@ -60,9 +60,45 @@ def test_bad_call_ids(raw, expected):
         validate_call_id(raw)
 
 
-@pytest.mark.parametrize("raw", ["6f1c2c58-6a0b-4c8e-9d1e-3f6e2a1b9c77", "a/b?c#d%e f", "呼叫-42", "0LQ5g00000ABCDE"])
+@pytest.mark.parametrize("raw", ["6f1c2c58-6a0b-4c8e-9d1e-3f6e2a1b9c77", "a/b?c#d%e", "呼叫-42", "0LQ5g00000ABCDE"])
 def test_vendor_and_salesforce_call_ids_are_accepted_as_given(raw):
     assert validate_call_id(f"  {raw} ") == raw
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("abc def", "a contact ID has no spaces"),
+    ("0LQ5g0000AlocEoGQIbil em", "starts like a Salesforce VoiceCall ID"),  # a search typed into the call ID
+    ("0LQ5g0000AlocEoGQIbil", "starts like a Salesforce VoiceCall ID"),
+    ("contact\u200b42", "invisible character"),
+    ("contact\u202e24", "invisible character"),
+    ("contact\u2028two", "invisible character"),
+])
+def test_call_ids_a_rep_could_not_mean_are_refused(raw, expected):
+    with raises(InputError, match=expected):
+        validate_call_id(raw)
+
+
+def test_a_profile_sets_what_its_vendor_contact_ids_look_like(run, new_minter, tmp_path):
+    from app.compose import open_desk
+    from app.core.journal import Journal
+    from app.core.profile import Profile, validate_profile
+
+    def profile(pattern: str) -> Profile:
+        return validate_profile(Profile("p", "https://x.example", "00D5g00000DEMO1EAP", "C",
+                                        contact_id_pattern=pattern))
+
+    desk = open_desk(profile("[0-9a-f-]{36}"), new_minter(), Journal(tmp_path / "j.sqlite3"))
+    assert desk.check_call_id(" 6f1c2c58-6a0b-4c8e-9d1e-3f6e2a1b9c77") == "6f1c2c58-6a0b-4c8e-9d1e-3f6e2a1b9c77"
+    assert desk.check_call_id("0LQ5g00000ABCDE") == "0LQ5g00000ABCDE"  # VoiceCall IDs are not the vendor's
+    with raises(InputError, match="contact_id_pattern does not allow"):
+        desk.check_call_id("contact-42")
+    assert desk.check("contact-42", QUEUE).request is None
+    run(desk.aclose())
+    spaced = open_desk(profile("[a-z ]+"), new_minter(), Journal(tmp_path / "k.sqlite3"))
+    assert spaced.check("abc def", QUEUE).request.call_id == "abc def"  # the profile allows spaces
+    run(spaced.aclose())
+    with raises(InputError, match="must be a regular expression"):
+        profile("([")
 
 
 @given(st.text(max_size=300))

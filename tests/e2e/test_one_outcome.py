@@ -154,3 +154,8 @@ def test_a_row_left_sending_by_a_killed_panel_is_outcome_unknown_at_the_next_sta
     journal._db.execute("UPDATE transfers SET pid = 2147483000 WHERE id = ?", (row,))
     (closed,) = journal.close_interrupted()
     assert closed.outcome.cause is Cause.PANEL_CLOSED and closed.may_have_routed
+
+
+def test_the_panel_command_refuses_a_call_id_with_a_space_before_anything_starts():
+    result = cli("--call-id", "abc def")
+    assert result.returncode == 2 and "a contact ID has no spaces" in result.stderr

@@ -24,6 +24,9 @@ _NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 # Invisible in a call ID, so a rep could never see what is sent: zero-width and bidi controls
 # (Unicode "format" characters) and the line and paragraph separators.
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
+# A telephony vendor's contact ID, unless the profile says otherwise (contact_id_pattern): one
+# word. Letters typed into the call ID by mistake ("0LQ…bil em") are refused, not sent.
+DEFAULT_CONTACT_ID = re.compile(r"\S+")
 
 
 class Field(StrEnum):
@@ -95,11 +98,12 @@ def check_transfer(
     target_label: str = "",
     fallback_queue: str | None = None,
     flow_inputs: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    contact_id: re.Pattern[str] = DEFAULT_CONTACT_ID,
 ) -> CheckedTransfer:
     """Every rule of a transfer request, each part checked on its own (the window and the CLI)."""
     problems: dict[Field, InputError] = {}
     pairs = tuple(flow_inputs.items() if isinstance(flow_inputs, Mapping) else flow_inputs)
-    checked_call_id = _checked(problems, Field.CALL_ID, validate_call_id, call_id)
+    checked_call_id = _checked(problems, Field.CALL_ID, validate_call_id, call_id, contact_id)
     target_id = _checked(problems, Field.TARGET, parse_routing_target, target)
     fallback_id = None
     if fallback_queue is not None and fallback_queue.strip():
@@ -121,9 +125,10 @@ def _checked[T](problems: dict[Field, InputError], field: Field, check: Callable
         return None
 
 
-def validate_call_id(raw: str) -> str:
-    """Trim a call ID and refuse what cannot be one. Vendor contact IDs (any visible text) are
-    accepted; a VoiceCall ID (0LQ…) must be a valid Salesforce ID."""
+def validate_call_id(raw: str, contact_id: re.Pattern[str] = DEFAULT_CONTACT_ID) -> str:
+    """Trim a call ID and refuse what cannot be one: a VoiceCall ID (0LQ…) must be a valid
+    Salesforce ID, a telephony vendor's contact ID must match `contact_id` (the profile's
+    contact_id_pattern; by default, one word)."""
     call_id = raw.strip()
     if not call_id:
         raise InputError(Problem.CALL_ID_EMPTY)
@@ -137,6 +142,10 @@ def validate_call_id(raw: str) -> str:
         raise InputError(Problem.CALL_ID_DOTS, text=call_id)
     if call_kind(call_id) is CallKind.VOICE_CALL:
         return parse_id(call_id, Field.CALL_ID).value[: len(call_id)]
+    if call_id.startswith("0LQ"):
+        raise InputError(Problem.CALL_ID_NOT_VOICE_CALL, text=call_id[:80])
+    if not contact_id.fullmatch(call_id):
+        raise InputError(Problem.CALL_ID_PATTERN, text=call_id[:80], custom=contact_id is not DEFAULT_CONTACT_ID)
     return call_id
 
 

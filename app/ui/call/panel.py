@@ -6,6 +6,8 @@ must be a valid ID, any other text is taken as the telephony vendor's contact ID
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -29,7 +31,7 @@ class CallPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source: CallSource | None = None
-        self._validating = False
+        self._check: Callable[[str], str] | None = None
         self._setup_finished = False
         self.title = QLabel("ACTIVE CALL", self)
         self.title.setObjectName("sectionTitle")
@@ -114,9 +116,10 @@ class CallPanel(QWidget):
     def set_demo_mode(self, demo: bool) -> None:
         self.new_demo_button.setVisible(demo)
 
-    def enable_validation(self) -> None:
-        """Start checking the ID (the core's checks load with the services, after the first paint)."""
-        self._validating = True
+    def enable_validation(self, check: Callable[[str], str]) -> None:
+        """Start checking the ID with the core's rule for this profile (`TransferDesk.check_call_id`,
+        loaded with the services, after the first paint)."""
+        self._check = check
         self._validate()
 
     def copy(self) -> None:
@@ -147,14 +150,14 @@ class CallPanel(QWidget):
         self.source_label.setText(self._source_text())
 
     def _validate(self) -> None:
-        if not self._validating:
+        if self._check is None:
             return
         from app.core.errors import InputError
-        from app.core.routing.request import CallKind, call_kind, validate_call_id
+        from app.core.routing.request import CallKind, call_kind
         from app.messages import Front, describe
 
         try:
-            call_id = validate_call_id(self.call_id.text())
+            call_id = self._check(self.call_id.text())
         except InputError as error:
             self._set_status(f"✕ {describe(error, Front.WINDOW)}", invalid=True)
             return

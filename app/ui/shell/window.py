@@ -151,7 +151,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.form.sig_favorite_toggled.connect(self.toggle_favorite)
         self.transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
         self.form.set_call_id(self.call_panel.text())
-        self.form.set_ready(False, "Starting…")
+        self.form.set_checker(None, "Starting…")
         self._update_tab_order()
 
     def _finish_setup(self) -> None:
@@ -228,12 +228,12 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         if not keep_call or not self.call_panel.text():
             self.call_panel.set_call(services.call)
             self.transfer.clear_messages()  # an outcome of other services' call is not this one's
-        self.call_panel.enable_validation()
+        self.call_panel.enable_validation(services.desk.check_call_id)
         self.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
         self.directory.set_index(services.directory, self._empty_directory_text(services))
         self._follow_directory(services)
         self.form.set_call_id(self.call_panel.text())
-        self.form.set_ready(True)
+        self.form.set_checker(services.desk.check)
         if services.warnings:
             self.show_notice("warning", "Transfers will not work yet",
                              "\n".join(describe(warning, Front.WINDOW) for warning in services.warnings), settings=True)
@@ -273,7 +273,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self._follow_directory(None)
         self._close_service_windows()
         self.controller.set_desk(None)
-        self.form.set_ready(False, "Reconnecting…")
+        self.form.set_checker(None, "Reconnecting…")
         return services
 
     def _close_service_windows(self) -> None:
@@ -307,7 +307,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         message = describe(error, Front.WINDOW) if isinstance(error, PanelError) else \
             f"Starting failed ({type(error).__name__}). Details are in the log."
         self.show_notice("failure", "The panel cannot connect", message, settings=True)
-        self.form.set_ready(False, "Fix the problem shown at the top (Settings…) to transfer.")
+        self.form.set_checker(None, "Fix the problem shown at the top (Settings…) to transfer.")
         self.directory.set_index(None, "No directory: the panel is not connected.")
 
     # ---- messages -----------------------------------------------------------------------

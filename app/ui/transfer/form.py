@@ -1,6 +1,7 @@
 """The transfer form for the selected target: what it is, the flow options, and the Transfer button.
 
-The button is enabled only when the core's `TransferDesk.check` accepts what is on screen;
+The button is enabled only when the core's `TransferDesk.check` (handed over with
+`set_checker` once the services are up) accepts what is on screen;
 otherwise its reason is shown under it, and a flow-input problem next to the inputs. The
 form never decides what is valid by itself.
 """
@@ -21,7 +22,11 @@ from app.ui.transfer.fallback_picker import FallbackPicker
 from app.ui.transfer.flow_inputs import FlowInputsEditor
 
 if TYPE_CHECKING:
-    from app.core.routing.request import RouteRequest
+    from collections.abc import Callable
+
+    from app.core.routing.request import CheckedTransfer, RouteRequest
+
+    Checker = Callable[..., CheckedTransfer]  # TransferDesk.check
 
 _MAX_BUTTON_NAME = 34
 _NO_TARGET = "Choose an agent, queue or flow in the directory above."
@@ -42,7 +47,7 @@ class TransferForm(QWidget):
         self._target: TargetView | None = None
         self._call_id = ""
         self._busy = False
-        self._ready = False
+        self._check: Checker | None = None
         self._waiting_reason = "Starting…"
         self._request: RouteRequest | None = None
         self._favorite = False
@@ -170,9 +175,10 @@ class TransferForm(QWidget):
     def set_queues(self, queues: list[tuple[str, str]]) -> None:
         self.fallback.set_queues(queues)
 
-    def set_ready(self, ready: bool, waiting_reason: str = "") -> None:
-        """Before the services are up, Transfer stays off and `waiting_reason` says why."""
-        self._ready = ready
+    def set_checker(self, check: Checker | None, waiting_reason: str = "") -> None:
+        """The desk's check once the services are up; None before (Transfer stays off and
+        `waiting_reason` says why)."""
+        self._check = check
         self._waiting_reason = waiting_reason or "Starting…"
         self._revalidate()
 
@@ -253,27 +259,26 @@ class TransferForm(QWidget):
             a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)
-        tone = "error" if request is None and self._ready and target is not None else "hint"
+        tone = "error" if request is None and self._check is not None and target is not None else "hint"
         if self.reason.property("tone") != tone:
             self.reason.setProperty("tone", tone)
             restyle(self.reason)
         self.reason.setVisible(bool(self.reason.text()))
 
     def _build(self) -> tuple[RouteRequest | None, str]:
-        if not self._ready:
+        if self._check is None:
             self.inputs.set_problem("")
             return None, self._waiting_reason
         target = self._target
         if target is None:
             return None, _NO_TARGET
-        from app.core.desk import TransferDesk  # loaded with the services, after the first paint
-        from app.core.routing.request import Field
+        from app.core.routing.request import Field  # loaded with the services, after the first paint
         from app.messages import Front, describe
 
         is_flow = target.kind is IdKind.FLOW
-        checked = TransferDesk.check(self._call_id, target.target_id, target_label=target.name,
-                                     fallback_queue=self.fallback.value() if is_flow else None,
-                                     flow_inputs=self.inputs.pairs() if is_flow else ())
+        checked = self._check(self._call_id, target.target_id, target_label=target.name,
+                              fallback_queue=self.fallback.value() if is_flow else None,
+                              flow_inputs=self.inputs.pairs() if is_flow else ())
         inputs_problem = checked.problems.get(Field.FLOW_INPUTS)
         self.inputs.set_problem(describe(inputs_problem, Front.WINDOW) if inputs_problem else "")
         if checked.request is None:
