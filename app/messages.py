@@ -128,6 +128,12 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.CONFIG_UNKNOWN_PROFILE: lambda p: (f"There is no profile {p['name']!r} in {p['path']} (configured: "
                                                f"{p['known'] or 'none'})."),
     Problem.CONFIG_NOT_SAVED: "The config file {path} could not be written ({reason}): nothing was saved.",
+    Problem.CONFIG_NOT_FOUND: "There is no config file at {path} (looked at --config, then $TRANSFER_PANEL_CONFIG, "
+                              "then the user config folder) and no site file at {site_path}. Add a profile: "
+                              "transfer-panel profiles add NAME --base-url URL --org-id 00D… --call-center NAME",
+    Problem.PROFILE_EXISTS: "Profile '{profile}' is already in {path}: add --replace to replace it.",
+    Problem.PROFILE_SET_SYNTAX: "--set {text!r} must be KEY=VALUE with a TOML value, e.g. timeout_s=15 or "
+                                "provider_name=\"Amazon Connect\" ({reason}).",
     Problem.PROFILE_BAD_NAME: "[profiles.{profile}]: profile names use letters, digits, '-' and '_' (at most 64)",
     Problem.PROFILE_NOT_TABLE: "[profiles.{profile}] must be a table of keys",
     Problem.PROFILE_UNKNOWN_KEY: _unknown_key,

@@ -133,6 +133,15 @@ def _add_profiles(commands: Any) -> None:
     show.set_defaults(handler="app.cli.profiles:run_show")
     actions.add_parser("check", help="validate the config file and look for each profile's key").set_defaults(
         handler="app.cli.profiles:run_check")
+    add = actions.add_parser("add", help="add a profile to the config file (for scripts; every key checked)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--base-url", required=True, metavar="URL", help="the SCRT base URL")
+    add.add_argument("--org-id", required=True, metavar="00D…")
+    add.add_argument("--call-center", required=True, metavar="API_NAME")
+    add.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="any other key of the profile, as TOML (repeatable), e.g. --set 'timeout_s=15'")
+    add.add_argument("--replace", action="store_true", help="replace a profile of that name (default: refuse)")
+    add.set_defaults(handler="app.cli.profiles:run_add")
 
 
 def _add_simulator(commands: Any) -> None:

@@ -130,3 +130,29 @@ def test_the_salesforce_api_key_is_kept_apart_from_the_routing_key(tmp_path, rsa
         assert wrong.returncode == 2 and "not a key purpose: use scrt or salesforce-api" in wrong.stderr
     finally:
         cli(*base, "delete", "--profile", name, "--purpose", "salesforce-api")
+
+
+def test_profiles_add_writes_a_checked_profile_for_scripts(tmp_path):
+    config = tmp_path / "config.toml"
+    base = ("--config", str(config), "profiles", "add", "emea", "--base-url",
+            "https://acme.my.salesforce-scrt.com/telephony/v1/", "--org-id", ORG_ID[:15], "--call-center", CALL_CENTER)
+    added = cli(*base, "--set", "timeout_s=15", "--set", 'provider_name="Amazon Connect"')
+    assert added.returncode == 0, added.stderr
+    shown = cli("--config", str(config), "profiles", "show", "emea")
+    import tomllib
+
+    table = tomllib.loads(shown.stdout)["profiles"]["emea"]  # `show` prints valid TOML
+    assert table["timeout_s"] == 15.0 and table["provider_name"] == "Amazon Connect" and table["training"] is False
+    assert table["base_url"] == "https://acme.my.salesforce-scrt.com/telephony/v1"
+    again = cli(*base)
+    assert again.returncode == 2 and "already in" in again.stderr and "--replace" in again.stderr
+    bad = cli(*base, "--replace", "--set", "timout_s=3", "--set", 'provider_name="Telefónica"')
+    assert bad.returncode == 2 and "did you mean 'timeout_s'" in bad.stderr and "plain ASCII" in bad.stderr
+    assert cli(*base, "--replace", "--set", "timeout_s").returncode == 2  # not KEY=VALUE: said, nothing written
+    assert tomllib.loads(config.read_text())["profiles"]["emea"]["timeout_s"] == 15.0
+
+
+def test_profiles_check_with_no_config_says_where_it_looked(tmp_path):
+    result = cli("--config", str(tmp_path / "none.toml"), "profiles", "check")
+    assert result.returncode == 3 and str(tmp_path / "none.toml") in result.stderr
+    assert "profiles add NAME" in result.stderr
