@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from app.core.errors import AlreadyRoutedError, JournalError, Problem
 from app.core.ids import InvalidIdError, parse_id
-from app.core.journal import Journal, JournalEntry
+from app.core.journal import Journal
 from app.core.profile import Profile, contact_id_matcher
 from app.core.routing.client import RouteClient
 from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome, outcome_of_error
@@ -58,48 +58,39 @@ class TransferDesk:
         """The call ID as it will be sent, or the InputError saying why it cannot be one."""
         return validate_call_id(text, self._contact_id)
 
-    async def previous_routing(self, call_id: str) -> JournalEntry | None:
-        """The newest transfer of this call that went, or may have gone, through (from any
-        front end, any earlier session: the journal knows)."""
-        entries = await self._in_journal_thread(self.journal.latest_for_call, same_call_ids(call_id))
-        return next((entry for entry in entries if entry.may_have_routed), None)
-
     # ---- sending ---------------------------------------------------------------------------
     async def transfer(self, request: RouteRequest, *, again: bool = False,
                        on_start: Callable[[], None] | None = None) -> RouteOutcome:
-        """Send `request`. Raises `AlreadyRoutedError` (nothing sent, no row) when the call already
-        has a routing request that went or may have gone through and `again` is not set, or when
-        one for it is on its way right now. `on_start` is called once the request passed these
-        checks, before anything is sent (the window shows its progress from then on)."""
-        call = same_call_ids(request.call_id)[0]
-        if call in self._in_flight:
+        """Send `request`. Raises `AlreadyRoutedError` (nothing sent, no row) when one for the call
+        is on its way right now, or, unless `again`, when the journal knows a transfer of the call
+        that went or may have gone through (checked as the write-ahead row is written: from any
+        front end, any process). `on_start` is called before signing starts (the window shows
+        its progress from then on)."""
+        call_ids = same_call_ids(request.call_id)
+        if call_ids[0] in self._in_flight:
             raise AlreadyRoutedError(Problem.TRANSFER_IN_FLIGHT, call_id=request.call_id)
-        if not again and (previous := await self.previous_routing(request.call_id)) is not None:
-            raise AlreadyRoutedError(
-                Problem.ALREADY_ROUTED, target_label=previous.target_label, at=previous.at.isoformat(),
-                status=previous.outcome.status.value if previous.outcome else "sending")
-        if call in self._in_flight:  # another transfer of this call started while the journal was read
-            raise AlreadyRoutedError(Problem.TRANSFER_IN_FLIGHT, call_id=request.call_id)
-        self._in_flight.add(call)
+        self._in_flight.add(call_ids[0])
         try:
             if on_start is not None:
                 on_start()
-            return await self._send(request)
+            return await self._send(request, None if again else call_ids)
         finally:
-            self._in_flight.discard(call)
+            self._in_flight.discard(call_ids[0])
 
-    async def _send(self, request: RouteRequest) -> RouteOutcome:
+    async def _send(self, request: RouteRequest, guard: list[str] | None) -> RouteOutcome:
         row: int | None = None
 
         async def write_ahead(jti: str) -> None:
             nonlocal row
             if row is None:
-                row = await self._in_journal_thread(self.journal.begin, self.profile.name, request, jti)
+                row = await self._in_journal_thread(self.journal.begin, self.profile.name, request, jti, guard)
             else:
                 await self._in_journal_thread(self.journal.update_jti, row, jti)
 
         try:
             outcome = await self._client.route(request, before_send=write_ahead)
+        except AlreadyRoutedError:  # the journal's guard: nothing was sent and no row is kept
+            raise
         except JournalError as error:  # the row could not be written: the request did not leave
             log.error("journal: %s; the transfer was not sent", error)
             outcome = outcome_of_error(error, OutcomeStatus.NOT_SENT)

@@ -14,14 +14,14 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import InputError, JournalError, ParamValue, Problem
+from app.core.errors import AlreadyRoutedError, InputError, JournalError, ParamValue, Problem
 from app.core.ids import IdKind
 from app.core.private_files import private_dir, restrict
 from app.core.routing.outcome import STATUS_TRAITS, Cause, OutcomeStatus, RouteOutcome, StatusGroup, parse_cause
@@ -164,9 +164,13 @@ class Journal:
             return cls(path), aside
 
     # ---- writing a transfer ---------------------------------------------------------------
-    def begin(self, profile: str, request: RouteRequest, jti: str | None) -> int:
-        """The write-ahead row of a transfer about to leave; returns its ID."""
-        return self._insert(profile, request, RowState.SENDING, None, jti)
+    def begin(self, profile: str, request: RouteRequest, jti: str | None,
+              guard: Sequence[str] | None = None) -> int:
+        """The write-ahead row of a transfer about to leave; returns its ID. With `guard` (every form
+        of the call's ID), it is refused with `AlreadyRoutedError` instead when the call has a
+        transfer that went, or may have gone, through: checked and written in one transaction, so
+        two panels (or the window and `route`) cannot both pass."""
+        return self._insert(profile, request, RowState.SENDING, None, jti, guard)
 
     def update_jti(self, row_id: int, jti: str) -> None:
         """A second attempt left with a new token."""
@@ -182,7 +186,7 @@ class Journal:
         return self._insert(profile, request, RowState.DONE, outcome, outcome.jti)
 
     def _insert(self, profile: str, request: RouteRequest, state: RowState, outcome: RouteOutcome | None,
-                jti: str | None) -> int:
+                jti: str | None, guard: Sequence[str] | None = None) -> int:
         outcome_columns = _outcome_columns(outcome) if outcome is not None else (None, None, "{}", None, None, None, 0)
         row = (_stamp(datetime.now(UTC)), profile, request.call_id, request.target.kind.value, request.target.value,
                request.target_label, request.fallback_queue.value if request.fallback_queue else None,
@@ -190,13 +194,30 @@ class Journal:
                os.getpid() if state is RowState.SENDING else None, *outcome_columns[:7], jti)
         with self._lock:
             try:
-                cursor = self._db.execute(
-                    "INSERT INTO transfers (at, profile, call_id, target_kind, target_id, target_label, fallback_queue,"
-                    " flow_inputs, state, pid, outcome, cause, params, http_status, server_message, elapsed_ms,"
-                    " attempts, jti) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                self._db.execute("BEGIN IMMEDIATE")  # the guard's read and the row: one writer at a time
+                try:
+                    if guard and (previous := self._routed_before(guard)) is not None:
+                        raise AlreadyRoutedError(
+                            Problem.ALREADY_ROUTED, target_label=previous.target_label, at=previous.at.isoformat(),
+                            status=previous.outcome.status.value if previous.outcome else RowState.SENDING.value)
+                    cursor = self._db.execute(
+                        "INSERT INTO transfers (at, profile, call_id, target_kind, target_id, target_label,"
+                        " fallback_queue, flow_inputs, state, pid, outcome, cause, params, http_status, server_message,"
+                        " elapsed_ms, attempts, jti) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        row)
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
             except sqlite3.Error as error:
                 raise JournalError(Problem.JOURNAL_UNWRITABLE, path=str(self.path), reason=_reason(error)) from None
         return cursor.lastrowid or 0
+
+    def _routed_before(self, call_ids: Sequence[str]) -> JournalEntry | None:
+        marks = ", ".join("?" * len(call_ids))
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM transfers WHERE call_id IN ({marks}) ORDER BY id DESC"
+                                " LIMIT 20", tuple(call_ids)).fetchall()
+        return next((entry for entry in map(_entry, rows) if entry.may_have_routed), None)
 
     def close_interrupted(self, now: datetime | None = None) -> list[JournalEntry]:
         """Rows left `sending` by a process that is gone become "outcome unknown: the panel closed
@@ -217,13 +238,6 @@ class Journal:
         """The newest entries first."""
         return [_entry(row) for row in self._read(f"SELECT {_COLUMNS} FROM transfers ORDER BY id DESC LIMIT ?",
                                                   (limit,))]
-
-    def latest_for_call(self, call_ids: Iterable[str], limit: int = 20) -> list[JournalEntry]:
-        """The newest entries of one call (give every form of its ID: 15 and 18 characters)."""
-        ids = tuple(dict.fromkeys(call_ids))
-        marks = ", ".join("?" * len(ids))
-        return [_entry(row) for row in self._read(
-            f"SELECT {_COLUMNS} FROM transfers WHERE call_id IN ({marks}) ORDER BY id DESC LIMIT ?", (*ids, limit))]
 
     def find(self, *, group: StatusGroup | None = None, text: str = "", since: datetime | None = None,
              until: datetime | None = None, limit: int | None = 1000) -> list[JournalEntry]:

@@ -224,3 +224,20 @@ def test_journal_files_are_readable_by_their_owner_only(tmp_path):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "data" / "journal.sqlite3").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+
+
+def test_the_guard_is_checked_as_the_row_is_written_so_two_panels_cannot_both_send(tmp_path):
+    """The window and a `route` (two processes, two connections) on one journal: the second write-ahead
+    of the same call is refused while the first is still being sent; with no guard (--again) it goes."""
+    from app.core.errors import AlreadyRoutedError
+    from app.core.ids import checksum_suffix
+
+    window, cli = Journal(tmp_path / "j.sqlite3"), Journal(tmp_path / "j.sqlite3")
+    request = RouteRequest.build("0LQ5g00000ABCDE", QUEUE, target_label="Billing")
+    both_forms = ["0LQ5g00000ABCDE" + checksum_suffix("0LQ5g00000ABCDE"), "0LQ5g00000ABCDE"]
+    window.begin("emea", request, "jti-1", both_forms)
+    with raises(AlreadyRoutedError, match="to Billing at .* may have gone through"):
+        cli.begin("emea", request, "jti-2", both_forms)
+    assert len(cli.recent()) == 1  # the refusal wrote nothing
+    cli.begin("emea", request, "jti-3")  # confirmed by the rep: no guard
+    assert [entry.jti for entry in window.recent()] == ["jti-3", "jti-1"]

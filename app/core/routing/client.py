@@ -4,8 +4,8 @@ Routing is not idempotent, so the client retries automatically only where the se
 did not process the request (the request never went out; 429/503 with a Retry-After that fits
 the deadline), and at most once. The profile's `timeout_s` is a deadline for the whole
 exchange: signing, connecting, sending, the answer's headers and body, and the retry. Answers
-are read as a bounded stream (`MAX_ANSWER_BYTES` decoded, decompression counted) and parsed
-off the event loop, so no server can freeze the window or fill the memory.
+are read as a bounded stream (`MAX_ANSWER_BYTES` decoded, decompression counted), and any but
+a short one is parsed off the event loop, so no server can freeze the window or fill the memory.
 This module and the directory's REST client are the only ones that import httpx.
 """
 
@@ -35,6 +35,7 @@ from app.core.tls import build_ssl_context
 MAX_ANSWER_BYTES = 64 * 1024  # an SCRT answer is a few hundred bytes; error pages a few KiB
 _MAX_RAW_BYTES = 1024 * 1024  # compressed data that never decodes to anything stops here too
 _MAX_RETRY_AFTER_S = 86_400.0
+_PARSED_INLINE_BYTES = 2048  # a usual answer ({"status": "Success"}, a short error); bigger ones off the loop
 _DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 BeforeSend = Callable[[str], Awaitable[None]]  # awaited with the token's jti right before each attempt leaves
@@ -115,8 +116,11 @@ class RouteClient:
                 if attempts.count == 1 and attempts.left() > 1.0:
                     continue  # the server never saw it: one retry is safe
                 return RouteOutcome(OutcomeStatus.NOT_SENT, Cause.NOT_CONNECTED, {"error": _describe(error)})
-            outcome = await asyncio.get_running_loop().run_in_executor(
-                self._parser, classify_answer, status, headers_in, answer, profile)
+            if answer is not None and len(answer) <= _PARSED_INLINE_BYTES:  # microseconds: not worth a thread
+                outcome = classify_answer(status, headers_in, answer, profile)
+            else:
+                outcome = await asyncio.get_running_loop().run_in_executor(
+                    self._parser, classify_answer, status, headers_in, answer, profile)
             wait = outcome.retry_after_s
             if (attempts.count == 1 and outcome.status is OutcomeStatus.THROTTLED and wait is not None
                     and wait + 1.0 < attempts.left()):
