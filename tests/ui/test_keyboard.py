@@ -124,3 +124,39 @@ def test_every_match_stays_reachable_from_the_keyboard_beyond_the_first_batch(qt
         qtbot.keyClick(directory.search, Qt.Key.Key_PageDown)
     assert directory.results.currentIndex().row() == total - 1
     assert directory.current_view() is not None
+
+
+def test_typing_before_ctrl_k_searches_and_never_touches_the_call_id(qtbot, panel, demo_services):
+    """A rep who types "bil em", Enter, then Ctrl+Enter transfers the demo's call, unchanged, to
+    the billing queue: the letters went to the search, not into the call ID."""
+    from tests.ui.panel_helpers import wait_outcome
+
+    call_id = panel.call_panel.text()
+    assert QApplication.focusWidget() is panel.directory.search  # the search starts with the focus
+    panel.call_panel.call_id.setFocus()  # even with the focus on the call ID (read-only: it came from the demo)
+    for key in "bil em":  # each key to whatever has the focus, as a keyboard does
+        qtbot.keyClicks(QApplication.focusWidget(), key)
+    assert panel.call_panel.text() == call_id and panel.directory.search.text() == "bil em"
+    qtbot.keyClick(panel.directory.search, Qt.Key.Key_Return)
+    assert "Billing" in panel.form.target().name
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_outcome(qtbot, panel, "Routing requested to Billing")
+    (sent,) = demo_services.demo.simulator.requests
+    assert sent.call_id == call_id
+
+    qtbot.keyClick(panel, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # the rep chooses to edit it
+    assert not panel.call_panel.is_locked() and QApplication.focusWidget() is panel.call_panel.call_id
+
+
+def test_esc_cancels_the_transfer_again_question(qtbot, panel, demo_services):
+    from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
+
+    queue = first_target(demo_services, "queue")
+    pick(qtbot, panel, queue)
+    panel.form.trigger()
+    wait_outcome(qtbot, panel, "Routing requested to")
+    wait_idle(qtbot, panel)
+    panel.form.trigger()
+    qtbot.waitUntil(panel.confirm_bar.isVisible)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not panel.confirm_bar.isVisible() and len(demo_services.demo.simulator.requests) == 1

@@ -142,6 +142,7 @@ def test_a_new_demo_call_says_who_is_calling_until_another_id_is_typed(qtbot, pa
     panel.call_panel.new_demo_button.click()
     caller = panel.call_panel.caller
     assert caller.isVisible() and caller.text().startswith("Caller: ") and caller.text().count(" · ") == 2
+    panel.call_panel.edit()
     qtbot.keyClicks(panel.call_panel.call_id, "x")
     assert not caller.isVisible()
 

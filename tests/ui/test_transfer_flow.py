@@ -35,6 +35,8 @@ def test_agent_transfer_reaches_the_simulator_and_the_journal(qtbot, panel, demo
 
 def test_queue_transfer_with_a_typed_call_id(qtbot, panel, demo_services):
     queue = first_target(demo_services, "queue")
+    assert panel.call_panel.is_locked()  # the demo's call: typing does not change it...
+    qtbot.mouseClick(panel.call_panel.edit_button, Qt.MouseButton.LeftButton)  # ...until the rep chooses to
     panel.call_panel.call_id.clear()
     qtbot.keyClicks(panel.call_panel.call_id, "  contact-7f3a/22  ")  # a vendor contact ID, pasted with spaces
     assert panel.call_panel.source() == "typed"
@@ -140,7 +142,10 @@ def test_outcome_unknown_warns_not_to_retry_blindly(qtbot, panel, demo_services)
     assert journal_rows(demo_services)[0].outcome.status == "outcome_unknown"
 
 
-def test_retry_is_offered_only_when_safe_and_resends(qtbot, panel, demo_services):
+def test_retry_is_offered_only_when_safe_and_resends(qtbot, panel, demo_services, monkeypatch):
+    from app.ui.transfer import outcome_banner
+
+    monkeypatch.setattr(outcome_banner, "COUNTDOWN_STEP_MS", 5)  # a Retry-After second lasts 5 ms here
     queue = first_target(demo_services, "queue")
     simulator = demo_services.demo.simulator
     simulator.script_fault(Fault(status=429, retry_after="60"), times=1)  # too long to wait automatically
@@ -149,9 +154,12 @@ def test_retry_is_offered_only_when_safe_and_resends(qtbot, panel, demo_services
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
     text = wait_outcome(qtbot, panel, "did not process the request")
     assert "Try again in 60 s" in text
-    assert panel.outcome.retry_button.isVisible()
+    retry = panel.outcome.retry_button
+    assert retry.isVisible() and not retry.isEnabled() and retry.text().startswith("Retry in ")  # counting down
+    qtbot.waitUntil(retry.isEnabled)  # the countdown is over
+    assert retry.text() == "Retry"
 
-    qtbot.mouseClick(panel.outcome.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
     assert [request.status for request in simulator.requests] == [429, 200]
     assert [row.outcome.status for row in journal_rows(demo_services)] == ["accepted", "throttled"]
@@ -178,8 +186,10 @@ def test_a_second_transfer_of_a_routed_call_asks_first(qtbot, panel, demo_servic
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
     assert len(simulator.requests) == 2
 
-    # A new call starts clean: no question asked.
+    # A new call starts clean: no target carried over, no question asked.
     qtbot.mouseClick(panel.call_panel.new_demo_button, Qt.MouseButton.LeftButton)
+    assert panel.form.target() is None and not panel.form.can_transfer()
+    pick(qtbot, panel, queue)
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
     wait_idle(qtbot, panel)

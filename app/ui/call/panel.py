@@ -1,7 +1,10 @@
-"""The active call: its ID (large, copyable, editable), where it came from, and whether it is valid.
+"""The active call: its ID (large, copyable), where it came from, and whether it is valid.
 
-The ID is checked by the core (`validate_call_id`, `call_kind`): a Salesforce VoiceCall ID
-must be a valid ID, any other text is taken as the telephony vendor's contact ID.
+A call ID that came from the softphone, the command line or the demo is read-only until the
+rep chooses to edit it (Edit, Ctrl+L): keys typed before Ctrl+K go to the search, never into
+the ID that is about to be transferred. The ID is checked by the core (the desk's
+`check_call_id`): a Salesforce VoiceCall ID must be a valid ID, a vendor's contact ID must fit
+the profile's rule.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from app.core.calls import CallSource, IncomingCall
 from app.ui.common import a11y
 from app.ui.common.style import restyle
 
+WAITING = "Waiting for a call from the softphone (or paste its ID)"
 SOURCE_LABELS = {CallSource.COMMAND_LINE: "command line", CallSource.SOFTPHONE: "softphone",
                  CallSource.DEMO: "demo", CallSource.TYPED: "typed"}
 
@@ -41,12 +45,17 @@ class CallPanel(QWidget):
         a11y.describe(self.call_id,
             "The VoiceCall ID (0LQ…) or the telephony vendor's contact ID of the call to transfer"
         )
-        self.call_id.setPlaceholderText("Paste the call ID")
+        self.call_id.setPlaceholderText(WAITING)
         self.title.setBuddy(self.call_id)
         self.copy_button = QPushButton("Copy", self)
         a11y.name(self.copy_button, "Copy the call ID")
         self.copy_button.setToolTip("Copy the call ID to the clipboard")
         self.copy_button.setAutoDefault(False)
+        self.edit_button = QPushButton("Edit", self)
+        a11y.name(self.edit_button, "Edit the call ID")
+        self.edit_button.setToolTip("Change the call ID by hand (Ctrl+L)")
+        self.edit_button.setAutoDefault(False)
+        self.edit_button.hide()
         self.source_label = QLabel(self)
         self.source_label.setObjectName("callSource")
         a11y.name(self.source_label, "Where the call ID came from")
@@ -71,6 +80,7 @@ class CallPanel(QWidget):
         title_row.addWidget(self.source_label)
         id_row = QHBoxLayout()
         id_row.addWidget(self.call_id, 1)
+        id_row.addWidget(self.edit_button)
         id_row.addWidget(self.copy_button)
         status_row = self._status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
@@ -86,6 +96,7 @@ class CallPanel(QWidget):
         self.call_id.textEdited.connect(self._typed)
         self.call_id.textChanged.connect(self._changed)
         self.copy_button.clicked.connect(self.copy)
+        self.edit_button.clicked.connect(self.edit)
         self.new_demo_button.clicked.connect(self.sig_new_demo_call)
         self._show_source()
 
@@ -107,11 +118,26 @@ class CallPanel(QWidget):
         return self._source
 
     def set_call(self, call: IncomingCall | None) -> None:
-        """Show a call (None: no call yet); its caller, where known (simulated demo calls)."""
+        """Show a call (None: no call yet); its caller, where known (simulated demo calls). A call
+        from outside is read-only until the rep edits it."""
         self._source = call.source if call is not None else None
         self.call_id.setText(call.call_id if call is not None else "")
+        self._lock(call is not None and call.source is not CallSource.TYPED)
         self._show_caller(call.caller if call is not None else "")
         self._show_source()
+
+    def edit(self) -> None:
+        """Let the rep change the ID (Edit, Ctrl+L): editable, focused, selected."""
+        self._lock(False)
+        self.call_id.setFocus()
+        self.call_id.selectAll()
+
+    def is_locked(self) -> bool:
+        return self.call_id.isReadOnly()
+
+    def _lock(self, locked: bool) -> None:
+        self.call_id.setReadOnly(locked)
+        self.edit_button.setVisible(locked)
 
     def set_demo_mode(self, demo: bool) -> None:
         self.new_demo_button.setVisible(demo)
@@ -144,7 +170,7 @@ class CallPanel(QWidget):
         self.sig_call_changed.emit(text)
 
     def _source_text(self) -> str:
-        return f"Source: {SOURCE_LABELS[self._source]}" if self._source else "No active call yet"
+        return f"Source: {SOURCE_LABELS[self._source]}" if self._source else ""
 
     def _show_source(self) -> None:
         self.source_label.setText(self._source_text())
@@ -156,6 +182,9 @@ class CallPanel(QWidget):
         from app.core.routing.request import CallKind, call_kind
         from app.messages import Front, describe
 
+        if not self.call_id.text().strip():  # no call yet: nothing is wrong
+            self._set_status(WAITING, invalid=False)
+            return
         try:
             call_id = self._check(self.call_id.text())
         except InputError as error:

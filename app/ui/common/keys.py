@@ -1,4 +1,5 @@
-"""Window-wide shortcuts that keep working while a text field has the focus.
+"""Window-wide keys: shortcuts that keep working while a text field has the focus, and
+type-to-search.
 
 Line edits claim some keys for editing (on Linux Ctrl+K deletes to the end of the line),
 which would make Ctrl+K "focus search" dead inside any field. `ShortcutGuard` keeps those
@@ -7,7 +8,16 @@ keys for the window's shortcuts in the fields it protects.
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 FOCUS_SEARCH = ("Ctrl+K", "Ctrl+F")
 TRANSFER = ("Ctrl+Return", "Ctrl+Enter")
@@ -40,6 +50,46 @@ class ShortcutGuard(QObject):
             if combined in self._keys:
                 return True  # not accepted by the field: the window's shortcut runs
         return False
+
+
+class TypeToSearch(QObject):
+    """Printable keys pressed anywhere in `window` outside an editable field go to `search`.
+
+    An application-wide event filter: the results list and the buttons would otherwise take
+    the letters (the list for its own type-ahead). Space on a button, Enter, Tab and keys with
+    Ctrl, Alt or Meta keep their meaning."""
+
+    def __init__(self, window: QWidget, search: QLineEdit) -> None:
+        super().__init__(window)
+        self._window = window
+        self._search = search
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        text = event.text()
+        receiver = watched if isinstance(watched, QWidget) else None  # first the focus widget, then its parents
+        if (not text.isprintable() or not text or receiver is None or receiver is self._search
+                or (text.isspace() and isinstance(receiver, QAbstractButton))  # Space presses a button
+                or not (receiver is self._window or self._window.isAncestorOf(receiver)) or _is_editable(receiver)
+                or event.modifiers() & _COMMAND_MODIFIERS):
+            return False
+        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._search.insert(text)
+        return True
+
+
+_COMMAND_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | \
+    Qt.KeyboardModifier.MetaModifier
+
+
+def _is_editable(widget: QWidget) -> bool:
+    if isinstance(widget, QLineEdit | QTextEdit | QPlainTextEdit):
+        return not widget.isReadOnly()
+    return isinstance(widget, QAbstractSpinBox) or (isinstance(widget, QComboBox) and widget.isEditable())
 
 
 def add_shortcuts(parent: QWidget, sequences: tuple[str, ...], slot) -> list[QShortcut]:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from app.compose import Services
+    from app.core.calls import IncomingCall
 
 log = logging.getLogger(__name__)
 WINDOW_WIDTH = 420
@@ -191,6 +192,11 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.form.inputs.sig_row_added.connect(self._guard.protect)
         for sequences, slot in bindings:
             keys.add_shortcuts(self, sequences, slot)
+        # Letters typed outside a field go to the search, so a rep who starts typing before Ctrl+K
+        # searches (the call ID is read-only unless the rep chose to edit it).
+        self._type_to_search = keys.TypeToSearch(self, self.directory.search)
+        if self.focusWidget() in (None, self.call_panel.call_id):
+            self.directory.search.setFocus()
         self.setup_finished = True
 
     def fallback_line_edit(self):
@@ -226,8 +232,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.profile_label.setToolTip(f"Profile {profile.name}: {services.endpoint}")
         self.call_panel.set_demo_mode(services.is_demo)
         if not keep_call or not self.call_panel.text():
-            self.call_panel.set_call(services.call)
-            self.transfer.clear_messages()  # an outcome of other services' call is not this one's
+            self._show_call(services.call)
         self.call_panel.enable_validation(services.desk.check_call_id)
         self.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
         self.directory.set_index(services.directory, self._empty_directory_text(services))
@@ -385,8 +390,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
         self._finish_setup()
         if call_id:
-            self.call_panel.set_call(IncomingCall(call_id, CallSource.SOFTPHONE))
-            self.transfer.clear_messages()
+            self._show_call(IncomingCall(call_id, CallSource.SOFTPHONE))
         if self.isMinimized():
             self.showNormal()
         self.raise_()
@@ -396,12 +400,21 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         """A simulated incoming call: a fresh VoiceCall ID and who is calling."""
         from app.demo import new_demo_call
 
-        self.call_panel.set_call(new_demo_call())
+        self._show_call(new_demo_call())
+
+    def _show_call(self, call: IncomingCall | None) -> None:
+        """Another call: nothing of the previous one carries over (its outcome, its question, the
+        target chosen for it: one key must not send the new call where the old one went)."""
+        self.call_panel.set_call(call)
         self.transfer.clear_messages()
+        self.form.set_target(None)
+        self.directory.results.setCurrentIndex(QtCore.QModelIndex())
+        self.directory.results.clearSelection()
+        self.directory.search.setFocus()
 
     def _focus_call(self) -> None:
-        self.call_panel.call_id.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
-        self.call_panel.call_id.selectAll()
+        """Ctrl+L: the rep chooses to change the call ID."""
+        self.call_panel.edit()
 
     # ---- settings -----------------------------------------------------------------------
     def open_history(self) -> None:

@@ -5,7 +5,8 @@ Non-modal on purpose: a modal dialog inside the transfer coroutine would re-ente
 event loop. The window keeps the pending request and sends it on `sig_confirmed`.
 """
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 from app.core.errors import AlreadyRoutedError, Problem
@@ -23,6 +24,13 @@ class ConfirmBar(Banner):
         self.cancel_button = self.add_button("Cancel", "Cancel the second transfer")
         self.confirm_button.clicked.connect(self._confirm)
         self.cancel_button.clicked.connect(self._cancel)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc is "Cancel" (the focus is on the bar's buttons while it asks)."""
+        if event.key() == Qt.Key.Key_Escape and self.isVisible():
+            self._cancel()
+            return
+        super().keyPressEvent(event)
 
     def ask(self, refusal: AlreadyRoutedError, label: str) -> None:
         previous = describe(refusal, Front.WINDOW)

@@ -246,7 +246,7 @@ class TransferForm(QWidget):
         self._revalidate()
 
     def _revalidate(self) -> None:
-        request, reason = self._build()
+        request, reason, waiting = self._build()
         self._request = request
         target = self._target
         if self._busy:
@@ -259,19 +259,22 @@ class TransferForm(QWidget):
             a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)
-        tone = "error" if request is None and self._check is not None and target is not None else "hint"
+        tone = "hint" if waiting or request is not None else "error"
         if self.reason.property("tone") != tone:
             self.reason.setProperty("tone", tone)
             restyle(self.reason)
         self.reason.setVisible(bool(self.reason.text()))
 
-    def _build(self) -> tuple[RouteRequest | None, str]:
+    def _build(self) -> tuple[RouteRequest | None, str, bool]:
+        """The request (or None), why not, and whether that is only waiting (nothing is wrong yet:
+        no services, no target chosen, no call arrived) rather than a problem to fix."""
         if self._check is None:
             self.inputs.set_problem("")
-            return None, self._waiting_reason
+            return None, self._waiting_reason, True
         target = self._target
         if target is None:
-            return None, _NO_TARGET
+            return None, _NO_TARGET, True
+        from app.core.errors import Problem
         from app.core.routing.request import Field  # loaded with the services, after the first paint
         from app.messages import Front, describe
 
@@ -282,5 +285,8 @@ class TransferForm(QWidget):
         inputs_problem = checked.problems.get(Field.FLOW_INPUTS)
         self.inputs.set_problem(describe(inputs_problem, Front.WINDOW) if inputs_problem else "")
         if checked.request is None:
-            return None, describe(next(iter(checked.problems.values())), Front.WINDOW)
-        return checked.request, ""
+            first = next(iter(checked.problems.values()))
+            if first.code is Problem.CALL_ID_EMPTY and len(checked.problems) == 1:
+                return None, "Waiting for a call from the softphone.", True
+            return None, describe(first, Front.WINDOW), False
+        return checked.request, "", False

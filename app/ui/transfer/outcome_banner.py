@@ -2,16 +2,20 @@
 
 Success names the target and the time it took; a failure shows the server's words and
 what to do; "outcome unknown" says the call may already be moving. Retry is offered only
-when the core says sending again is safe (`RouteOutcome.retry_safe`).
+when the core says sending again is safe (`RouteOutcome.retry_safe`), and after a
+Retry-After only once that wait is over: the button counts it down.
 """
 
-from PySide6.QtCore import Signal
+import math
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.core.routing.outcome import OutcomeStatus, RouteOutcome, Severity
 from app.messages import Front, outcome_text
 from app.ui.common.banner import Banner
 
+COUNTDOWN_STEP_MS = 1000  # one second of a Retry-After (tests make it shorter)
 _LEVELS = {Severity.SUCCESS: "success", Severity.WARNING: "warning", Severity.FAILURE: "failure"}
 _MAY_BE_MOVING = "Do not retry blindly: a second request could route the call twice."
 
@@ -25,8 +29,12 @@ class OutcomeBanner(Banner):
         self.retry_button.clicked.connect(self.sig_retry)
         self.retry_button.hide()
         self.dismiss_button = self.close_button
+        self._wait_left = 0
+        self._countdown = QTimer(self)
+        self._countdown.timeout.connect(self._tick)
 
     def show_progress(self, label: str) -> None:
+        self._stop_countdown()
         self.retry_button.hide()
         self.set_dismissable(False)
         self.show_message("progress", f"Transferring to {label}…", "Waiting for Salesforce to answer.", busy=True)
@@ -35,6 +43,11 @@ class OutcomeBanner(Banner):
         """Show a core `RouteOutcome` in words."""
         text = outcome_text(outcome, label, Front.WINDOW)
         self.retry_button.setVisible(outcome.retry_safe)
+        self._stop_countdown()
+        if outcome.retry_safe and outcome.retry_after_s:
+            self._wait_left = math.ceil(outcome.retry_after_s)
+            self._countdown.start(COUNTDOWN_STEP_MS)
+            self._tick(first=True)
         self.set_dismissable(True)
         level = _LEVELS[outcome.traits.severity]
         if outcome.accepted:
@@ -45,6 +58,23 @@ class OutcomeBanner(Banner):
                               _join(text.headline, text.hint, _MAY_BE_MOVING))
         else:
             self.show_message(level, text.headline, text.hint)
+
+
+    def _tick(self, first: bool = False) -> None:
+        """One second of the server's Retry-After gone: Retry stays off until it is all gone."""
+        if not first:
+            self._wait_left -= 1
+        waiting = self._wait_left > 0
+        self.retry_button.setEnabled(not waiting)
+        self.retry_button.setText(f"Retry in {self._wait_left} s" if waiting else "Retry")
+        if not waiting:
+            self._countdown.stop()
+
+    def _stop_countdown(self) -> None:
+        self._countdown.stop()
+        self._wait_left = 0
+        self.retry_button.setEnabled(True)
+        self.retry_button.setText("Retry")
 
 
 def _join(*parts: str) -> str:
