@@ -132,6 +132,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         if self.transfer is not None:
             return
         from app.ui.common.banner import Banner
+        from app.ui.settings.signin import SignInRow
         from app.ui.transfer.section import TransferSection
 
         self.notice = Banner("Notice", self)
@@ -140,6 +141,8 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.notice.set_dismissable(True)
         self.notice_dismiss = self.notice.close_button
         self._sections.insertWidget(0, self.notice)
+        self.sign_in = SignInRow(self)  # an OpenBao profile's sign-in: under the notice, above the call
+        self._sections.insertWidget(1, self.sign_in)
 
         self.transfer = TransferSection(self)
         # The parts the window and the tests work with directly.
@@ -216,6 +219,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.services = services
         profile = services.profile
         self.controller.set_desk(services.desk)
+        self.sign_in.set_session(services.signing_session)
         self.header.show_mode("demo" if services.is_demo else "training" if profile.training else "",
                               services.endpoint)
         self.trainer_button.setVisible(services.is_demo)
@@ -273,6 +277,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self._follow_directory(None)
         self._close_service_windows()
         self.controller.set_desk(None)
+        self.sign_in.set_session(None)
         self.form.set_checker(None, "Reconnecting…")
         return services
 
