@@ -22,15 +22,16 @@ from app.core.desk import TransferDesk
 from app.core.directory.favorites import Favorites, FavoritesError, favorites_path
 from app.core.directory.search import SearchIndex
 from app.core.directory.sources import DirectorySource, SourceNeeds, source_for
-from app.core.errors import PanelError, Problem
+from app.core.errors import InputError, PanelError, Problem
 from app.core.journal import Journal, JournalEntry, default_journal_path
-from app.core.profile import DirectoryOrigin, Profile
+from app.core.profile import DirectoryOrigin, Profile, SigningMethod
 from app.core.routing.client import RouteClient
 from app.core.secrets import SecretPurpose
 from app.core.signing import JwtSigner, TokenMinter, TokenSpec
 from app.core.signing.rsa_key import RsaKeySigner
 
 if TYPE_CHECKING:
+    from app.core.signing.openbao_session import OpenBaoSession
     from app.demo import DemoEnvironment
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class Services:
     warnings: list[PanelError] = field(default_factory=list)  # why transfers will fail (e.g. no key yet)
     interrupted: list[JournalEntry] = field(default_factory=list)  # left "sending" by a panel that stopped
     journal_moved_aside: Path | None = None  # the unusable journal this start replaced
+    signing_session: OpenBaoSession | None = None  # the rep's OpenBao sign-in (a profile that signs through OpenBao)
 
     @property
     def is_demo(self) -> bool:
@@ -82,9 +84,35 @@ def scrt_spec(profile: Profile) -> TokenSpec:
     return TokenSpec(issuer=profile.org_id, subject=profile.call_center)
 
 
-def signer_for(profile: Profile, credentials: CredentialsDesk) -> JwtSigner:
-    """How a profile's tokens are signed: with its key from the OS keyring."""
-    return RsaKeySigner(credentials.key_loader(profile.name, SecretPurpose.SCRT))
+def signer_for(profile: Profile, credentials: CredentialsDesk, *, end_session_on_close: bool = False) -> JwtSigner:
+    """How a profile's tokens are signed (`signing`): with its key from the OS keyring, or by OpenBao /
+    Vault Transit as the rep signed in. With OpenBao, `end_session_on_close` revokes the rep's token
+    when the signer closes (the window at quit); the command line keeps it for the next command.
+    Builds no connection and reads no keyring yet: both happen at the first token, off the event loop."""
+    return _signer_and_session(profile, credentials, end_session_on_close)[0]
+
+
+def _signer_and_session(profile: Profile, credentials: CredentialsDesk, end_session_on_close: bool
+                        ) -> tuple[JwtSigner, OpenBaoSession | None]:
+    if profile.signing is SigningMethod.OPENBAO:
+        from app.core.signing.openbao import TransitSigner
+
+        session = openbao_session(profile, credentials, revoke_on_close=end_session_on_close)
+        return TransitSigner(session), session
+    return RsaKeySigner(credentials.key_loader(profile.name, SecretPurpose.SCRT)), None
+
+
+def openbao_session(profile: Profile, credentials: CredentialsDesk, *, revoke_on_close: bool = False
+                    ) -> OpenBaoSession:
+    """The profile's OpenBao sign-in (`credentials login/logout`, the window's sign-in row, the self-test);
+    InputError for a profile that signs with a key in the keyring."""
+    from app.core.signing.openbao import OpenBaoSettings
+    from app.core.signing.openbao_session import OpenBaoSession
+
+    if profile.signing is not SigningMethod.OPENBAO:
+        raise InputError(Problem.PROFILE_NOT_OPENBAO, profile=profile.name)
+    return OpenBaoSession(OpenBaoSettings.from_profile(profile), lambda: credentials.store,
+                          revoke_on_close=revoke_on_close)
 
 
 def open_desk(profile: Profile, minter: TokenMinter, journal: Journal) -> TransferDesk:
@@ -136,16 +164,19 @@ async def open_demo_services(call: IncomingCall | None = None, journal_path: Pat
 async def open_profile_services(profile: Profile, call: IncomingCall | None = None,
                                 journal_path: Path | None = None, credentials: CredentialsDesk | None = None,
                                 transport: object = None) -> Services:
-    """A configured profile: its key from the OS keyring (read at the first transfer) and its
+    """The window's services for a configured profile: its signer (the key from the OS keyring, read
+    at the first transfer, or the rep's OpenBao sign-in, revoked when the services close) and its
     directory source (the offline copy first; the window refreshes it)."""
     from app.core.directory.cache import cache_path
 
     credentials = credentials or CredentialsDesk()
-    minter = TokenMinter(signer_for(profile, credentials), scrt_spec(profile))
+    signer, session = _signer_and_session(profile, credentials, end_session_on_close=True)
     needs = SourceNeeds(api_key=credentials.key_loader(profile.name, SecretPurpose.SALESFORCE_API),
                         cache_file=cache_path(profile.name), transport=transport)
-    services = await _open(profile, minter, call, journal_path, needs)
-    if problem := await asyncio.get_running_loop().run_in_executor(None, _key_problem, profile, credentials):
+    services = await _open(profile, TokenMinter(signer, scrt_spec(profile)), call, journal_path, needs)
+    services.signing_session = session  # no key to look for: the rep signs in to OpenBao instead
+    if session is None and (problem := await asyncio.get_running_loop().run_in_executor(
+            None, _key_problem, profile, credentials)):
         services.warnings.append(problem)
     return services
 

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from app.core.errors import PanelError, ParamValue, Problem
 from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome, StatusGroup
+
+if TYPE_CHECKING:
+    from app.core.signing.openbao_check import SigningCheck
+    from app.core.signing.openbao_session import SignedOut, SignInStatus
 
 
 class Front(StrEnum):
@@ -33,6 +38,12 @@ _URL_HINTS = {
     "base_url": "the SCRT base URL, e.g. https://<MyDomain>.my.salesforce-scrt.com/telephony/v1",
     "salesforce_login_url": "https://login.salesforce.com, https://test.salesforce.com or your My Domain URL",
     "training_url": "the trainer's simulator, e.g. http://192.168.1.20:8765/telephony/v1",
+    "openbao_url": "the OpenBao or Vault address, e.g. https://openbao.example.com:8200",
+}
+_NEEDED_HINTS = {  # a key that another key's value needs
+    "openbao_url": _URL_HINTS["openbao_url"],
+    "openbao_key": "the name of the Transit key that holds the Call Center's private key",
+    "openbao_role": "the {source} role IT set up for the panel",
 }
 _REQUIRED_HINTS = {
     "base_url": _URL_HINTS["base_url"],
@@ -62,6 +73,21 @@ def _no_keyring(p: Params) -> str:
 
 def _value(problem: str) -> Callable[[Params], str]:
     return lambda p: f"[profiles.{p['profile']}] {p['key']} = {p['value']!r}: {problem.format_map(_Lenient(p))}"
+
+
+def _needs_key(p: Params) -> str:
+    hint = _NEEDED_HINTS.get(str(p["key"]), "").format_map(p)
+    by = str(p.get("by") or "directory_source")  # rows written before `by` existed were directory sources
+    return f"[profiles.{p['profile']}] {p['key']} is missing: {hint + ' (' if hint else ''}{by} = \"{p['source']}\" " \
+           f"needs it{')' if hint else ''}"
+
+
+def _sign_in_cli(p: Params) -> str:
+    return f"sign in with: transfer-panel credentials login --profile {p['profile']}"
+
+
+_SIGN_IN_WINDOW = "sign in with Sign in… at the top of the panel"
+_OPENBAO_ASK_IT = "Try again; if it persists, tell IT."
 
 
 def _already_routed(p: Params) -> str:
@@ -139,8 +165,9 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.PROFILE_UNKNOWN_KEY: _unknown_key,
     Problem.PROFILE_MISSING_KEY: lambda p: f"[profiles.{p['profile']}] {p['key']} is missing: "
                                            f"{_REQUIRED_HINTS.get(str(p['key']), 'see the README')}",
-    Problem.PROFILE_NEEDS_KEY: lambda p: (f"[profiles.{p['profile']}] {p['key']} is missing: directory_source = "
-                                          f"\"{p['source']}\" needs it"),
+    Problem.PROFILE_NEEDS_KEY: _needs_key,
+    Problem.PROFILE_NOT_OPENBAO: "Profile '{profile}' signs with a key in the keyring (signing = \"keyring\"): there "
+                                 "is no OpenBao sign-in.",
     Problem.VALUE_NOT_BOOL: _value("must be true or false (no quotes)"),
     Problem.VALUE_NOT_SECONDS: _value("must be a number of seconds"),
     Problem.VALUE_OUT_OF_RANGE: _value("must be between {low} and {high} seconds"),
@@ -166,6 +193,10 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.VALUE_NOT_PATTERN: _value("must be a regular expression for the telephony vendor's contact IDs, at most "
                                       "{limit} characters, e.g. \"[0-9a-f-]{{36}}\" ({reason})"),
     Problem.VALUE_NOT_A_CHOICE: _value("must be one of {choices}"),
+    Problem.VALUE_NOT_OPENBAO_NAME: _value("must be an OpenBao name: letters, digits, '_', '-' and '.' (at most "
+                                           "{limit})"),
+    Problem.VALUE_NOT_NAMESPACE: _value("must be a namespace path such as \"contact-center\" or "
+                                        "\"emea/contact-center\", or empty"),
     Problem.VALUE_TRAINING_SALESFORCE: _value("is Salesforce: a profile with training = true must point at a training "
                                               "simulator"),
     Problem.VALUE_TRAINING_PUBLIC: _value("is a public address: a training simulator belongs on a closed network (a "
@@ -181,6 +212,8 @@ TEMPLATES: dict[Problem, Template] = {
                                        f"damaged ({_SECRET_WHY.get(str(p['why']), p['why'])}) and will not be used. "
                                        f"Store it again: transfer-panel credentials set --profile {p['profile']} "
                                        "--key-file KEY.pem"),
+    Problem.SECRET_UNFIT: "The {name} to store for profile '{profile}' is empty, too long or not plain text (at most "
+                          "{limit} printable ASCII characters).",
     Problem.KEY_NOT_PEM: "This is not a PEM private key: expected a file that starts with '-----BEGIN PRIVATE "
                          "KEY-----' or '-----BEGIN RSA PRIVATE KEY-----'.",
     Problem.KEY_NEEDS_PASSPHRASE: "The private key is protected by a passphrase: give the passphrase too.",
@@ -195,6 +228,55 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.PASSPHRASE_NEEDS_TERMINAL: "The key is protected by a passphrase: pass it with --passphrase-env VAR.",
     Problem.ENV_VAR_MISSING: "The environment variable {name} is not set.",
     Problem.SIGNER_UNAVAILABLE: "The signing service cannot sign now ({reason}).",
+    Problem.OPENBAO_CA_FILE_UNREADABLE: "openbao_ca_file {path!r} cannot be read as PEM certificates ({error}): fix "
+                                        "the path in the profile.",
+    Problem.OPENBAO_CLIENT_CERT_UNREADABLE: "The client certificate {cert} or its key {key} cannot be read ({error}): "
+                                            "check both files.",
+    Problem.OPENBAO_TIMEOUT: f"OpenBao at {{url}} did not answer in time. {_OPENBAO_ASK_IT}",
+    Problem.OPENBAO_UNTRUSTED: "OpenBao at {url} presented a certificate this PC does not trust: set openbao_ca_file "
+                               "to your company's CA certificate (PEM) or install it in the OS trust store.",
+    Problem.OPENBAO_UNREACHABLE: "OpenBao at {url} cannot be reached ({error}). Check the network; if it persists, "
+                                 "tell IT.",
+    Problem.OPENBAO_SEALED: "OpenBao at {url} is sealed: IT must unseal it; try again then.",
+    Problem.OPENBAO_FAILING: f"OpenBao at {{url}} could not answer ({{status}}: {{said}}). {_OPENBAO_ASK_IT}",
+    Problem.OPENBAO_DENIED: "OpenBao refused access to {path} ({status}: {said}).",
+    Problem.OPENBAO_NOT_FOUND: "OpenBao has nothing at {path} (404): check openbao_url, openbao_namespace and "
+                               "openbao_transit_mount in profile '{profile}', or ask IT whether the engine is enabled "
+                               "there.",
+    Problem.OPENBAO_REFUSED: "OpenBao refused the request to {path} ({status}: {said}): check the profile's openbao_* "
+                             "keys, or ask IT.",
+    Problem.OPENBAO_ANSWER_TOO_LARGE: "OpenBao's answer is over {limit} bytes.",
+    Problem.OPENBAO_ANSWER_LACKS: "OpenBao's answer lacks '{field}': is openbao_url an OpenBao or Vault server?",
+    Problem.OPENBAO_BAD_SIGNATURE: lambda p: ("OpenBao's signature is not valid base64." if p["why"] == "base64"
+                                              else "OpenBao's answer holds no signature in the vault:v1:… form."),
+    Problem.OPENBAO_KEY_NO_VERSIONS: "OpenBao's key {key!r} has no versions: ask IT.",
+    Problem.OPENBAO_KEY_NOT_RSA: "OpenBao's key {key!r} is not an RSA key pair: use type rsa-2048 or rsa-4096.",
+    Problem.OPENBAO_SIGN_DENIED: "OpenBao's policy does not let you sign with {path} (403 permission denied): ask IT "
+                                 "to give your role the transfer-panel policy for key {key!r}, or check openbao_key "
+                                 "and openbao_transit_mount in profile '{profile}'.",
+    Problem.OPENBAO_SIGNATURE_MISMATCH: "OpenBao's signature does not verify against its own public key ({error}): "
+                                        "ask IT to check the Transit key.",
+    Problem.OPENBAO_NOT_SIGNED_IN: lambda p: (f"Not signed in to OpenBao, which signs profile '{p['profile']}''s "
+                                              f"transfers: {_sign_in_cli(p)}"),
+    Problem.OPENBAO_SIGN_IN_ENDED: lambda p: f"Your OpenBao sign-in has expired or was revoked: {_sign_in_cli(p)}",
+    Problem.OPENBAO_SIGN_IN_EXPIRED: lambda p: f"Your OpenBao sign-in has expired: {_sign_in_cli(p)}",
+    Problem.OPENBAO_SIGNED_OUT: lambda p: f"Signed out of OpenBao: {_sign_in_cli(p)}",
+    Problem.OPENBAO_SIGN_IN_ELSEWHERE: "This profile signs in to OpenBao with {auth}: run transfer-panel credentials "
+                                       "login --profile {profile}.",
+    Problem.OPENBAO_BAD_USERNAME: "Give your OpenBao user name (no '/').",
+    Problem.OPENBAO_SIGN_IN_REFUSED: "OpenBao refused the sign-in ({said}): check what you typed, or ask IT whether "
+                                     "your account may use the panel's role.",
+    Problem.OPENBAO_SIGN_IN_NO_TOKEN: "OpenBao's answer to the sign-in holds no token: ask IT.",
+    Problem.OPENBAO_TOKEN_REFUSED: "OpenBao does not accept this token (expired, revoked or mistyped).",
+    Problem.OPENBAO_CERT_FILES_NEEDED: "cert sign-in needs --client-cert PATH and --client-key PATH.",
+    Problem.OPENBAO_OIDC_NO_URL: "OpenBao gave no sign-in address for OIDC role {role!r}: IT must add {redirect_uri} "
+                                 "to the role's allowed_redirect_uris.",
+    Problem.OPENBAO_NO_BROWSER: "No browser could be opened: open this address yourself to sign in: {url}",
+    Problem.OPENBAO_BROWSER_TIMEOUT: "The browser did not come back within {wait_s} s: sign in again.",
+    Problem.OPENBAO_CALLBACK_PORT_BUSY: "Port {port} on this PC is busy ({reason}), so the browser cannot come back "
+                                        "to the panel: close the other sign-in (or program) and try again.",
+    Problem.OPENBAO_IDP_REFUSED: "The identity provider refused the sign-in: {said}",
+    Problem.OPENBAO_CALLBACK_NO_CODE: "The browser came back without a sign-in code: sign in again.",
     Problem.JOURNAL_RETENTION_RANGE: "Keep transfers for {low} to {high} days, not {days}.",
     Problem.JOURNAL_UNUSABLE: lambda p: (f"The transfer history {p['path']} cannot be used "
                                          f"({_JOURNAL_WHY.get(str(p['reason']), p['reason'])}). Start the panel's "
@@ -227,6 +309,11 @@ WINDOW_TEMPLATES: dict[Problem, Template] = {
     Problem.CONFIG_CHOOSE_PROFILE: "{count} profiles are configured ({names}): start the panel with --profile NAME.",
     Problem.JOURNAL_UNUSABLE: lambda p: (f"The transfer history {p['path']} cannot be used "
                                          f"({_JOURNAL_WHY.get(str(p['reason']), p['reason'])})."),
+    Problem.OPENBAO_NOT_SIGNED_IN: f"Not signed in to OpenBao, which signs this profile's transfers: "
+                                   f"{_SIGN_IN_WINDOW}.",
+    Problem.OPENBAO_SIGN_IN_ENDED: f"Your OpenBao sign-in has expired or was revoked: {_SIGN_IN_WINDOW}.",
+    Problem.OPENBAO_SIGN_IN_EXPIRED: f"Your OpenBao sign-in has expired: {_SIGN_IN_WINDOW}.",
+    Problem.OPENBAO_SIGNED_OUT: f"Signed out of OpenBao: {_SIGN_IN_WINDOW}.",
 }
 
 
@@ -256,6 +343,43 @@ def describe_any(error: BaseException, front: Front = Front.CLI) -> str:
         return describe(error, front)
     words = " ".join(str(error).split())
     return f"{type(error).__name__}: {words[:200]}" if words else type(error).__name__
+
+
+# ---- the OpenBao sign-in ----------------------------------------------------------------------------
+def sign_in_text(status: SignInStatus, front: Front = Front.CLI) -> str:
+    """Who is signed in to OpenBao and until when, or why nobody is."""
+    if status.problem is not None:
+        return describe(status.problem, front)
+    if not status.signed_in:
+        return "Not signed in to OpenBao."
+    until = "no expiry" if status.expires_at is None else f"until {datetime.fromtimestamp(status.expires_at):%H:%M}"
+    return f"Signed in to OpenBao as {status.who or 'a token'}, {until}"
+
+
+_SIGN_OUT_TEXTS = {
+    "revoked": "Signed out: the OpenBao token is revoked.",
+    "already_ended": "Signed out (the OpenBao token had already expired or been revoked).",
+    "not_revoked": "Signed out here, but OpenBao could not revoke the token ({reason}); it stops working when it "
+                   "expires.",
+    "not_signed_in": "Profile '{profile}' was not signed in to OpenBao.",
+}
+
+
+def sign_out_text(result: SignedOut, profile: str, front: Front = Front.CLI) -> str:
+    reason = describe(result.reason, front).rstrip(".") if result.reason is not None else "?"
+    return _SIGN_OUT_TEXTS[result.how.value].format(reason=reason, profile=profile)
+
+
+def oidc_page(signed_in: bool) -> str:
+    """What the rep's browser shows when the OIDC sign-in comes back to the panel."""
+    return ("Signed in. You can close this tab and go back to the Voice Transfer Panel." if signed_in
+            else "The sign-in did not complete: see the Voice Transfer Panel.")
+
+
+def signing_check_text(check: SigningCheck) -> str:
+    """`self-test --profile P`: what works when OpenBao signs."""
+    return (f"{sign_in_text(check.status)}; {check.sign_path} signed a test token that verifies against OpenBao's "
+            f"RSA-{check.key_bits} public key")
 
 
 # ---- transfer outcomes ---------------------------------------------------------------------------

@@ -4,15 +4,22 @@ Meant for IT after an install (and for CI on the frozen build): the Qt platform 
 loads, the bundled resources are there, the OS keyring is a real one, the OS trust store
 gives an SSL context, a qasync event loop completes a route to the embedded simulator,
 and the journal opens. The Qt check runs in a child process first, because a platform
-plugin that cannot load aborts the process that tries.
+plugin that cannot load aborts the process that tries. With `--profile P`, the profile's
+signing too: for OpenBao, signed in, the policy lets it sign, and a test token verifies.
 """
 
+import argparse
 import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.core.profile import Profile
+    from app.core.routing.outcome import RouteOutcome
 
 QT_PROBE_FLAG = "--probe-qt"
 
@@ -86,7 +93,7 @@ def check_route() -> str:
     with tempfile.TemporaryDirectory() as scratch:
         desk = open_demo_desk(demo, Path(scratch) / "journal.sqlite3")
 
-        async def route():
+        async def route() -> "RouteOutcome":
             try:
                 return await desk.transfer(RouteRequest.build(new_demo_call_id(), queue, target_label="Self-test"))
             finally:
@@ -123,13 +130,38 @@ CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
 )
 
 
-def run(args) -> int:
+def check_openbao_signing(profile: "Profile") -> str:
+    import asyncio
+
+    from app.compose import openbao_session, scrt_spec
+    from app.core.credentials import CredentialsDesk
+    from app.core.signing.openbao_check import check_openbao_signing as check
+    from app.messages import signing_check_text
+
+    session = openbao_session(profile, CredentialsDesk())
+    return signing_check_text(asyncio.run(check(session, scrt_spec(profile))))
+
+
+def profile_checks(args: argparse.Namespace) -> tuple[tuple[str, Callable[[], str]], ...]:
+    """With --profile P: its signing too (OpenBao: signed in, the policy lets it sign, a test token verifies)."""
+    if not getattr(args, "profile", None):  # diagnostics runs the installation's checks only
+        return ()
+    from app.core.config_files import load_config, resolve_config_path
+    from app.core.profile import SigningMethod
+
+    profile = load_config(resolve_config_path(args.config)).profile(args.profile)
+    if profile.signing is SigningMethod.OPENBAO:
+        return (("OpenBao signing", lambda: check_openbao_signing(profile)),)
+    return ()
+
+
+def run(args: argparse.Namespace) -> int:
     if args.probe_qt:
         return probe_qt()
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a check on a headless machine needs no screen
     failed: list[str] = []
-    for name, check in CHECKS:
+    for name, check in CHECKS + profile_checks(args):
         if name == "route" and "Qt" in failed:
             failed.append(name)
             print(f"FAIL {name}: not tried, Qt cannot start")

@@ -1,5 +1,7 @@
 """`transfer-panel credentials …`: a profile's keys in the OS keyring (the use cases are
-`app.core.credentials`, shared with the Settings window)."""
+`app.core.credentials`, shared with the Settings window), and the OpenBao sign-in of a profile
+that signs through OpenBao (`login`, `logout`; the use cases are `OpenBaoSession`'s, shared
+with the window's sign-in row)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from app.cli.common import config_of
 from app.core.credentials import CredentialsDesk, KeyInfo, is_encrypted, read_key_file
 from app.core.errors import CredentialError, InputError, Problem
 from app.core.private_files import write_private_file
+from app.core.profile import OpenBaoAuth
 
 
 def _read_pem(args: argparse.Namespace) -> bytes:
@@ -103,4 +106,71 @@ def run_delete(args: argparse.Namespace) -> int:
                    f"{credentials.backend_name()}.")
     else:
         output.say(f"No {args.purpose.value} key was stored for profile '{args.profile}'.")
+    return 0
+
+
+def _secret(env_var: str | None, prompt: str) -> str:
+    """A secret from $env_var, else typed at a hidden prompt; never an argument (it would show in `ps`)."""
+    if env_var:
+        if (value := os.environ.get(env_var)) is None:
+            raise InputError(Problem.ENV_VAR_MISSING, name=env_var)
+        return value
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def run_login(args: argparse.Namespace) -> int:
+    import asyncio
+    import getpass
+
+    from app.compose import openbao_session
+    from app.core.signing.openbao_session import SignInStatus
+    from app.messages import oidc_page, sign_in_text
+
+    profile = config_of(args).profile(args.profile)
+    session = openbao_session(profile, CredentialsDesk())
+
+    async def login() -> SignInStatus:
+        try:
+            match profile.openbao_auth:
+                case OpenBaoAuth.OIDC:
+                    output.say("Opening your browser to sign in…", sys.stderr)
+                    return await session.login_oidc(page=oidc_page, port=args.port)
+                case OpenBaoAuth.USERPASS:
+                    username = args.username or getpass.getuser()
+                    return await session.login_userpass(username, _secret(args.password_env,
+                                                                            f"Password for {username}: "))
+                case OpenBaoAuth.APPROLE:
+                    return await session.login_approle(_secret(args.secret_id_env, "AppRole SecretID: "))
+                case OpenBaoAuth.CERT:
+                    if not (args.client_cert and args.client_key):
+                        raise InputError(Problem.OPENBAO_CERT_FILES_NEEDED)
+                    return await session.login_cert(args.client_cert, args.client_key)
+                case OpenBaoAuth.TOKEN:
+                    return await session.login_token(_secret(args.token_env, "OpenBao token: "))
+        finally:
+            await session.aclose()
+
+    output.say(f"{sign_in_text(asyncio.run(login()))} (profile '{profile.name}').")
+    return 0
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from app.compose import openbao_session
+    from app.core.signing.openbao_session import SignedOut
+    from app.messages import sign_out_text
+
+    profile = config_of(args).profile(args.profile)
+    session = openbao_session(profile, CredentialsDesk())
+
+    async def logout() -> SignedOut:
+        try:
+            return await session.logout()
+        finally:
+            await session.aclose()
+
+    output.say(sign_out_text(asyncio.run(logout()), profile.name))
     return 0

@@ -27,6 +27,9 @@ EXIT_CODES_HELP = """exit codes:
 The command line speaks English on every desktop: scripts read its output.
 """
 Handler = Callable[[argparse.Namespace], int]
+# Where the handlers live: imported only when their command runs, so a frozen build must be
+# told to bundle them (packaging/transfer-panel.spec reads this; a test keeps it complete).
+HANDLER_MODULES = ("app.cli.tools", "app.cli.route", "app.cli.credentials", "app.cli.profiles")
 
 
 def handler(args: argparse.Namespace) -> Handler:
@@ -93,7 +96,8 @@ def _add_route(commands: Any) -> None:
 
 
 def _add_credentials(commands: Any) -> None:
-    credentials = commands.add_parser("credentials", help="the profile's private key in the OS keyring")
+    credentials = commands.add_parser("credentials", help="the profile's private key in the OS keyring, or its "
+                                                          "OpenBao sign-in")
     actions = credentials.add_subparsers(dest="action", metavar="ACTION", required=True)
     set_key = actions.add_parser("set", help="store a PEM private key (from --key-file or stdin)")
     set_key.add_argument("--profile", metavar="P", required=True)
@@ -122,6 +126,19 @@ def _add_credentials(commands: Any) -> None:
         command.add_argument("--profile", metavar="P", required=True)
         _add_purpose(command)
         command.set_defaults(handler=f"app.cli.credentials:{function}")
+    login = actions.add_parser("login", help="sign in to OpenBao (profiles with signing = \"openbao\")")
+    login.add_argument("--profile", metavar="P", required=True)
+    login.add_argument("--username", metavar="NAME", help="userpass: your OpenBao user name (default: your login)")
+    login.add_argument("--password-env", metavar="VAR", help="userpass: read the password from $VAR (else asked)")
+    login.add_argument("--secret-id-env", metavar="VAR", help="approle: read the SecretID from $VAR (else asked)")
+    login.add_argument("--token-env", metavar="VAR", help="token: read the token from $VAR (else asked)")
+    login.add_argument("--client-cert", metavar="PATH", help="cert: the client certificate (PEM)")
+    login.add_argument("--client-key", metavar="PATH", help="cert: its private key (PEM)")
+    login.add_argument("--port", type=int, default=8250, help="oidc: the browser's loopback callback port (8250)")
+    login.set_defaults(handler="app.cli.credentials:run_login")
+    logout = actions.add_parser("logout", help="revoke the OpenBao token and forget it")
+    logout.add_argument("--profile", metavar="P", required=True)
+    logout.set_defaults(handler="app.cli.credentials:run_logout")
 
 
 def _add_profiles(commands: Any) -> None:
@@ -161,6 +178,8 @@ def _add_simulator(commands: Any) -> None:
 def _add_self_test(commands: Any) -> None:
     self_test = commands.add_parser("self-test", help="check that this installation can work (IT, after installing)")
     self_test.add_argument("--probe-qt", action="store_true", help=argparse.SUPPRESS)
+    self_test.add_argument("--profile", metavar="P", help="also check the profile's signing (OpenBao: sign-in, policy, "
+                                                          "a test signature)")
     self_test.set_defaults(handler="app.cli.tools:run_self_test")
 
 

@@ -11,6 +11,7 @@ from app.cli.common import config_of
 from app.core.config_files import save_profile
 from app.core.credentials import CredentialsDesk
 from app.core.errors import ConfigError, CredentialError, InputError, Problem
+from app.core.profile import SigningMethod
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -40,9 +41,13 @@ def run_check(args: argparse.Namespace) -> int:
     for name, keys in sorted(config.locked.items()):
         output.say(f"  {name}: managed by IT ({config.site_path}): {', '.join(sorted(keys))}")
     credentials = CredentialsDesk()
-    missing = [name for name in config.profiles if not credentials.is_stored(name)]
+    keyring_signed = [name for name, profile in config.profiles.items() if profile.signing is SigningMethod.KEYRING]
+    missing = [name for name in keyring_signed if not credentials.is_stored(name)]
     for name in config.profiles:
-        output.say(f"  {name}: key {'MISSING' if name in missing else 'stored'} in {credentials.backend_name()}")
+        if name in keyring_signed:
+            output.say(f"  {name}: key {'MISSING' if name in missing else 'stored'} in {credentials.backend_name()}")
+        else:
+            output.say(f"  {name}: key none needed: OpenBao signs")
     if missing:
         output.say(f"Store a key with: transfer-panel credentials set --profile {missing[0]} --key-file KEY.pem")
         return CredentialError(Problem.SECRET_MISSING).exit_code
@@ -72,6 +77,10 @@ def run_add(args: argparse.Namespace) -> int:
         first, *others = problems
         raise InputError(first.code, details=tuple(others), **first.params)
     save_profile(config.path, profile, config.locked.get(profile.name, frozenset()))
-    output.say(f"Added profile '{profile.name}' to {config.path}. Next: transfer-panel credentials generate "
-               f"--profile {profile.name} --cert-out {profile.name}.crt (or credentials set --key-file KEY.pem).")
+    if profile.signing is SigningMethod.OPENBAO:  # no key on this PC: the rep signs in to OpenBao
+        next_step = f"transfer-panel credentials login --profile {profile.name}"
+    else:
+        next_step = (f"transfer-panel credentials generate --profile {profile.name} --cert-out {profile.name}.crt "
+                     "(or credentials set --key-file KEY.pem)")
+    output.say(f"Added profile '{profile.name}' to {config.path}. Next: {next_step}.")
     return 0

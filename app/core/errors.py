@@ -68,7 +68,8 @@ class Problem(StrEnum):
     PROFILE_NOT_TABLE = "profile.not_table"
     PROFILE_UNKNOWN_KEY = "profile.unknown_key"
     PROFILE_MISSING_KEY = "profile.missing_key"
-    PROFILE_NEEDS_KEY = "profile.needs_key"
+    PROFILE_NEEDS_KEY = "profile.needs_key"  # `by` (a key) = `source` (its value) needs `key` too
+    PROFILE_NOT_OPENBAO = "profile.not_openbao"
     VALUE_NOT_BOOL = "value.not_bool"
     VALUE_NOT_SECONDS = "value.not_seconds"
     VALUE_OUT_OF_RANGE = "value.out_of_range"
@@ -87,6 +88,8 @@ class Problem(StrEnum):
     VALUE_NOT_API_VERSION = "value.not_api_version"
     VALUE_NOT_PATTERN = "value.not_pattern"
     VALUE_NOT_A_CHOICE = "value.not_a_choice"
+    VALUE_NOT_OPENBAO_NAME = "value.not_openbao_name"
+    VALUE_NOT_NAMESPACE = "value.not_namespace"
     VALUE_TRAINING_SALESFORCE = "value.training_salesforce"
     VALUE_TRAINING_PUBLIC = "value.training_public"
     # the OS keyring and the keys in it
@@ -95,6 +98,7 @@ class Problem(StrEnum):
     KEYRING_FAILED = "keyring.failed"
     SECRET_MISSING = "secret.missing"
     SECRET_CORRUPT = "secret.corrupt"
+    SECRET_UNFIT = "secret.unfit"  # a named secret (`name`) that is empty, too long or not plain text
     KEY_NOT_PEM = "key.not_pem"
     KEY_NEEDS_PASSPHRASE = "key.needs_passphrase"
     KEY_UNNEEDED_PASSPHRASE = "key.unneeded_passphrase"
@@ -107,6 +111,40 @@ class Problem(StrEnum):
     ENV_VAR_MISSING = "env.missing"
     # signing
     SIGNER_UNAVAILABLE = "signer.unavailable"
+    # OpenBao / Vault Transit (`url`, `path`: where; `said`: OpenBao's own words, never a secret)
+    OPENBAO_CA_FILE_UNREADABLE = "openbao.ca_file_unreadable"
+    OPENBAO_CLIENT_CERT_UNREADABLE = "openbao.client_cert_unreadable"
+    OPENBAO_TIMEOUT = "openbao.timeout"
+    OPENBAO_UNTRUSTED = "openbao.untrusted"
+    OPENBAO_UNREACHABLE = "openbao.unreachable"
+    OPENBAO_SEALED = "openbao.sealed"
+    OPENBAO_FAILING = "openbao.failing"  # 5xx or 429
+    OPENBAO_DENIED = "openbao.denied"  # 401/403 on `path`
+    OPENBAO_NOT_FOUND = "openbao.not_found"
+    OPENBAO_REFUSED = "openbao.refused"  # another 4xx
+    OPENBAO_ANSWER_TOO_LARGE = "openbao.answer_too_large"
+    OPENBAO_ANSWER_LACKS = "openbao.answer_lacks"  # `field`
+    OPENBAO_BAD_SIGNATURE = "openbao.bad_signature"  # `why`: "form" or "base64"
+    OPENBAO_KEY_NO_VERSIONS = "openbao.key_no_versions"
+    OPENBAO_KEY_NOT_RSA = "openbao.key_not_rsa"
+    OPENBAO_SIGN_DENIED = "openbao.sign_denied"  # the policy does not cover transit/sign/<key>
+    OPENBAO_SIGNATURE_MISMATCH = "openbao.signature_mismatch"  # self-test: it does not verify
+    OPENBAO_NOT_SIGNED_IN = "openbao.not_signed_in"
+    OPENBAO_SIGN_IN_ENDED = "openbao.sign_in_ended"  # expired or revoked (OpenBao refused the token)
+    OPENBAO_SIGN_IN_EXPIRED = "openbao.sign_in_expired"  # reached its maximum time to live
+    OPENBAO_SIGNED_OUT = "openbao.signed_out"
+    OPENBAO_SIGN_IN_ELSEWHERE = "openbao.sign_in_elsewhere"  # `auth` the window cannot do (approle, cert, token)
+    OPENBAO_BAD_USERNAME = "openbao.bad_username"
+    OPENBAO_SIGN_IN_REFUSED = "openbao.sign_in_refused"
+    OPENBAO_SIGN_IN_NO_TOKEN = "openbao.sign_in_no_token"
+    OPENBAO_TOKEN_REFUSED = "openbao.token_refused"
+    OPENBAO_CERT_FILES_NEEDED = "openbao.cert_files_needed"
+    OPENBAO_OIDC_NO_URL = "openbao.oidc_no_url"
+    OPENBAO_NO_BROWSER = "openbao.no_browser"
+    OPENBAO_BROWSER_TIMEOUT = "openbao.browser_timeout"
+    OPENBAO_CALLBACK_PORT_BUSY = "openbao.callback_port_busy"
+    OPENBAO_IDP_REFUSED = "openbao.idp_refused"
+    OPENBAO_CALLBACK_NO_CODE = "openbao.callback_no_code"
     # the journal
     JOURNAL_RETENTION_RANGE = "journal.retention_range"
     JOURNAL_UNUSABLE = "journal.unusable"

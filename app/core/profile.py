@@ -49,6 +49,27 @@ class DirectoryOrigin(StrEnum):
     SALESFORCE = "salesforce"  # the org's REST API
 
 
+class SigningMethod(StrEnum):
+    """Who signs the tokens (`signing`)."""
+
+    KEYRING = "keyring"  # the Call Center's key in this PC's OS keyring
+    OPENBAO = "openbao"  # OpenBao / HashiCorp Vault Transit holds the key; the rep signs in to it
+
+
+class OpenBaoAuth(StrEnum):
+    """How a rep signs in to OpenBao (`openbao_auth`); each method's mount is its own name."""
+
+    OIDC = "oidc"  # the system browser at the company's identity provider
+    USERPASS = "userpass"  # a password, asked each time, never stored
+    APPROLE = "approle"  # kiosks and scripts: `openbao_role` holds the RoleID
+    CERT = "cert"  # a client certificate
+    TOKEN = "token"  # a token IT made
+
+    @property
+    def needs_role(self) -> bool:
+        return self in (OpenBaoAuth.OIDC, OpenBaoAuth.APPROLE, OpenBaoAuth.CERT)
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """Everything needed to reach one contact center's SCRT endpoint (secrets excepted)."""
@@ -75,6 +96,16 @@ class Profile:
     # A classroom profile: plain http:// to the trainer's simulator on another computer is
     # allowed, and the window says TRAINING. Never for a real contact center.
     training: bool = False
+    # Who signs the tokens: the Call Center's key in this PC's keyring, or OpenBao / HashiCorp
+    # Vault Transit, which holds the key (no key on the PC; the rep signs in to OpenBao instead).
+    signing: SigningMethod = SigningMethod.KEYRING
+    openbao_url: str = ""
+    openbao_transit_mount: str = "transit"
+    openbao_key: str = ""
+    openbao_auth: OpenBaoAuth = OpenBaoAuth.OIDC
+    openbao_role: str = ""
+    openbao_namespace: str = ""
+    openbao_ca_file: str = ""  # else the OS trust store
 
     def __post_init__(self) -> None:
         # Code (tests, the settings form) may pass plain strings: the profile holds enums.
@@ -90,9 +121,14 @@ class Profile:
 KEYS = tuple(f.name for f in fields(Profile) if f.name != "name")
 REQUIRED_KEYS = ("base_url", "org_id", "call_center")
 _CHOICES: dict[str, type[StrEnum]] = {"route_shape": RouteShape, "body_format": BodyFormat,
-                                      "flow_inputs_as": FlowInputsAs, "directory_source": DirectoryOrigin}
+                                      "flow_inputs_as": FlowInputsAs, "directory_source": DirectoryOrigin,
+                                      "signing": SigningMethod, "openbao_auth": OpenBaoAuth}
 _SECONDS_RANGES = {"timeout_s": (1, 120), "presence_refresh_s": (10, 3600)}
-_TEXT_LIMITS = {"directory_file": 1000, "salesforce_consumer_key": 255, "salesforce_username": 255}
+_TEXT_LIMITS = {"directory_file": 1000, "salesforce_consumer_key": 255, "salesforce_username": 255,
+                "openbao_ca_file": 1000}
+_OPENBAO_NAME_KEYS = ("openbao_transit_mount", "openbao_key", "openbao_role")
+_OPENBAO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")  # a mount, key or role name (or a RoleID)
+_OPENBAO_NAMESPACE = re.compile(r"[A-Za-z0-9_.-]{1,64}(/[A-Za-z0-9_.-]{1,64}){0,7}/?")
 _API_VERSION = re.compile(r"[1-9][0-9]\.0")
 _PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CALL_CENTER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
@@ -139,12 +175,12 @@ def parse_profile(name: str, table: Any) -> tuple[Profile | None, list[PanelErro
             except InvalidIdError as error:
                 problems.append(InputError(Problem.VALUE_BAD_ID, profile=name, key=key, value=_shown(value),
                                            details=(error,)))
-    problems += [InputError(Problem.PROFILE_NEEDS_KEY, profile=name, key=key, source=source)
-                 for key, source in _missing_for_directory(values)]
+    problems += [InputError(Problem.PROFILE_NEEDS_KEY, profile=name, key=key, by=by, source=source)
+                 for key, by, source in _missing_for_directory(values) + _missing_for_signing(values)]
     if problems:
         return None, problems
     values["org_id"] = parse_id(values["org_id"]).value
-    for key in ("base_url", "salesforce_login_url"):
+    for key in ("base_url", "salesforce_login_url", "openbao_url"):
         if key in values:
             values[key] = values[key].rstrip("/")
     for key in _SECONDS_RANGES:
@@ -164,7 +200,10 @@ def _shown(value: Any) -> ParamValue:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _missing_for_directory(values: dict[str, Any]) -> list[tuple[str, str]]:
+Needed = tuple[str, str, str]  # the missing key, the key that needs it, and that key's value
+
+
+def _missing_for_directory(values: dict[str, Any]) -> list[Needed]:
     """Keys the chosen directory source needs together."""
     source = values.get("directory_source", DirectoryOrigin.NONE)
     if source == DirectoryOrigin.FILE:
@@ -173,7 +212,19 @@ def _missing_for_directory(values: dict[str, Any]) -> list[tuple[str, str]]:
         needed = ["salesforce_consumer_key", "salesforce_username"]
     else:
         needed = []
-    return [(key, str(source)) for key in needed if not values.get(key)]
+    return [(key, "directory_source", str(source)) for key in needed if not values.get(key)]
+
+
+def _missing_for_signing(values: dict[str, Any]) -> list[Needed]:
+    """Keys that signing through OpenBao needs together (the role only for the methods that use one)."""
+    if values.get("signing", SigningMethod.KEYRING) != SigningMethod.OPENBAO:
+        return []
+    missing = [(key, "signing", str(SigningMethod.OPENBAO)) for key in ("openbao_url", "openbao_key")
+               if not values.get(key)]
+    auth = values.get("openbao_auth", OpenBaoAuth.OIDC)
+    if auth in [str(method) for method in OpenBaoAuth if method.needs_role] and not values.get("openbao_role"):
+        missing.append(("openbao_role", "openbao_auth", str(auth)))
+    return missing
 
 
 Finding = tuple[Problem, dict[str, ParamValue]]
@@ -197,6 +248,14 @@ def _value_problem(key: str, value: Any, training: bool) -> Finding | None:
         return _training_url_problem(value) if training else url_problem(value, key)
     if key == "salesforce_login_url":
         return url_problem(value, key)
+    if key == "openbao_url":  # needed only with signing = "openbao" (_missing_for_signing)
+        return url_problem(value, key) if value else None
+    if key in _OPENBAO_NAME_KEYS:
+        optional = key != "openbao_transit_mount"  # the key and the role are checked by _missing_for_signing
+        return None if _OPENBAO_NAME.fullmatch(value) or (optional and not value) else (
+            Problem.VALUE_NOT_OPENBAO_NAME, {"limit": 128})
+    if key == "openbao_namespace":
+        return None if not value or _OPENBAO_NAMESPACE.fullmatch(value) else (Problem.VALUE_NOT_NAMESPACE, {})
     if key == "org_id":
         try:
             org_id = parse_id(value, "org_id")

@@ -10,6 +10,7 @@ set whose parts do not hash to the manifest is reported corrupt, never used.
 
 Entry names (the keyring's "username", under service `voice-transfer-panel`):
 `<profile>/<purpose>/manifest` and `<profile>/<purpose>/part-<generation>-<index>`.
+Short named secrets (an OpenBao token) are one entry each: `<profile>/secret/<name>`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ class SecretMissingError(CredentialError):
 
 class SecretCorruptError(CredentialError):
     """What is stored is incomplete or damaged (for example a write that was cut off)."""
+
+
+class SecretName(enum.StrEnum):
+    """A profile's short named secrets (one keyring entry each)."""
+
+    OPENBAO_TOKEN = "openbao-token"
 
 
 class SecretPurpose(enum.Enum):
@@ -155,7 +162,29 @@ class SecretStore:
         self._delete_parts(profile, purpose, manifest)
         return True
 
+    # -- short named secrets (one entry each: at most PART_CHARS, so any keyring takes them)
+
+    def set_secret(self, profile: str, name: SecretName, value: str) -> None:
+        if not value or len(value) > PART_CHARS or not value.isascii() or not value.isprintable():
+            raise CredentialError(Problem.SECRET_UNFIT, profile=profile, name=name.value, limit=PART_CHARS)
+        self._set(self._secret_name(profile, name), value)
+
+    def get_secret(self, profile: str, name: SecretName) -> str | None:
+        return self._get(self._secret_name(profile, name))
+
+    def delete_secret(self, profile: str, name: SecretName) -> bool:
+        """Removes the secret; returns False when none was stored."""
+        entry = self._secret_name(profile, name)
+        if self._get(entry) is None:
+            return False
+        self._delete(entry)
+        return True
+
     # -- entries -------------------------------------------------------------------------
+
+    @staticmethod
+    def _secret_name(profile: str, name: SecretName) -> str:
+        return f"{profile}/secret/{SecretName(name).value}"
 
     @staticmethod
     def _manifest_name(profile: str, purpose: SecretPurpose) -> str:

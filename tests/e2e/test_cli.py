@@ -156,3 +156,26 @@ def test_profiles_check_with_no_config_says_where_it_looked(tmp_path):
     result = cli("--config", str(tmp_path / "none.toml"), "profiles", "check")
     assert result.returncode == 3 and str(tmp_path / "none.toml") in result.stderr
     assert "profiles add NAME" in result.stderr
+
+
+def test_every_command_handler_is_in_a_module_the_frozen_build_bundles():
+    """Handlers are imported by name when their command runs: PyInstaller cannot see them, so the
+    spec bundles HANDLER_MODULES, which must name every one."""
+    import argparse
+    import importlib
+
+    from app.cli.parser import HANDLER_MODULES, build_parser
+
+    def handlers(parser):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    yield from handlers(sub)
+        if "handler" in parser._defaults:
+            yield parser._defaults["handler"]
+
+    found = set(handlers(build_parser()))
+    assert len(found) >= 10 and {name.partition(":")[0] for name in found} == set(HANDLER_MODULES)
+    for name in found:  # and each resolves
+        module, _, function = name.partition(":")
+        assert callable(getattr(importlib.import_module(module), function))

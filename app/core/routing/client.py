@@ -6,7 +6,8 @@ the deadline), and at most once. The profile's `timeout_s` is a deadline for the
 exchange: signing, connecting, sending, the answer's headers and body, and the retry. Answers
 are read as a bounded stream (`MAX_ANSWER_BYTES` decoded, decompression counted), and any but
 a short one is parsed off the event loop, so no server can freeze the window or fill the memory.
-This module and the directory's REST client are the only ones that import httpx.
+This module, the directory's REST client and the OpenBao client (`signing/openbao`) are the only
+ones that import httpx.
 """
 
 from __future__ import annotations

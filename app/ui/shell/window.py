@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
     from app.compose import Services
     from app.core.calls import IncomingCall
+    from app.ui.directory.refresher import DirectoryRefresher
+    from app.ui.history.journal_view import JournalView
+    from app.ui.settings.dialog import SettingsDialog
+    from app.ui.transfer.section import TransferSection
 
 log = logging.getLogger(__name__)
 WINDOW_WIDTH = 420
@@ -67,9 +71,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.setWindowTitle("Voice Transfer Panel")
         a11y.name(self, "Voice Transfer Panel")
         self.services: Services | None = None
-        self.refresher = None  # DirectoryRefresher of a file or Salesforce directory
+        self.refresher: DirectoryRefresher | None = None  # of a file or Salesforce directory
         self._config_path = config_path
-        self._settings = None
+        self._settings: SettingsDialog | None = None
         self._closing = False
         self._closed = False
         self._error_count = 0
@@ -82,16 +86,17 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.desktop = DesktopIntegration(self)
         self.pin_button.toggled.connect(self.desktop.set_compact)
         self.history_button.clicked.connect(self.open_history)
-        self._history = None
+        self._history: JournalView | None = None
         self.trainer_tools = TrainerTools(self)
         self.trainer_button.clicked.connect(self.trainer_tools.open_trainer)
 
         self.call_panel = CallPanel(self)
         self.directory = DirectoryPanel(self)
-        self.transfer = None  # TransferSection, and the notice banner: built after the first paint (_finish_setup)
+        # The transfer section and the notice banner: built after the first paint (_finish_setup).
+        self.transfer: TransferSection | None = None
         self._transfer_placeholder = starting_placeholder(self)
 
-        body = QWidget(self)
+        body = self._body = QWidget(self)
         body.setObjectName("panelBody")
         sections = self._sections = QVBoxLayout(body)
         sections.setContentsMargins(0, 0, 0, 0)
@@ -106,7 +111,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.body_scroll.setWidget(body)
-        root = QVBoxLayout(self)
+        root = self._root = QVBoxLayout(self)
         root.setContentsMargins(10, 8, 10, 10)
         root.setSpacing(8)
         root.addWidget(self.header)
@@ -133,6 +138,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         if self.transfer is not None:
             return
         from app.ui.common.banner import Banner
+        from app.ui.settings.signin import SignInRow
         from app.ui.transfer.section import TransferSection
 
         self.notice = Banner("Notice", self)
@@ -141,16 +147,18 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.notice.set_dismissable(True)
         self.notice_dismiss = self.notice.close_button
         self._sections.insertWidget(0, self.notice)
+        self.sign_in = SignInRow(self)  # an OpenBao profile's sign-in: under the notice, above the call
+        self._sections.insertWidget(1, self.sign_in)
 
-        self.transfer = TransferSection(self)
+        transfer = self.transfer = TransferSection(self)
         # The parts the window and the tests work with directly.
-        self.form, self.controller = self.transfer.form, self.transfer.controller
-        self.confirm_bar, self.outcome = self.transfer.confirm_bar, self.transfer.outcome
-        self._transfer_frame.layout().replaceWidget(self._transfer_placeholder, self.transfer)
+        self.form, self.controller = transfer.form, transfer.controller
+        self.confirm_bar, self.outcome = transfer.confirm_bar, transfer.outcome
+        self._transfer_frame.layout().replaceWidget(self._transfer_placeholder, transfer)  # type: ignore[union-attr]
         self._transfer_placeholder.deleteLater()
         self.call_panel.sig_call_changed.connect(self.form.set_call_id)
         self.form.sig_favorite_toggled.connect(self.toggle_favorite)
-        self.transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
+        transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
         self.form.set_call_id(self.call_panel.text())
         self.form.set_checker(None, "Starting…")
         self._update_tab_order()
@@ -222,6 +230,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.services = services
         profile = services.profile
         self.controller.set_desk(services.desk)
+        self.sign_in.set_session(services.signing_session)
         self.header.show_mode("demo" if services.is_demo else "training" if profile.training else "",
                               services.endpoint)
         self.trainer_button.setVisible(services.is_demo)
@@ -278,6 +287,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self._follow_directory(None)
         self._close_service_windows()
         self.controller.set_desk(None)
+        self.sign_in.set_session(None)
         self.form.set_checker(None, "Reconnecting…")
         return services
 
@@ -405,8 +415,10 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def _show_call(self, call: IncomingCall | None) -> None:
         """Another call: nothing of the previous one carries over (its outcome, its question, the
         target chosen for it: one key must not send the new call where the old one went)."""
+        self._finish_setup()
         self.call_panel.set_call(call)
-        self.transfer.clear_messages()
+        if self.transfer is not None:  # always, once set up
+            self.transfer.clear_messages()
         self.form.set_target(None)
         self.directory.results.setCurrentIndex(QtCore.QModelIndex())
         self.directory.results.clearSelection()
@@ -486,9 +498,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         """Never narrower than the header's and the sections' widest rows at this text size
         (the presenter view's too), so nothing is cut off on the right."""
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the rows' sizes after a text change
-        margins, scroll_bar = self.layout().contentsMargins(), self.body_scroll.verticalScrollBar().sizeHint().width()
-        content = max(self.header.minimumSizeHint().width(),
-                      self.body_scroll.widget().minimumSizeHint().width() + scroll_bar)
+        margins = self._root.contentsMargins()
+        scroll_bar = self.body_scroll.verticalScrollBar().sizeHint().width()
+        content = max(self.header.minimumSizeHint().width(), self._body.minimumSizeHint().width() + scroll_bar)
         self.setMinimumWidth(content + margins.left() + margins.right())
 
     def follow_color_scheme(self, dark: bool) -> None:
