@@ -136,6 +136,8 @@ def _add_simulator(commands) -> None:
 
 def _add_self_test(commands) -> None:
     self_test = commands.add_parser("self-test", help="check that this installation can work (IT, after installing)")
+    self_test.add_argument("--system", action="store_true",
+                           help="installers' check as root: skip the per-user keyring and journal, write into no home")
     self_test.add_argument("--probe-qt", action="store_true", help=argparse.SUPPRESS)
     self_test.set_defaults(handler=run_self_test)
 
@@ -170,15 +172,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    if args.url:
-        from app.core.handover import call_id_from_url
+    from app.ui.shell.launch import run_gui  # hand over to a running panel, start one, or be it
 
-        if args.call_id:
-            raise InputError("Give the call as --call-id or as a transfer-panel:// link, not both.")
-        args.call_id = call_id_from_url(args.url)
-    from app.ui.shell.app import run  # Qt is imported only for the window
-
-    return run(args)
+    return run_gui(args)
 
 
 def _config(args: argparse.Namespace):
