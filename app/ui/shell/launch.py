@@ -12,13 +12,9 @@ without a call (the menu entry, a terminal) is the panel itself.
 import argparse
 import logging
 import os
-import subprocess
 import sys
-import tempfile
-import time
 
 from app.core.errors import InputError
-from app.core.handover import loggable
 
 START_TIMEOUT_S = 10.0
 EXIT_NOT_HANDED_OVER = 5  # as the CLI's "not sent: nothing happened, retrying is safe"
@@ -43,7 +39,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _call_id_from_link(args: argparse.Namespace) -> str:
-    from app.core.handover import call_id_from_url
+    from app.core.handover import call_id_from_url, loggable
 
     if args.call_id:
         raise InputError("Give the call as --call-id or as a transfer-panel:// link, not both.")
@@ -65,6 +61,11 @@ def _log_refusal(args: argparse.Namespace, what: str) -> None:
 
 def start_panel_and_hand_over(args: argparse.Namespace) -> int:
     """No panel runs: start one detached, wait until it listens, hand it the call."""
+    import subprocess
+    import tempfile
+    import time
+
+    from app.core.handover import loggable
     from app.core.routing import validate_call_id
     from app.ui.shell.single_instance import hand_over
 
@@ -74,8 +75,11 @@ def start_panel_and_hand_over(args: argparse.Namespace) -> int:
         _log_refusal(args, f"the call ID {loggable(args.call_id)}")
         raise
     with tempfile.TemporaryFile() as child_errors:  # unlinked: read only if the panel fails to start
+        # A session of its own: the panel outlives the caller; no hang-up or Ctrl+C of the caller's reaches it.
+        detached = ({"creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP}
+                    if os.name == "nt" else {"start_new_session": True})
         child = subprocess.Popen(panel_command(args), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=child_errors, **_DETACHED)
+                                 stderr=child_errors, **detached)
         deadline = time.monotonic() + START_TIMEOUT_S
         while (answer := hand_over(call_id)) is None:
             if child.poll() not in (None, 0):  # 0: it found a panel started meanwhile, which will answer
@@ -102,12 +106,9 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     return own_command(*options, "gui", *gui_options)
 
 
-# A session of its own: the panel outlives the caller and no terminal hang-up or Ctrl+C reaches it.
-_DETACHED = ({"creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP}
-             if os.name == "nt" else {"start_new_session": True})
-
-
 def _last_line(output: bytes) -> str:
+    from app.core.handover import loggable
+
     lines = [line.strip() for line in output[-4096:].decode("utf-8", "replace").splitlines() if line.strip()]
     return loggable(lines[-1].removeprefix("error: "), limit=600) if lines else "it printed nothing"
 

@@ -41,19 +41,25 @@ def runtime_dir() -> Path | None:
     is per user), else one in the user's cache dir (should someone else have made the former)."""
     if (xdg := os.environ.get("XDG_RUNTIME_DIR", "")) and os.path.isabs(xdg) and _is_private_dir(Path(xdg)):
         return Path(xdg)
-    from platformdirs import user_cache_path
+    in_temp = Path(tempfile.gettempdir()) / f"transfer-panel-{os.geteuid()}"
+    if _make_private_dir(in_temp):
+        return in_temp
+    from platformdirs import user_cache_path  # ~30 ms: imported only when the temp dir's folder is taken
 
-    for candidate in (Path(tempfile.gettempdir()) / f"transfer-panel-{os.geteuid()}",
-                      user_cache_path("transfer-panel", appauthor=False) / "run"):
-        try:
-            candidate.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if _is_private_dir(candidate, fix_mode=True):
-                return candidate
-        except OSError as error:
-            log.warning("cannot use %s for the hand-over socket: %s", candidate, error)
-            continue
-        log.warning("%s is not a private folder of this user: not used for the hand-over socket", candidate)
-    return None
+    in_cache = user_cache_path("transfer-panel", appauthor=False) / "run"
+    return in_cache if _make_private_dir(in_cache) else None
+
+
+def _make_private_dir(path: Path) -> bool:
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        log.warning("cannot use %s for the hand-over socket: %s", path, error)
+        return False
+    if not _is_private_dir(path, fix_mode=True):
+        log.warning("%s is not a private folder of this user: not used for the hand-over socket", path)
+        return False
+    return True
 
 
 def _is_private_dir(path: Path, fix_mode: bool = False) -> bool:
