@@ -118,6 +118,14 @@ def test_without_a_private_runtime_dir_a_private_folder_in_the_temp_dir_is_made(
     assert stat.S_IMODE(folder.lstat().st_mode) == 0o700 and folder.lstat().st_uid == os.geteuid()
 
 
+def test_without_the_variable_the_login_sessions_runtime_dir_is_found(temp_dir, monkeypatch):
+    """A launch from cron or ssh, without XDG_RUNTIME_DIR, reaches the desktop session's panel."""
+    login_runtime = temp_dir / "run-user"
+    login_runtime.mkdir(mode=0o700)
+    monkeypatch.setattr(single_instance, "_LOGIN_RUNTIME_DIR", str(login_runtime))  # instead of the machine's /run/user/<uid>
+    assert Path(server_name()).parent == login_runtime
+
+
 def test_a_link_in_place_of_the_temp_folder_is_not_followed(temp_dir):
     elsewhere = temp_dir / "elsewhere"
     elsewhere.mkdir(mode=0o700)

@@ -32,15 +32,19 @@ _CONNECT_MS = 500
 _ANSWER_MS = 5000
 _IDLE_MS = 5000  # a connection that sends no complete line in this time is dropped
 _MAX_SOCKET_PATH = 100  # bytes: sockaddr_un holds 108 on Linux, 104 on macOS
+_LOGIN_RUNTIME_DIR = "/run/user/{uid}"  # what systemd-logind makes at login, 0700
 log = logging.getLogger(__name__)
 
 
 def runtime_dir() -> Path | None:
     """A folder only this user can enter, for the socket: $XDG_RUNTIME_DIR when it is one (it is
-    on systemd desktops), else a `transfer-panel-<uid>` folder in the temp dir (macOS's temp dir
-    is per user), else one in the user's cache dir (should someone else have made the former)."""
-    if (xdg := os.environ.get("XDG_RUNTIME_DIR", "")) and os.path.isabs(xdg) and _is_private_dir(Path(xdg)):
-        return Path(xdg)
+    on systemd desktops), or the /run/user/<uid> that logind makes (a launch from cron or ssh,
+    without the variable, still finds the desktop's panel), else a `transfer-panel-<uid>` folder
+    in the temp dir (macOS's temp dir is per user), else one in the user's cache dir (should
+    someone else have made the former)."""
+    for runtime in (os.environ.get("XDG_RUNTIME_DIR", ""), _LOGIN_RUNTIME_DIR.format(uid=os.geteuid())):
+        if os.path.isabs(runtime) and _is_private_dir(Path(runtime)):
+            return Path(runtime)
     in_temp = Path(tempfile.gettempdir()) / f"transfer-panel-{os.geteuid()}"
     if _make_private_dir(in_temp):
         return in_temp
