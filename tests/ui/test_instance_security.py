@@ -122,7 +122,7 @@ def test_without_the_variable_the_login_sessions_runtime_dir_is_found(temp_dir, 
     """A launch from cron or ssh, without XDG_RUNTIME_DIR, reaches the desktop session's panel."""
     login_runtime = temp_dir / "run-user"
     login_runtime.mkdir(mode=0o700)
-    monkeypatch.setattr(single_instance, "_LOGIN_RUNTIME_DIR", str(login_runtime))  # instead of the machine's /run/user/<uid>
+    monkeypatch.setattr(single_instance, "_LOGIN_RUNTIME_DIR", str(login_runtime))  # not the machine's /run/user
     assert Path(server_name()).parent == login_runtime
 
 
