@@ -68,7 +68,7 @@ def _self_test() -> str:
 
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        code = self_test.run(argparse.Namespace(probe_qt=False))
+        code = self_test.run(argparse.Namespace(probe_qt=False, system=False))
     return output.getvalue() + f"exit code {code}\n"
 
 

@@ -10,7 +10,9 @@ log = logging.getLogger("app")
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command != "gui":  # the window sets up logging after its first paint (app/ui/shell/app.py)
+    # The window sets up logging after its first paint (app/ui/shell/app.py); an installer's
+    # self-test, run as root, writes no log into anyone's home.
+    if args.command != "gui" and not (args.command == "self-test" and args.system):
         from app.logs import setup_logging
 
         setup_logging(args.verbose)

@@ -177,6 +177,8 @@ def _add_simulator(commands: Any) -> None:
 
 def _add_self_test(commands: Any) -> None:
     self_test = commands.add_parser("self-test", help="check that this installation can work (IT, after installing)")
+    self_test.add_argument("--system", action="store_true",
+                           help="installers' check as root: skip the per-user keyring and journal, write into no home")
     self_test.add_argument("--probe-qt", action="store_true", help=argparse.SUPPRESS)
     self_test.add_argument("--profile", metavar="P", help="also check the profile's signing (OpenBao: sign-in, policy, "
                                                           "a test signature)")

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from app.cli import output
-from app.core.errors import InputError, Problem
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    call_id = args.call_id
-    if args.url:
-        from app.core.handover import call_id_from_url
+    from app.ui.shell.launch import run_gui  # hand over to a running panel, start one, or be it
 
-        if call_id:
-            raise InputError(Problem.LINK_AND_CALL_ID)
-        call_id = call_id_from_url(args.url)
-    elif call_id:
-        from app.core.routing.request import validate_call_id
-
-        call_id = validate_call_id(call_id)
-    from app.ui.shell.app import StartOptions, run  # Qt is imported only for the window
-
-    options = StartOptions(Path(args.config).expanduser() if args.config else None, args.profile, call_id, args.demo)
-    return run(options, verbose=args.verbose)
+    return run_gui(args)
 
 
 def run_self_test(args: argparse.Namespace) -> int:

@@ -40,6 +40,14 @@ def call_id_from_url(url: str) -> str:
     return validate_call_id(raw)
 
 
+def loggable(text: str, limit: int = 200) -> str:
+    """A link or message as the log may show it: at most `limit` characters, control and
+    formatting characters (line breaks, escape sequences, bidi overrides) written as escapes."""
+    shown = "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                    for char in text[:limit])
+    return shown + (f"… ({len(text)} characters)" if len(text) > limit else "")
+
+
 def encode_handover(call_id: str | None) -> bytes:
     """The message a second launch sends: a call ID to show, or None to just come to the front."""
     return json.dumps({"call_id": call_id}).encode() + b"\n"
@@ -51,7 +59,7 @@ def decode_handover(message: bytes) -> str | None:
         raise InputError(Problem.HANDOVER_TOO_LONG)
     try:
         call_id = json.loads(message.decode("utf-8"))["call_id"]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):  # deep nesting: RecursionError
         raise InputError(Problem.HANDOVER_MALFORMED) from None
     if call_id is None:
         return None

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.errors import InputError
-from app.core.handover import call_id_from_url, decode_handover, encode_handover
+from app.core.handover import call_id_from_url, decode_handover, encode_handover, loggable
 from tests.conftest import raises
 
 
@@ -52,6 +52,19 @@ def test_any_text_is_either_a_valid_call_id_or_an_input_error(text):
 def test_messages_round_trip_and_junk_is_refused():
     assert decode_handover(encode_handover("0LQ5g00000ABCDE")) == "0LQ5g00000ABCDE"
     assert decode_handover(encode_handover(None)) is None
-    for junk in (b"", b"\xff", b"[1]", b'{"call_id": 5}', b'{"call_id": "a\\u0000b"}', b"x" * 5000):
+    for junk in (b"", b"\xff", b"[1]", b'{"call_id": 5}', b'{"call_id": "a\\u0000b"}', b"x" * 5000,
+                 b"[" * 4000, b'{"call_id": ' + b'{"a": ' * 800):  # nested deeper than Python's recursion limit
         with pytest.raises(InputError):
             decode_handover(junk)
+
+
+def test_links_are_logged_with_their_control_and_formatting_characters_escaped():
+    assert loggable("transfer-panel://call/x\x1b[31m\r\nforged\u202egpj.exe") == (
+        "transfer-panel://call/x\\x1b[31m\\r\\nforged\\u202egpj.exe")
+    assert loggable("Zoë 呼叫") == "Zoë 呼叫"
+    assert loggable("x" * 1000) == "x" * 200 + "… (1000 characters)"
+
+
+@given(st.text(max_size=300))
+def test_nothing_logged_of_a_link_can_break_a_log_line(text):
+    assert loggable(text).isprintable()

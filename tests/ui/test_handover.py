@@ -1,9 +1,16 @@
 """Single instance: a second launch (a softphone running the panel with a call ID or a
-call link) hands the ID to the running window and exits; bad IDs are refused, no crash."""
+call link) hands the ID to the running window and exits; bad IDs are refused, no crash.
+With no panel running, such a launch starts one detached and hands it the call, and returns."""
 
+import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -11,9 +18,18 @@ from app.core.calls import CallSource
 from app.ui.shell.single_instance import INSTANCE_ENV, InstanceServer, hand_over
 
 
+@pytest.fixture(autouse=True)
+def own_instance(monkeypatch):
+    """This test's own socket name, in a private runtime folder: never a real panel's socket."""
+    runtime = tempfile.mkdtemp(prefix="tp-run-")  # short: a socket path holds ~100 bytes
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+    monkeypatch.setenv(INSTANCE_ENV, f"tp-test-{uuid.uuid4().hex[:8]}")
+    yield Path(runtime)
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
 @pytest.fixture
-def listening(panel, monkeypatch):
-    monkeypatch.setenv(INSTANCE_ENV, f"tp-test-{uuid.uuid4().hex[:8]}")  # never a real panel's socket
+def listening(panel):
     server = InstanceServer(panel)
     server.sig_call.connect(panel.receive_call)
     assert server.listen()
@@ -54,7 +70,9 @@ def test_bad_ids_are_refused_with_a_message_and_exit_2(qtbot, listening, args, e
     assert listening.call_panel.text() == before and listening.isVisible()
 
 
-def test_junk_on_the_socket_gets_an_answer_and_changes_nothing(qtbot, listening):
+@pytest.mark.parametrize("junk", [b'{"call_id": ["not", "text"]}\n', b"[" * 3000 + b"\n",
+                                  b'{"call_id": ' + b'{"a": ' * 1000 + b"\n"])
+def test_junk_on_the_socket_gets_an_answer_and_changes_nothing(qtbot, listening, junk):
     from PySide6.QtNetwork import QLocalSocket
 
     from app.ui.shell.single_instance import server_name
@@ -63,14 +81,27 @@ def test_junk_on_the_socket_gets_an_answer_and_changes_nothing(qtbot, listening)
     socket = QLocalSocket()
     socket.connectToServer(server_name())
     assert socket.waitForConnected(2000)
-    socket.write(b'{"call_id": ["not", "text"]}\n')
+    socket.write(junk)
     qtbot.waitUntil(socket.canReadLine, timeout=5000)
     assert b'"accepted": false' in bytes(socket.readLine())
     assert listening.call_panel.text() == before
 
 
-def test_without_a_running_panel_the_launch_is_the_panel(monkeypatch):
-    monkeypatch.setenv(INSTANCE_ENV, f"tp-none-{uuid.uuid4().hex[:8]}")
+def test_a_connection_that_sends_no_line_is_dropped(qtbot, listening, monkeypatch):
+    from PySide6.QtNetwork import QLocalSocket
+
+    from app.ui.shell import single_instance
+
+    monkeypatch.setattr(single_instance, "_IDLE_MS", 300)
+    socket = QLocalSocket()
+    socket.connectToServer(single_instance.server_name())
+    assert socket.waitForConnected(2000)
+    socket.write(b'{"call_id": "0LQ5g00000Xy7Qk"')  # no end of line
+    qtbot.waitUntil(lambda: socket.state() == QLocalSocket.LocalSocketState.UnconnectedState, timeout=5000)
+    assert listening.call_panel.source() != CallSource.SOFTPHONE
+
+
+def test_without_a_running_panel_there_is_no_one_to_hand_over_to():
     assert hand_over("0LQ5g00000Xy7Qk") is None
 
 
@@ -82,3 +113,69 @@ def test_a_call_handed_over_before_the_first_paint_is_shown(qtbot):
     window.receive_call("0LQ5g00000ABCDE")
     assert window.call_panel.text() == "0LQ5g00000ABCDE" and window.call_panel.source() == CallSource.SOFTPHONE
     assert window.transfer is not None and not window.form.can_transfer()
+
+
+def test_a_call_handed_over_while_the_services_start_stays_with_its_source(qtbot, arun, tmp_path):
+    """What a cold start does: the panel listens before its services are built (demo mode makes
+    up a call of its own); the handed-over call must survive their arrival, as from the softphone."""
+    from app.ui.shell.app import Boot, StartOptions
+    from app.ui.shell.window import PanelWindow
+
+    window = PanelWindow(config_path=tmp_path / "config.toml")
+    qtbot.addWidget(window)
+    boot = Boot(window, StartOptions(config_path=tmp_path / "config.toml", demo=True))
+    boot.receive_call("0LQ5g00000Xy7Qk")
+    boot.start()
+    qtbot.waitUntil(lambda: window.services is not None, timeout=15_000)
+    assert window.call_panel.text() == "0LQ5g00000Xy7Qk" and window.call_panel.source() == CallSource.SOFTPHONE
+    arun(window.shutdown())
+
+
+def launch(*args: str) -> subprocess.CompletedProcess:
+    """`transfer-panel ARGS` as a softphone runs it: it must end, its output captured through pipes
+    (a panel it starts must not hold them open, or the caller would wait for the panel to close)."""
+    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60)
+
+
+def end_panel(pid: int) -> None:
+    """End a panel started by a launch (not this process's child: init reaps it)."""
+    os.kill(pid, 15)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "Z":
+                return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the panel (process {pid}) did not end")
+
+
+def test_with_no_panel_running_a_call_starts_one_detached_and_the_command_returns(tmp_path):
+    cold = launch("--call-id", "0LQ5g00000Xy7Qk")
+    started = re.fullmatch(r"Started the panel \(process (\d+)\)\. The panel shows call 0LQ5g00000Xy7Qk\.\n",
+                           cold.stdout)
+    assert cold.returncode == 0 and started, cold.stdout + cold.stderr
+    pid = int(started.group(1))
+    try:
+        assert os.getsid(pid) == pid  # a session of its own: the caller's hang-up or Ctrl+C does not end it
+        hot = launch("transfer-panel://call/0LQ5g00000ABCDE")
+        assert hot.returncode == 0 and hot.stdout == "The panel shows call 0LQ5g00000ABCDE.\n", hot.stderr
+        log = (Path(os.environ["XDG_STATE_HOME"]) / "transfer-panel" / "log" / "transfer-panel.log").read_text()
+        assert "handed over: call 0LQ5g00000Xy7Qk" in log and "handed over: call 0LQ5g00000ABCDE" in log
+    finally:
+        end_panel(pid)
+
+
+def test_a_refused_call_starts_no_panel_and_is_logged_without_its_control_characters(own_instance):
+    link = "transfer-panel://call/x\x1b[31m\u202eevil?run=calc\r\nforged log line"
+    done = launch(link)
+    assert done.returncode == 2 and "is not a call link" in done.stderr and done.stdout == ""
+    bad_id = launch("--call-id", "a\tb")
+    assert bad_id.returncode == 2 and "control character" in bad_id.stderr
+    assert list(own_instance.iterdir()) == []  # no panel started: nothing listens
+    log = (Path(os.environ["XDG_STATE_HOME"]) / "transfer-panel" / "log" / "transfer-panel.log").read_text()
+    refusals = [line for line in log.splitlines() if "refused the call" in line]
+    assert len(refusals) == 2 and "forged log line" in refusals[0] and "\\x1b" in refusals[0]
+    assert not any(char in log for char in "\x1b\u202e\r\t")
+    assert not any(line.startswith("forged") for line in log.splitlines())

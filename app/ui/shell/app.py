@@ -49,6 +49,13 @@ class Boot:
     def __init__(self, window: PanelWindow, options: StartOptions) -> None:
         self.window = window
         self.options = options
+        self._call_handed_over = False
+
+    def receive_call(self, call_id: str | None) -> None:
+        """A call from another launch (the softphone). One that comes before the services stays
+        when they attach: a panel started to take a call gets it this way (app/ui/shell/launch.py)."""
+        self._call_handed_over = self._call_handed_over or bool(call_id)
+        self.window.receive_call(call_id)
 
     def start(self) -> None:
         spawn(self._start())
@@ -77,7 +84,7 @@ class Boot:
         if self.window.is_closing():
             await services.aclose()
             return
-        self.window.attach(services, keep_call=keep_call)
+        self.window.attach(services, keep_call=keep_call or self._call_handed_over)
 
     def reload(self) -> None:
         """The settings saved a profile: connect again with the new configuration."""
@@ -98,13 +105,13 @@ class Boot:
 
 
 def run(options: StartOptions, verbose: bool = False) -> int:
-    from app.ui.shell.single_instance import InstanceServer, hand_over
+    """Be the panel (app/ui/shell/launch.py found none running): paint, listen for hand-overs, serve."""
+    from app.ui.shell.display import explained_qt_start, prefer_xwayland
+    from app.ui.shell.single_instance import InstanceServer
 
-    app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
-    answer = hand_over(options.call_id)
-    if answer is not None:  # a panel is running: it takes the call ID, this launch ends
-        print(answer.message, file=sys.stdout if answer.accepted else sys.stderr)
-        return 0 if answer.accepted else 2
+    platform_note = prefer_xwayland()
+    with explained_qt_start():
+        app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
     app.setApplicationName("transfer-panel")
     app.setApplicationDisplayName("Voice Transfer Panel")
     app.setDesktopFileName("transfer-panel")
@@ -116,13 +123,17 @@ def run(options: StartOptions, verbose: bool = False) -> int:
     from app.logs import setup_logging
 
     setup_logging(verbose)  # ~13 ms that the first paint does without
+    if platform_note:
+        log.warning("%s", platform_note)
     _set_icon(app)
     window.desktop.add_tray_icon()
     app.styleHints().colorSchemeChanged.connect(lambda scheme: _follow_desktop_scheme(window, scheme))
     _follow_desktop_scheme(window, app.styleHints().colorScheme())
+    boot = Boot(window, options)
     instance = InstanceServer(window)
-    instance.sig_call.connect(window.receive_call)
+    instance.sig_call.connect(boot.receive_call)
     instance.listen()
+    _restart_after_updates()
 
     import asyncio
 
@@ -133,7 +144,6 @@ def run(options: StartOptions, verbose: bool = False) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     restore_hooks = install_error_hooks(window.show_error, loop)
-    boot = Boot(window, options)
     window.sig_profiles_changed.connect(boot.reload)
     QTimer.singleShot(0, boot.start)
     try:
@@ -142,6 +152,17 @@ def run(options: StartOptions, verbose: bool = False) -> int:
     finally:
         restore_hooks()
     return 0
+
+
+def _restart_after_updates() -> None:
+    """Windows: the installer that closes the panel to update it (Inno Setup's CloseApplications,
+    through the Restart Manager) starts it again; not after a crash, a hang or a reboot.
+    Untested: no Windows in this project's CI."""
+    if sys.platform == "win32":
+        import ctypes
+
+        restart_no_crash, restart_no_hang, restart_no_reboot = 1, 2, 8
+        ctypes.windll.kernel32.RegisterApplicationRestart("gui", restart_no_crash | restart_no_hang | restart_no_reboot)
 
 
 def _follow_desktop_scheme(window: PanelWindow, scheme) -> None:

@@ -1,40 +1,130 @@
 """One panel per user: a second launch hands its call ID to the running panel and exits.
 
-The running panel listens on a local socket (QLocalServer: a socket file only this user
-may open on Linux and macOS, a named pipe on Windows). A second launch, say a softphone
-running `transfer-panel --call-id X` or opening `transfer-panel://call/X`, sends one line
-(see core/handover.py) and gets one back: accepted, or why not. Every launch asks before
-its first paint, so that side stays light: QtNetwork and the message format are loaded
-only when a panel may be running.
+The running panel listens on a local socket (QLocalServer: a socket file on Linux and
+macOS, a named pipe on Windows). A second launch, say a softphone running
+`transfer-panel --call-id X` or opening `transfer-panel://call/X`, sends one line (see
+core/handover.py) and gets one back: accepted, or why not. Every launch asks before its
+first paint, so that side stays light: QtNetwork and the message format are loaded only
+when a panel may be running.
+
+On Linux and macOS the socket lives in a folder only this user may enter (`runtime_dir`),
+so another user of a shared terminal server cannot put a socket of theirs where a launch
+looks. A launch checks anyway, before it sends a call ID, that the socket file and the
+process answering on it (SO_PEERCRED, Linux) are this user's; the panel refuses other
+users' connections the same way. Anything else found there is logged and treated as no
+panel running: the launch starts one, which takes the socket's place.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import stat
 import tempfile
+from pathlib import Path
 from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
 INSTANCE_ENV = "TRANSFER_PANEL_INSTANCE"  # another name: tests, or a second panel on purpose
+_DEFAULT_NAME = "transfer-panel"
 _CONNECT_MS = 500
 _ANSWER_MS = 5000
+_IDLE_MS = 5000  # a connection that sends no complete line in this time is dropped
+_MAX_SOCKET_PATH = 100  # bytes: sockaddr_un holds 108 on Linux, 104 on macOS
+_LOGIN_RUNTIME_DIR = "/run/user/{uid}"  # what systemd-logind makes at login, 0700
 log = logging.getLogger(__name__)
 
 
-def server_name() -> str:
-    """Per user: the user ID names the socket file; on Windows, where pipes share one namespace, a
-    hash of the user name does (several reps may share a terminal server either way)."""
+def runtime_dir() -> Path | None:
+    """A folder only this user can enter, for the socket: $XDG_RUNTIME_DIR when it is one (it is
+    on systemd desktops), or the /run/user/<uid> that logind makes (a launch from cron or ssh,
+    without the variable, still finds the desktop's panel), else a `transfer-panel-<uid>` folder
+    in the temp dir (macOS's temp dir is per user), else one in the user's cache dir (should
+    someone else have made the former)."""
+    for runtime in (os.environ.get("XDG_RUNTIME_DIR", ""), _LOGIN_RUNTIME_DIR.format(uid=os.geteuid())):
+        if os.path.isabs(runtime) and _is_private_dir(Path(runtime)):
+            return Path(runtime)
+    in_temp = Path(tempfile.gettempdir()) / f"transfer-panel-{os.geteuid()}"
+    if _make_private_dir(in_temp):
+        return in_temp
+    from platformdirs import user_cache_path  # ~30 ms: imported only when the temp dir's folder is taken
+
+    in_cache = user_cache_path("transfer-panel", appauthor=False) / "run"
+    return in_cache if _make_private_dir(in_cache) else None
+
+
+def _make_private_dir(path: Path) -> bool:
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        log.warning("cannot use %s for the hand-over socket: %s", path, error)
+        return False
+    if not _is_private_dir(path, fix_mode=True):
+        log.warning("%s is not a private folder of this user: not used for the hand-over socket", path)
+        return False
+    return True
+
+
+def _is_private_dir(path: Path, fix_mode: bool = False) -> bool:
+    """A real folder (not a link) of this user that nobody else may enter; `fix_mode` makes one
+    of ours private."""
+    try:
+        info = path.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            return False
+        if info.st_mode & 0o077:
+            if not fix_mode:
+                return False
+            path.chmod(0o700)
+    except OSError:
+        return False
+    return True
+
+
+def server_name() -> str | None:
+    """The socket's path (a pipe's name on Windows, where pipes share one namespace: a hash of
+    the user name keeps reps on one terminal server apart); None when there is no safe place."""
+    name = os.path.basename(os.environ.get(INSTANCE_ENV) or _DEFAULT_NAME)
     if os.name == "nt":
         import getpass
         import hashlib
 
-        user = hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]
-    else:
-        user = str(os.getuid())
-    name = os.environ.get(INSTANCE_ENV) or f"transfer-panel-{user}"
-    return name if os.name == "nt" else os.path.join(tempfile.gettempdir(), name)
+        return f"{name}-{hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]}"
+    folder = runtime_dir()
+    path = None if folder is None else str(folder / f"{name}.socket")
+    if path is not None and len(os.fsencode(path)) > _MAX_SOCKET_PATH:
+        log.warning("the hand-over socket's path is too long for the system: %s", path)
+        return None
+    return path
+
+
+def peer_uid(descriptor: int) -> int | None:
+    """The user ID of the process at the other end of a connected local socket (Linux's
+    SO_PEERCRED); None where the system does not say (macOS, Windows)."""
+    import socket
+
+    if not hasattr(socket, "SO_PEERCRED") or descriptor < 0:
+        return None
+    import struct
+
+    with socket.socket(fileno=os.dup(descriptor)) as peer:  # closing the copy leaves Qt's descriptor open
+        _pid, uid, _gid = struct.unpack("3i", peer.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+    return uid
+
+
+def _foreign(uid: int | None) -> bool:
+    """Whether a user ID (None: not known) is another user's."""
+    return uid is not None and uid != os.geteuid()
+
+
+def _socket_file_owner(path: str) -> int | None:
+    """Who owns the socket file (None: there is none, or something that is not a socket)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_uid if stat.S_ISSOCK(info.st_mode) else None
 
 
 class HandoverAnswer(NamedTuple):
@@ -43,31 +133,57 @@ class HandoverAnswer(NamedTuple):
 
 
 def hand_over(call_id: str | None) -> HandoverAnswer | None:
-    """Give the call ID to a running panel; None when none is running (then this launch is it)."""
+    """Give the call ID to this user's running panel; None when none is running (then this
+    launch starts one). A socket of another user is never sent anything."""
     name = server_name()
-    if os.name != "nt" and not os.path.exists(name):
+    if name is None:
         return None
+    if os.name != "nt":
+        owner = _socket_file_owner(name)
+        if owner is None:
+            return None
+        if _foreign(owner):
+            log.warning("ignored %s: it belongs to user %d, not to this user", name, owner)
+            return None
     import json
 
     from PySide6.QtNetwork import QLocalSocket
 
     from app.core.handover import MAX_MESSAGE_BYTES, encode_handover
 
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(_CONNECT_MS):
+    connection = QLocalSocket()
+    connection.connectToServer(name)
+    if not connection.waitForConnected(_CONNECT_MS):
         return None  # a socket file left by a panel that crashed: this launch takes over
-    socket.write(encode_handover(call_id))
-    socket.waitForBytesWritten(_ANSWER_MS)
-    if not (socket.canReadLine() or socket.waitForReadyRead(_ANSWER_MS)):
-        return HandoverAnswer(False, "The running panel did not answer: close it and start it again.")
     try:
-        answer = json.loads(bytes(socket.readLine(MAX_MESSAGE_BYTES)).decode("utf-8"))
-        return HandoverAnswer(bool(answer["accepted"]), str(answer["message"]))
-    except (ValueError, KeyError, TypeError):
-        return HandoverAnswer(False, "The running panel gave an answer this version does not understand.")
+        if _foreign(uid := peer_uid(connection.socketDescriptor())):
+            log.warning("ignored %s: the process listening on it runs as user %d, not as this user", name, uid)
+            return None
+        connection.write(encode_handover(call_id))
+        connection.waitForBytesWritten(_ANSWER_MS)
+        if not (connection.canReadLine() or connection.waitForReadyRead(_ANSWER_MS)):
+            return HandoverAnswer(False, "The running panel did not answer: close it and start it again.")
+        try:
+            answer = json.loads(bytes(connection.readLine(MAX_MESSAGE_BYTES)).decode("utf-8"))
+            return HandoverAnswer(bool(answer["accepted"]), str(answer["message"]))
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return HandoverAnswer(False, "The running panel gave an answer this version does not understand.")
     finally:
-        socket.disconnectFromServer()
+        connection.abort()
+
+
+def _panel_answers(name: str) -> bool:
+    """Whether a panel of this user already listens on the socket (rather than a stale file)."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    probe = QLocalSocket()
+    probe.connectToServer(name)
+    try:
+        if not probe.waitForConnected(_CONNECT_MS):
+            return False
+        return not (_foreign(_socket_file_owner(name)) or _foreign(peer_uid(probe.socketDescriptor())))
+    finally:
+        probe.abort()
 
 
 class InstanceServer(QObject):
@@ -84,44 +200,68 @@ class InstanceServer(QObject):
         self._server.newConnection.connect(self._accept)
 
     def listen(self) -> bool:
-        """Start answering; False (logged) if the name is taken by a panel that answers after all."""
+        """Start answering; False (logged) when there is no safe place for the socket or another
+        panel of this user listens already."""
         from PySide6.QtNetwork import QLocalServer
 
         name = server_name()
+        if name is None:
+            log.warning("not listening for call IDs: no private folder for the socket")
+            return False
+        if self._server.listen(name):
+            return True
+        if _panel_answers(name):
+            log.warning("not listening for call IDs: another panel of this user listens on %s", name)
+            return False
+        QLocalServer.removeServer(name)  # a crashed panel's socket file, or someone else's in our folder
         if not self._server.listen(name):
-            QLocalServer.removeServer(name)  # the stale socket file of a panel that crashed
-            if not self._server.listen(name):
-                log.warning("cannot listen for call IDs on %s: %s", name, self._server.errorString())
-                return False
+            log.warning("cannot listen for call IDs on %s: %s", name, self._server.errorString())
+            return False
         return True
 
-    def _accept(self) -> None:
-        while self._server.hasPendingConnections():
-            socket = self._server.nextPendingConnection()
-            socket.readyRead.connect(lambda socket=socket: self._read(socket))
-            socket.disconnected.connect(socket.deleteLater)
+    def close(self) -> None:
+        self._server.close()
 
-    def _read(self, socket) -> None:
+    def _accept(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        while self._server.hasPendingConnections():
+            connection = self._server.nextPendingConnection()
+            connection.disconnected.connect(connection.deleteLater)
+            if _foreign(uid := peer_uid(connection.socketDescriptor())):
+                log.warning("refused a hand-over connection from user %d", uid)
+                connection.abort()
+                continue
+            idle = QTimer(connection)  # dies with the connection
+            idle.setSingleShot(True)
+            idle.timeout.connect(connection.abort)
+            idle.start(_IDLE_MS)
+            connection.readyRead.connect(lambda connection=connection: self._read(connection))
+
+    def _read(self, connection) -> None:
         from app.core.errors import InputError
         from app.core.handover import MAX_MESSAGE_BYTES, decode_handover
 
-        if not socket.canReadLine():
-            if socket.bytesAvailable() > MAX_MESSAGE_BYTES:
-                self._answer(socket, False, "The message is too long.")
+        if not connection.canReadLine():
+            if connection.bytesAvailable() > MAX_MESSAGE_BYTES:
+                self._answer(connection, False, "The message is too long.")
             return
         try:
-            call_id = decode_handover(bytes(socket.readLine(MAX_MESSAGE_BYTES + 1)))
+            call_id = decode_handover(bytes(connection.readLine(MAX_MESSAGE_BYTES + 1)))
         except InputError as error:
+            from app.messages import describe
+
             log.warning("refused a hand-over: %s", error)
-            self._answer(socket, False, str(error))
+            self._answer(connection, False, describe(error))  # printed by the launch that sent it
             return
+        log.info("handed over: %s", f"call {call_id}" if call_id else "no call (come to the front)")
         self.sig_call.emit(call_id)
-        self._answer(socket, True, f"The panel shows call {call_id}." if call_id else "The panel is in front.")
+        self._answer(connection, True, f"The panel shows call {call_id}." if call_id else "The panel is in front.")
 
     @staticmethod
-    def _answer(socket, accepted: bool, message: str) -> None:
+    def _answer(connection, accepted: bool, message: str) -> None:
         import json
 
-        socket.write(json.dumps({"accepted": accepted, "message": message}).encode() + b"\n")
-        socket.flush()
-        socket.disconnectFromServer()
+        connection.write(json.dumps({"accepted": accepted, "message": message}).encode() + b"\n")
+        connection.flush()
+        connection.disconnectFromServer()
