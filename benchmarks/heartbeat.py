@@ -90,7 +90,7 @@ async def transfer(window: PanelWindow, view, fallback_id: str | None = None,
 async def measure(rounds: int) -> dict:
     services = await open_demo_services(timeout_s=10.0)
     window = PanelWindow(config_path=scratch / "config.toml")
-    window.attach(services)
+    window.session.attach(services)
     window.show()
     await asyncio.sleep(0.5)  # first paint, directory loaded, history read
     directory = services.directory

@@ -82,7 +82,7 @@ def timed_wait_for_first_paint(window):
 class TimedWindow(panel_app.PanelWindow):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sig_services_attached.connect(self._ready)
+        self.session.sig_attached.connect(self._ready)
 
     def _ready(self):
         report("ready", results=self.directory.model.rowCount())

@@ -61,7 +61,7 @@ def find(services, kind: str, query: str):
 
 async def scenes(window: PanelWindow, journal: Path) -> None:
     services = await open_demo_services(journal_path=journal)
-    window.attach(services)
+    window.session.attach(services)
     await settle(0.3)
     save(window, "idle")
 
@@ -100,8 +100,8 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     await until(lambda: "rejected" in window.outcome.text())
     await settle()
     save(window, "failure")
-    window.open_history()
-    history = window._history
+    window.session.open_history()
+    history = window.session.history
     await until(lambda: history.model.rowCount() >= 2)
     await settle()
     history.grab().save(str(OUT / "history.png"))
@@ -109,7 +109,7 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     history.close()
     await trainer_scene(window, services)
     await services.aclose()
-    window.detach()
+    window.session.detach()
     await salesforce_scene(window, journal)
     await window.shutdown()
 
@@ -169,7 +169,7 @@ async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
         services = Services(profile, open_desk(profile, minter, Journal(journal)), SearchIndex([]),
                             IncomingCall("0LQ5g00000Xy7QkGAJ", CallSource.COMMAND_LINE),
                             directory_source=source_for(profile, SourceNeeds(api_key=lambda: key)))
-        window.attach(services)
+        window.session.attach(services)
         await until(lambda: window.directory.freshness.text().startswith("As of"), timeout_s=30)
         window.directory.search.setText("sup")
         window.directory.move_current(1)

@@ -112,7 +112,7 @@ def open_panel(qtbot, arun, tmp_path):
     def open_(services, config_path: Path | None = None):
         window = PanelWindow(config_path=config_path or tmp_path / "config" / "config.toml")
         windows.append(window)
-        window.attach(services)
+        window.session.attach(services)
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()  # window shortcuts (Ctrl+K, Ctrl+Enter) need the active window

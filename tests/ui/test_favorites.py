@@ -54,5 +54,5 @@ def test_a_starred_target_that_left_the_directory_is_not_offered(qtbot, panel, d
     gone = "005000000000009AAA"  # a valid agent ID the demo directory does not hold
     assert demo_services.directory.get(gone) is None
     demo_services.favorites.toggle(gone)
-    panel.pick_favorite(1)
+    panel.session.pick_favorite(1)
     assert panel.form.target() is None and "No favorite 1" in panel.notice.text()

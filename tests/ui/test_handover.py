@@ -126,7 +126,7 @@ def test_a_call_handed_over_while_the_services_start_stays_with_its_source(qtbot
     boot = Boot(window, StartOptions(config_path=tmp_path / "config.toml", demo=True))
     boot.receive_call("0LQ5g00000Xy7Qk")
     boot.start()
-    qtbot.waitUntil(lambda: window.services is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=15_000)
     assert window.call_panel.text() == "0LQ5g00000Xy7Qk" and window.call_panel.source() == CallSource.SOFTPHONE
     arun(window.shutdown())
 

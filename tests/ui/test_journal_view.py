@@ -23,7 +23,7 @@ def test_history_lists_filters_copies_and_transfers_again(qtbot, panel, demo_ser
     transfer(qtbot, panel, agent)
 
     panel.history_button.click()
-    history = panel._history
+    history = panel.session.history
     qtbot.waitUntil(lambda: history.model.rowCount() == 2)
     assert history.isVisible() and not history.isModal()
     assert history.model.entries[0].target_id == agent.target_id  # newest first
@@ -60,7 +60,7 @@ def test_the_retention_period_is_shown_applied_and_kept(qtbot, panel, demo_servi
     journal._db.execute("UPDATE transfers SET at = '2026-01-01T00:00:00.000+00:00' WHERE id = ?", (first_id,))
 
     panel.history_button.click()
-    history = panel._history
+    history = panel.session.history
     qtbot.waitUntil(lambda: history.retention.value() == 90 and history.model.rowCount() == 1)  # last 30 days
     history.retention.setValue(14)
     assert journal.retention_days() == 90  # nothing changes until Apply
@@ -74,10 +74,10 @@ def test_reconnecting_retires_the_history_of_the_old_journal_reads_and_all(qtbot
     from app.ui.common import tasks
 
     panel.history_button.click()
-    history = panel._history
+    history = panel.session.history
     assert history.isVisible()
-    panel.detach()  # the history's first reads have not even started
+    panel.session.detach()  # the history's first reads have not even started
     demo_services.journal.close()  # as closing the old services does
-    assert not history.isVisible() and panel._history is None
+    assert not history.isVisible() and panel.session.history is None
     qtbot.waitUntil(lambda: not tasks._running)  # they end quietly: nothing raised, nothing shown
     assert not panel.notice.isVisible()

@@ -155,7 +155,7 @@ def test_leaving_demo_mode_closes_the_trainer_tools_and_the_presenter_view(qtbot
     inspector = panel.trainer_tools.inspector
     assert demo_services.demo.simulator._listeners == [inspector._from_simulator]
 
-    panel.detach()
+    panel.session.detach()
     assert not trainer.isVisible() and not inspector.isVisible()
     assert demo_services.demo.simulator._listeners == []
     assert QApplication.font().pointSizeF() == normal_point_size and "font-size: 17px" in style_sheet()

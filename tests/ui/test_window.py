@@ -159,7 +159,7 @@ def test_a_configuration_error_is_shown_in_the_window(qtbot, arun, tmp_path):
     boot = Boot(window, StartOptions(config_path=config))
     arun(boot._start())
 
-    assert window.services is None
+    assert window.session.services is None
     text = window.notice.text()
     assert "The panel cannot connect" in text and "base_url" in text and "org_id is missing" in text
     assert window.notice_action.isVisible()  # "Settings…" right there
@@ -194,13 +194,13 @@ def test_profiles_saved_in_settings_reconnect_the_panel(qtbot, arun, tmp_path, m
     boot = Boot(window, StartOptions(config_path=config))
     window.sig_profiles_changed.connect(boot.reload)
     arun(boot._start())
-    assert window.services.is_demo
+    assert window.session.services.is_demo
     window.call_panel.set_call(IncomingCall("contact-42", CallSource.TYPED))
 
     save_profile(config, Profile(name="emea", base_url="https://acme.my.salesforce-scrt.com/telephony/v1",
                                  org_id=ORG_ID, call_center=CALL_CENTER))
     window.sig_profiles_changed.emit()
-    qtbot.waitUntil(lambda: window.services is not None and not window.services.is_demo, timeout=10_000)
+    qtbot.waitUntil(lambda: window.session.services is not None and not window.session.services.is_demo, timeout=10_000)
     assert "Profile emea" in window.profile_label.text() and not window.demo_badge.isVisible()
     assert window.call_panel.text() == "contact-42"  # the rep's call survives the switch
     arun(window.shutdown())

@@ -84,11 +84,11 @@ class Boot:
         if self.window.is_closing():
             await services.aclose()
             return
-        self.window.attach(services, keep_call=keep_call or self._call_handed_over)
+        self.window.session.attach(services, keep_call=keep_call or self._call_handed_over)
 
     def reload(self) -> None:
         """The settings saved a profile: connect again with the new configuration."""
-        current = self.window.services
+        current = self.window.session.services
         if current is not None and current.explicit_demo:
             return  # --demo stays demo
         if self.window.controller.busy():
@@ -98,7 +98,7 @@ class Boot:
         spawn(self._reload())
 
     async def _reload(self) -> None:
-        old = self.window.detach()
+        old = self.window.session.detach()
         if old is not None:
             await old.aclose()
         await self._start(keep_call=True)
@@ -111,7 +111,8 @@ def run(options: StartOptions, verbose: bool = False) -> int:
 
     platform_note = prefer_xwayland()
     with explained_qt_start():
-        app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
+        existing = QApplication.instance()  # tests make one first
+        app = existing if isinstance(existing, QApplication) else QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
     app.setApplicationName("transfer-panel")
     app.setApplicationDisplayName("Voice Transfer Panel")
     app.setDesktopFileName("transfer-panel")

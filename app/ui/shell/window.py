@@ -1,12 +1,13 @@
 """The panel window: composes the call, directory and transfer sections and wires them.
 
-It holds no business rules: validation comes from the core through the sections, sending
-from `TransferController`.
+It holds no business rules (validation comes from the core through the sections, sending
+from `TransferController`) and keeps no service: `self.session` (session.py) binds the
+services to the sections when they arrive and takes them back.
 
-Before the first paint: the window paints before any service exists (`attach` hands them
-over later), so the first paint imports no keyring, JWT, HTTP or crypto code; the transfer
+Before the first paint: the window paints before any service exists (`session.attach` hands
+them over later), so the first paint imports no keyring, JWT, HTTP or crypto code; the transfer
 section, the notice banner, the keyboard handling and the list's row painter follow right
-after it (`_finish_setup`). Nor does code that runs before it touch PySide6's `Qt`
+after it (`finish_setup`). Nor does code that runs before it touch PySide6's `Qt`
 namespace: PySide6 builds a class on first use, and `Qt` means ~90 enums, ~15 ms, a tenth
 of the start-up budget. So the modules the first paint imports say `QtCore.Qt.…` inside
 the functions that run later, never `from PySide6.QtCore import Qt`;
@@ -34,21 +35,18 @@ from app.ui.directory.panel import DirectoryPanel
 from app.ui.shell.desktop import DesktopIntegration
 from app.ui.shell.header import PanelHeader
 from app.ui.shell.sections import section, starting_placeholder
+from app.ui.shell.session import ServiceSession
 from app.ui.trainer.tools import TrainerTools
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
-    from app.compose import Services
     from app.core.calls import IncomingCall
-    from app.ui.directory.refresher import DirectoryRefresher
-    from app.ui.history.journal_view import JournalView
     from app.ui.settings.dialog import SettingsDialog
     from app.ui.transfer.section import TransferSection
 
 log = logging.getLogger(__name__)
 WINDOW_WIDTH = 420
-_SHUTDOWN_GRACE_S = 2.0
 
 
 def _initial_height(window: QWidget) -> int:
@@ -58,7 +56,6 @@ def _initial_height(window: QWidget) -> int:
 
 
 class PanelWindow(QWidget):  # a window fills its background from its palette, which the style sheet sets
-    sig_services_attached = Signal()
     sig_profiles_changed = Signal()
     sig_first_paint = Signal()  # the services are built after this, so the window shows at once
 
@@ -70,8 +67,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.setup_finished = False
         self.setWindowTitle("Voice Transfer Panel")
         a11y.name(self, "Voice Transfer Panel")
-        self.services: Services | None = None
-        self.refresher: DirectoryRefresher | None = None  # of a file or Salesforce directory
+        self.session = ServiceSession(self)  # what binds the window to its services (session.py)
         self._config_path = config_path
         self._settings: SettingsDialog | None = None
         self._closing = False
@@ -85,14 +81,13 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.settings_button = h.settings_button
         self.desktop = DesktopIntegration(self)
         self.pin_button.toggled.connect(self.desktop.set_compact)
-        self.history_button.clicked.connect(self.open_history)
-        self._history: JournalView | None = None
+        self.history_button.clicked.connect(self.session.open_history)
         self.trainer_tools = TrainerTools(self)
         self.trainer_button.clicked.connect(self.trainer_tools.open_trainer)
 
         self.call_panel = CallPanel(self)
         self.directory = DirectoryPanel(self)
-        # The transfer section and the notice banner: built after the first paint (_finish_setup).
+        # The transfer section and the notice banner: built after the first paint (finish_setup).
         self.transfer: TransferSection | None = None
         self._transfer_placeholder = starting_placeholder(self)
 
@@ -126,14 +121,14 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def _wire(self) -> None:
         self.call_panel.sig_new_demo_call.connect(self.new_demo_call)
         self.directory.sig_target_selected.connect(self._target_selected)
-        self.directory.sig_target_activated.connect(self._target_activated)
-        self.directory.sig_star_clicked.connect(self.toggle_favorite)
+        self.directory.sig_target_activated.connect(self.target_activated)
+        self.directory.sig_star_clicked.connect(self.session.toggle_favorite)
         self.directory.sig_index_changed.connect(self._directory_changed)
         self.settings_button.clicked.connect(self.open_settings)
 
     def _build_rest(self) -> None:
         """The notice banner (hidden until needed) and the transfer section, in place of its
-        "Starting…" placeholder (`_finish_setup`): their modules and widgets cost more than the
+        "Starting…" placeholder (`finish_setup`): their modules and widgets cost more than the
         rest of the window's paint, and nothing can be transferred before the services arrive."""
         if self.transfer is not None:
             return
@@ -157,13 +152,13 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self._transfer_frame.layout().replaceWidget(self._transfer_placeholder, transfer)  # type: ignore[union-attr]
         self._transfer_placeholder.deleteLater()
         self.call_panel.sig_call_changed.connect(self.form.set_call_id)
-        self.form.sig_favorite_toggled.connect(self.toggle_favorite)
+        self.form.sig_favorite_toggled.connect(self.session.toggle_favorite)
         transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
         self.form.set_call_id(self.call_panel.text())
         self.form.set_checker(None, "Starting…")
         self._update_tab_order()
 
-    def _finish_setup(self) -> None:
+    def finish_setup(self) -> None:
         """What showing the window does not need: the transfer section, what uses `Qt` (see the
         module's docstring), the row painter, accessible names, shortcuts, clear buttons.
 
@@ -189,10 +184,10 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             field.setClearButtonEnabled(True)
         bindings = [(keys.FOCUS_SEARCH, self.directory.focus_search), (keys.TRANSFER, self.form.trigger),
                     (keys.SETTINGS, self.open_settings), (keys.FOCUS_CALL, self._focus_call), (keys.QUIT, self.close),
-                    (keys.TOGGLE_FAVORITE, self.form.toggle_favorite), (keys.HISTORY, self.open_history),
+                    (keys.TOGGLE_FAVORITE, self.form.toggle_favorite), (keys.HISTORY, self.session.open_history),
                     (keys.TRAINER, self.trainer_tools.open_trainer),
                     (keys.INSPECTOR, self.trainer_tools.open_inspector),
-                    *(((sequence,), lambda number=number: self.pick_favorite(number))
+                    *(((sequence,), lambda number=number: self.session.pick_favorite(number))
                       for number, sequence in enumerate(keys.PICK_FAVORITE, start=1))]
         self._guard = keys.ShortcutGuard([sequence for sequences, _slot in bindings for sequence in sequences], self)
         for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
@@ -221,103 +216,12 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    # ---- services -----------------------------------------------------------------------
-    def attach(self, services: Services, keep_call: bool = False) -> None:
-        """Start working with these services (built after the first paint)."""
-        from app.messages import Front, describe
-
-        self._finish_setup()
-        self.services = services
-        profile = services.profile
-        self.controller.set_desk(services.desk)
-        self.sign_in.set_session(services.signing_session)
-        self.header.show_mode("demo" if services.is_demo else "training" if profile.training else "",
-                              services.endpoint)
-        self.trainer_button.setVisible(services.is_demo)
-        self.trainer_tools.set_simulator(services.demo.simulator if services.demo is not None else None)
-        # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
-        # In demo mode the badge says it all and the header's room goes to the trainer's button.
-        self.profile_label.setText("" if services.is_demo else f"Profile {profile.name}")
-        self.profile_label.setToolTip(f"Profile {profile.name}: {services.endpoint}")
-        self.call_panel.set_demo_mode(services.is_demo)
-        if not keep_call or not self.call_panel.text():
-            self._show_call(services.call)
-        self.call_panel.enable_validation(services.desk.check_call_id)
-        self.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
-        self.directory.set_index(services.directory, self._empty_directory_text(services))
-        self._follow_directory(services)
-        self.form.set_call_id(self.call_panel.text())
-        self.form.set_checker(services.desk.check)
-        if services.warnings:
-            self.show_notice("warning", "Transfers will not work yet",
-                             "\n".join(describe(warning, Front.WINDOW) for warning in services.warnings), settings=True)
-        elif services.interrupted or services.journal_moved_aside is not None:
-            self.show_notice("warning", *self._history_notice(services))
-        else:
-            self.notice.hide()
-        self.sig_services_attached.emit()
-
-    @staticmethod
-    def _empty_directory_text(services: Services) -> str:
-        if services.is_demo:
-            return "The demo directory is empty."
-        if services.directory_source is not None:
-            return f"Loading the directory from {services.directory_source.label}…"
-        return ("No directory is set up for this profile yet.\nPaste an agent (005…), queue (00G…) "
-                "or flow (300…) ID in the search box to transfer to it.")
-
-    @staticmethod
-    def _history_notice(services: Services) -> tuple[str, str]:
-        """What the rep must know about the history before the next transfer (shown once)."""
-        from app.messages import Front, outcome_text
-
-        if services.interrupted:
-            lines = [f"{entry.at.astimezone():%H:%M} {entry.call_id}: "
-                     f"{outcome_text(entry.outcome, entry.target_label, Front.WINDOW).headline}"
-                     for entry in services.interrupted if entry.outcome is not None]
-            return ("The panel closed during a transfer",
-                    "\n".join([*lines[:3], "Check the softphone: these calls may have moved. They are in the "
-                                            "history (Ctrl+H) and transferring them again asks first."]))
-        return ("A new transfer history was started",
-                f"The old one could not be used and was moved to {services.journal_moved_aside}.")
-
-    def detach(self) -> Services | None:
-        """Stop using the current services (to replace them) and return them for closing."""
-        services, self.services = self.services, None
-        self._follow_directory(None)
-        self._close_service_windows()
-        self.controller.set_desk(None)
-        self.sign_in.set_session(None)
-        self.form.set_checker(None, "Reconnecting…")
-        return services
-
-    def _close_service_windows(self) -> None:
-        """The history and trainer windows work on the services' journal and simulator, closed next."""
-        self.trainer_tools.set_simulator(None)
-        if self._history is not None:
-            self._history.retire()
-            self._history = None
-
-    def _follow_directory(self, services: Services | None) -> None:
-        """Refresh the directory of these services from its source (None: stop refreshing)."""
-        if self.refresher is not None:
-            self.refresher.stop()
-            self.refresher.deleteLater()
-            self.refresher = None
-        self.directory.set_freshness("")
-        if services is not None and services.directory_source is not None:
-            from app.ui.directory.refresher import DirectoryRefresher
-
-            self.refresher = DirectoryRefresher(services.directory_source, self.directory, services.directory_as_of,
-                                                self)
-            self.refresher.start()
-
     def show_startup_problem(self, error: Exception) -> None:
         """The services could not be built (e.g. a configuration error): say so, stay usable."""
         from app.core.errors import PanelError
         from app.messages import Front, describe
 
-        self._finish_setup()
+        self.finish_setup()
         self.profile_label.setText("Not connected")
         message = describe(error, Front.WINDOW) if isinstance(error, PanelError) else \
             f"Starting failed ({type(error).__name__}). Details are in the log."
@@ -327,7 +231,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     # ---- messages -----------------------------------------------------------------------
     def show_notice(self, level: str, title: str, detail: str, settings: bool = False) -> None:
-        self._finish_setup()
+        self.finish_setup()
         self.notice_action.setVisible(settings)
         self.notice.show_message(level, title, detail)
 
@@ -343,8 +247,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     # ---- the flow of a transfer -----------------------------------------------------------
     def _target_selected(self, view) -> None:
         self.form.set_target(view)
-        favorites = self.services.favorites if self.services is not None else None
-        self.form.set_favorite(favorites is not None and favorites.is_favorite(view.target_id))
+        self.form.set_favorite(self.session.is_favorite(view.target_id))
         self._update_tab_order()
 
     def _directory_changed(self, index) -> None:
@@ -354,42 +257,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         queues = index.search("", kind=IdKind.QUEUE) if index is not None else ()
         self.form.set_queues(sorted(((q.label, q.id) for q in queues), key=lambda pair: pair[0].casefold()))
 
-    # ---- favorites ----------------------------------------------------------------------
-    def toggle_favorite(self, target_id: str) -> None:
-        """Star or unstar a target: it moves to (or leaves) the top of the results; saved off the GUI thread."""
-        if self.services is None or self.services.favorites is None:
-            return
-        favorites = self.services.favorites
-        starred = favorites.toggle(target_id)
-        current = self.form.target()
-        if current is not None and current.target_id == target_id:
-            self.form.set_favorite(starred)
-        self.directory.set_preferences(favorites.ids, self.services.recents)
-        spawn(self._save_favorites(favorites))
-
-    async def _save_favorites(self, favorites) -> None:
-        import asyncio
-
-        try:
-            await asyncio.get_running_loop().run_in_executor(None, favorites.save)
-        except OSError as error:
-            self.show_notice("warning", "Favorites not saved", f"{error}. They last until the panel closes.")
-
-    def pick_favorite(self, number: int) -> None:
-        """Ctrl+1…9: favorite `number` goes to the form, ready to transfer."""
-        if self.services is None or self.services.favorites is None:
-            return
-        ids, index = self.services.favorites.ids, self.directory.index()
-        # Only a target the directory still holds: a starred agent who left is not offered as an ID.
-        in_directory = number <= len(ids) and index is not None and index.get(ids[number - 1]) is not None
-        view = self.directory.view_for(ids[number - 1]) if in_directory else None
-        if view is None:
-            self.show_notice("info", f"No favorite {number}",
-                             "Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.")
-            return
-        self._target_activated(view)
-
-    def _target_activated(self, view) -> None:
+    def target_activated(self, view) -> None:
         self._target_selected(view)
         if not self.form.focus_entry():
             self._focus_call()
@@ -398,9 +266,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         """Another launch (the softphone) handed over a call ID: show it, come to the front."""
         from app.core.calls import CallSource, IncomingCall
 
-        self._finish_setup()
+        self.finish_setup()
         if call_id:
-            self._show_call(IncomingCall(call_id, CallSource.SOFTPHONE))
+            self.show_call(IncomingCall(call_id, CallSource.SOFTPHONE))
         if self.isMinimized():
             self.showNormal()
         self.raise_()
@@ -410,12 +278,12 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         """A simulated incoming call: a fresh VoiceCall ID and who is calling."""
         from app.demo import new_demo_call
 
-        self._show_call(new_demo_call())
+        self.show_call(new_demo_call())
 
-    def _show_call(self, call: IncomingCall | None) -> None:
+    def show_call(self, call: IncomingCall | None) -> None:
         """Another call: nothing of the previous one carries over (its outcome, its question, the
         target chosen for it: one key must not send the new call where the old one went)."""
-        self._finish_setup()
+        self.finish_setup()
         self.call_panel.set_call(call)
         if self.transfer is not None:  # always, once set up
             self.transfer.clear_messages()
@@ -429,23 +297,6 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.call_panel.edit()
 
     # ---- settings -----------------------------------------------------------------------
-    def open_history(self) -> None:
-        """The transfer journal, non-modal; "Transfer again" puts a row's target in the form."""
-        from app.ui.history.journal_view import JournalView
-
-        if self.services is None:
-            return
-        if self._history is None:
-            self._history = JournalView(self.services.journal, self)
-            self._history.sig_transfer_again.connect(self._transfer_again)
-        self._history.open()
-
-    def _transfer_again(self, entry) -> None:
-        if (view := self.directory.view_for(entry.target_id)) is not None:
-            self._target_activated(view)
-            self.raise_()
-            self.activateWindow()
-
     def open_settings(self) -> None:
         from app.ui.settings.dialog import SettingsDialog
 
@@ -462,7 +313,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self, self._finish_setup)
+            QTimer.singleShot(0, self, self.finish_setup)
             self.sig_first_paint.emit()
 
     # ---- closing ------------------------------------------------------------------------
@@ -477,21 +328,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         if self._closed:
             return
         self._closing = True
-        services = self.services
-        if services is not None:
-            if self.controller.busy():
-                self.show_notice("info", "Closing…", "Waiting for the transfer in progress to finish.")
-                timeout = services.profile.timeout_s + _SHUTDOWN_GRACE_S
-                await self.controller.wait_idle(timeout)
-            self.controller.set_desk(None)
-            self._follow_directory(None)
-            self._close_service_windows()
-            import asyncio
-
-            try:
-                await asyncio.wait_for(services.aclose(), timeout=5)
-            except Exception:
-                log.exception("closing the services failed")
+        await self.session.close()
         self._closed = True
 
     def fit_minimum_width(self) -> None:
@@ -521,7 +358,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and not self._closed:
             self.desktop.save()
-        if self._closed or self.services is None:
+        if self._closed or self.session.services is None:
             self._closed = True
             if self._settings is not None:
                 self._settings.close()

@@ -1,0 +1,211 @@
+"""What binds one window to the services it works with (`app.compose.Services`).
+
+`ServiceSession` hands the services to the window's sections when they arrive (the desk to
+the transfer form, the directory and its refresher to the list, the favorites, the call) and
+takes them back before they are replaced or closed: the windows that read their journal or
+drive their simulator (history, trainer) go with them. The window itself only lays out and
+shows; it never keeps a service.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from app.ui.common.tasks import spawn
+
+if TYPE_CHECKING:
+    from app.compose import Services
+    from app.core.journal import JournalEntry
+    from app.ui.directory.refresher import DirectoryRefresher
+    from app.ui.history.journal_view import JournalView
+    from app.ui.shell.window import PanelWindow
+
+log = logging.getLogger(__name__)
+_SHUTDOWN_GRACE_S = 2.0
+
+
+class ServiceSession(QObject):
+    sig_attached = Signal()
+
+    def __init__(self, window: PanelWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.services: Services | None = None
+        self.refresher: DirectoryRefresher | None = None  # of a file or Salesforce directory
+        self.history: JournalView | None = None
+
+    # ---- attaching and detaching ------------------------------------------------------------
+    def attach(self, services: Services, keep_call: bool = False) -> None:
+        """Start working with these services (built after the first paint)."""
+        from app.messages import Front, describe
+
+        window = self._window
+        window.finish_setup()
+        self.services = services
+        profile = services.profile
+        window.controller.set_desk(services.desk)
+        window.sign_in.set_session(services.signing_session)
+        window.header.show_mode("demo" if services.is_demo else "training" if profile.training else "",
+                                services.endpoint)
+        window.trainer_button.setVisible(services.is_demo)
+        window.trainer_tools.set_simulator(services.demo.simulator if services.demo is not None else None)
+        # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
+        # In demo mode the badge says it all and the header's room goes to the trainer's button.
+        window.profile_label.setText("" if services.is_demo else f"Profile {profile.name}")
+        window.profile_label.setToolTip(f"Profile {profile.name}: {services.endpoint}")
+        window.call_panel.set_demo_mode(services.is_demo)
+        if not keep_call or not window.call_panel.text():
+            window.show_call(services.call)
+        window.call_panel.enable_validation(services.desk.check_call_id)
+        window.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
+        window.directory.set_index(services.directory, _empty_directory_text(services))
+        self._follow_directory(services)
+        window.form.set_call_id(window.call_panel.text())
+        window.form.set_checker(services.desk.check)
+        if services.warnings:
+            window.show_notice("warning", "Transfers will not work yet",
+                               "\n".join(describe(warning, Front.WINDOW) for warning in services.warnings),
+                               settings=True)
+        elif services.interrupted or services.journal_moved_aside is not None:
+            window.show_notice("warning", *_history_notice(services))
+        else:
+            window.notice.hide()
+        self.sig_attached.emit()
+
+    def detach(self) -> Services | None:
+        """Stop using the current services (to replace them) and return them for closing."""
+        services, self.services = self.services, None
+        self._let_go()
+        self._window.form.set_checker(None, "Reconnecting…")
+        return services
+
+    def _let_go(self) -> None:
+        """The sections, the refresher and the windows that work on the services let go of them."""
+        window = self._window
+        window.controller.set_desk(None)
+        window.sign_in.set_session(None)
+        self._follow_directory(None)
+        window.trainer_tools.set_simulator(None)
+        if self.history is not None:
+            self.history.retire()
+            self.history = None
+
+    def _follow_directory(self, services: Services | None) -> None:
+        """Refresh the directory of these services from its source (None: stop refreshing)."""
+        if self.refresher is not None:
+            self.refresher.stop()
+            self.refresher.deleteLater()
+            self.refresher = None
+        directory = self._window.directory
+        directory.set_freshness("")
+        if services is not None and services.directory_source is not None:
+            from app.ui.directory.refresher import DirectoryRefresher
+
+            self.refresher = DirectoryRefresher(services.directory_source, directory, services.directory_as_of, self)
+            self.refresher.start()
+
+    async def close(self) -> None:
+        """Let a transfer in flight finish (it gets its journal row), then close the services."""
+        services, self.services = self.services, None
+        if services is None:
+            return
+        window = self._window
+        if window.controller.busy():
+            window.show_notice("info", "Closing…", "Waiting for the transfer in progress to finish.")
+            await window.controller.wait_idle(services.profile.timeout_s + _SHUTDOWN_GRACE_S)
+        self._let_go()
+        import asyncio  # the window is built before asyncio is loaded (app.py: the first paint)
+
+        try:
+            await asyncio.wait_for(services.aclose(), timeout=5)
+        except Exception:
+            log.exception("closing the services failed")
+
+    # ---- favorites --------------------------------------------------------------------------
+    def toggle_favorite(self, target_id: str) -> None:
+        """Star or unstar a target: it moves to (or leaves) the top of the results; saved off the GUI thread."""
+        if self.services is None or self.services.favorites is None:
+            return
+        window, favorites = self._window, self.services.favorites
+        starred = favorites.toggle(target_id)
+        current = window.form.target()
+        if current is not None and current.target_id == target_id:
+            window.form.set_favorite(starred)
+        window.directory.set_preferences(favorites.ids, self.services.recents)
+        spawn(self._save_favorites())
+
+    async def _save_favorites(self) -> None:
+        if self.services is None or self.services.favorites is None:
+            return
+        import asyncio
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.services.favorites.save)
+        except OSError as error:
+            self._window.show_notice("warning", "Favorites not saved",
+                                     f"{error.strerror or error}. They last until the panel closes.")
+
+    def is_favorite(self, target_id: str) -> bool:
+        favorites = self.services.favorites if self.services is not None else None
+        return favorites is not None and favorites.is_favorite(target_id)
+
+    def pick_favorite(self, number: int) -> None:
+        """Ctrl+1…9: favorite `number` goes to the form, ready to transfer."""
+        if self.services is None or self.services.favorites is None:
+            return
+        window = self._window
+        ids, index = self.services.favorites.ids, window.directory.index()
+        # Only a target the directory still holds: a starred agent who left is not offered as an ID.
+        in_directory = number <= len(ids) and index is not None and index.get(ids[number - 1]) is not None
+        view = window.directory.view_for(ids[number - 1]) if in_directory else None
+        if view is None:
+            window.show_notice("info", f"No favorite {number}",
+                               "Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.")
+            return
+        window.target_activated(view)
+
+    # ---- the history ------------------------------------------------------------------------
+    def open_history(self) -> None:
+        """The transfer journal, non-modal; "Transfer again" puts a row's target in the form."""
+        from app.ui.history.journal_view import JournalView
+
+        if self.services is None:
+            return
+        if self.history is None:
+            self.history = JournalView(self.services.journal, self._window)
+            self.history.sig_transfer_again.connect(self._transfer_again)
+        self.history.open()
+
+    def _transfer_again(self, entry: JournalEntry) -> None:
+        window = self._window
+        if (view := window.directory.view_for(entry.target_id)) is not None:
+            window.target_activated(view)
+            window.raise_()
+            window.activateWindow()
+
+
+def _empty_directory_text(services: Services) -> str:
+    if services.is_demo:
+        return "The demo directory is empty."
+    if services.directory_source is not None:
+        return f"Loading the directory from {services.directory_source.label}…"
+    return ("No directory is set up for this profile yet.\nPaste an agent (005…), queue (00G…) "
+            "or flow (300…) ID in the search box to transfer to it.")
+
+
+def _history_notice(services: Services) -> tuple[str, str]:
+    """What the rep must know about the history before the next transfer (shown once)."""
+    from app.messages import Front, outcome_text
+
+    if services.interrupted:
+        lines = [f"{entry.at.astimezone():%H:%M} {entry.call_id}: "
+                 f"{outcome_text(entry.outcome, entry.target_label, Front.WINDOW).headline}"
+                 for entry in services.interrupted if entry.outcome is not None]
+        return ("The panel closed during a transfer",
+                "\n".join([*lines[:3], "Check the softphone: these calls may have moved. They are in the "
+                                        "history (Ctrl+H) and transferring them again asks first."]))
+    return ("A new transfer history was started",
+            f"The old one could not be used and was moved to {services.journal_moved_aside}.")
