@@ -124,10 +124,10 @@ async def trainer_scene(window: PanelWindow, services) -> None:
     queue = find(services, "queue", "bil")
     window.trainer_tools.open_trainer()
     trainer = window.trainer_tools.trainer
+    window.new_demo_call()  # a new call first: it carries over no target
     pick_by_name(window, queue.name)
     trainer.rule_scenario.setCurrentIndex(trainer.rule_scenario.findData("throttled"))
     trainer.set_rule_for_selected_target()
-    window.new_demo_call()
     window.form.trigger()
     await until(lambda: "30 s" in window.outcome.text())
     await settle()

@@ -138,6 +138,9 @@ class CallPanel(QWidget):
     def _lock(self, locked: bool) -> None:
         self.call_id.setReadOnly(locked)
         self.edit_button.setVisible(locked)
+        if self._setup_finished:  # the clear button comes with the window's setup (window.py)
+            self.call_id.setClearButtonEnabled(not locked)  # nothing to clear in what cannot be edited
+        self.call_id.setCursorPosition(0)  # the ID's start in view: "0LQ…" says what it is
 
     def set_demo_mode(self, demo: bool) -> None:
         self.new_demo_button.setVisible(demo)

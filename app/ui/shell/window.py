@@ -180,8 +180,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.body_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self.fit_minimum_width()
         a11y.flush()
-        for field in (self.call_panel.call_id, self.directory.search, self.fallback_line_edit()):
+        for field in (self.directory.search, self.fallback_line_edit()):
             field.setClearButtonEnabled(True)
+        self.call_panel.call_id.setClearButtonEnabled(not self.call_panel.is_locked())
         bindings = [(keys.FOCUS_SEARCH, self.directory.focus_search), (keys.TRANSFER, self.form.trigger),
                     (keys.SETTINGS, self.open_settings), (keys.FOCUS_CALL, self._focus_call), (keys.QUIT, self.close),
                     (keys.TOGGLE_FAVORITE, self.form.toggle_favorite), (keys.HISTORY, self.session.open_history),
