@@ -12,7 +12,7 @@ worker thread, with full garbage collections held off while they are built
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 from app.core.directory.cache import CachedDirectory, DirectoryCacheError, load_directory, save_directory
 from app.core.directory.file_source import FileWatch, load_directory_file
 from app.core.directory.search import SearchIndex
+from app.core.directory.table import TargetTable
 from app.core.directory.target import Target, full_collections_paused
 from app.core.ids import IdKind
 from app.core.profile import Profile
@@ -36,9 +37,15 @@ class DirectorySnapshot:
     problems: tuple[str, ...] = field(default=())  # skipped rows of a file, cache trouble
 
 
-def _indexed(targets: list[Target]) -> SearchIndex:
+def _indexed(targets: Iterable[Target]) -> SearchIndex:
     with full_collections_paused():
         return SearchIndex(targets)
+
+
+def _queues_and_flows_then(table: TargetTable, agents: list[Target]) -> Iterator[Target]:
+    """The queues and flows of a table, then these agents: lazily, so on the thread that indexes them."""
+    yield from table.of_kinds(IdKind.QUEUE, IdKind.FLOW)
+    yield from agents
 
 
 class DirectoryFeed:
@@ -107,10 +114,9 @@ class DirectoryFeed:
         if self.current is None:
             return await self.refresh()
         agents = await self._salesforce.agents()
-        others = [t for t in self.current.index.targets if t.kind is not IdKind.AGENT]
-        return await self._publish(others + agents, datetime.now(UTC))
+        return await self._publish(_queues_and_flows_then(self.current.index.targets, agents), datetime.now(UTC))
 
-    async def _publish(self, targets: list[Target], as_of: datetime,
+    async def _publish(self, targets: Iterable[Target], as_of: datetime,
                        problems: tuple[str, ...] = ()) -> DirectorySnapshot:
         index = await asyncio.get_running_loop().run_in_executor(None, _indexed, targets)
         self.current = DirectorySnapshot(index, as_of, self.source_label, problems)

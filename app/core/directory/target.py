@@ -79,23 +79,12 @@ class Target:
 
     def __post_init__(self) -> None:
         kind = self.kind if type(self.kind) is IdKind else IdKind(self.kind)
-        if kind not in ROUTING_TARGET_KINDS:
-            raise InputError(f"A directory entry must be an agent, a queue or a flow, not a {kind.value}.")
-        sf_id = parse_id(self.id, _ID_FIELD[kind])
-        if sf_id.kind is not kind:
-            raise InvalidIdError(
-                f"The {kind.value} ID {sf_id.value} starts with {sf_id.prefix}, which is a "
-                f"{sf_id.kind.value} ID, not a {kind.value} ID."
-            )
-        if not self.label.strip():
-            raise InputError(f"The {kind.value} {sf_id.value} has no name.")
-        if self.presence is not None and kind is not IdKind.AGENT:
-            raise InputError(f"Only agents have a presence; {self.label!r} is a {kind.value}.")
+        target_id = checked_id(kind, self.id, self.label, self.presence is not None)
         # Frozen: normalise through object.__setattr__ (a 15-character ID, a str kind).
         if kind is not self.kind:
             object.__setattr__(self, "kind", kind)
-        if sf_id.value != self.id:
-            object.__setattr__(self, "id", sf_id.value)
+        if target_id != self.id:
+            object.__setattr__(self, "id", target_id)
 
     @classmethod
     def agent(cls, id: str, name: str, presence: Presence | None = None, extra: tuple[str, ...] = ()) -> "Target":
@@ -121,6 +110,26 @@ class Target:
         if self.kind is IdKind.AGENT:
             return self.extra
         return (self.secondary, *self.extra) if self.secondary else self.extra
+
+
+def checked_id(kind: IdKind, target_id: str, label: str, has_presence: bool = False) -> str:
+    """The 18-character ID of a target with these values; InputError when they cannot make one.
+
+    What `Target` checks, for sources that store targets without making `Target` objects.
+    """
+    if kind not in ROUTING_TARGET_KINDS:
+        raise InputError(f"A directory entry must be an agent, a queue or a flow, not a {kind.value}.")
+    sf_id = parse_id(target_id, _ID_FIELD[kind])
+    if sf_id.kind is not kind:
+        raise InvalidIdError(
+            f"The {kind.value} ID {sf_id.value} starts with {sf_id.prefix}, which is a "
+            f"{sf_id.kind.value} ID, not a {kind.value} ID."
+        )
+    if not label.strip():
+        raise InputError(f"The {kind.value} {sf_id.value} has no name.")
+    if has_presence and kind is not IdKind.AGENT:
+        raise InputError(f"Only agents have a presence; {label!r} is a {kind.value}.")
+    return sf_id.value
 
 
 def restore_target(kind: IdKind, id: str, label: str, secondary: str, presence: Presence | None,
