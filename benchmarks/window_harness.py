@@ -27,6 +27,12 @@ for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_H
     os.environ[_name] = str(SCRATCH / _name.lower())
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# Run from bytecode, as an installed copy does, even where PYTHONDONTWRITEBYTECODE is set: it is
+# written once to a scratch prefix (compiling the modules on import would count as stalls).
+sys.dont_write_bytecode = False
+sys.pycache_prefix = str(Path(tempfile.gettempdir()) / "transfer-panel-bench-pycache")
+os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix  # and for the processes this one starts
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 TICK_MS = 5
 
@@ -159,27 +165,35 @@ def profile(**values):
     return Profile(**settings)
 
 
-async def profile_window(panel_profile, feed=None):
-    """The real window with this profile's services built as the app builds them; `feed` replaces
-    the profile's directory feed (e.g. one whose Salesforce key is not in a keyring), its offline
-    copy shown first as at start-up. Returns (window, services)."""
-    from app.ui.shell.composition import build_profile_services
+def panel_window():
+    """The real panel window, shown (services come next, as at start-up: `attach_profile`)."""
     from app.ui.shell.window import PanelWindow
 
+    window = PanelWindow(config_path=SCRATCH / "config.toml")
+    window.resize(460, 860)
+    window.show()
+    return window
+
+
+async def attach_profile(window, panel_profile, feed=None):
+    """Build this profile's services as the app does and attach them to the window; `feed`
+    replaces the profile's directory feed (e.g. one whose Salesforce key is not in a keyring),
+    its offline copy shown first as at start-up. Returns the services."""
+    from dataclasses import replace
+
+    from app.ui.shell.composition import build_profile_services
+
+    if feed is not None:  # the services without a directory of their own: `feed` is it
+        panel_profile = replace(panel_profile, directory_source="none")
     services = await build_profile_services(panel_profile, journal_path=SCRATCH / "journal.sqlite3")
     if feed is not None:
-        if services.directory_feed is not None:
-            await services.directory_feed.aclose()
         snapshot = await feed.cached()
         if snapshot is not None:
             services.directory, services.directory_as_of = snapshot.index, snapshot.as_of
         services.directory_feed = feed
         services.empty_directory_hint = f"Loading the directory from {feed.source_label}…"
-    window = PanelWindow(config_path=SCRATCH / "config.toml")
-    window.resize(460, 860)
-    window.show()
     window.attach(services)
-    return window, services
+    return services
 
 
 def new_app():

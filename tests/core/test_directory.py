@@ -156,25 +156,28 @@ def test_with_preferences_results_are_a_reordering_of_the_plain_search(steps, pr
 
 def test_bulk_builds_hold_off_full_collections_only_and_restore_them_whatever_order_they_end_in():
     import gc
+    import sys
 
-    from app.core.directory.target import full_collections_paused
+    from app.core.directory.target import BULK_SWITCH_INTERVAL_S, building_in_bulk
 
-    before = gc.get_threshold()
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
     try:
-        refresh, cache_load = full_collections_paused(), full_collections_paused()
+        refresh, cache_load = building_in_bulk(), building_in_bulk()
         refresh.__enter__()
         cache_load.__enter__()
         paused = gc.get_threshold()
         assert gc.isenabled() and paused[:2] == before[:2] and paused[2] >= 1_000_000  # young collections go on
+        assert sys.getswitchinterval() == BULK_SWITCH_INTERVAL_S < interval
         refresh.__exit__(None, None, None)  # the first build ends while the other goes on
-        assert gc.get_threshold() == paused
+        assert gc.get_threshold() == paused and sys.getswitchinterval() == BULK_SWITCH_INTERVAL_S
         cache_load.__exit__(None, None, None)
-        assert gc.get_threshold() == before
-        with pytest.raises(ValueError), full_collections_paused():
+        assert gc.get_threshold() == before and sys.getswitchinterval() == interval
+        with pytest.raises(ValueError), building_in_bulk():
             raise ValueError("a damaged page")
-        assert gc.get_threshold() == before
+        assert gc.get_threshold() == before and sys.getswitchinterval() == interval
     finally:
         gc.set_threshold(*before)  # a failure here must not leave the rest of the session paused
+        sys.setswitchinterval(interval)
 
 
 def reference_search(targets: list[Target], query: str, kind=None, available_only=False, preferred=()) -> list[str]:
@@ -199,7 +202,7 @@ def reference_search(targets: list[Target], query: str, kind=None, available_onl
     first = [i for i in dict.fromkeys(preferred) if i in ids]
     pasted = query.strip()
     if terms and len(pasted) in (15, 18):
-        pasted_id = next((t.id for t in kept if t.id[:15] == pasted[:15] and (len(pasted) == 15 or t.id == pasted)), None)
+        pasted_id = next((t.id for t in kept if t.id[:15] == pasted[:15] and len(pasted) == 15 or t.id == pasted), None)
         if pasted_id:
             first = [pasted_id, *(i for i in first if i != pasted_id)]
     return first + [i for i in ids if i not in first]

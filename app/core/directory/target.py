@@ -7,9 +7,10 @@ up to 100,000 of them; sources share equal strings and `Presence` values between
 
 import gc
 import re
+import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -153,25 +154,38 @@ _new, _set = object.__new__, object.__setattr__
 
 
 _pause_lock = threading.Lock()
-_pause = {"depth": 0, "threshold": gc.get_threshold()}
+_pause = {"depth": 0, "threshold": gc.get_threshold(), "switch_interval": sys.getswitchinterval()}
+BULK_SWITCH_INTERVAL_S = 0.001
 
 
 @contextmanager
-def full_collections_paused() -> Iterator[None]:
-    """Hold off Python's full garbage collections while a directory is built in bulk.
+def building_in_bulk() -> Iterator[None]:
+    """While a directory is built in bulk on a worker thread: hold off Python's full garbage
+    collections, and hand the GIL to the window's thread sooner.
 
     100,000 new long-lived objects trigger full collections that find nothing to free and
     stall the window's event loop for 50-200 ms each. The young collections go on, a few
     hundred new objects each: with the collector switched off altogether, the first one
     afterwards had all of them to look at, a stall of 30-45 ms on the window's thread.
-    Targets hold no cycles; reference counting frees everything as usual. Builds that
-    overlap (a refresh, its index, the cache) share one pause, whatever order they end in.
+    Targets hold no cycles; reference counting frees everything as usual.
+
+    A thread running Python keeps the GIL until another has waited the switch interval
+    (5 ms) for it; on a busy machine the window's thread then waited 25-45 ms between two
+    5 ms timer ticks. 1 ms while building keeps that near the interval.
+
+    When the last build ends, the memory its temporary objects took is given back to the
+    operating system (glibc keeps freed blocks otherwise: ~10 MiB after a 100k build).
+
+    Builds that overlap (a refresh, its index, the cache) share one setting, whatever order
+    they end in.
     """
     with _pause_lock:
         if _pause["depth"] == 0:
             _pause["threshold"] = gc.get_threshold()
+            _pause["switch_interval"] = sys.getswitchinterval()
             young, middle, _full = _pause["threshold"]
             gc.set_threshold(young, middle, 1_000_000)  # a full collection after a million middle ones
+            sys.setswitchinterval(min(BULK_SWITCH_INTERVAL_S, _pause["switch_interval"]))
         _pause["depth"] += 1
     try:
         yield
@@ -180,3 +194,14 @@ def full_collections_paused() -> Iterator[None]:
             _pause["depth"] -= 1
             if _pause["depth"] == 0:
                 gc.set_threshold(*_pause["threshold"])
+                sys.setswitchinterval(_pause["switch_interval"])
+                _give_back_free_memory()
+
+
+def _give_back_free_memory() -> None:
+    """glibc's malloc_trim (Linux); elsewhere the allocator does without."""
+    if sys.platform == "linux":
+        import ctypes
+
+        with suppress(OSError, AttributeError):  # not glibc (musl): nothing to do
+            ctypes.CDLL(None).malloc_trim(0)
