@@ -255,21 +255,21 @@ class SearchIndex:
         return parts if mask is None else [list(compress(part, map(mask.__getitem__, part))) for part in parts]
 
     def _matching(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool,
-                  mask: bytes | None) -> list[int]:
+                  mask: bytes | None) -> Sequence[int]:
         """The positions passing the filters whose haystack holds every term, ascending."""
         source = self._narrowest(terms, kind, available_only)
         if source is not None and len(source[1]) <= _SCAN_ABOVE:
             return self._tested(source[1], [term.encode() for term in terms if term not in source[0]])
         encoded = sorted((term.encode() for term in terms), key=len, reverse=True)
         if len(encoded[0]) > 1:
-            candidates = self._scan(encoded[0])
+            candidates: Sequence[int] = self._scan(encoded[0])
             encoded = encoded[1:]
         else:  # single letters only: the posting lists of the rarest
             rarest = min({char for term in terms for char in term}, key=self._count)
             candidates = sorted(chain(self._starts.get(rarest, _NOTHING), self._others.get(rarest, _NOTHING)))
         if mask is not None:
             candidates = list(compress(candidates, map(mask.__getitem__, candidates)))
-        return self._tested(candidates, encoded)
+        return self._tested(candidates, encoded) if encoded else candidates
 
     def _count(self, char: str) -> int:
         return len(self._starts.get(char, _NOTHING)) + len(self._others.get(char, _NOTHING))
@@ -284,11 +284,7 @@ class SearchIndex:
 
     def _scan(self, word: bytes) -> array:
         """Every position whose haystack holds `word` (folded, UTF-8), ascending: a few passes in C."""
-        found = re.findall(re.escape(word) + rb"[^\x01]*\x01([\x10-\x1f]{8})", self._blob)
-        positions = array("I", bytes.fromhex(b"".join(found).translate(_FROM_CODE).decode()))
-        if sys.byteorder == "little":  # fromhex wrote them big-endian
-            positions.byteswap()
-        return positions
+        return _positions(b"".join(_plain_pattern(word).findall(self._blob)))
 
     def _narrowest(self, terms: tuple[str, ...], kind: IdKind | None,
                    available_only: bool) -> tuple[tuple[str, ...], list[int]] | None:
@@ -317,14 +313,14 @@ class SearchIndex:
         start = bisect_left(everyone, phrase, key=record)
         return start, bisect_left(everyone, True, start, key=lambda position: not record(position).startswith(phrase))
 
-    def _rank(self, terms: tuple[str, ...], matched: list[int]) -> list[Part]:
+    def _rank(self, terms: tuple[str, ...], matched: Sequence[int]) -> list[Part]:
         start, end = self._label_run(b" " + " ".join(terms).encode())
         low, high = bisect_left(matched, start), bisect_left(matched, end)
         rest = matched[:low] + matched[high:]
         heads = [b" " + term.encode() for term in terms]  # " word" = a word start in the label
-        if len(rest) > _SCAN_ABOVE:
-            word_starts = set(self._scan(heads[0])).intersection(*(self._scan(head) for head in heads[1:]))
-            starts = list(map(word_starts.__contains__, rest))
+        if len(rest) > _SCAN_ABOVE:  # a scan for " word" beats a test per match
+            at_word_start = set(self._scan(heads[0])).intersection(*map(self._scan, heads[1:]))
+            starts = list(map(at_word_start.__contains__, rest))
         else:
             find, bounds = self._blob.find, self._record_starts
             starts = [find(heads[0], bounds[i], bounds[i + 1]) >= 0 for i in rest]
@@ -347,6 +343,18 @@ class SearchIndex:
 
 
 # ---- building -------------------------------------------------------------------------------
+def _plain_pattern(word: bytes) -> re.Pattern:
+    return re.compile(re.escape(word) + rb"[^\x01]*\x01([\x10-\x1f]{8})")
+
+
+def _positions(codes: bytes) -> array:
+    """The positions written in the blob's codes (8 hex digits each, as bytes 0x10-0x1f)."""
+    positions = array("I", bytes.fromhex(codes.translate(_FROM_CODE).decode()))
+    if sys.byteorder == "little":  # fromhex wrote them big-endian
+        positions.byteswap()
+    return positions
+
+
 def _haystacks(table: TargetTable) -> list[str]:
     """Every target's haystack, folded a few thousand at a time; equal ones (namesakes) are one string."""
     interned: dict[str, str] = {}

@@ -94,7 +94,7 @@ class TargetListModel(QAbstractListModel):
         return view
 
     def data(self, index: _Index, role: int = 0) -> Any:  # 0: Qt.ItemDataRole.DisplayRole
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         if role == TARGET_ROLE:
             return self.view(index.row())

@@ -170,6 +170,9 @@ class DirectoryPanel(QWidget):
         self._row_painter.sig_star_clicked.connect(self.sig_star_clicked)
         self.results.setItemDelegate(self._row_painter)
         self.results.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        align = QtCore.Qt.AlignmentFlag
+        self.count.setAlignment(align.AlignRight | align.AlignVCenter)
+        self._fit_count()
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
         self.refresh()
@@ -177,6 +180,7 @@ class DirectoryPanel(QWidget):
     # ---- directory ----------------------------------------------------------------------
     def follow_style(self) -> None:
         """The colours or the text size changed: rows are one height, so measure it again, and repaint them."""
+        self._fit_count()
         self.results.setMinimumHeight(_list_minimum_height())
         self.results.doItemsLayout()
         self.results.viewport().update()
@@ -295,6 +299,11 @@ class DirectoryPanel(QWidget):
         self._activated(self.results.currentIndex())
 
     # ---- internals ----------------------------------------------------------------------
+    def _fit_count(self) -> None:
+        """Room for any count: a label that changed size on every keystroke moved the heading
+        and repainted the whole section (~3 ms a key)."""
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("0,000,000 results") + 4)
+
     def _set_current(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.results.selectionModel().setCurrentIndex(
