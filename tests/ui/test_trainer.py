@@ -195,3 +195,25 @@ def test_a_trainer_can_do_it_all_from_the_keyboard(qtbot, panel, demo_services):
     key(qtbot, Qt.Key.Key_I, CTRL)
     inspector = panel.trainer_tools.inspector
     assert inspector.isVisible() and "Answer: 400 Bad Request" in inspector.details.toPlainText()
+
+
+def test_opening_the_inspector_on_a_full_log_renders_one_page_not_one_per_request(qtbot, panel, demo_services,
+                                                                                 monkeypatch):
+    """A class's worth of requests already logged: the list fills in one go and the details pane
+    shows the newest once (each row inserted at the top re-rendered it: 50-75 ms at 1,000)."""
+    import httpx
+
+    from app.ui.trainer import inspector as inspector_module
+    from app.ui.trainer.inspector import SHOWN_REQUESTS
+
+    simulator = demo_services.demo.simulator
+    with httpx.Client() as client:  # unsigned requests: the simulator answers 401 and logs each
+        for number in range(SHOWN_REQUESTS + 50):
+            client.post(f"{simulator.base_url}/voiceCalls/call-{number}/routeVoiceCall", json={})
+    rendered = []
+    monkeypatch.setattr(inspector_module, "describe", lambda record, origin: rendered.append(record) or "page")
+    panel.trainer_tools.open_inspector()
+    inspector = panel.trainer_tools.inspector
+    assert inspector.requests.count() == SHOWN_REQUESTS
+    assert "call-249" in inspector.requests.item(0).text() and inspector.requests.currentRow() == 0  # newest first
+    assert [record.path for record in rendered] == [simulator.requests[-1].path]
