@@ -135,22 +135,25 @@ def checked_id(kind: IdKind, target_id: str, label: str, has_presence: bool = Fa
 
 def restore_target(kind: IdKind, id: str, label: str, secondary: str, presence: Presence | None,
                    extra: tuple[str, ...]) -> Target:
-    """Rebuild a `Target` this app validated and saved itself (the offline cache).
+    """Rebuild a `Target` this app validated and stored itself (a `TargetTable`, the offline cache).
 
     Skips `__post_init__`'s checks, which are most of the cost of loading 100,000 targets;
     a damaged value can still not be sent, as `RouteRequest` parses every ID it routes to.
     """
     target = _new(Target)
-    _set(target, "kind", kind)
-    _set(target, "id", id)
-    _set(target, "label", label)
-    _set(target, "secondary", secondary)
-    _set(target, "presence", presence)
-    _set(target, "extra", extra)
+    _set_kind(target, kind)
+    _set_id(target, id)
+    _set_label(target, label)
+    _set_secondary(target, secondary)
+    _set_presence(target, presence)
+    _set_extra(target, extra)
     return target
 
 
-_new, _set = object.__new__, object.__setattr__
+# The slots' own setters: what object.__setattr__ finds after a look-up by name, ~2x faster.
+_new = object.__new__
+_set_kind, _set_id, _set_label, _set_secondary, _set_presence, _set_extra = (
+    Target.__dict__[name].__set__ for name in ("kind", "id", "label", "secondary", "presence", "extra"))
 
 
 _pause_lock = threading.Lock()
