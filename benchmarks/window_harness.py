@@ -179,10 +179,13 @@ async def attach_profile(window, panel_profile, feed=None):
     """Build this profile's services as the app does and attach them to the window; `feed`
     replaces the profile's directory feed (e.g. one whose Salesforce key is not in a keyring),
     its offline copy shown first as at start-up. Returns the services."""
+    import asyncio
     from dataclasses import replace
 
+    from app.ui.shell.app import _preload  # what Boot imports on a worker thread before building services
     from app.ui.shell.composition import build_profile_services
 
+    await asyncio.get_running_loop().run_in_executor(None, _preload)
     if feed is not None:  # the services without a directory of their own: `feed` is it
         panel_profile = replace(panel_profile, directory_source="none")
     services = await build_profile_services(panel_profile, journal_path=SCRATCH / "journal.sqlite3")
