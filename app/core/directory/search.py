@@ -150,21 +150,25 @@ class SearchIndex:
             kept = [position for position in range(len(table)) if position not in replaced]
             table, hays = table.take(kept), [hays[position] for position in kept]
             by_id = sorted_pieces(range(len(table)), table.id)
-        self._table = table
-        self._by_id = array("i", by_id)
-        self._starts, self._others = _posting_lists(hays)
+        starts, others = _posting_lists(hays)
         records = [hay.encode() + _END + f"{position:08x}".encode().translate(_TO_CODE)
                    for position, hay in enumerate(hays)]
-        del hays
+        del hays, order
         self._blob = b"".join(records)
-        self._record_starts = array("I", chain((0,), accumulate(map(len, records))))
+        record_starts = array("I", chain((0,), accumulate(map(len, records))))
         del records
         kinds = table.kinds
-        self._of_kind = {kind: memoryview(array("i", [p for p, code in enumerate(kinds) if code == KIND_CODES[kind]]))
-                         for kind in KIND_ORDER}
+        of_kind = {kind: [p for p, code in enumerate(kinds) if code == KIND_CODES[kind]] for kind in KIND_ORDER}
         self._routable = _routable(table)
-        routable_agents = [p for p in self._of_kind[IdKind.AGENT] if self._routable[p]]
-        self._available_agents = memoryview(array("i", routable_agents))
+        available_agents = [p for p in of_kind[IdKind.AGENT] if self._routable[p]]
+        # The small objects that stay are made last, once the build's temporary ones are gone:
+        # made among them, they kept the allocator's 1 MiB arenas alive (~6 MiB at 100k).
+        self._table = table.copy()
+        self._by_id = array("i", by_id)
+        self._record_starts = array("I", record_starts)
+        self._starts, self._others = _settled(starts), _settled(others)
+        self._of_kind = {kind: memoryview(array("i", positions)) for kind, positions in of_kind.items()}
+        self._available_agents = memoryview(array("i", available_agents))
         self._masks: dict[tuple[IdKind | None, bool], bytes] = {}
         self._history: OrderedDict[_Query, tuple[list[int], list[Part]]] = OrderedDict()
         self._preferred: tuple[int, ...] = ()
@@ -258,8 +262,11 @@ class SearchIndex:
                   mask: bytes | None) -> Sequence[int]:
         """The positions passing the filters whose haystack holds every term, ascending."""
         source = self._narrowest(terms, kind, available_only)
-        if source is not None and len(source[1]) <= _SCAN_ABOVE:
-            return self._tested(source[1], [term.encode() for term in terms if term not in source[0]])
+        if source is not None:
+            pending = [term.encode() for term in terms if term not in source[0]]
+            # A recent match set, unless it is large and a new word is long enough for a scan to find fewer.
+            if len(source[1]) <= _SCAN_ABOVE or max(map(len, pending), default=0) < 3:
+                return self._tested(source[1], pending)
         encoded = sorted((term.encode() for term in terms), key=len, reverse=True)
         if len(encoded[0]) > 1:
             candidates: Sequence[int] = self._scan(encoded[0])
@@ -281,6 +288,10 @@ class SearchIndex:
         for word in sorted(words, key=len, reverse=True):
             candidates = [i for i in candidates if find(word, starts[i], starts[i + 1]) >= 0]
         return candidates
+
+    def _word_starts(self, term: str) -> Sequence[int]:
+        """The positions where `term` starts a label word: a posting list for one letter, else a scan."""
+        return self._starts.get(term, _NOTHING) if len(term) == 1 else self._scan(b" " + term.encode())
 
     def _scan(self, word: bytes) -> array:
         """Every position whose haystack holds `word` (folded, UTF-8), ascending: a few passes in C."""
@@ -318,8 +329,9 @@ class SearchIndex:
         low, high = bisect_left(matched, start), bisect_left(matched, end)
         rest = matched[:low] + matched[high:]
         heads = [b" " + term.encode() for term in terms]  # " word" = a word start in the label
-        if len(rest) > _SCAN_ABOVE:  # a scan for " word" beats a test per match
-            at_word_start = set(self._scan(heads[0])).intersection(*map(self._scan, heads[1:]))
+        if len(rest) > _SCAN_ABOVE:  # the word starts found at once beat a test per match
+            word_starts = sorted((self._word_starts(term) for term in terms), key=len)
+            at_word_start = set(word_starts[0]).intersection(*word_starts[1:])
             starts = list(map(at_word_start.__contains__, rest))
         else:
             find, bounds = self._blob.find, self._record_starts
@@ -377,7 +389,12 @@ def _replaced(table: TargetTable, by_id: list[int], given_at: list[int]) -> set[
     return replaced
 
 
-def _posting_lists(hays: list[str]) -> tuple[dict[str, memoryview], dict[str, memoryview]]:
+def _settled(postings: dict[str, array]) -> dict[str, memoryview]:
+    """Fresh copies of posting lists (see the end of `SearchIndex.__init__`)."""
+    return {char.encode().decode(): memoryview(array("i", positions)) for char, positions in postings.items()}
+
+
+def _posting_lists(hays: list[str]) -> tuple[dict[str, array], dict[str, array]]:
     """Per folded character: the positions where it starts a label word, and where it only occurs elsewhere."""
     starts: dict[str, array] = {}
     others: dict[str, array] = {}
@@ -388,8 +405,7 @@ def _posting_lists(hays: list[str]) -> tuple[dict[str, memoryview], dict[str, me
             (starts.get(char) or starts.setdefault(char, array("i"))).append(position)
         for char in set(hay).difference(initials, _WHITESPACE):
             (others.get(char) or others.setdefault(char, array("i"))).append(position)
-    return ({char: memoryview(positions) for char, positions in starts.items()},
-            {char: memoryview(positions) for char, positions in others.items()})
+    return starts, others
 
 
 def _routable(table: TargetTable) -> bytes:

@@ -131,6 +131,13 @@ class TargetTable(Sequence[Target]):
             _gathered(array("d"), self.since, positions),
         )
 
+    def copy(self) -> TargetTable:
+        """The same table in new small objects (the large columns are shared: they are immutable)."""
+        return TargetTable(self.kinds, self.ids, self.texts, array("I", self.text_ends),
+                           array("I", self.presence_codes),
+                           tuple((status.encode().decode(), state) for status, state in self.presences),
+                           array("d", self.since))
+
     def of_kinds(self, *kinds: IdKind) -> TargetTable:
         """The targets of these kinds, in table order."""
         wanted = {KIND_CODES[kind] for kind in kinds}
