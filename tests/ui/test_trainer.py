@@ -71,7 +71,7 @@ def test_a_failing_flow_uses_the_fallback_queue_and_the_inspector_shows_it(qtbot
 
     trainer.inspector_button.click()
     inspector = panel.trainer_tools.inspector
-    assert inspector.isVisible() and inspector.requests.count() == 1
+    assert inspector.isVisible() and inspector.request_list.rowCount() == 1
     page = inspector.details.toPlainText()
     assert f"the flow failed; the call went to the fallback queue {queue.target_id}" in page
     assert "Trainer scenario: Flow fails (fallback queue)" in page
@@ -84,7 +84,7 @@ def test_the_inspector_follows_transfers_live_and_never_shows_the_token(qtbot, p
     pick(qtbot, panel, agent)
     panel.form.trigger()
     wait_idle(qtbot, panel)
-    qtbot.waitUntil(lambda: inspector.requests.count() == 1)
+    qtbot.waitUntil(lambda: inspector.request_list.rowCount() == 1)
     page = inspector.details.toPlainText()
     call_id = panel.call_panel.text()
     assert page.startswith(f"POST {demo_services.demo.simulator.base_url}/voiceCalls/{call_id}/routeVoiceCall")
@@ -210,10 +210,15 @@ def test_opening_the_inspector_on_a_full_log_renders_one_page_not_one_per_reques
     with httpx.Client() as client:  # unsigned requests: the simulator answers 401 and logs each
         for number in range(SHOWN_REQUESTS + 50):
             client.post(f"{simulator.base_url}/voiceCalls/call-{number}/routeVoiceCall", json={})
-    rendered = []
+    rendered, summarised = [], []
     monkeypatch.setattr(inspector_module, "describe", lambda record, origin: rendered.append(record) or "page")
+    line = inspector_module.summary_line
+    monkeypatch.setattr(inspector_module, "summary_line", lambda record: summarised.append(record) or line(record))
     panel.trainer_tools.open_inspector()
     inspector = panel.trainer_tools.inspector
-    assert inspector.requests.count() == SHOWN_REQUESTS
-    assert "call-249" in inspector.requests.item(0).text() and inspector.requests.currentRow() == 0  # newest first
+    qtbot.wait(50)  # painted
+    assert 0 < len(summarised) < 60  # the rows on screen, not all 200
+    assert inspector.request_list.rowCount() == SHOWN_REQUESTS
+    newest = inspector.request_list.index(0, 0)
+    assert "call-249" in newest.data() and inspector.requests.currentIndex() == newest  # newest first
     assert [record.path for record in rendered] == [simulator.requests[-1].path]
