@@ -211,7 +211,7 @@ async def scenario_inspector(heartbeat, size: int, rounds: int) -> dict:
     open_ms = (time.perf_counter() - started) * 1000
     await asyncio.sleep(1.0)
     heartbeat.mark("after")
-    figures = {"requests_logged": len(services.demo.simulator.requests), "shown": inspector.requests.count(),
+    figures = {"requests_logged": len(services.demo.simulator.requests), "shown": inspector.request_list.rowCount(),
                "open_ms": round(open_ms, 1)}
     await window.shutdown()
     window.close()
