@@ -58,6 +58,8 @@ _NO_KEYRING_HINTS = {
 _SECRET_WHY = {"parts": "parts of it are missing or do not match its checksum", "decoding": "it cannot be decoded",
                "manifest": "its manifest is unreadable"}
 _JOURNAL_WHY = {"newer": "it was written by a newer version of the panel"}
+_CACHE_WHY = {"not_a_cache": "not a file of a directory cache", "checksum": "it does not match its checksum"}
+_OPTIONAL_COLUMNS = "(and optionally detail, presence)"
 
 
 def _unknown_key(p: Params) -> str:
@@ -293,8 +295,46 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.HANDOVER_NO_CALL_ID: "The message from the other launch holds no call ID.",
     Problem.RESOURCE_MISSING: "The panel's file {name} is missing (looked in {looked}). Reinstall the panel.",
     Problem.DIRECTORY: "{text}",
+    Problem.TARGET_KIND: "a directory entry must be an agent, a queue or a flow, not a {kind}",
+    Problem.TARGET_ID_OF_OTHER_KIND: "the {kind} ID {id} starts with {prefix}, which is a {id_kind} ID, not a "
+                                     "{kind} ID",
+    Problem.TARGET_NO_NAME: "the {kind} {id} has no name",
+    Problem.TARGET_PRESENCE_NOT_AGENT: "only agents have a presence; {label!r} is a {kind}",
+    Problem.DIRECTORY_FILE_MISSING: "The directory file {path} does not exist. Check directory_file in the profile.",
+    Problem.DIRECTORY_FILE_UNREADABLE: "The directory file {path} cannot be read ({reason}). Check directory_file "
+                                       "in the profile and that the file can be read.",
+    Problem.DIRECTORY_FILE_NOT_REGULAR: "The directory file {path} is not a regular file (a pipe, a device or a "
+                                        "folder). Check directory_file in the profile.",
+    Problem.DIRECTORY_FILE_TOO_BIG: lambda p: (f"The directory file {p['path']} holds {_number(p['size_mib'])} MiB; "
+                                               "the panel reads directory files of up to "
+                                               f"{_number(p['limit_mib'])} MiB. Check that it is the directory, and "
+                                               "leave out what the panel does not need."),
+    Problem.DIRECTORY_FILE_NOT_UTF8: "The directory file {path} is not UTF-8 text. Save it as UTF-8.",
+    Problem.DIRECTORY_FILE_BAD_HEADER: "The directory file {path} needs a header row with the columns kind, id, name "
+                                       f"{_OPTIONAL_COLUMNS}; its first line is not one:",
+    Problem.DIRECTORY_FILE_NO_HEADER: "The directory file {path} needs a header row with the columns kind, id, name "
+                                      f"{_OPTIONAL_COLUMNS}; missing: {{missing}}.",
+    Problem.DIRECTORY_FILE_NOT_JSON_FORM: "The directory file {path} must be JSON of the form "
+                                          '{{"targets": [{{"kind": …, "id": …, "name": …}}, …]}}.',
+    Problem.DIRECTORY_ROW: lambda p: (f"line {p['line']}, target {p['position']}" if p.get("position") is not None
+                                      else f"line {p['line']}"),
+    Problem.DIRECTORY_ROW_TOO_LONG: lambda p: f"it is longer than {_number(p['limit'])} bytes",
+    Problem.DIRECTORY_ROW_OPEN_QUOTE: "a quote opens a field but does not close it on the same line",
+    Problem.DIRECTORY_ROW_NOT_CSV: "the line is not valid CSV ({error})",
+    Problem.DIRECTORY_ROW_NOT_UTF8: "the line is not UTF-8 text; save the file as UTF-8",
+    Problem.DIRECTORY_ROW_BAD_KIND: "kind {kind!r} must be agent, queue or flow",
+    Problem.DIRECTORY_ROW_NOT_JSON: "it is not valid JSON",
+    Problem.DIRECTORY_ROW_NESTED: "it holds lists or objects, or a string that does not end on its line",
+    Problem.DIRECTORY_ROW_NOT_OBJECT: "it is not an object with kind, id and name",
+    Problem.DIRECTORY_ROW_CUT_SHORT: "the file ends inside it",
+    Problem.DIRECTORY_DUPLICATE_ID: "line {line}: the ID {id} is also on line {earlier_line}; this later row is used",
+    Problem.DIRECTORY_JSON_BROKEN: "line {line}: the JSON is broken here (a comma or a closing bracket is missing); "
+                                   "nothing after it is read",
+    Problem.DIRECTORY_CACHE_UNREADABLE: "The saved directory {path} cannot be read ({reason}); it is ignored.",
+    Problem.DIRECTORY_CACHE_DAMAGED: lambda p: (f"The saved directory {p['path']} is damaged or from another version "
+                                                f"({_CACHE_WHY.get(str(p['why']), p['why'])}); it is ignored and "
+                                                "replaced at the next refresh."),
     Problem.SIMULATOR: "{text}",
-    Problem.DIRECTORY_ROW: lambda p: f"line {p['line']}" if p.get("line") is not None else f"target {p['position']}",
 }
 
 # Where the window says it differently: it has Settings, not commands or options.
@@ -504,6 +544,11 @@ def _status_phrase(status: ParamValue) -> str:
 
 def _field(p: Params) -> str:
     return FIELD_NAMES.get(str(p.get("what", "id")), str(p.get("what", "ID")))
+
+
+def _number(value: ParamValue) -> str:
+    """1,234,567 (a value from another version that is not a number as it is)."""
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _clock_time(value: ParamValue) -> str:

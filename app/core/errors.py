@@ -160,9 +160,37 @@ class Problem(StrEnum):
     HANDOVER_NO_CALL_ID = "handover.no_call_id"
     # the installation
     RESOURCE_MISSING = "resource.missing"
-    # the directory (its sources' own words until they speak in codes too)
+    # the directory (Salesforce's and the favorites' own words until they speak in codes too)
     DIRECTORY = "directory"
-    DIRECTORY_ROW = "directory.row"  # `line` (CSV) or `position` (JSON); the reason is the detail
+    # a target's values (`kind`, `id`, `label`): a file's row, a Salesforce record
+    TARGET_KIND = "target.kind"  # not an agent, a queue or a flow
+    TARGET_ID_OF_OTHER_KIND = "target.id_of_other_kind"  # `prefix` says `id_kind`
+    TARGET_NO_NAME = "target.no_name"
+    TARGET_PRESENCE_NOT_AGENT = "target.presence_not_agent"
+    # an admin's directory file (`path`)
+    DIRECTORY_FILE_MISSING = "directory_file.missing"
+    DIRECTORY_FILE_UNREADABLE = "directory_file.unreadable"  # `reason`
+    DIRECTORY_FILE_NOT_REGULAR = "directory_file.not_regular"  # a pipe, a device, a folder
+    DIRECTORY_FILE_TOO_BIG = "directory_file.too_big"  # `size_mib`, `limit_mib`
+    DIRECTORY_FILE_NOT_UTF8 = "directory_file.not_utf8"
+    DIRECTORY_FILE_BAD_HEADER = "directory_file.bad_header"  # the CSV problem is the detail
+    DIRECTORY_FILE_NO_HEADER = "directory_file.no_header"  # `missing` columns
+    DIRECTORY_FILE_NOT_JSON_FORM = "directory_file.not_json_form"
+    DIRECTORY_ROW = "directory.row"  # `line`, and `position` for a JSON target; the reason is the detail
+    DIRECTORY_ROW_TOO_LONG = "directory.row_too_long"  # `limit` in bytes
+    DIRECTORY_ROW_OPEN_QUOTE = "directory.row_open_quote"
+    DIRECTORY_ROW_NOT_CSV = "directory.row_not_csv"  # `error`: the csv module's words
+    DIRECTORY_ROW_NOT_UTF8 = "directory.row_not_utf8"
+    DIRECTORY_ROW_BAD_KIND = "directory.row_bad_kind"  # `kind` as written
+    DIRECTORY_ROW_NOT_JSON = "directory.row_not_json"
+    DIRECTORY_ROW_NESTED = "directory.row_nested"
+    DIRECTORY_ROW_NOT_OBJECT = "directory.row_not_object"
+    DIRECTORY_ROW_CUT_SHORT = "directory.row_cut_short"  # the file ends inside it
+    DIRECTORY_DUPLICATE_ID = "directory.duplicate_id"  # `line` replaces `earlier_line`, both with `id`
+    DIRECTORY_JSON_BROKEN = "directory.json_broken"  # at `line`: nothing after it is read
+    # the offline directory cache (`path`)
+    DIRECTORY_CACHE_UNREADABLE = "directory_cache.unreadable"  # `reason`
+    DIRECTORY_CACHE_DAMAGED = "directory_cache.damaged"  # `why`: "not_a_cache", "checksum" or an error's name
     # the simulator and its class plans (a trainer's tool: its own words)
     SIMULATOR = "simulator"
 

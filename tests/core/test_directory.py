@@ -157,22 +157,89 @@ def test_with_preferences_results_are_a_reordering_of_the_plain_search(steps, pr
 
 def test_bulk_builds_hold_off_full_collections_only_and_restore_them_whatever_order_they_end_in():
     import gc
+    import sys
 
-    from app.core.directory.target import full_collections_paused
+    from app.core.directory.target import BULK_SWITCH_INTERVAL_S, building_in_bulk
 
-    before = gc.get_threshold()
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
     try:
-        refresh, cache_load = full_collections_paused(), full_collections_paused()
+        refresh, cache_load = building_in_bulk(), building_in_bulk()
         refresh.__enter__()
         cache_load.__enter__()
         paused = gc.get_threshold()
         assert gc.isenabled() and paused[:2] == before[:2] and paused[2] >= 1_000_000  # young collections go on
+        assert sys.getswitchinterval() == BULK_SWITCH_INTERVAL_S < interval
         refresh.__exit__(None, None, None)  # the first build ends while the other goes on
-        assert gc.get_threshold() == paused
+        assert gc.get_threshold() == paused and sys.getswitchinterval() == BULK_SWITCH_INTERVAL_S
         cache_load.__exit__(None, None, None)
-        assert gc.get_threshold() == before
-        with pytest.raises(ValueError), full_collections_paused():
+        assert gc.get_threshold() == before and sys.getswitchinterval() == interval
+        with pytest.raises(ValueError), building_in_bulk():
             raise ValueError("a damaged page")
-        assert gc.get_threshold() == before
+        assert gc.get_threshold() == before and sys.getswitchinterval() == interval
     finally:
         gc.set_threshold(*before)  # a failure here must not leave the rest of the session paused
+        sys.setswitchinterval(interval)
+
+
+def reference_search(targets: list[Target], query: str, kind=None, available_only=False, preferred=()) -> list[str]:
+    """The search rules of app/core/directory/search.py written the plain way: IDs, best first."""
+    from app.core.directory.search import haystack
+    from app.core.directory.target import KIND_ORDER
+
+    last = {target.id: at for at, target in enumerate(targets)}  # the same ID again: the last stays, in its place
+    unique = [target for at, target in enumerate(targets) if last[target.id] == at]
+    hays = {target.id: haystack(target) for target in unique}
+    kept = [t for t in unique if (kind is None or t.kind.value == kind) and (not available_only or t.available)]
+    terms = words(query)
+    if not terms:
+        ranked = sorted(kept, key=lambda t: (KIND_ORDER.index(t.kind), hays[t.id]))
+    else:
+        phrase = " " + " ".join(terms)
+        matching = [t for t in kept if all(term in hays[t.id] for term in terms)]
+        ranked = sorted(matching, key=lambda t: (
+            0 if hays[t.id].startswith(phrase) else 1 if all(" " + term in hays[t.id] for term in terms) else 2,
+            hays[t.id]))
+    ids = [t.id for t in ranked]
+    first = [i for i in dict.fromkeys(preferred) if i in ids]
+    pasted = query.strip()
+    if terms and len(pasted) in (15, 18):
+        pasted_id = next((t.id for t in kept if t.id[:15] == pasted[:15] and len(pasted) == 15 or t.id == pasted), None)
+        if pasted_id:
+            first = [pasted_id, *(i for i in first if i != pasted_id)]
+    return first + [i for i in ids if i not in first]
+
+
+_ORACLE_TARGETS = generate_targets(1200, seed=23)
+_ORACLE_TARGETS += _ORACLE_TARGETS[5:40:7]  # some IDs twice: the later copy stays
+_ORACLE_TARGETS += [queue(1, "B"), queue(2, "b c"), queue(3, "Ba"), queue(4, "---"), queue(5, "Bill\x1fing")]
+_ORACLE = SearchIndex(_ORACLE_TARGETS)
+_LETTERS = "abilemnorstuzéø田中ß 民-"
+
+
+@settings(max_examples=150, deadline=None)
+@given(typed=st.lists(st.text(_LETTERS, min_size=1, max_size=4), min_size=1, max_size=5),
+       kind=st.sampled_from([None, "agent", "queue", "flow"]), available=st.booleans(),
+       preferred=st.lists(st.integers(0, len(_ORACLE_TARGETS) - 1), max_size=6))
+def test_every_query_as_typed_matches_the_rules_written_plainly(typed, kind, available, preferred):
+    """Key by key, each result is what the plain rules give: posting lists, scans, narrowing and
+    the recent-query shortcuts change nothing."""
+    ids = [_ORACLE_TARGETS[i].id for i in preferred]
+    _ORACLE.set_preferred(ids)
+    query = ""
+    try:
+        for piece in typed:
+            for char in piece:
+                query += char
+                found = [target.id for target in _ORACLE.search(query, kind, available)]
+                assert found == reference_search(_ORACLE_TARGETS, query, kind, available, ids), query
+            query = query[:-1]  # a backspace
+            found = [target.id for target in _ORACLE.search(query, kind, available)]
+            assert found == reference_search(_ORACLE_TARGETS, query, kind, available, ids), query
+    finally:
+        _ORACLE.set_preferred([])
+
+
+def test_a_pasted_id_of_a_target_comes_first_even_when_its_name_matches_too():
+    target = _ORACLE_TARGETS[100]
+    assert _ORACLE.search(target.id)[0] == target
+    assert _ORACLE.search(target.id[:15].lower()).indices == ()  # IDs are case-sensitive

@@ -71,7 +71,7 @@ def test_a_failing_flow_uses_the_fallback_queue_and_the_inspector_shows_it(qtbot
 
     trainer.inspector_button.click()
     inspector = panel.trainer_tools.inspector
-    assert inspector.isVisible() and inspector.requests.count() == 1
+    assert inspector.isVisible() and inspector.request_list.rowCount() == 1
     page = inspector.details.toPlainText()
     assert f"the flow failed; the call went to the fallback queue {queue.target_id}" in page
     assert "Trainer scenario: Flow fails (fallback queue)" in page
@@ -84,7 +84,7 @@ def test_the_inspector_follows_transfers_live_and_never_shows_the_token(qtbot, p
     pick(qtbot, panel, agent)
     panel.form.trigger()
     wait_idle(qtbot, panel)
-    qtbot.waitUntil(lambda: inspector.requests.count() == 1)
+    qtbot.waitUntil(lambda: inspector.request_list.rowCount() == 1)
     page = inspector.details.toPlainText()
     call_id = panel.call_panel.text()
     assert page.startswith(f"POST {demo_services.demo.simulator.base_url}/voiceCalls/{call_id}/routeVoiceCall")
@@ -196,3 +196,30 @@ def test_a_trainer_can_do_it_all_from_the_keyboard(qtbot, panel, demo_services):
     key(qtbot, Qt.Key.Key_I, CTRL)
     inspector = panel.trainer_tools.inspector
     assert inspector.isVisible() and "Answer: 400 Bad Request" in inspector.details.toPlainText()
+
+
+def test_opening_the_inspector_on_a_full_log_renders_one_page_not_one_per_request(qtbot, panel, demo_services,
+                                                                                 monkeypatch):
+    """A class's worth of requests already logged: the list fills in one go and the details pane
+    shows the newest once (each row inserted at the top re-rendered it: 50-75 ms at 1,000)."""
+    import httpx
+
+    from app.ui.trainer import inspector as inspector_module
+    from app.ui.trainer.inspector import SHOWN_REQUESTS
+
+    simulator = demo_services.demo.simulator
+    with httpx.Client() as client:  # unsigned requests: the simulator answers 401 and logs each
+        for number in range(SHOWN_REQUESTS + 50):
+            client.post(f"{simulator.base_url}/voiceCalls/call-{number}/routeVoiceCall", json={})
+    rendered, summarised = [], []
+    monkeypatch.setattr(inspector_module, "describe", lambda record, origin: rendered.append(record) or "page")
+    line = inspector_module.summary_line
+    monkeypatch.setattr(inspector_module, "summary_line", lambda record: summarised.append(record) or line(record))
+    panel.trainer_tools.open_inspector()
+    inspector = panel.trainer_tools.inspector
+    qtbot.wait(50)  # painted
+    assert 0 < len(summarised) < 60  # the rows on screen, not all 200
+    assert inspector.request_list.rowCount() == SHOWN_REQUESTS
+    newest = inspector.request_list.index(0, 0)
+    assert "call-249" in newest.data() and inspector.requests.currentIndex() == newest  # newest first
+    assert [record.path for record in rendered] == [simulator.requests[-1].path]

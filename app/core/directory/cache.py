@@ -1,25 +1,36 @@
 """The offline cache: the last good directory of a profile, shown at start-up before any refresh.
 
-One file per profile in the user cache dir, written atomically (temporary file, then
-`os.replace`) and only after a refresh succeeded, so a failed refresh keeps the last
-good copy. The format is `marshal` of plain tuples and strings: it can hold data only
-(never code, unlike pickle), and 100,000 targets load in well under 300 ms. A file that
-is damaged or from another format version is reported and ignored, never trusted.
+One file per profile in the user cache dir, readable by its owner only, written atomically
+(temporary file, then `os.replace`) and only after a refresh succeeded, so a failed refresh
+keeps the last good copy. The content is the directory's `TargetTable` columns in `marshal`
+(data only, never code, unlike pickle): a few large strings, so 100,000 targets load in a
+few milliseconds and leave no object per target behind.
+
+The file starts with a magic string and a BLAKE2 digest of the rest. A file that is
+damaged (any byte changed, cut short, grown), from another format version, too large or
+not a file at all is reported and ignored, never trusted and never fatal: the next
+refresh replaces it.
 """
 
+from __future__ import annotations
+
+import hashlib
 import marshal
 import os
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core.directory.target import Presence, PresenceState, Target, full_collections_paused, restore_target
+from app.core.directory.table import TargetTable
+from app.core.directory.target import Target
 from app.core.errors import PanelError, Problem
-from app.core.ids import IdKind
 
-FORMAT = 2
-_KIND_LETTERS = {IdKind.AGENT: "a", IdKind.QUEUE: "q", IdKind.FLOW: "f"}
-_KINDS = {letter: kind for kind, letter in _KIND_LETTERS.items()}
+FORMAT = 3
+MAGIC = b"transfer-panel directory cache\n"
+MAX_CACHE_BYTES = 512 * 2**20  # ~10 million targets
+_DIGEST = 32
 
 
 class DirectoryCacheError(PanelError):
@@ -28,7 +39,7 @@ class DirectoryCacheError(PanelError):
 
 @dataclass(frozen=True, slots=True)
 class CachedDirectory:
-    targets: list[Target]
+    targets: Sequence[Target]  # a TargetTable when loaded; saved as one
     fetched_at: datetime  # timezone-aware: when the source answered
     source: str  # "salesforce" or "file: <path>", for the freshness line
 
@@ -40,64 +51,41 @@ def cache_path(profile_name: str) -> Path:
 
 
 def save_directory(path: Path, directory: CachedDirectory) -> None:
-    targets = directory.targets
-    presences = list({t.presence: None for t in targets if t.presence is not None})
-    presence_number = {presence: number for number, presence in enumerate(presences)}
-    # Column by column: loading then keeps the strings and frees a few large tuples, rather
-    # than 100,000 small row tuples that would leave the memory they were in fragmented.
-    columns = (
-        "".join(_KIND_LETTERS[t.kind] for t in targets),
-        tuple(t.id for t in targets),
-        tuple(t.label for t in targets),
-        tuple(t.secondary for t in targets),
-        tuple(t.extra for t in targets),
-        tuple(-1 if t.presence is None else presence_number[t.presence] for t in targets),
-        tuple(_presence_row(presence) for presence in presences),
-    )
-    data = marshal.dumps((FORMAT, directory.fetched_at.timestamp(), directory.source, columns))
+    table = directory.targets if isinstance(directory.targets, TargetTable) else TargetTable.of(directory.targets)
+    payload = marshal.dumps((FORMAT, directory.fetched_at.timestamp(), directory.source, table.columns()))
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload)
     os.replace(temporary, path)  # atomic: a reader sees the old file or the new one, never half
 
 
 def load_directory(path: Path) -> CachedDirectory | None:
     """The cached directory, or None when there is none; DirectoryCacheError when it is unusable."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            raise _damaged(path, "not_a_cache")
         data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise DirectoryCacheError(Problem.DIRECTORY,
-            text=f"The saved directory {path} cannot be read ({error}); it is ignored.") from None
+        raise DirectoryCacheError(Problem.DIRECTORY_CACHE_UNREADABLE, path=str(path),
+                                  reason=error.strerror or type(error).__name__) from None
+    head = len(MAGIC) + _DIGEST
+    payload = memoryview(data)[head:]
+    if not data.startswith(MAGIC) or hashlib.blake2b(payload, digest_size=_DIGEST).digest() != data[len(MAGIC):head]:
+        raise _damaged(path, "checksum")
     try:
-        with full_collections_paused():
-            return _restore(marshal.loads(data))
-    except (ValueError, EOFError, TypeError, KeyError, PanelError) as error:
-        raise DirectoryCacheError(Problem.DIRECTORY,
-            text=f"The saved directory {path} is damaged or from another version ({type(error).__name__}); "
-            "it is ignored and replaced at the next refresh.") from None
+        version, fetched_at, source, columns = marshal.loads(payload)
+        if version != FORMAT:
+            raise ValueError(f"format {version}")
+        return CachedDirectory(TargetTable.from_columns(columns), datetime.fromtimestamp(fetched_at, UTC), str(source))
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, OverflowError, OSError) as error:
+        # The checksum held: a file of another version of the panel, or one written by something else.
+        raise _damaged(path, type(error).__name__) from None
 
 
-def _restore(document: tuple) -> CachedDirectory:
-    version, fetched_at, source, columns = document
-    if version != FORMAT:
-        raise ValueError(f"format {version}")
-    kinds, ids, labels, secondaries, extras, presence_numbers, presence_rows = columns
-    if not len(kinds) == len(ids) == len(labels) == len(secondaries) == len(extras) == len(presence_numbers):
-        raise ValueError("columns of different lengths")
-    presences = [_presence(*row) for row in presence_rows]
-    targets = [
-        restore_target(_KINDS[kind], target_id, label, secondary, presences[number] if number >= 0 else None, extra)
-        for kind, target_id, label, secondary, extra, number
-        in zip(kinds, ids, labels, secondaries, extras, presence_numbers, strict=True)
-    ]
-    return CachedDirectory(targets, datetime.fromtimestamp(fetched_at, UTC), source)
-
-
-def _presence_row(presence: Presence) -> tuple:
-    return presence.status, presence.state.value, presence.since.timestamp() if presence.since else None
-
-
-def _presence(status: str, state: str, since: float | None) -> Presence:
-    return Presence(status, PresenceState(state), datetime.fromtimestamp(since, UTC) if since is not None else None)
+def _damaged(path: Path, why: str) -> DirectoryCacheError:
+    return DirectoryCacheError(Problem.DIRECTORY_CACHE_DAMAGED, path=str(path), why=why)

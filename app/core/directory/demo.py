@@ -147,8 +147,9 @@ def _agent_names(rng: random.Random, count: int) -> Iterator[tuple[str, tuple[st
             yield " ".join(rng.choice(part) for part in names.VIETNAMESE_NAMES), ()
         else:
             given_names, families, separator, native_family_first, roman_family_first = rng.choice(native)
-            (given, given_roman), (family, family_roman) = rng.choice(given_names), rng.choice(families)
-            native_name = separator.join((family, given) if native_family_first else (given, family))
+            (native_given, given_roman), (native_family, family_roman) = rng.choice(given_names), rng.choice(families)
+            native_name = separator.join((native_family, native_given) if native_family_first
+                                         else (native_given, native_family))
             roman = " ".join((family_roman, given_roman) if roman_family_first else (given_roman, family_roman))
             # Orgs differ in which form they keep as the user's name; search finds either.
             yield (native_name, (roman,)) if rng.random() < 0.5 else (roman, (native_name,))

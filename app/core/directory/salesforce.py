@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from app.core.directory.target import Presence, PresenceState, Target, full_collections_paused, state_for_label
+from app.core.directory.target import Presence, PresenceState, Target, building_in_bulk, state_for_label
 from app.core.errors import CredentialError, PanelError, Problem
 from app.core.ids import InvalidIdError
 from app.core.profile import Profile
@@ -85,7 +85,7 @@ class SalesforceDirectory:
                 progress(counted + done_in_query, None if total_in_query is None else counted + total_in_query)
 
         targets: list[Target] = []
-        with full_collections_paused():
+        with building_in_bulk():
             for soql, convert in ((QUEUES_SOQL, _queues), (FLOWS_SOQL, _flows), (AGENTS_SOQL, _agents)):
                 targets += await self._query(soql, convert, report)
                 counted = len(targets)
@@ -93,7 +93,7 @@ class SalesforceDirectory:
 
     async def agents(self) -> list[Target]:
         """Only the agents with their current presence: the cheap periodic refresh."""
-        with full_collections_paused():
+        with building_in_bulk():
             return await self._query(AGENTS_SOQL, _agents, None)
 
     async def aclose(self) -> None:

@@ -12,100 +12,174 @@ Rules (see `text.py` for folding):
   before all others, in their given order; a pasted ID still comes first.
 * `kind` keeps one kind; `available_only` drops agents that are not available (queues
   and flows are always routable, so they stay).
-* No cap: a result holds every match and resolves rows only when asked for them.
+* No cap: a result holds every match and builds targets only for the rows asked for.
 
-How it stays fast in pure Python: each target gets one folded "haystack" string at build
-time, " label words\\nterm\\twords\\n…" (label words separated by spaces, other terms'
-words by tabs), and targets are stored sorted by it. So a query word matches when it is a
-substring of the haystack (query words never hold whitespace, so no match spans two
-fields), a word start in the label is " word" in the haystack, and all labels starting with
-the query form one contiguous run of positions found by bisection. Matching is one list
-comprehension over candidate positions; ranking is two bisections, one comprehension and
-`compress`, with no Python call per target. Recent queries are kept: a query whose every
-word contains a word of a recent query (one more letter typed, a word added) only filters
-that query's matches, and a query typed before (backspace) costs nothing.
+How it stays fast in pure Python. Each target gets one folded "haystack",
+" label words\\nterm\\twords\\n…" (label words separated by spaces, other terms' words by
+tabs), and the index keeps its targets (a `TargetTable`) sorted by it. So a query word
+matches where it is a substring of the haystack (query words hold no whitespace, so no
+match spans two fields), a word start in the label is " word", and all labels starting
+with the query are one run of positions, found by bisection. The haystacks are one UTF-8
+blob, each followed by "\\x01" and its position written in bytes 0x10-0x1f (which no
+query word holds): a regular expression finds every haystack holding a word and returns
+their positions, in C, without an object per target.
+
+* A first letter looks at no target: per folded character the index keeps, ascending, the
+  positions where it starts a label word and those where it only occurs elsewhere (posting
+  lists). The result is the run of labels starting with it, the other word starts, the
+  rest: views of the lists, nothing copied.
+* Later letters: one scan of the blob for the longest word, or, when a recent query's
+  matches surely hold every match (each of its words is contained in a new word) and they
+  are few, a substring test per match of that query. Then the ranking: two bisections and
+  word-start tests. Results of recent queries are kept, so backspace costs nothing.
+* A result is a list of ascending parts; favorites, recents and a pasted ID are cut out of
+  them by bisection and put first.
+* The index is built on a worker thread in steps that each hold the GIL briefly (sorts go
+  by pieces of 16,384, merged lazily), so the window's event loop keeps turning.
 """
 
+from __future__ import annotations
+
+import re
+import sys
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress
+from itertools import accumulate, chain, compress, pairwise
 from operator import not_
 from typing import overload
 
-from app.core.directory.target import KIND_ORDER, Target
-from app.core.directory.text import words
+from app.core.directory.table import KIND_CODES, TargetTable, sorted_pieces
+from app.core.directory.target import KIND_ORDER, PresenceState, Target
+from app.core.directory.text import folded_words, words
 from app.core.ids import IdKind, InvalidIdError, looks_like_salesforce_id, parse_id
 
 _HISTORY = 8  # recent queries kept per index: narrowing sources and instant backspace
-_KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
+_FOLD_PIECE = 2_000  # names folded in one go: a few milliseconds of C
+_SCAN_ABOVE = 4_000  # candidates from which one scan of the blob beats a test per candidate
+_WHITESPACE = frozenset(" \t\n")
+_TERMS = re.compile("\x1f[^\x1e]*")  # a text's search terms after its label, in `folded_words`
+_NOTHING = memoryview(array("i"))
+_KIND_MASKS = {kind: bytes(int(byte == code) for byte in range(256)) for kind, code in KIND_CODES.items()}
+_END = b"\x01"  # ends a haystack in the blob; its position follows: 8 hex digits written as bytes 0x10-0x1f
+_TO_CODE = bytes.maketrans(b"0123456789abcdef", bytes(range(0x10, 0x20)))
+_FROM_CODE = bytes.maketrans(bytes(range(0x10, 0x20)), b"0123456789abcdef")
 
-_Filter = tuple[IdKind | None, bool]
+Part = Sequence[int]  # ascending positions in the index's table: a range, a memoryview or a list
 _Query = tuple[tuple[str, ...], IdKind | None, bool]
 
 
 class SearchResult(Sequence[Target]):
-    """Ranked matches: `indices` are positions in the index's `targets`, best first."""
+    """Ranked matches: positions in the index's `targets`, best first, kept as ascending parts."""
 
-    __slots__ = ("_targets", "indices")
+    __slots__ = ("_table", "_parts", "_ends")
 
-    def __init__(self, targets: tuple[Target, ...], indices: tuple[int, ...]) -> None:
-        self._targets = targets
-        self.indices = indices
+    def __init__(self, table: TargetTable, parts: Iterable[Part]) -> None:
+        self._table = table
+        self._parts = [part for part in parts if len(part)]
+        self._ends = list(accumulate(map(len, self._parts)))
 
     def __len__(self) -> int:
-        return len(self.indices)
+        return self._ends[-1] if self._ends else 0
+
+    def position(self, row: int) -> int:
+        """Where the target of this row is in the index's `targets`."""
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError("result row out of range")
+        part = bisect_right(self._ends, row)
+        return self._parts[part][row - (self._ends[part - 1] if part else 0)]
+
+    def positions(self) -> Iterator[int]:
+        return chain.from_iterable(self._parts)
+
+    @property
+    def indices(self) -> tuple[int, ...]:
+        """Every position, best first."""
+        return tuple(self.positions())
 
     @overload
-    def __getitem__(self, position: int) -> Target: ...
+    def __getitem__(self, row: int) -> Target: ...
     @overload
-    def __getitem__(self, position: slice) -> list[Target]: ...
-    def __getitem__(self, position: int | slice) -> Target | list[Target]:
-        if isinstance(position, slice):
-            return [self._targets[i] for i in self.indices[position]]
-        return self._targets[self.indices[position]]
+    def __getitem__(self, row: slice) -> list[Target]: ...
+    def __getitem__(self, row: int | slice) -> Target | list[Target]:
+        if isinstance(row, slice):
+            return [self[r] for r in range(*row.indices(len(self)))]
+        return self._table[self.position(row)]
 
     def __iter__(self) -> Iterator[Target]:
-        return map(self._targets.__getitem__, self.indices)
+        return map(self._table.__getitem__, self.positions())
 
     def __repr__(self) -> str:
-        return f"<SearchResult of {len(self.indices)} targets>"
+        return f"<SearchResult of {len(self)} targets>"
 
 
 def haystack(target: Target) -> str:
     """The folded text a target is searched in (format in the module docstring)."""
-    terms = "".join("\n" + "\t".join(words(term)) for term in target.search_terms)
-    return " " + " ".join(words(target.label)) + terms
+    return _haystacks_of([_search_text(target.kind, target.label, target.secondary, target.extra)])[0]
+
+
+def _search_text(kind: IdKind, label: str, secondary: str, extra: Sequence[str]) -> str:
+    """The label, then each of `Target.search_terms`, separated by "\\x1f" (see `folded_words`)."""
+    terms = extra if kind is IdKind.AGENT or not secondary else (secondary, *extra)
+    text = "\x1f".join((label, *terms))
+    if "\x1e" in text or text.count("\x1f") != len(terms):  # in a name: a separator, as `words` makes it
+        text = "\x1f".join(field.replace("\x1e", " ").replace("\x1f", " ") for field in (label, *terms))
+    return text
+
+
+def _haystacks_of(search_texts: list[str]) -> list[str]:
+    folded = _TERMS.sub(lambda terms: terms[0].replace(" ", "\t").replace("\x1f", "\n"), folded_words(search_texts))
+    return [" " + hay for hay in folded.split("\x1e")]
 
 
 class SearchIndex:
-    """An immutable set of targets, searchable. Targets with the same ID: the last one wins."""
+    """An immutable set of targets, searchable. Targets with the same ID: the last one wins (in its place)."""
 
     def __init__(self, targets: Iterable[Target]) -> None:
-        unique = list({target.id: target for target in targets}.values())
-        hays = [haystack(target) for target in unique]
-        # Ties (equal names) keep the input order, which every source makes stable; a key
-        # tuple per target would cost ~10 MiB at 100k.
-        order = sorted(range(len(unique)), key=hays.__getitem__)
-        self._targets = tuple(unique[i] for i in order)
-        self._hays = [hays[i] for i in order]
+        table = targets if isinstance(targets, TargetTable) else TargetTable.of(targets)
+        hays = _haystacks(table)
+        order = sorted_pieces(range(len(table)), hays.__getitem__)
+        if any(position != at for at, position in enumerate(order)):
+            table, hays = table.take(order), [hays[position] for position in order]
         # Positions ordered by ID, for lookups by bisection: a dict would cost ~5 MiB at 100k.
-        ordered = self._targets
-        self._by_id = array("l", sorted(range(len(ordered)), key=lambda p: ordered[p].id))
-        everything = tuple(range(len(self._targets)))
-        self._bases: dict[_Filter, tuple[int, ...]] = {(None, False): everything}
-        self._listings: dict[_Filter, tuple[int, ...]] = {}
-        self._history: OrderedDict[_Query, tuple[list[int], tuple[int, ...]]] = OrderedDict()
+        by_id = sorted_pieces(range(len(table)), table.id)
+        if replaced := _replaced(table, by_id, order):  # the same ID again: the one given last stays
+            kept = [position for position in range(len(table)) if position not in replaced]
+            table, hays = table.take(kept), [hays[position] for position in kept]
+            by_id = sorted_pieces(range(len(table)), table.id)
+        starts, others = _posting_lists(hays)
+        records = [hay.encode() + _END + f"{position:08x}".encode().translate(_TO_CODE)
+                   for position, hay in enumerate(hays)]
+        del hays, order
+        self._blob = b"".join(records)
+        record_starts = array("I", chain((0,), accumulate(map(len, records))))
+        del records
+        kinds = table.kinds
+        of_kind = {kind: [p for p, code in enumerate(kinds) if code == KIND_CODES[kind]] for kind in KIND_ORDER}
+        self._routable = _routable(table)
+        available_agents = [p for p in of_kind[IdKind.AGENT] if self._routable[p]]
+        # The small objects that stay are made last, once the build's temporary ones are gone:
+        # made among them, they kept the allocator's 1 MiB arenas alive (~6 MiB at 100k).
+        self._table = table.copy()
+        self._by_id = array("i", by_id)
+        self._record_starts = array("I", record_starts)
+        self._starts, self._others = _settled(starts), _settled(others)
+        self._of_kind = {kind: memoryview(array("i", positions)) for kind, positions in of_kind.items()}
+        self._available_agents = memoryview(array("i", available_agents))
+        self._masks: dict[tuple[IdKind | None, bool], bytes] = {}
+        self._history: OrderedDict[_Query, tuple[Sequence[int], list[Part]]] = OrderedDict()
         self._preferred: tuple[int, ...] = ()
 
     @property
-    def targets(self) -> tuple[Target, ...]:
-        """Every target, in the index's order (what `SearchResult.indices` point into)."""
-        return self._targets
+    def targets(self) -> TargetTable:
+        """Every target, in the index's order (what `SearchResult.position` points into)."""
+        return self._table
 
     def __len__(self) -> int:
-        return len(self._targets)
+        return len(self._table)
 
     def get(self, target_id: str) -> Target | None:
         """The target with this ID (15 or 18 characters), or None."""
@@ -113,13 +187,12 @@ class SearchIndex:
             position = self._position(parse_id(target_id).value)
         except InvalidIdError:
             return None
-        return None if position is None else self._targets[position]
+        return None if position is None else self._table[position]
 
     def _position(self, target_id: str) -> int | None:
         """The position of the target with this 18-character ID, or None."""
-        targets = self._targets
-        at = bisect_left(self._by_id, target_id, key=lambda p: targets[p].id)
-        if at < len(self._by_id) and targets[self._by_id[at]].id == target_id:
+        at = bisect_left(self._by_id, target_id, key=self._table.id)
+        if at < len(self._by_id) and self._table.id(self._by_id[at]) == target_id:
             return self._by_id[at]
         return None
 
@@ -132,78 +205,106 @@ class SearchIndex:
         """Every target matching `query`, ranked (rules in the module docstring)."""
         kind = None if kind is None else IdKind(kind)
         terms = tuple(words(query))
-        if not terms:
-            return SearchResult(self._targets, self._first(self._preferred_matches(terms, kind, available_only),
-                                                           self._listing(kind, available_only)))
+        parts = self._ranked(terms, kind, available_only) if terms else self._listing(kind, available_only)
+        first = self._preferred_matches(terms, kind, available_only)
+        pasted = self._pasted_id(query, kind, available_only) if terms else None
+        if pasted is not None:
+            first = (pasted, *(p for p in first if p != pasted))
+        return SearchResult(self._table, _put_first(first, parts))
+
+    # ---- filters ------------------------------------------------------------------------
+    def _mask(self, kind: IdKind | None, available_only: bool) -> bytes | None:
+        """One byte per position, 1 where the filters keep it; None without filters."""
+        if kind is None and not available_only:
+            return None
+        mask = self._masks.get((kind, available_only))
+        if mask is None:
+            size = len(self._table)
+            mask = b"\x01" * size if kind is None else self._table.kinds.translate(_KIND_MASKS[kind])
+            if available_only:
+                mask = (int.from_bytes(mask) & int.from_bytes(self._routable)).to_bytes(size)
+            self._masks[kind, available_only] = mask
+        return mask
+
+    def _listing(self, kind: IdKind | None, available_only: bool) -> list[Part]:
+        """The empty query's result: by kind (KIND_ORDER), then by label."""
+        return [self._available_agents if available_only and each is IdKind.AGENT else self._of_kind[each]
+                for each in (KIND_ORDER if kind is None else (kind,))]
+
+    def _preferred_matches(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> tuple[int, ...]:
+        mask, encoded = self._mask(kind, available_only), [term.encode() for term in terms]
+        return tuple(p for p in self._preferred if (mask is None or mask[p]) and self._tested([p], encoded))
+
+    # ---- matching and ranking -----------------------------------------------------------
+    def _ranked(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> list[Part]:
+        mask = self._mask(kind, available_only)
+        if len(terms) == 1 and len(terms[0]) == 1:
+            return self._first_letter(terms[0], mask)
         key = (terms, kind, available_only)
-        entry = self._history.pop(key, None) or self._run(terms, kind, available_only)
+        entry = self._history.pop(key, None)
+        if entry is None:
+            matched = self._matching(terms, kind, available_only, mask)
+            entry = (matched, self._rank(terms, matched))
         self._history[key] = entry
         if len(self._history) > _HISTORY:
             self._history.popitem(last=False)
-        first = self._preferred_matches(terms, kind, available_only)
-        pasted = self._pasted_id(query, kind, available_only)
-        if pasted is not None:
-            first = (pasted, *(i for i in first if i != pasted))
-        return SearchResult(self._targets, self._first(first, entry[1]))
+        return entry[1]
 
-    @staticmethod
-    def _first(first: tuple[int, ...], ranked: tuple[int, ...]) -> tuple[int, ...]:
-        """`ranked` with the positions of `first` moved to the front (few: a set test per row)."""
-        if not first:
-            return ranked
-        moved = set(first)
-        return (*first, *(i for i in ranked if i not in moved))
+    def _first_letter(self, char: str, mask: bytes | None) -> list[Part]:
+        """A one-letter query from the posting lists: the labels starting with it, other word starts, the rest."""
+        start, end = self._label_run(f" {char}".encode())
+        starts, others = self._starts.get(char, _NOTHING), self._others.get(char, _NOTHING)
+        low, high = bisect_left(starts, start), bisect_left(starts, end)
+        parts = [range(start, end), starts[:low], starts[high:], others]
+        return parts if mask is None else [list(compress(part, map(mask.__getitem__, part))) for part in parts]
 
-    def _preferred_matches(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> tuple[int, ...]:
-        hays = self._hays
-        return tuple(p for p in self._preferred if self._passes(p, kind, available_only)
-                     and all(term in hays[p] for term in terms))
-
-    # ---- filters ------------------------------------------------------------------------
-    def _passes(self, position: int, kind: IdKind | None, available_only: bool) -> bool:
-        target = self._targets[position]
-        return (kind is None or target.kind is kind) and (not available_only or target.available)
-
-    def _base(self, kind: IdKind | None, available_only: bool) -> tuple[int, ...]:
-        """Positions passing the filters, ascending (built once per filter)."""
-        base = self._bases.get((kind, available_only))
-        if base is None:
-            base = tuple(i for i in self._bases[None, False] if self._passes(i, kind, available_only))
-            self._bases[kind, available_only] = base
-        return base
-
-    def _listing(self, kind: IdKind | None, available_only: bool) -> tuple[int, ...]:
-        """The empty query's result: by kind (KIND_ORDER), then by label."""
-        listing = self._listings.get((kind, available_only))
-        if listing is None:
-            targets = self._targets
-            base = self._base(kind, available_only)  # sorted() is stable: label order holds within a kind
-            listing = base if kind is not None else tuple(sorted(base, key=lambda i: _KIND_RANK[targets[i].kind]))
-            self._listings[kind, available_only] = listing
-        return listing
-
-    # ---- matching and ranking -----------------------------------------------------------
-    def _run(self, terms: tuple[str, ...], kind: IdKind | None,
-             available_only: bool) -> tuple[list[int], tuple[int, ...]]:
-        candidates: Sequence[int] = self._base(kind, available_only)
-        pending = terms
+    def _matching(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool,
+                  mask: bytes | None) -> Sequence[int]:
+        """The positions passing the filters whose haystack holds every term, ascending."""
         source = self._narrowest(terms, kind, available_only)
         if source is not None:
-            candidates, pending = source[1], tuple(term for term in terms if term not in source[0])
-        hays = self._hays
-        for term in sorted(pending, key=len, reverse=True):  # longest first: it removes the most
-            candidates = [i for i in candidates if term in hays[i]]
-        matched = list(candidates)
-        return matched, self._rank(terms, matched)
+            pending = [term.encode() for term in terms if term not in source[0]]
+            # A recent match set, unless it is large and a new word is long enough for a scan to find fewer.
+            if len(source[1]) <= _SCAN_ABOVE or max(map(len, pending), default=0) < 3:
+                return self._tested(source[1], pending)
+        encoded = sorted((term.encode() for term in terms), key=len, reverse=True)
+        if len(encoded[0]) > 1:
+            candidates: Sequence[int] = self._scan(encoded[0])
+            encoded = encoded[1:]
+        else:  # single letters only: the posting lists of the rarest
+            rarest = min({char for term in terms for char in term}, key=self._count)
+            candidates = sorted(chain(self._starts.get(rarest, _NOTHING), self._others.get(rarest, _NOTHING)))
+        if mask is not None:
+            candidates = list(compress(candidates, map(mask.__getitem__, candidates)))
+        return self._tested(candidates, encoded) if encoded else candidates
+
+    def _count(self, char: str) -> int:
+        return len(self._starts.get(char, _NOTHING)) + len(self._others.get(char, _NOTHING))
+
+    def _tested(self, candidates: Sequence[int], words: Iterable[bytes]) -> Sequence[int]:
+        """The candidates whose haystack holds every one of `words`: a substring test each, longest word first."""
+        blob, starts = self._blob, self._record_starts
+        find = blob.find
+        for word in sorted(words, key=len, reverse=True):
+            candidates = [i for i in candidates if find(word, starts[i], starts[i + 1]) >= 0]
+        return candidates
+
+    def _word_starts(self, term: str) -> Sequence[int]:
+        """The positions where `term` starts a label word: a posting list for one letter, else a scan."""
+        return self._starts.get(term, _NOTHING) if len(term) == 1 else self._scan(b" " + term.encode())
+
+    def _scan(self, word: bytes) -> array[int]:
+        """Every position whose haystack holds `word` (folded, UTF-8), ascending: a few passes in C."""
+        return _positions(b"".join(_plain_pattern(word).findall(self._blob)))
 
     def _narrowest(self, terms: tuple[str, ...], kind: IdKind | None,
-                   available_only: bool) -> tuple[tuple[str, ...], list[int]] | None:
+                   available_only: bool) -> tuple[tuple[str, ...], Sequence[int]] | None:
         """The smallest recent match set that surely holds every match of `terms`.
 
         Valid when each recent word is contained in some new word: whatever contains
         the new words then contains the old ones.
         """
-        best: tuple[tuple[str, ...], list[int]] | None = None
+        best: tuple[tuple[str, ...], Sequence[int]] | None = None
         for (old_terms, old_kind, old_available), (matched, _ranked) in self._history.items():
             if (old_kind is kind and old_available == available_only
                     and (best is None or len(matched) < len(best[1]))
@@ -211,20 +312,34 @@ class SearchIndex:
                 best = (old_terms, matched)
         return best
 
-    def _rank(self, terms: tuple[str, ...], matched: list[int]) -> tuple[int, ...]:
-        hays = self._hays
-        phrase = " " + " ".join(terms)
-        # Labels equal to or starting with the phrase are one run, exact ones first: a
-        # label's end ("\n" or nothing) sorts before its next word's " ".
-        start = bisect_left(hays, phrase)
-        end = bisect_left(hays, True, start, key=lambda hay: not hay.startswith(phrase))
+    def _label_run(self, phrase: bytes) -> tuple[int, int]:
+        """The positions whose label starts with `phrase` (b" word…"), exact labels first: a
+        label's end (b"\\x01" or b"\\n") sorts before its next word's b" "."""
+        blob, starts = self._blob, self._record_starts
+
+        def record(position: int) -> bytes:
+            return blob[starts[position]:starts[position + 1]]
+
+        everyone = range(len(self._table))
+        start = bisect_left(everyone, phrase, key=record)
+        return start, bisect_left(everyone, True, start, key=lambda position: not record(position).startswith(phrase))
+
+    def _rank(self, terms: tuple[str, ...], matched: Sequence[int]) -> list[Part]:
+        start, end = self._label_run(b" " + " ".join(terms).encode())
         low, high = bisect_left(matched, start), bisect_left(matched, end)
-        rest = matched[:low] + matched[high:]
-        first, *others = [" " + term for term in terms]  # " word" = a word start in the label
-        starts = [first in hays[i] for i in rest]
-        for word_start in others:
-            starts = [flag and word_start in hays[i] for flag, i in zip(starts, rest, strict=True)]
-        return (*matched[low:high], *compress(rest, starts), *compress(rest, map(not_, starts)))
+        rest = _without(matched, low, high)
+        heads = [b" " + term.encode() for term in terms]  # " word" = a word start in the label
+        if len(rest) > _SCAN_ABOVE:  # the word starts found at once beat a test per match
+            word_starts = sorted((self._word_starts(term) for term in terms), key=len)
+            at_word_start = set(word_starts[0]).intersection(*word_starts[1:])
+            starts = list(map(at_word_start.__contains__, rest))
+        else:
+            find, bounds = self._blob.find, self._record_starts
+            starts = [find(heads[0], bounds[i], bounds[i + 1]) >= 0 for i in rest]
+            for head in heads[1:]:
+                starts = [flag and find(head, bounds[i], bounds[i + 1]) >= 0
+                          for flag, i in zip(starts, rest, strict=True)]
+        return [matched[low:high], list(compress(rest, starts)), list(compress(rest, map(not_, starts)))]
 
     def _pasted_id(self, query: str, kind: IdKind | None, available_only: bool) -> int | None:
         """The position of the target whose ID is the whole query, if it passes the filters."""
@@ -235,4 +350,92 @@ class SearchIndex:
             position = self._position(parse_id(text).value)
         except InvalidIdError:
             return None
-        return position if position is not None and self._passes(position, kind, available_only) else None
+        mask = self._mask(kind, available_only)
+        return position if position is not None and (mask is None or mask[position]) else None
+
+
+def _without(matched: Sequence[int], low: int, high: int) -> Sequence[int]:
+    """`matched` but its [low:high]; an array stays an array (no int object per position)."""
+    if isinstance(matched, array):
+        return matched[:low] + matched[high:]
+    return [*matched[:low], *matched[high:]]
+
+
+# ---- building -------------------------------------------------------------------------------
+def _plain_pattern(word: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(word) + rb"[^\x01]*\x01([\x10-\x1f]{8})")
+
+
+def _positions(codes: bytes) -> array[int]:
+    """The positions written in the blob's codes (8 hex digits each, as bytes 0x10-0x1f)."""
+    positions = array("I", bytes.fromhex(codes.translate(_FROM_CODE).decode()))
+    if sys.byteorder == "little":  # fromhex wrote them big-endian
+        positions.byteswap()
+    return positions
+
+
+def _haystacks(table: TargetTable) -> list[str]:
+    """Every target's haystack, folded a few thousand at a time; equal ones (namesakes) are one string."""
+    interned: dict[str, str] = {}
+    hays: list[str] = []
+    for start in range(0, len(table), _FOLD_PIECE):
+        texts = []
+        for position in range(start, min(len(table), start + _FOLD_PIECE)):
+            label, secondary, *extra = table.fields(position)
+            texts.append(_search_text(table.kind(position), label, secondary, extra))
+        hays += [interned.setdefault(hay, hay) for hay in _haystacks_of(texts)]
+    return hays
+
+
+def _replaced(table: TargetTable, by_id: list[int], given_at: list[int]) -> set[int]:
+    """The positions of targets whose ID comes again later in the input (`given_at[p]`: p's place in it)."""
+    replaced = set()
+    for one, other in pairwise(by_id):
+        if table.id(one) == table.id(other):
+            replaced.add(min(one, other, key=given_at.__getitem__))
+    return replaced
+
+
+def _settled(postings: dict[str, array[int]]) -> dict[str, memoryview]:
+    """Fresh copies of posting lists (see the end of `SearchIndex.__init__`)."""
+    return {char.encode().decode(): memoryview(array("i", positions)) for char, positions in postings.items()}
+
+
+def _posting_lists(hays: list[str]) -> tuple[dict[str, array[int]], dict[str, array[int]]]:
+    """Per folded character: the positions where it starts a label word, and where it only occurs elsewhere."""
+    starts: dict[str, array[int]] = {}
+    others: dict[str, array[int]] = {}
+    for position, hay in enumerate(hays):
+        label_end = hay.find("\n")
+        initials = {word[0] for word in (hay if label_end < 0 else hay[:label_end]).split()}
+        for char in initials:
+            (starts.get(char) or starts.setdefault(char, array("i"))).append(position)
+        for char in set(hay).difference(initials, _WHITESPACE):
+            (others.get(char) or others.setdefault(char, array("i"))).append(position)
+    return starts, others
+
+
+def _routable(table: TargetTable) -> bytes:
+    """One byte per position: 1 for queues, flows and available agents."""
+    available = bytes([0, *(state is PresenceState.AVAILABLE for _status, state in table.presences)])
+    agents = bytes(map(available.__getitem__, table.presence_codes))
+    others = int.from_bytes(table.kinds.translate(_KIND_MASKS[IdKind.QUEUE])) | int.from_bytes(
+        table.kinds.translate(_KIND_MASKS[IdKind.FLOW]))
+    return (int.from_bytes(agents) | others).to_bytes(len(table))
+
+
+def _put_first(first: tuple[int, ...], parts: list[Part]) -> list[Part]:
+    """`parts` with the positions of `first` cut out of them (by bisection: parts ascend) and put first."""
+    if not first:
+        return parts
+    cut = sorted(first)
+    pieces: list[Part] = [first]
+    for part in parts:
+        at = 0
+        for position in cut:
+            found = bisect_left(part, position, at)
+            if found < len(part) and part[found] == position:
+                pieces.append(part[at:found])
+                at = found + 1
+        pieces.append(part[at:] if at else part)
+    return pieces

@@ -6,22 +6,39 @@ for flows. Every row has the same height, so the view never measures 100k rows. 
 clicked.
 """
 
-from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPixmap
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.core.ids import IdKind
-from app.ui.common.icons import paint_kind, paint_presence
+from app.ui.common.icons import PresenceShape, paint_kind, paint_presence
 from app.ui.common.style import text_scale, themed
 from app.ui.directory.model import FAVORITE_ROLE, ROW_HEIGHT, TARGET_ROLE
 from app.ui.directory.target_view import TargetView
 
 _SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR = "#dce9f8", "#f0f4f9", "#0b5cad", "#17202b", "#4f5b69", "#edf0f4"
-
-
-def _color(light: str) -> QColor:
-    return QColor(themed(light))
 _SHORT_KIND = {IdKind.AGENT: "Agent", IdKind.QUEUE: "Queue", IdKind.FLOW: "Flow"}
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_ELIDE = Qt.TextElideMode.ElideRight
+_SELECTED_STATE, _HOVER_STATE = QStyle.StateFlag.State_Selected, QStyle.StateFlag.State_MouseOver
+_TILE, _DOT = 24, 12  # the kind tile and the presence shape, in unscaled pixels
 
 
 def star_rect(row: QRect) -> QRect:
@@ -35,77 +52,119 @@ def _unscaled(row: QRect) -> QRect:
     return QRect(0, 0, round(row.width() / scale), ROW_HEIGHT)
 
 
+class _Look:
+    """What every row painted with one font, text scale, colour scheme and pixel ratio shares:
+    fonts, their metrics, colours, the kind words' widths, the glyphs as pixmaps. Made once,
+    not per row: a row then costs its texts and a few copies of pixels."""
+
+    def __init__(self, font: QFont, scale: float, pixel_ratio: float) -> None:
+        self.base = QFont(font)
+        self.base.setPointSizeF(self.base.pointSizeF() / scale)  # the painter already scales it
+        self.small = QFont(self.base)
+        self.small.setPointSizeF(max(7.0, self.base.pointSizeF() * 0.88))
+        self.name = QFont(self.base)
+        self.name.setWeight(QFont.Weight.DemiBold)
+        self.small_metrics, self.name_metrics = QFontMetrics(self.small), QFontMetrics(self.name)
+        self.kind_widths = {kind: self.small_metrics.horizontalAdvance(text) for kind, text in _SHORT_KIND.items()}
+        self.color = {light: QColor(themed(light)) for light in (_SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR)}
+        device = scale * pixel_ratio  # glyph pixels per unscaled pixel: drawn 1:1, so as crisp as painted
+        self.tiles = {kind: _glyph(partial(paint_kind, kind=kind), _TILE, device) for kind in _SHORT_KIND}
+        self.dots = {shape: _glyph(partial(paint_presence, shape=shape), _DOT, device) for shape in PresenceShape}
+
+
+def _glyph(paint: Callable[[QPainter, QRectF], None], size: int, device: float) -> QPixmap:
+    pixels = round(size * device)
+    pixmap = QPixmap(pixels, pixels)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    paint(painter, QRectF(0, 0, pixels, pixels))
+    painter.end()
+    return pixmap
+
+
 class TargetDelegate(QStyledItemDelegate):
     sig_star_clicked = Signal(str)  # target ID
 
-    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex) -> bool:
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._looks: dict[tuple[str, float, str, float], _Look] = {}
+
+    def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
+                    index: QModelIndex | QPersistentModelIndex) -> bool:
         view: TargetView | None = index.data(TARGET_ROLE)
-        if (event.type() == QEvent.Type.MouseButtonRelease and view is not None and not view.entered
-                and star_rect(_unscaled(option.rect)).contains(
+        if (isinstance(event, QMouseEvent) and event.type() == QEvent.Type.MouseButtonRelease and view is not None
+                and not view.entered and star_rect(_unscaled(option.rect)).contains(
                     ((event.position() - option.rect.topLeft().toPointF()) / text_scale()).toPoint())):
             self.sig_star_clicked.emit(view.target_id)
             return True
         return super().editorEvent(event, model, option, index)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(120, round(ROW_HEIGHT * text_scale()))  # the view gives every row its full width
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        from PySide6.QtWidgets import QStyle  # its enums cost ~7 ms: not before the first paint
+    def _look(self, font: QFont, pixel_ratio: float) -> _Look:
+        key = (font.key(), text_scale(), themed(_TEXT), pixel_ratio)
+        look = self._looks.get(key)
+        if look is None:
+            if len(self._looks) > 8:  # styles come and go (presenter view, dark scheme): keep a few
+                self._looks.clear()
+            look = self._looks[key] = _Look(font, key[1], pixel_ratio)
+        return look
 
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         view: TargetView | None = index.data(TARGET_ROLE)
         if view is None:
             return
+        look = self._look(option.font, painter.device().devicePixelRatioF())
+        color = look.color
         painter.save()
         # The layout below is in unscaled pixels; the presenter view scales the painter instead.
+        scale = text_scale()
         painter.translate(option.rect.topLeft())
-        painter.scale(text_scale(), text_scale())
+        painter.scale(scale, scale)
         rect = _unscaled(option.rect)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = bool(option.state & _SELECTED_STATE)
+        hovered = bool(option.state & _HOVER_STATE)
         if selected:
-            painter.fillRect(rect, _color(_SELECTED))
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), _color(_ACCENT))
-        elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, _color(_HOVER))
-        painter.setPen(_color(_SEPARATOR))
+            painter.fillRect(rect, color[_SELECTED])
+            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), color[_ACCENT])
+        elif hovered:
+            painter.fillRect(rect, color[_HOVER])
+        painter.setPen(color[_SEPARATOR])
         painter.drawLine(rect.left() + 44, rect.bottom(), rect.right(), rect.bottom())
 
-        tile = QRectF(rect.left() + 11, rect.top() + (rect.height() - 24) / 2, 24, 24)
-        paint_kind(painter, tile, view.kind)
+        tile = look.tiles.get(view.kind)
+        if tile is not None:
+            painter.drawPixmap(QRectF(rect.left() + 11, rect.top() + (rect.height() - _TILE) / 2, _TILE, _TILE),
+                               tile, QRectF(tile.rect()))
 
         left = rect.left() + 46
         right = rect.right() - 8
-        base = QFont(option.font)
-        base.setPointSizeF(base.pointSizeF() / text_scale())  # the painter already scales it
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.88))
-        kind_text = _SHORT_KIND.get(view.kind, view.kind)
-        kind_width = QFontMetrics(small).horizontalAdvance(kind_text)
-        painter.setFont(small)
-        painter.setPen(_color(_MUTED))
+        kind_text = _SHORT_KIND.get(view.kind, view.kind.value)
+        kind_width = look.kind_widths.get(view.kind) or look.small_metrics.horizontalAdvance(kind_text)
+        painter.setFont(look.small)
+        painter.setPen(color[_MUTED])
         top_line = QRect(left, rect.top() + 5, right - left, 19)
-        painter.drawText(top_line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, kind_text)
+        painter.drawText(top_line, _RIGHT, kind_text)
 
-        name_font = QFont(base)
-        name_font.setWeight(QFont.Weight.DemiBold)
-        painter.setFont(name_font)
-        painter.setPen(_color(_TEXT))
+        painter.setFont(look.name)
+        painter.setPen(color[_TEXT])
         name_rect = QRect(left, top_line.top(), top_line.width() - kind_width - 8, 19)
-        name = QFontMetrics(name_font).elidedText(view.name, Qt.TextElideMode.ElideRight, name_rect.width())
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        painter.drawText(name_rect, _LEFT, look.name_metrics.elidedText(view.name, _ELIDE, name_rect.width()))
 
         favorite = bool(index.data(FAVORITE_ROLE))
-        if (favorite or selected or option.state & QStyle.StateFlag.State_MouseOver) and not view.entered:
-            painter.setFont(base)
-            painter.setPen(_color(_ACCENT if favorite else _MUTED))
+        if (favorite or selected or hovered) and not view.entered:
+            painter.setFont(look.base)
+            painter.setPen(color[_ACCENT if favorite else _MUTED])
             painter.drawText(star_rect(rect), Qt.AlignmentFlag.AlignCenter, "★" if favorite else "☆")
         second = QRect(left, rect.top() + 24, right - left - 28, 17)
         if view.presence is not None:
-            paint_presence(painter, QRectF(left, second.top() + 2.5, 12, 12), view.presence)
+            dot = look.dots[view.presence]
+            painter.drawPixmap(QRectF(left, second.top() + 2.5, _DOT, _DOT), dot, QRectF(dot.rect()))
             second.setLeft(left + 17)
-        painter.setFont(small)
-        painter.setPen(_color(_MUTED))
+        painter.setFont(look.small)
+        painter.setPen(color[_MUTED])
         text = view.secondary if view.kind is IdKind.AGENT else view.secondary_with_label
-        text = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, second.width())
-        painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.drawText(second, _LEFT, look.small_metrics.elidedText(text, _ELIDE, second.width()))
         painter.restore()

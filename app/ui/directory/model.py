@@ -86,15 +86,17 @@ class TargetListModel(QAbstractListModel):
         if view is None:
             from app.ui.directory.target_view import view_of
 
-            offset = self._entered is not None
-            view = self._entered if offset and row == 0 else view_of(self._rows[row - offset])
+            if self._entered is not None:
+                view = self._entered if row == 0 else view_of(self._rows[row - 1])
+            else:
+                view = view_of(self._rows[row])
             if len(self._views) >= _CACHE_LIMIT:
                 self._views.clear()
             self._views[row] = view
         return view
 
     def data(self, index: _Index, role: int = 0) -> Any:  # 0: Qt.ItemDataRole.DisplayRole
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         if role == TARGET_ROLE:
             return self.view(index.row())

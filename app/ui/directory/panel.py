@@ -33,6 +33,7 @@ from app.ui.common.style import text_scale
 from app.ui.directory.model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
 
 if TYPE_CHECKING:  # loaded with the first search, not for the first paint
+    from app.ui.directory.delegate import TargetDelegate
     from app.ui.directory.target_view import TargetView
 
 KINDS = (("All", None), ("Agents", IdKind.AGENT), ("Queues", IdKind.QUEUE), ("Flows", IdKind.FLOW))
@@ -125,7 +126,7 @@ class DirectoryPanel(QWidget):
         a11y.describe(self.results, legend)
         self.available_only.setToolTip(f"Hide agents who are busy, away or offline.\n{legend}")
         self.results.setModel(self.model)
-        self._row_painter = None  # TargetDelegate (finish_setup)
+        self._row_painter: TargetDelegate | None = None  # finish_setup
         self.results.setUniformItemSizes(True)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -154,7 +155,7 @@ class DirectoryPanel(QWidget):
         layout.addWidget(self.freshness)
 
         self.search.textChanged.connect(self.refresh)
-        self.kind_group.buttonToggled.connect(lambda _button, checked: checked and self.refresh())
+        self.kind_group.buttonToggled.connect(self._kind_toggled)
         self.available_only.toggled.connect(self.refresh)
         self.results.selectionModel().currentChanged.connect(self._current_changed)
         self.results.activated.connect(self._activated)
@@ -167,10 +168,13 @@ class DirectoryPanel(QWidget):
             return
         from app.ui.directory.delegate import TargetDelegate
 
-        self._row_painter = TargetDelegate(self.results)
-        self._row_painter.sig_star_clicked.connect(self.sig_star_clicked)
-        self.results.setItemDelegate(self._row_painter)
+        self._row_painter = painter = TargetDelegate(self.results)
+        painter.sig_star_clicked.connect(self.sig_star_clicked)
+        self.results.setItemDelegate(painter)
         self.results.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        align = QtCore.Qt.AlignmentFlag
+        self.count.setAlignment(align.AlignRight | align.AlignVCenter)
+        self._fit_count()
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
         self.refresh()
@@ -178,6 +182,7 @@ class DirectoryPanel(QWidget):
     # ---- directory ----------------------------------------------------------------------
     def follow_style(self) -> None:
         """The colours or the text size changed: rows are one height, so measure it again, and repaint them."""
+        self._fit_count()
         self.results.setMinimumHeight(_list_minimum_height())
         self.results.doItemsLayout()
         self.results.viewport().update()
@@ -226,6 +231,10 @@ class DirectoryPanel(QWidget):
                 return kind
         return None
 
+    def _kind_toggled(self, _button: QPushButton, checked: bool) -> None:
+        if checked:  # the button left unchecked toggles too
+            self.refresh()
+
     def refresh(self) -> None:
         from app.ui.directory.target_view import entered_target
 
@@ -265,7 +274,8 @@ class DirectoryPanel(QWidget):
         key, keys, modifier = key_event.key(), QtCore.Qt.Key, QtCore.Qt.KeyboardModifier
         plain = key_event.modifiers() in (modifier.NoModifier, modifier.KeypadModifier)
         if watched is self.search and plain:
-            steps = {keys.Key_Down: 1, keys.Key_Up: -1, keys.Key_PageDown: self._page(), keys.Key_PageUp: -self._page()}
+            steps = {keys.Key_Down.value: 1, keys.Key_Up.value: -1, keys.Key_PageDown.value: self._page(),
+                     keys.Key_PageUp.value: -self._page()}
             if key in steps:
                 self.move_current(steps[key])
                 return True
@@ -296,6 +306,11 @@ class DirectoryPanel(QWidget):
         self._activated(self.results.currentIndex())
 
     # ---- internals ----------------------------------------------------------------------
+    def _fit_count(self) -> None:
+        """Room for any count: a label that changed size on every keystroke moved the heading
+        and repainted the whole section (~3 ms a key)."""
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("0,000,000 results") + 4)
+
     def _set_current(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.results.selectionModel().setCurrentIndex(

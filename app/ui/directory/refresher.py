@@ -7,6 +7,7 @@ interrupts a transfer. Only one refresh runs at a time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -40,7 +41,7 @@ class DirectoryRefresher(QObject):
         self.source = source
         self.panel = panel
         self._running = False
-        self._task = None
+        self._task: asyncio.Task[None] | None = None
         self._as_of = as_of
         self._timer = QTimer(self)
         self._timer.setInterval(int((source.poll_interval_s or 0) * 1000))
@@ -86,8 +87,11 @@ class DirectoryRefresher(QObject):
         if usage := self.source.usage:
             text += f" · {usage}"
         if snapshot.problems:
-            text += f"\n{len(snapshot.problems)} row(s) skipped: {describe(snapshot.problems[0], Front.WINDOW)}"
-            log.warning("directory file: %s", "; ".join(str(problem) for problem in snapshot.problems))
+            first = describe(snapshot.problems[0], Front.WINDOW)
+            # The count from the source: it keeps only the first problems of a file with many.
+            text += f"\n{snapshot.skipped:,} row(s) skipped: {first}" if snapshot.skipped else f"\n{first}"
+            log.warning("directory: %d row(s) skipped; %s", snapshot.skipped,
+                        "; ".join(describe(problem) for problem in snapshot.problems))
         self.panel.set_freshness(text, problem=bool(snapshot.problems))
 
     def _progress(self, done: int, total: int | None) -> None:
