@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.core.errors import InputError, Problem
 
@@ -78,8 +79,11 @@ def start_panel_and_hand_over(args: argparse.Namespace) -> int:
         raise
     with tempfile.TemporaryFile() as child_errors:  # unlinked: read only if the panel fails to start
         # A session of its own: the panel outlives the caller; no hang-up or Ctrl+C of the caller's reaches it.
-        detached = ({"creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP}
-                    if os.name == "nt" else {"start_new_session": True})
+        detached: dict[str, Any]
+        if sys.platform == "win32":
+            detached = {"creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP}
+        else:
+            detached = {"start_new_session": True}
         child = subprocess.Popen(panel_command(args), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=child_errors, **detached)
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -164,7 +164,7 @@ def hand_over(call_id: str | None) -> HandoverAnswer | None:
         if not (connection.canReadLine() or connection.waitForReadyRead(_ANSWER_MS)):
             return HandoverAnswer(False, "The running panel did not answer: close it and start it again.")
         try:
-            answer = json.loads(bytes(connection.readLine(MAX_MESSAGE_BYTES)).decode("utf-8"))
+            answer = json.loads(bytes(connection.readLine(MAX_MESSAGE_BYTES).data()).decode("utf-8"))
             return HandoverAnswer(bool(answer["accepted"]), str(answer["message"]))
         except (ValueError, KeyError, TypeError, RecursionError):
             return HandoverAnswer(False, "The running panel gave an answer this version does not understand.")
