@@ -27,7 +27,7 @@ import time
 import window_harness as harness  # before any module of the app: it isolates the user dirs
 
 GOAL_STALL_MS = 50.0
-FILTERS = ("0LQ00000000000123", "Billing", "zzqx")  # typed key by key: IDs, a name, nothing
+FILTERS = ("0LQ000000000123", "Billing", "zzqx")  # typed key by key: IDs, a name, nothing
 KEY_GAP_S = 0.3
 
 
@@ -50,7 +50,8 @@ def add_transfers(journal, first: int, count: int) -> None:
                                        elapsed_ms=5000.0, attempts=1))
     for number in range(first, first + count):
         target_id, name = targets[number % len(targets)]
-        journal.record("bench", RouteRequest.build(f"0LQ{number:014d}", target_id, target_label=name),
+        call_id = f"0LQ{number:012d}"  # a VoiceCall ID, as the panel accepts
+        journal.record("bench", RouteRequest.build(call_id + checksum_suffix(call_id), target_id, target_label=name),
                        outcomes[number % len(outcomes)])
 
 
