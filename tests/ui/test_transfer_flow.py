@@ -194,3 +194,28 @@ def test_a_second_transfer_of_a_routed_call_asks_first(qtbot, panel, demo_servic
     wait_outcome(qtbot, panel, f"Routing requested to {queue.name}")
     wait_idle(qtbot, panel)
     assert not panel.confirm_bar.isVisible() and len(simulator.requests) == 3
+
+
+def test_the_fallback_picker_offers_the_directorys_queues_by_name_and_reads_the_choice(qtbot, panel, demo_services):
+    """The queues come from the index in label order; a name picked or typed gives its ID, any other
+    text (a pasted ID) goes to the core as typed, and a refreshed directory keeps what was typed."""
+    from app.core.ids import IdKind
+
+    picker = panel.form.fallback
+    labels, ids = demo_services.directory.labels_and_ids(IdKind.QUEUE)
+    assert picker.queue_count() == len(labels) > 1 and all(queue_id.startswith("00G") for queue_id in ids)
+    assert [picker.itemText(row) for row in range(1, picker.count())] == labels
+    preferred = {*demo_services.favorites.ids, *demo_services.recents}  # listed first in the directory
+    assert [target.label for target in demo_services.directory.search("", kind=IdKind.QUEUE)
+            if target.id not in preferred] == labels  # otherwise the order the directory lists them in
+    assert picker.itemData(2, Qt.ItemDataRole.ToolTipRole) == f"{labels[1]} · {ids[1]}"
+    picker.setEditText(labels[1])
+    assert picker.value() == ids[1]
+    picker.choose(ids[2])
+    assert picker.currentText() == labels[2] and picker.value() == ids[2]
+    picker.setEditText(ids[0][:15])  # pasted: the core judges it
+    assert picker.value() == ids[0][:15]
+    panel.directory.set_index(demo_services.directory, "")  # a refresh hands the list a new index
+    assert picker.currentText() == ids[0][:15] and picker.queue_count() == len(labels)
+    picker.reset()
+    assert picker.value() is None

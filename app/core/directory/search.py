@@ -189,6 +189,12 @@ class SearchIndex:
             return None
         return None if position is None else self._table[position]
 
+    def labels_and_ids(self, kind: IdKind) -> tuple[list[str], list[str]]:
+        """The labels and IDs of every target of `kind`, in label order (as the empty query lists
+        them, without preferred targets first), read from the table: no `Target` is built."""
+        table, positions = self._table, self._of_kind[kind]
+        return [table.label(p) for p in positions], [table.id(p) for p in positions]
+
     def _position(self, target_id: str) -> int | None:
         """The position of the target with this 18-character ID, or None."""
         at = bisect_left(self._by_id, target_id, key=self._table.id)

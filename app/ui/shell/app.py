@@ -37,7 +37,12 @@ class StartOptions:
 
 
 def _preload() -> None:
-    """Import what the services need, on a worker thread, while the window stays responsive."""
+    """Import what the services need, on a worker thread, while the window stays responsive; and
+    what httpx imports only at the first request (its connection pool, anyio's asyncio backend:
+    ~60 ms from source), which the first transfer would otherwise import on the GUI thread."""
+    import anyio._backends._asyncio  # noqa: F401
+    import httpcore  # noqa: F401
+
     import app.compose  # noqa: F401
     import app.demo  # noqa: F401
     import app.messages  # noqa: F401

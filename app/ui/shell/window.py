@@ -252,11 +252,11 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self._update_tab_order()
 
     def _directory_changed(self, index) -> None:
-        """A new directory (at start or refreshed): the fallback picker offers its queues."""
+        """A new directory (at start or refreshed): the fallback picker offers its queues, in the
+        index's label order."""
         from app.core.ids import IdKind
 
-        queues = index.search("", kind=IdKind.QUEUE) if index is not None else ()
-        self.form.set_queues(sorted(((q.label, q.id) for q in queues), key=lambda pair: pair[0].casefold()))
+        self.form.set_queues(*(index.labels_and_ids(IdKind.QUEUE) if index is not None else ([], [])))
 
     def target_activated(self, view) -> None:
         self._target_selected(view)

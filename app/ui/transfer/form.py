@@ -172,8 +172,8 @@ class TransferForm(QWidget):
         self._call_id = text
         self._revalidate()
 
-    def set_queues(self, queues: list[tuple[str, str]]) -> None:
-        self.fallback.set_queues(queues)
+    def set_queues(self, labels: list[str], queue_ids: list[str]) -> None:
+        self.fallback.set_queues(labels, queue_ids)
 
     def set_checker(self, check: Checker | None, waiting_reason: str = "") -> None:
         """The desk's check once the services are up; None before (Transfer stays off and
