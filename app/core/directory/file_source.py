@@ -94,9 +94,10 @@ def load_directory_file(path: Path) -> FileLoad:
             raise ConfigError(Problem.DIRECTORY_FILE_TOO_BIG, path=where, size_mib=round(info.st_size / 2**20),
                               limit_mib=MAX_FILE_BYTES // 2**20)
         with path.open("rb") as file:
-            if path.suffix.lower() == ".json":
-                return _from_json(where, _read_all(file, min(info.st_size, MAX_FILE_BYTES)))
-            return _from_csv(where, file)
+            # All of it first: reading a line at a time gave up the GIL at every buffer refill, and
+            # the window's thread, waiting for it, lost it again each time (stalls of 100-500 ms).
+            data = _read_all(file, min(info.st_size, MAX_FILE_BYTES))
+        return _from_json(where, data) if path.suffix.lower() == ".json" else _from_csv(where, data)
     except FileNotFoundError:
         raise ConfigError(Problem.DIRECTORY_FILE_MISSING, path=where) from None
     except OSError as error:
@@ -119,24 +120,19 @@ def _read_all(file: BufferedReader, size: int) -> bytearray:
 
 
 # ---- CSV --------------------------------------------------------------------------------------
-def _lines(file: BufferedReader) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) of each line; a line longer than MAX_LINE_BYTES comes as None, unread."""
-    number = 0
-    while True:
-        line = file.readline(MAX_LINE_BYTES + 1)
-        if not line:
-            return
+def _lines(data: bytearray) -> Iterator[tuple[int, bytearray | None]]:
+    """(line number, bytes) of each line; a line longer than MAX_LINE_BYTES comes as None."""
+    at, number, size = 0, 0, len(data)
+    while at < size:
         number += 1
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # the rest of it, a piece at a time
-                line = file.readline(1 << 20)
-            yield number, None
-            continue
-        yield number, line
+        end = data.find(b"\n", at)
+        end = size if end < 0 else end + 1
+        yield number, data[at:end] if end - at - (data[end - 1] == ord("\n")) <= MAX_LINE_BYTES else None
+        at = end
 
 
-def _from_csv(path: str, file: BufferedReader) -> FileLoad:
-    lines = _lines(file)
+def _from_csv(path: str, data: bytearray) -> FileLoad:
+    lines = _lines(data)
     try:
         header = [name.strip().lower() for name in _fields((next(lines, (1, b""))[1] or b"").removeprefix(_BOM))]
     except UnicodeDecodeError:
@@ -166,7 +162,7 @@ def _from_csv(path: str, file: BufferedReader) -> FileLoad:
     return collected.load(problems)
 
 
-def _fields(line: bytes) -> list[str]:
+def _fields(line: bytes | bytearray) -> list[str]:
     text = line.decode("utf-8").rstrip("\r\n")
     if '"' not in text:
         return text.split(",")  # what csv makes of a line without quotes, ~10x faster
