@@ -244,6 +244,9 @@ async def measure(app, directory: Path, seed: int, per_kind: int) -> dict:
         if refresher is not None and not refresher.busy() and time.perf_counter() - started > 120:
             raise SystemExit(f"the directory did not load: {window.directory.freshness.text()}")
     load_s = time.perf_counter() - started
+    # No file polls while typing: a poll's task, stepped from within this one by processEvents()
+    # below, fails ("Cannot enter into task"); a poll is one stat call every 5 s.
+    window.session.refresher.stop()
     heartbeat.mark("settle")  # what follows a load (a late collection…)
     await asyncio.sleep(1.0)
     heartbeat.mark("benchmark")  # this benchmark's own work: not the panel's stalls
