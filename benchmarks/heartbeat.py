@@ -62,12 +62,12 @@ async def transfer(window, view, fallback_id: str | None = None, inputs: tuple[t
 
 
 async def demo_window():
-    from app.compose import open_demo_services
     from app.ui.shell.app import _preload  # what Boot imports on a worker thread before building services
 
     window = harness.panel_window()
     await asyncio.sleep(0.3)
     await asyncio.get_running_loop().run_in_executor(None, _preload)
+    from app.compose import open_demo_services  # after the preload, as Boot does
     services = await open_demo_services(journal_path=harness.SCRATCH / "journal.sqlite3", timeout_s=10.0)
     window.session.attach(services)
     await asyncio.sleep(0.5)  # the directory shown, the history read

@@ -183,11 +183,11 @@ async def attach_profile(window, panel_profile, source=None):
     import asyncio
     from dataclasses import replace
 
-    from app.compose import open_profile_services
-    from app.core.profile import DirectoryOrigin
     from app.ui.shell.app import _preload  # what Boot imports on a worker thread before building services
 
     await asyncio.get_running_loop().run_in_executor(None, _preload)
+    from app.compose import open_profile_services  # after the preload, as Boot does (not on the GUI thread)
+    from app.core.profile import DirectoryOrigin
     if source is not None:  # the services without a directory of their own: `source` is it
         panel_profile = replace(panel_profile, directory_source=DirectoryOrigin.NONE)
     services = await open_profile_services(panel_profile, journal_path=SCRATCH / "journal.sqlite3")
