@@ -12,6 +12,7 @@ mode says until the client hangs up, the mode is done, or the server stops.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import threading
 import zlib
@@ -21,7 +22,7 @@ _MAX_HEAD_BYTES = 64 * 1024
 _MAX_BODY_BYTES = 1024 * 1024
 _MIB = 1024 * 1024
 
-Mode = Callable[[asyncio.StreamWriter], Awaitable[None]]
+Mode = Callable[[asyncio.StreamWriter, bytes], Awaitable[None]]  # the writer, and the request's head
 
 
 async def _head(writer: asyncio.StreamWriter, status: str, *headers: str, end: bool = True) -> None:
@@ -40,7 +41,7 @@ async def _stream(writer: asyncio.StreamWriter, chunks: Callable[[], bytes], tot
         sent += len(chunk)
 
 
-async def gzip_bomb(writer: asyncio.StreamWriter) -> None:
+async def gzip_bomb(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 200 whose gzip body decodes to 4 GiB (about 4 MB on the wire), compressed as it is sent."""
     await _head(writer, "200 OK", "Content-Type: application/json", "Content-Encoding: gzip",
                 "Transfer-Encoding: chunked")
@@ -56,7 +57,7 @@ async def gzip_bomb(writer: asyncio.StreamWriter) -> None:
     await writer.drain()
 
 
-async def huge_body(writer: asyncio.StreamWriter) -> None:
+async def huge_body(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 200 that announces and sends a 500 MB body."""
     total = 500 * 1000 * 1000
     await _head(writer, "200 OK", "Content-Type: application/json", f"Content-Length: {total}")
@@ -64,7 +65,7 @@ async def huge_body(writer: asyncio.StreamWriter) -> None:
     await _stream(writer, lambda: block, total)
 
 
-async def endless_chunked(writer: asyncio.StreamWriter) -> None:
+async def endless_chunked(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 200 whose chunked body never ends."""
     await _head(writer, "200 OK", "Content-Type: application/json", "Transfer-Encoding: chunked")
     chunk = b"%x\r\n%s\r\n" % (64 * 1024, b"y" * (64 * 1024))
@@ -73,7 +74,7 @@ async def endless_chunked(writer: asyncio.StreamWriter) -> None:
         await writer.drain()
 
 
-async def cut_off_body(writer: asyncio.StreamWriter) -> None:
+async def cut_off_body(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 200 that announces 1,000 bytes of body and hangs up after ten."""
     await _head(writer, "200 OK", "Content-Type: application/json", "Content-Length: 1000")
     writer.write(b'{"status":')
@@ -81,7 +82,7 @@ async def cut_off_body(writer: asyncio.StreamWriter) -> None:
     writer.transport.abort()
 
 
-async def drip(writer: asyncio.StreamWriter) -> None:
+async def drip(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 200 whose 1,000-byte body comes one byte a second."""
     await _head(writer, "200 OK", "Content-Type: application/json", "Content-Length: 1000")
     for _ in range(1000):
@@ -90,7 +91,7 @@ async def drip(writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(1.0)
 
 
-async def slow_headers(writer: asyncio.StreamWriter) -> None:
+async def slow_headers(writer: asyncio.StreamWriter, head: bytes) -> None:
     """The status line, then the headers one byte a second, forever."""
     writer.write(b"HTTP/1.1 200 OK\r\n")
     await writer.drain()
@@ -101,7 +102,7 @@ async def slow_headers(writer: asyncio.StreamWriter) -> None:
             await asyncio.sleep(1.0)
 
 
-async def endless_headers(writer: asyncio.StreamWriter) -> None:
+async def endless_headers(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 200 whose header lines never end, as fast as the client reads them."""
     await _head(writer, "200 OK", "Content-Type: application/json", end=False)
     line = b"X-More: " + b"m" * 1000 + b"\r\n"
@@ -110,7 +111,7 @@ async def endless_headers(writer: asyncio.StreamWriter) -> None:
         await writer.drain()
 
 
-async def early_hints(writer: asyncio.StreamWriter) -> None:
+async def early_hints(writer: asyncio.StreamWriter, head: bytes) -> None:
     """`103 Early Hints`, ten a second, and never a final answer."""
     while True:
         await _head(writer, "103 Early Hints", "Link: </style.css>; rel=preload; as=style")
@@ -121,7 +122,7 @@ def _nested_json(depth: int) -> bytes:
     return b'{"message":' * depth + b'"deep"' + b"}" * depth
 
 
-async def nested_json_200(writer: asyncio.StreamWriter) -> None:
+async def nested_json_200(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 200 whose JSON is nested 5,000 deep (fits in 64 KiB: Python's parser recurses on it)."""
     body = b"[" * 5000 + b"]" * 5000
     await _head(writer, "200 OK", "Content-Type: application/json", f"Content-Length: {len(body)}")
@@ -129,7 +130,7 @@ async def nested_json_200(writer: asyncio.StreamWriter) -> None:
     await writer.drain()
 
 
-async def nested_json_400(writer: asyncio.StreamWriter) -> None:
+async def nested_json_400(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 400 whose error object is nested 3,000 deep."""
     body = _nested_json(3000)
     await _head(writer, "400 Bad Request", "Content-Type: application/json", f"Content-Length: {len(body)}")
@@ -137,7 +138,7 @@ async def nested_json_400(writer: asyncio.StreamWriter) -> None:
     await writer.drain()
 
 
-async def retry_after_superscript(writer: asyncio.StreamWriter) -> None:
+async def retry_after_superscript(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 429 with `Retry-After: ²` ("²".isdigit() is true; float("²") raises)."""
     body = b'{"message": "slow down"}'
     await _head(writer, "429 Too Many Requests", "Content-Type: application/json", "Retry-After: \xb2",
@@ -146,7 +147,7 @@ async def retry_after_superscript(writer: asyncio.StreamWriter) -> None:
     await writer.drain()
 
 
-async def huge_html(writer: asyncio.StreamWriter) -> None:
+async def huge_html(writer: asyncio.StreamWriter, head: bytes) -> None:
     """A 502 HTML page of 8 MB made of unclosed tags (what makes naive tag regexes quadratic)."""
     total = 8 * _MIB
     await _head(writer, "502 Bad Gateway", "Content-Type: text/html", f"Content-Length: {total}")
@@ -154,7 +155,7 @@ async def huge_html(writer: asyncio.StreamWriter) -> None:
     await _stream(writer, lambda: block[: 64 * 1024], total)
 
 
-async def drop_after_receive(writer: asyncio.StreamWriter) -> None:
+async def drop_after_receive(writer: asyncio.StreamWriter, head: bytes) -> None:
     """Read the whole request, then close the connection without a word."""
     writer.transport.abort()
 
@@ -167,12 +168,13 @@ MODES: dict[str, Mode] = {mode.__name__: mode for mode in (
 class HostileServer:
     """Serves one mode on 127.0.0.1 from a background thread; `received` counts whole requests."""
 
-    def __init__(self, mode: str, *, answer_delay_s: float = 0.0) -> None:
-        """`mode` is one of `MODES`, or "delayed_ok": a plain 200 after `answer_delay_s` (the kill -9 test)."""
+    def __init__(self, mode: str, *, answer_delay_s: float | Callable[[bytes], float] = 0.0) -> None:
+        """`mode` is one of `MODES`, or "delayed_ok": a plain 200 after `answer_delay_s` seconds (or
+        what it returns for each request's head: the kill -9 test)."""
         self.mode = mode
         self._misbehave = _delayed_ok(answer_delay_s) if mode == "delayed_ok" else MODES[mode]
         self.received = 0
-        self.arrived = threading.Event()  # set when the first whole request has been read
+        self.heads: collections.deque[bytes] = collections.deque(maxlen=100)  # the newest requests' heads
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._server: asyncio.Server | None = None
@@ -210,10 +212,10 @@ class HostileServer:
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            while await _read_request(reader):
+            while head := await _read_request(reader):
+                self.heads.append(head)
                 self.received += 1
-                self.arrived.set()
-                await self._misbehave(writer)
+                await self._misbehave(writer, head)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass  # the client hung up (it gave up, as it should)
         except asyncio.CancelledError:
@@ -222,9 +224,9 @@ class HostileServer:
             writer.transport.abort()
 
 
-def _delayed_ok(delay_s: float) -> Mode:
-    async def delayed_ok(writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(delay_s)
+def _delayed_ok(delay_s: float | Callable[[bytes], float]) -> Mode:
+    async def delayed_ok(writer: asyncio.StreamWriter, head: bytes) -> None:
+        await asyncio.sleep(delay_s(head) if callable(delay_s) else delay_s)
         body = b'{"status": "Success"}'
         await _head(writer, "200 OK", "Content-Type: application/json", f"Content-Length: {len(body)}")
         writer.write(body)
@@ -233,12 +235,12 @@ def _delayed_ok(delay_s: float) -> Mode:
     return delayed_ok
 
 
-async def _read_request(reader: asyncio.StreamReader) -> bool:
-    """Read one request (head and body); False when the client closed the connection first."""
+async def _read_request(reader: asyncio.StreamReader) -> bytes:
+    """Read one request (head and body); its head, or b"" when the client closed the connection first."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError:
-        return False
+        return b""
     if len(head) > _MAX_HEAD_BYTES:
         raise ValueError("request head too large")
     length = 0
@@ -249,4 +251,4 @@ async def _read_request(reader: asyncio.StreamReader) -> bool:
     if length > _MAX_BODY_BYTES:
         raise ValueError("request body too large")
     await reader.readexactly(length)
-    return True
+    return head
