@@ -23,7 +23,7 @@ from typing import Any
 
 from app.core.errors import InputError, JournalError, ParamValue, Problem
 from app.core.ids import IdKind
-from app.core.private_files import private_dir, restrict
+from app.core.private_files import PRIVATE_FILE_MODE, private_dir, restrict
 from app.core.routing.outcome import STATUS_TRAITS, Cause, OutcomeStatus, RouteOutcome, StatusGroup, parse_cause
 from app.core.routing.request import RouteRequest
 
@@ -120,6 +120,8 @@ class Journal:
         self._lock = threading.Lock()
         try:
             private_dir(path.parent)
+            # Created private before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE))
             self._db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
@@ -127,7 +129,8 @@ class Journal:
         self._db.text_factory = lambda data: data.decode("utf-8", "replace")
         try:
             self._prepare()
-            restrict(path)
+            for file in (path, *_companions(path)):  # older versions left them as the umask said
+                restrict(file)
         except (OSError, sqlite3.Error, JournalError, ValueError, TypeError) as error:
             self._db.close()
             if isinstance(error, JournalError):
@@ -173,10 +176,8 @@ class Journal:
             aside = path.with_name(f"{path.stem}.unusable-{stamp}{path.suffix}")
             try:
                 path.rename(aside)
-                for suffix in ("-wal", "-shm"):  # a damaged main file's WAL must not be replayed into the new one
-                    companion = path.with_name(path.name + suffix)
-                    if companion.exists():
-                        companion.rename(aside.with_name(aside.name + suffix))
+                for companion in _companions(path):  # a damaged main file's WAL must not be replayed into the new one
+                    companion.rename(aside.with_name(aside.name + companion.name.removeprefix(path.name)))
             except OSError as error:
                 raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
             return cls(path), aside
@@ -316,6 +317,11 @@ class Journal:
                 return self._db.execute(sql, params).rowcount
             except sqlite3.Error as error:
                 raise JournalError(Problem.JOURNAL_UNWRITABLE, path=str(self.path), reason=_reason(error)) from None
+
+
+def _companions(path: Path) -> list[Path]:
+    """The database's -wal and -shm files that exist."""
+    return [file for suffix in ("-wal", "-shm") if (file := path.with_name(path.name + suffix)).exists()]
 
 
 def _reason(error: Exception) -> str:
