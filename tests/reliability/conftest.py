@@ -45,15 +45,17 @@ class RouteRun:
         return json.loads(line)
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout_s: float = 60) -> RouteRun:
-    """`transfer-panel ARGS` in a child process, its peak RSS as the kernel counted it (wait4's
-    ru_maxrss, KiB on Linux). A child still running after `timeout_s` is killed (and the test fails)."""
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout_s: float = 60, stdin: bytes = b"") -> RouteRun:
+    """`transfer-panel ARGS` in a child process (no terminal: `stdin` comes from a pipe), its peak RSS
+    as the kernel counted it (wait4's ru_maxrss, KiB on Linux). A child still running after
+    `timeout_s` is killed (and the test fails)."""
     started = time.monotonic()
     child = subprocess.Popen([sys.executable, "-m", "app", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+                             stdin=subprocess.PIPE, env={**os.environ, **(env or {})})
     output: dict[str, bytes] = {}
     readers = [threading.Thread(target=lambda name=name, pipe=pipe: output.__setitem__(name, pipe.read()))
                for name, pipe in (("out", child.stdout), ("err", child.stderr))]
+    readers.append(threading.Thread(target=_feed, args=(child.stdin, stdin)))
     for reader in readers:
         reader.start()
     watchdog = threading.Timer(timeout_s, child.kill)
@@ -67,6 +69,14 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout_s: float = 60
     assert wall_s < timeout_s, f"transfer-panel {' '.join(args)} still ran after {timeout_s} s: killed"
     return RouteRun(child.returncode, output["out"].decode("utf-8", "replace"),
                     output["err"].decode("utf-8", "replace"), wall_s, usage.ru_maxrss / 1024)
+
+
+def _feed(pipe, data: bytes) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except BrokenPipeError:
+        pass  # the child did not read it all
 
 
 def journal_rows(data_home: Path | None = None) -> list[sqlite3.Row]:
