@@ -1,5 +1,5 @@
-"""The reliability suite's tools: `transfer-panel route` as a real process whose peak memory is
-measured, against a profile whose key lives in the real OS keyring.
+"""The reliability suite's bounds and its profile whose key lives in the real OS keyring (the
+processes are run by `processes.py`).
 
 Timing: the issue's acceptance line is "within timeout_s + 1 s". A route process also pays the
 interpreter's start (about a second here, more on this shared 2-CPU box when other suites run),
@@ -8,89 +8,16 @@ catches a read that is not under the deadline (those took 40 s) without being fl
 `benchmarks/hostile.py` reports the exact figures.
 """
 
-from __future__ import annotations
-
-import json
-import os
-import sqlite3
-import subprocess
-import sys
-import threading
-import time
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from tests.conftest import CALL_CENTER, ORG_ID, require_real_keyring
+from tests.conftest import require_real_keyring
+from tests.reliability.processes import TIMEOUT_S, run_cli, write_profile
 
-TIMEOUT_S = 3
 WALL_BOUND_S = TIMEOUT_S + 5  # see the module docstring
 PEAK_RSS_BOUND_MIB = 150
-
-
-@dataclass(frozen=True)
-class RouteRun:
-    returncode: int
-    stdout: str
-    stderr: str
-    wall_s: float
-    peak_rss_mib: float
-
-    @property
-    def outcome(self) -> dict:
-        (line,) = self.stdout.splitlines()  # --json: exactly one object, whatever happened
-        return json.loads(line)
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout_s: float = 60, stdin: bytes = b"") -> RouteRun:
-    """`transfer-panel ARGS` in a child process (no terminal: `stdin` comes from a pipe), its peak RSS
-    as the kernel counted it (wait4's ru_maxrss, KiB on Linux). A child still running after
-    `timeout_s` is killed (and the test fails)."""
-    started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-m", "app", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.PIPE, env={**os.environ, **(env or {})})
-    output: dict[str, bytes] = {}
-    readers = [threading.Thread(target=lambda name=name, pipe=pipe: output.__setitem__(name, pipe.read()))
-               for name, pipe in (("out", child.stdout), ("err", child.stderr))]
-    readers.append(threading.Thread(target=_feed, args=(child.stdin, stdin)))
-    for reader in readers:
-        reader.start()
-    watchdog = threading.Timer(timeout_s, child.kill)
-    watchdog.start()
-    _, status, usage = os.wait4(child.pid, 0)
-    wall_s = time.monotonic() - started
-    watchdog.cancel()
-    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
-    for reader in readers:
-        reader.join()
-    assert wall_s < timeout_s, f"transfer-panel {' '.join(args)} still ran after {timeout_s} s: killed"
-    return RouteRun(child.returncode, output["out"].decode("utf-8", "replace"),
-                    output["err"].decode("utf-8", "replace"), wall_s, usage.ru_maxrss / 1024)
-
-
-def _feed(pipe, data: bytes) -> None:
-    try:
-        pipe.write(data)
-        pipe.close()
-    except BrokenPipeError:
-        pass  # the child did not read it all
-
-
-def journal_rows(data_home: Path | None = None) -> list[sqlite3.Row]:
-    """Every row of the journal the CLI wrote (under the isolated XDG_DATA_HOME)."""
-    path = (data_home or Path(os.environ["XDG_DATA_HOME"])) / "transfer-panel" / "journal.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.row_factory = sqlite3.Row
-        return db.execute("SELECT * FROM transfers ORDER BY id").fetchall()
-
-
-def write_profile(config: Path, name: str, base_url: str, timeout_s: float = TIMEOUT_S) -> Path:
-    config.write_text(f'[profiles.{name}]\nbase_url = "{base_url}"\norg_id = "{ORG_ID}"\n'
-                      f'call_center = "{CALL_CENTER}"\ntimeout_s = {timeout_s}\n', encoding="utf-8")
-    return config
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from app.core.errors import ConfigError
 from app.core.routing.wire import route_method_and_path
 from app.messages import describe
 from tests.conftest import CALL_CENTER, ORG_ID
-from tests.reliability.conftest import run_cli
+from tests.reliability.processes import run_cli
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

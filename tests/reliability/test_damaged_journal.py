@@ -19,7 +19,7 @@ from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome
 from app.core.routing.request import RouteRequest
 from app.main import main
 from tests.conftest import FLOW, QUEUE
-from tests.reliability.conftest import run_cli
+from tests.reliability.processes import run_cli
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -8,8 +8,9 @@ keyring, over real loopback HTTP to `HostileServer`. See conftest.py for the tim
 import pytest
 
 from tests.conftest import QUEUE
-from tests.reliability.conftest import PEAK_RSS_BOUND_MIB, WALL_BOUND_S, journal_rows, run_cli, write_profile
+from tests.reliability.conftest import PEAK_RSS_BOUND_MIB, WALL_BOUND_S
 from tests.reliability.hostile_server import MODES, HostileServer
+from tests.reliability.processes import journal_rows, run_cli, write_profile
 
 # What each misbehaviour must end in: (outcome status, exit code). A 2xx status line means the
 # server accepted the routing request, whatever its body does afterwards.

@@ -5,7 +5,7 @@ import pytest
 
 from app.core.journal import default_journal_path
 from tests.conftest import QUEUE
-from tests.reliability.conftest import run_cli
+from tests.reliability.processes import run_cli
 
 INVISIBLE = {"zero-width space": "\u200b", "right-to-left override": "\u202e", "line separator": "\u2028",
              "paragraph separator": "\u2029", "byte order mark": "\ufeff", "left-to-right isolate": "\u2066",

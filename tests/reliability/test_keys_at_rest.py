@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import require_real_keyring
 from tests.e2e.conftest import encrypted_pem
-from tests.reliability.conftest import run_cli, write_profile
+from tests.reliability.processes import run_cli, write_profile
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ import time
 from app.core.journal import Journal, RowState, default_journal_path
 from app.core.routing.outcome import Cause, OutcomeStatus
 from tests.conftest import QUEUE
-from tests.reliability.conftest import run_cli, write_profile
 from tests.reliability.hostile_server import HostileServer
+from tests.reliability.processes import run_cli, write_profile
 
 KILLS = 24
 AT_ONCE = 4
