@@ -84,8 +84,9 @@ class RouteClient:
 
     async def _exchange(self, request: RouteRequest, before_send: BeforeSend | None,
                         attempts: _Attempts) -> RouteOutcome:
-        """One or two attempts. Signing, sending and waiting count against the deadline (TimeoutError
-        when it passes); the journal's write before each attempt and parsing the answer do not."""
+        """One or two attempts. Signing, sending and waiting for the status line count against the
+        deadline (TimeoutError when it passes); the body is read until the deadline at most (then the
+        status line decides); the journal's write before each attempt and parsing the answer do not."""
         profile = self.profile
         method, path = route_method_and_path(profile.route_shape, request.call_id)
         body, content_type = route_body(request.body_fields(), request.flow_inputs, profile.body_format,
