@@ -51,3 +51,30 @@ def test_a_hostile_answer_ends_in_one_outcome_and_one_row_on_time_in_bounded_mem
     assert row["state"] == "done" and row["outcome"] == status and row["jti"] == outcome["jti"]
     assert run.wall_s < WALL_BOUND_S, f"{run.wall_s:.1f} s for a {outcome['elapsed_ms']:.0f} ms transfer"
     assert run.peak_rss_mib < PEAK_RSS_BOUND_MIB
+
+
+@pytest.mark.parametrize("mode", ["huge_html", "nested_json_400", "nested_json_200"])
+def test_an_answer_is_parsed_off_the_event_loop(mode, run, new_minter, tmp_path, monkeypatch):
+    """In the window the event loop is the GUI thread: a page that takes long to read must not freeze it."""
+    import threading
+
+    from app.compose import open_desk
+    from app.core.journal import Journal
+    from app.core.routing import client
+    from app.core.routing.request import RouteRequest
+    from tests.conftest import make_profile
+
+    parsed_on = []
+
+    def spy(content_type: str, body: str) -> str | None:
+        parsed_on.append(threading.current_thread())
+        return server_message(content_type, body)
+
+    server_message = client.server_message
+    monkeypatch.setattr(client, "server_message", spy)
+    with HostileServer(mode) as server:
+        desk = open_desk(make_profile(server.base_url, timeout_s=3), new_minter(), Journal(tmp_path / "j.sqlite3"))
+        outcome = run(desk.transfer(RouteRequest.build("0LQ5g00000ABCDE", QUEUE)))
+        run(desk.aclose())
+    assert outcome.status.value == EXPECTED[mode][0]
+    assert parsed_on and threading.main_thread() not in parsed_on  # the loop runs on the main thread here
