@@ -82,7 +82,9 @@ def read_document(path: Path) -> dict[str, Any] | None:
     """A config file as TOML (None when it does not exist). Bounded: only a regular file of at most
     `MAX_CONFIG_BYTES` is read, and nesting too deep for the parser is refused, not a crash."""
     try:
-        with path.open("rb") as file:
+        # Without O_NONBLOCK, opening a FIFO waits for a writer forever; a regular file ignores it.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
+                       "rb") as file:
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
                 raise ConfigError(Problem.CONFIG_UNREADABLE, path=str(path), reason="not a regular file")
             data = file.read(MAX_CONFIG_BYTES + 1)

@@ -59,7 +59,7 @@ def decode_handover(message: bytes) -> str | None:
         raise InputError(Problem.HANDOVER_TOO_LONG)
     try:
         call_id = json.loads(message.decode("utf-8"))["call_id"]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):  # deep nesting: RecursionError
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested JSON
         raise InputError(Problem.HANDOVER_MALFORMED) from None
     if call_id is None:
         return None

@@ -301,7 +301,10 @@ def url_problem(url: str, key: str, plain_http_anywhere: bool = False) -> Findin
     requested: printable ASCII only, a host name or address, a port that exists."""
     if len(url) > 2000 or not re.fullmatch(r"[\x21-\x7e]+", url):
         return Problem.VALUE_URL_HOST, {}
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        return Problem.VALUE_URL_HOST, {}
     if parts.scheme not in ("https", "http") or not parts.hostname:
         return Problem.VALUE_NOT_URL, {"example": key}
     if parts.query or parts.fragment or url.endswith(("?", "#")):
