@@ -229,6 +229,17 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.KEY_TOO_BIG: "{name} is too big to be a private key (over {limit_kib} KiB).",
     Problem.KEY_FILE_UNREADABLE: "Cannot read the key file {path}: {reason}.",
     Problem.PASSPHRASE_NEEDS_TERMINAL: "The key is protected by a passphrase: pass it with --passphrase-env VAR.",
+    Problem.KEY_EXISTS: "Profile '{profile}' already has a {purpose} key in {backend}: nothing was changed. A new key "
+                        "replaces it, and transfers fail until the new certificate is registered on the Call Center. "
+                        "To replace it, add --replace. To get a certificate for the key you have: transfer-panel "
+                        "credentials export-cert --profile {profile} --cert-out PATH",
+    Problem.CERT_NOT_WRITTEN: "Cannot write the certificate to {path} ({reason}): nothing was changed. Choose a folder "
+                              "you can write to.",
+    Problem.CERT_NOT_SAVED_KEY_KEPT: "The new key is stored in {backend}, but its certificate could not be saved as "
+                                     "{path} ({reason}). Write it again: transfer-panel credentials export-cert "
+                                     "--profile {profile} --cert-out PATH",
+    Problem.CERT_OUT_HOLDS_KEY: "{path} holds a private key: it is never overwritten. Write the certificate to another "
+                                "file, e.g. {profile}.crt.",
     Problem.ENV_VAR_MISSING: "The environment variable {name} is not set.",
     Problem.SIGNER_UNAVAILABLE: "The signing service cannot sign now ({reason}).",
     Problem.OPENBAO_CA_FILE_UNREADABLE: "openbao_ca_file {path!r} cannot be read as PEM certificates ({error}): fix "
@@ -309,6 +320,11 @@ WINDOW_TEMPLATES: dict[Problem, Template] = {
                                        f"damaged ({_SECRET_WHY.get(str(p['why']), p['why'])}) and will not be used. "
                                        "Open Settings… and set it again."),
     Problem.CONFIG_NO_PROFILE: "No profile is configured in {path}: add one in Settings….",
+    Problem.KEY_EXISTS: "Profile '{profile}' already has a key in {backend}: nothing was changed. Replacing it stops "
+                        "transfers until the new certificate is registered on the Call Center; to get a certificate "
+                        "for the key you have, use Export certificate….",
+    Problem.CERT_NOT_SAVED_KEY_KEPT: "The new key is stored in {backend}, but its certificate could not be saved as "
+                                     "{path} ({reason}). Use Export certificate… to save it elsewhere.",
     Problem.CONFIG_CHOOSE_PROFILE: "{count} profiles are configured ({names}): start the panel with --profile NAME.",
     Problem.JOURNAL_UNUSABLE: lambda p: (f"The transfer history {p['path']} cannot be used "
                                          f"({_JOURNAL_WHY.get(str(p['reason']), p['reason'])})."),
