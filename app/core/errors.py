@@ -108,6 +108,10 @@ class Problem(StrEnum):
     KEY_TOO_BIG = "key.too_big"
     KEY_FILE_UNREADABLE = "key.file_unreadable"
     PASSPHRASE_NEEDS_TERMINAL = "key.passphrase_needs_terminal"
+    KEY_EXISTS = "key.exists"  # generating would replace the stored key: `replace` must say so
+    CERT_NOT_WRITTEN = "cert.not_written"  # `path`, `reason`: nothing else changed
+    CERT_NOT_SAVED_KEY_KEPT = "cert.not_saved_key_kept"  # the new key is stored; its certificate is not at `path`
+    CERT_OUT_HOLDS_KEY = "cert.out_holds_key"  # `path` is a private key file: never overwritten
     ENV_VAR_MISSING = "env.missing"
     # signing
     SIGNER_UNAVAILABLE = "signer.unavailable"

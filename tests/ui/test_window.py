@@ -128,7 +128,7 @@ def test_a_bug_inside_a_transfer_ends_in_one_outcome_and_one_row(qtbot, panel, d
     pick(qtbot, panel, first_target(demo_services, "queue"))
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
     text = wait_outcome(qtbot, panel, "unexpected error")
-    assert "RuntimeError" in text and "check the softphone" in text
+    assert "RuntimeError" in text and "Check the softphone first" in text
     wait_idle(qtbot, panel)
     (row,) = demo_services.journal.recent()
     assert row.state is RowState.DONE and row.outcome.status is OutcomeStatus.INTERNAL_ERROR
@@ -138,7 +138,7 @@ def test_a_bug_inside_a_transfer_ends_in_one_outcome_and_one_row(qtbot, panel, d
     qtbot.mouseClick(panel.call_panel.new_demo_button, Qt.MouseButton.LeftButton)  # another call: no guard
     pick(qtbot, panel, first_target(demo_services, "queue"))
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
-    text = wait_outcome(qtbot, panel, "could not be sent")
+    text = wait_outcome(qtbot, panel, "Nothing was sent: the panel hit an unexpected error")
     wait_idle(qtbot, panel)
     newest = demo_services.journal.recent()[0]
     assert newest.outcome.status is OutcomeStatus.INTERNAL_ERROR and not newest.outcome.sent
@@ -269,7 +269,7 @@ def test_a_header_that_cannot_be_sent_is_refused_in_the_window_too(qtbot, arun, 
     window.directory.search.setText(AGENT)
     qtbot.keyClick(window.directory.search, Qt.Key.Key_Return)
     qtbot.keyClick(window.form.transfer_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    text = wait_outcome(qtbot, window, "could not be sent")
+    text = wait_outcome(qtbot, window, "Nothing was sent: the panel hit an unexpected error")
     wait_idle(qtbot, window)
     assert "UnicodeEncodeError" in text and simulator.requests == []
     (row,) = services.journal.recent()

@@ -60,6 +60,10 @@ class FallbackPicker(QComboBox):
     def queue_count(self) -> int:
         return self.count() - 1
 
+    def queues(self) -> list[tuple[str, str]]:
+        """The directory's queues offered, as (name, ID) in the list's order."""
+        return [(self.itemText(row), str(self.itemData(row, _ID_ROLE))) for row in range(1, self.count())]
+
     def value(self) -> str | None:
         """The chosen queue's ID, the raw text typed (for the core to judge), or None for no fallback."""
         text = self.currentText().strip()
