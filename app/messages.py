@@ -157,6 +157,10 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.CONFIG_NOT_FOUND: "There is no config file at {path} (looked at --config, then $TRANSFER_PANEL_CONFIG, "
                               "then the user config folder) and no site file at {site_path}. Add a profile: "
                               "transfer-panel profiles add NAME --base-url URL --org-id 00D… --call-center NAME",
+    Problem.CONFIG_NOT_APPLIED: "The config file {path} was written, but reading it back does not give {what} as "
+                                "saved: another program may be changing it. Check the file, then save again.",
+    Problem.CONFIG_CHANGED_MEANWHILE: "The config file {path} was changed by someone else since it was opened here: "
+                                      "nothing was saved. Reload it, then make the change again.",
     Problem.PROFILE_EXISTS: "Profile '{profile}' is already in {path}: add --replace to replace it.",
     Problem.PROFILE_SET_SYNTAX: "--set {text!r} must be KEY=VALUE with a TOML value, e.g. timeout_s=15 or "
                                 "provider_name=\"Amazon Connect\" ({reason}).",
