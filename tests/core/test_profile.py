@@ -211,7 +211,7 @@ def test_saving_leaves_locked_keys_to_the_site_file(tmp_path):
     user = tmp_path / "user.toml"
     config = load_config(user, site)
     edited = dataclasses.replace(config.profile("emea"), timeout_s=20.0)
-    save_profile(user, edited, config.locked["emea"])
+    save_profile(user, edited, config.locked["emea"], site)
     assert "base_url" not in user.read_text(encoding="utf-8")
     assert load_config(user, site).profile("emea").timeout_s == 20.0
 
