@@ -320,6 +320,15 @@ WINDOW_TEMPLATES: dict[Problem, Template] = {
     Problem.OPENBAO_SIGNED_OUT: f"Signed out of OpenBao: {_SIGN_IN_WINDOW}.",
 }
 
+# The window's header: a word or two for why transfers cannot be signed (the whole reason in its tooltip).
+KEY_STATE_LABELS: dict[Problem, str] = {
+    Problem.KEYRING_MISSING: "No keyring",
+    Problem.KEYRING_LOCKED: "Keyring locked",
+    Problem.KEYRING_FAILED: "Keyring error",
+    Problem.SECRET_MISSING: "No key",
+    Problem.SECRET_CORRUPT: "Key damaged",
+}
+
 
 def describe(error: PanelError, front: Front = Front.CLI) -> str:
     """The error in words: what is wrong and how to fix it. A file's problems follow, one a line."""
