@@ -83,7 +83,7 @@ class SettingsDialog(QDialog):
         self.config_error.setWordWrap(True)
         self.config_error.setStyleSheet(_error_style())
         self.config_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.show_file_button = QPushButton("Show in the &file", self)
+        self.show_file_button = QPushButton("Show in the f&ile", self)
         self.show_file_button.setAccessibleName("Show the problems in the config file")
         self.show_file_button.clicked.connect(self.show_file)
 
@@ -117,7 +117,7 @@ class SettingsDialog(QDialog):
         self.use_button = QPushButton("&Use this profile", self)
         self.use_button.setAccessibleName("Use this profile in the panel")
         self.use_button.clicked.connect(self._use_selected)
-        self.demo_button = QPushButton("Back to &demo mode", self)
+        self.demo_button = QPushButton("Back to demo mode", self)
         self.demo_button.setAccessibleName("Back to demo mode")
         self.demo_button.setToolTip("The built-in simulator, demo directory and calls; nothing reaches Salesforce. "
                                     "Your profiles stay as they are.")
@@ -156,7 +156,7 @@ class SettingsDialog(QDialog):
         columns.addWidget(scroll, 1)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settingsTabs")
-        self.tabs.addTab(profiles_page, "&Profiles")
+        self.tabs.addTab(profiles_page, "Profiles")
         self.tabs.addTab(self.file_page, "Config file")
         problem_row = QHBoxLayout()
         problem_row.addWidget(self.config_error, 1)

@@ -60,7 +60,7 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "salesforce_api_version": ("API version", "REST API version, e.g. 62.0 (default)."),
     "presence_refresh_s": ("Presence refresh", "How often agents' presence is read again (10–3600 seconds, "
                                                "default 30)."),
-    "signing": ("&Signing", "keyring (default): the Call Center's key in this PC's keyring. openbao: OpenBao or "
+    "signing": ("Si&gning", "keyring (default): the Call Center's key in this PC's keyring. openbao: OpenBao or "
                             "HashiCorp Vault Transit holds the key; the rep signs in to it."),
     "openbao_url": ("OpenBao URL", "The OpenBao or Vault address, e.g. https://openbao.example.com:8200."),
     "openbao_transit_mount": ("Transit mount", "Where Transit is mounted (default transit)."),
@@ -100,7 +100,7 @@ class ProfileForm(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         self.fields: dict[str, QWidget] = {}
         self._rows: dict[str, QFormLayout] = {}
-        self._locked: dict[str, str] = {}
+        captions: list[QLabel] = []
         for title, keys in _GROUPS.items():
             group = QGroupBox(title, self)
             rows = QFormLayout(group)
@@ -110,6 +110,7 @@ class ProfileForm(QWidget):
                 caption = QLabel(_FIELDS[key][0], group)
                 caption.setBuddy(widget)
                 caption.setToolTip(_FIELDS[key][1])
+                captions.append(caption)
                 rows.addRow(caption, widget)
                 self.fields[key] = widget
                 self._rows[key] = rows
@@ -119,6 +120,9 @@ class ProfileForm(QWidget):
         self.locked_note.setWordWrap(True)
         self.locked_note.hide()
         column.addWidget(self.locked_note)
+        widest = max(caption.sizeHint().width() for caption in captions)
+        for caption in captions:  # one column of fields across the groups
+            caption.setMinimumWidth(widest)
         for key in CHOICES:  # a choice decides which other keys apply
             self.fields[key].currentTextChanged.connect(self._show_keys_that_apply)  # type: ignore[attr-defined]
         self.clear()
@@ -198,7 +202,6 @@ class ProfileForm(QWidget):
 
     def set_locked(self, reasons: dict[str, str]) -> None:
         """Fields IT manages (site config) are read-only and say why; the others editable."""
-        self._locked = reasons
         for key, widget in self.fields.items():
             if key == "name":
                 continue
