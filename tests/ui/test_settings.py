@@ -532,3 +532,17 @@ def test_the_directory_and_signing_keys_are_edited_and_only_those_that_apply_are
     assert id(form.fields["directory_file"]) in set(map(id, form.tab_chain()))
     dialog.save_button.click()  # a file source without its file: the core says which key is missing
     assert "directory_file is missing" in dialog.form_status.text()
+
+
+def test_a_file_that_is_not_text_is_named_and_left_alone(qtbot, config_path, memory_store):
+    config_path.parent.mkdir(parents=True)
+    config_path.write_bytes(b"\xff\xfe[profiles]\x00")
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    assert "not UTF-8 text" in dialog.config_error.text()
+    assert dialog.file_page.editor.isReadOnly() and not dialog.file_page.save_button.isEnabled()
+    fill_form(qtbot, dialog, name="amer", base_url=BASE_URL, org_id=ORG_ID, call_center="HVCC_US")
+    with qtbot.assertNotEmitted(dialog.sig_profile_saved):
+        dialog.save_button.click()
+        wait_idle(qtbot, dialog)
+    assert dialog.form_status.text().startswith("Not saved.") and "not UTF-8 text" in dialog.form_status.text()
+    assert config_path.read_bytes() == b"\xff\xfe[profiles]\x00"

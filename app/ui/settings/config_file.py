@@ -10,6 +10,7 @@ shows and forwards. Reading, checking and writing run on the config files' pool 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
@@ -148,6 +149,7 @@ class ConfigFilePage(QWidget):
         super().__init__(parent)
         self.setObjectName("configFilePage")
         self._files = files
+        files.sig_busy_changed.connect(self._update_save_button)  # one write at a time, never over a read
         self._path = Path()
         self._site_path: Path | None = None
         self._on_disk: str | None = None  # the text the edit started from (None: no file yet)
@@ -194,7 +196,7 @@ class ConfigFilePage(QWidget):
         column.addLayout(buttons)
         self._show_problems(())
 
-    def _button(self, text: str, accessible: str, slot) -> QPushButton:
+    def _button(self, text: str, accessible: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text, self)
         button.setAccessibleName(accessible)
         button.setAutoDefault(False)
@@ -210,11 +212,13 @@ class ConfigFilePage(QWidget):
         self._path, self._site_path = reading.config.path, reading.config.site_path
         self.path_label.setText(f"{self._path}" + ("" if reading.text is not None else " (not created yet)"))
         if self.editor.document().isModified() and reading.text != self._on_disk:
-            self._set_status("The file changed on disk since you started editing it: Reload to see it (your "
-                             "edit is lost), or Save, which is refused while it differs.", error=True)
+            self._set_status("The file was changed elsewhere since you started editing: Reload shows it (and "
+                             "drops your edit); Save will not write over it.", error=True)
             return
         if self.editor.document().isModified():
             return  # the rep's edit stays, checked as typed
+        if self.editor.isReadOnly():
+            self._set_status("")  # it could not be read before; now it can
         self._on_disk = reading.text
         self.editor.blockSignals(True)
         self.editor.setPlainText(reading.text or "")
@@ -231,7 +235,7 @@ class ConfigFilePage(QWidget):
         self.editor.setPlainText("")
         self.editor.blockSignals(False)
         self.editor.setReadOnly(True)
-        self.save_button.setEnabled(False)
+        self._update_save_button()
         self._set_status(message, error=True)
 
     def _show_problems(self, problems: tuple[PanelError, ...]) -> None:
@@ -247,8 +251,12 @@ class ConfigFilePage(QWidget):
         else:
             self.editor.setExtraSelections([])
         self.editor.setReadOnly(False)
-        self.save_button.setEnabled(True)
+        self._update_save_button()
         self.sig_problems_changed.emit(len(problems))
+
+    def _update_save_button(self, _busy: bool = False) -> None:
+        """Save file works on a file that could be read, when nothing else reads or writes it."""
+        self.save_button.setEnabled(not self._files.is_busy() and not self.editor.isReadOnly())
 
     def problem_count(self) -> int:
         return self.problems.count()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.config_files import Config, ConfigReading, read_config, save_profile, site_config_path
+from app.core.config_files import Config, ConfigReading, read_config, save_profile
 from app.core.errors import PanelError
 from app.core.profile import Profile, validate_profile
 from app.core.secrets import SecretStore
@@ -225,7 +225,6 @@ class SettingsDialog(QDialog):
     # ---- reading the file -------------------------------------------------------------------
     def _files_busy(self, busy: bool) -> None:
         self.save_button.setEnabled(not busy)  # one save at a time, never over a read
-        self.file_page.save_button.setEnabled(not busy)
 
     def is_busy(self) -> bool:
         """Whether the config file or the keyring is being read or written."""
@@ -248,7 +247,7 @@ class SettingsDialog(QDialog):
             if then is not None:
                 then()
 
-        self._files.run(lambda: read_config(path, site_config_path()), done)
+        self._files.run(lambda: read_config(path), done)
 
     def _file_problems_changed(self, _count: int) -> None:
         self.tabs.setTabText(1, f"Config file ({_count} problem{'s' if _count != 1 else ''})" if _count
