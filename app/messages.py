@@ -160,6 +160,10 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.CONFIG_NOT_FOUND: "There is no config file at {path} (looked at --config, then $TRANSFER_PANEL_CONFIG, "
                               "then the user config folder) and no site file at {site_path}. Add a profile: "
                               "transfer-panel profiles add NAME --base-url URL --org-id 00D… --call-center NAME",
+    Problem.CONFIG_NOT_APPLIED: "The config file {path} was written, but reading it back does not give {what} as "
+                                "saved: another program may be changing it. Check the file, then save again.",
+    Problem.CONFIG_CHANGED_MEANWHILE: "The config file {path} was changed by someone else since it was opened here: "
+                                      "nothing was saved. Reload it, then make the change again.",
     Problem.PROFILE_EXISTS: "Profile '{profile}' is already in {path}: add --replace to replace it.",
     Problem.PROFILE_SET_SYNTAX: "--set {text!r} must be KEY=VALUE with a TOML value, e.g. timeout_s=15 or "
                                 "provider_name=\"Amazon Connect\" ({reason}).",
@@ -333,6 +337,15 @@ WINDOW_TEMPLATES: dict[Problem, Template] = {
     Problem.OPENBAO_SIGN_IN_ENDED: f"Your OpenBao sign-in has expired or was revoked: {_SIGN_IN_WINDOW}.",
     Problem.OPENBAO_SIGN_IN_EXPIRED: f"Your OpenBao sign-in has expired: {_SIGN_IN_WINDOW}.",
     Problem.OPENBAO_SIGNED_OUT: f"Signed out of OpenBao: {_SIGN_IN_WINDOW}.",
+}
+
+# The window's header: a word or two for why transfers cannot be signed (the whole reason in its tooltip).
+KEY_STATE_LABELS: dict[Problem, str] = {
+    Problem.KEYRING_MISSING: "No keyring",
+    Problem.KEYRING_LOCKED: "Keyring locked",
+    Problem.KEYRING_FAILED: "Keyring error",
+    Problem.SECRET_MISSING: "No key",
+    Problem.SECRET_CORRUPT: "Key damaged",
 }
 
 

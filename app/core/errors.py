@@ -62,6 +62,8 @@ class Problem(StrEnum):
     CONFIG_UNKNOWN_PROFILE = "config.unknown_profile"
     CONFIG_NOT_SAVED = "config.not_saved"
     CONFIG_NOT_FOUND = "config.not_found"
+    CONFIG_NOT_APPLIED = "config.not_applied"  # written, but reading it back does not give `what` as saved
+    CONFIG_CHANGED_MEANWHILE = "config.changed_meanwhile"  # edited elsewhere since the settings read it
     PROFILE_EXISTS = "profile.exists"
     PROFILE_SET_SYNTAX = "profile.set_syntax"
     PROFILE_BAD_NAME = "profile.bad_name"

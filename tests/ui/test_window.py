@@ -177,35 +177,6 @@ def test_settings_open_without_blocking_the_panel(qtbot, panel):
     dialog.close()
 
 
-def test_profiles_saved_in_settings_reconnect_the_panel(qtbot, arun, tmp_path, monkeypatch):
-    """With no profile the panel starts in demo mode; saving one in Settings switches to it."""
-    from app import compose
-    from app.core.config_files import save_profile
-    from app.core.profile import Profile
-    from app.ui.shell.app import Boot, StartOptions
-    from app.ui.shell.window import PanelWindow
-    from tests.conftest import CALL_CENTER, ORG_ID
-
-    monkeypatch.setattr(compose, "_key_problem", lambda profile, credentials: None)  # no keyring needed here
-    config = tmp_path / "config.toml"
-    window = PanelWindow(config_path=config)
-    qtbot.addWidget(window)
-    window.show()
-    boot = Boot(window, StartOptions(config_path=config))
-    window.sig_profiles_changed.connect(boot.reload)
-    arun(boot._start())
-    assert window.session.services.is_demo
-    window.call_panel.set_call(IncomingCall("contact-42", CallSource.TYPED))
-
-    save_profile(config, Profile(name="emea", base_url="https://acme.my.salesforce-scrt.com/telephony/v1",
-                                 org_id=ORG_ID, call_center=CALL_CENTER))
-    window.sig_profiles_changed.emit()
-    qtbot.waitUntil(lambda: window.session.services is not None and not window.session.services.is_demo, timeout=10_000)
-    assert "Profile emea" in window.profile_label.text() and not window.demo_badge.isVisible()
-    assert window.call_panel.text() == "contact-42"  # the rep's call survives the switch
-    arun(window.shutdown())
-
-
 def test_first_paint_imports_nothing_heavy():
     """The window's first frame is painted before keyring, JWT, HTTP, crypto and even asyncio are
     imported (see app.py), and before PySide6 builds its `Qt` namespace (see app/ui/shell/window.py)."""
