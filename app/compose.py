@@ -55,6 +55,12 @@ class Services:
     interrupted: list[JournalEntry] = field(default_factory=list)  # left "sending" by a panel that stopped
     journal_moved_aside: Path | None = None  # the unusable journal this start replaced
     signing_session: OpenBaoSession | None = None  # the rep's OpenBao sign-in (a profile that signs through OpenBao)
+    credentials: CredentialsDesk | None = None  # where the profile's key is looked for (None: no key needed)
+
+    def key_problem(self) -> PanelError | None:
+        """Why transfers will fail for lack of a key now (no keyring, a locked one, no key stored);
+        None when they will not. Blocks: the keyring answers over D-Bus (run it off the event loop)."""
+        return _key_problem(self.profile, self.credentials) if self.credentials is not None else None
 
     @property
     def is_demo(self) -> bool:
@@ -175,8 +181,8 @@ async def open_profile_services(profile: Profile, call: IncomingCall | None = No
                         cache_file=cache_path(profile.name), transport=transport)
     services = await _open(profile, TokenMinter(signer, scrt_spec(profile)), call, journal_path, needs)
     services.signing_session = session  # no key to look for: the rep signs in to OpenBao instead
-    if session is None and (problem := await asyncio.get_running_loop().run_in_executor(
-            None, _key_problem, profile, credentials)):
+    services.credentials = credentials if session is None else None
+    if problem := await asyncio.get_running_loop().run_in_executor(None, services.key_problem):
         services.warnings.append(problem)
     return services
 

@@ -8,7 +8,8 @@ translator (or the window's Qt Linguist catalogue) can replace a template as a w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,7 +17,9 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from app.core.errors import PanelError, ParamValue, Problem
+from app.core.ids import IdKind
 from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome, StatusGroup
+from app.core.routing.request import RouteRequest
 
 if TYPE_CHECKING:
     from app.core.signing.openbao_check import SigningCheck
@@ -159,6 +162,10 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.CONFIG_NOT_FOUND: "There is no config file at {path} (looked at --config, then $TRANSFER_PANEL_CONFIG, "
                               "then the user config folder) and no site file at {site_path}. Add a profile: "
                               "transfer-panel profiles add NAME --base-url URL --org-id 00D… --call-center NAME",
+    Problem.CONFIG_NOT_APPLIED: "The config file {path} was written, but reading it back does not give {what} as "
+                                "saved: another program may be changing it. Check the file, then save again.",
+    Problem.CONFIG_CHANGED_MEANWHILE: "The config file {path} was changed by someone else since it was opened here: "
+                                      "nothing was saved. Reload it, then make the change again.",
     Problem.PROFILE_EXISTS: "Profile '{profile}' is already in {path}: add --replace to replace it.",
     Problem.PROFILE_SET_SYNTAX: "--set {text!r} must be KEY=VALUE with a TOML value, e.g. timeout_s=15 or "
                                 "provider_name=\"Amazon Connect\" ({reason}).",
@@ -228,6 +235,17 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.KEY_TOO_BIG: "{name} is too big to be a private key (over {limit_kib} KiB).",
     Problem.KEY_FILE_UNREADABLE: "Cannot read the key file {path}: {reason}.",
     Problem.PASSPHRASE_NEEDS_TERMINAL: "The key is protected by a passphrase: pass it with --passphrase-env VAR.",
+    Problem.KEY_EXISTS: "Profile '{profile}' already has a {purpose} key in {backend}: nothing was changed. A new key "
+                        "replaces it, and transfers fail until the new certificate is registered on the Call Center. "
+                        "To replace it, add --replace. To get a certificate for the key you have: transfer-panel "
+                        "credentials export-cert --profile {profile} --cert-out PATH",
+    Problem.CERT_NOT_WRITTEN: "Cannot write the certificate to {path} ({reason}): nothing was changed. Choose a folder "
+                              "you can write to.",
+    Problem.CERT_NOT_SAVED_KEY_KEPT: "The new key is stored in {backend}, but its certificate could not be saved as "
+                                     "{path} ({reason}). Write it again: transfer-panel credentials export-cert "
+                                     "--profile {profile} --cert-out PATH",
+    Problem.CERT_OUT_HOLDS_KEY: "{path} holds a private key: it is never overwritten. Write the certificate to another "
+                                "file, e.g. {profile}.crt.",
     Problem.ENV_VAR_MISSING: "The environment variable {name} is not set.",
     Problem.SIGNER_UNAVAILABLE: "The signing service cannot sign now ({reason}).",
     Problem.OPENBAO_CA_FILE_UNREADABLE: "openbao_ca_file {path!r} cannot be read as PEM certificates ({error}): fix "
@@ -346,6 +364,11 @@ WINDOW_TEMPLATES: dict[Problem, Template] = {
                                        f"damaged ({_SECRET_WHY.get(str(p['why']), p['why'])}) and will not be used. "
                                        "Open Settings… and set it again."),
     Problem.CONFIG_NO_PROFILE: "No profile is configured in {path}: add one in Settings….",
+    Problem.KEY_EXISTS: "Profile '{profile}' already has a key in {backend}: nothing was changed. Replacing it stops "
+                        "transfers until the new certificate is registered on the Call Center; to get a certificate "
+                        "for the key you have, use Export certificate….",
+    Problem.CERT_NOT_SAVED_KEY_KEPT: "The new key is stored in {backend}, but its certificate could not be saved as "
+                                     "{path} ({reason}). Use Export certificate… to save it elsewhere.",
     Problem.CONFIG_CHOOSE_PROFILE: "{count} profiles are configured ({names}): start the panel with --profile NAME.",
     Problem.JOURNAL_UNUSABLE: lambda p: (f"The transfer history {p['path']} cannot be used "
                                          f"({_JOURNAL_WHY.get(str(p['reason']), p['reason'])})."),
@@ -354,6 +377,15 @@ WINDOW_TEMPLATES: dict[Problem, Template] = {
     Problem.OPENBAO_SIGN_IN_ENDED: f"Your OpenBao sign-in has expired or was revoked: {_SIGN_IN_WINDOW}.",
     Problem.OPENBAO_SIGN_IN_EXPIRED: f"Your OpenBao sign-in has expired: {_SIGN_IN_WINDOW}.",
     Problem.OPENBAO_SIGNED_OUT: f"Signed out of OpenBao: {_SIGN_IN_WINDOW}.",
+}
+
+# The window's header: a word or two for why transfers cannot be signed (the whole reason in its tooltip).
+KEY_STATE_LABELS: dict[Problem, str] = {
+    Problem.KEYRING_MISSING: "No keyring",
+    Problem.KEYRING_LOCKED: "Keyring locked",
+    Problem.KEYRING_FAILED: "Keyring error",
+    Problem.SECRET_MISSING: "No key",
+    Problem.SECRET_CORRUPT: "Key damaged",
 }
 
 
@@ -530,6 +562,219 @@ _CAUSE_TEXTS: dict[Cause, Callable[[Params, Front], OutcomeText]] = {
     Cause.CANCELLED: lambda p, f: OutcomeText(
         f"The panel quit during the transfer to {p['label']}: the call may have been routed.", _CHECK_SOFTPHONE),
     Cause.INTERNAL: _internal,
+}
+
+
+# ---- the window's outcome: one line for the rep, details for IT -------------------------------------
+# A rep in a call reads one thing: what happened and what to do with the caller now. The HTTP
+# status, the server's words and the hints for IT wait behind "Details". An alternative target
+# is named only when one is honestly known: the fallback queue the rep chose for a flow, or
+# another region of the same queue in the directory; otherwise the rep asks their supervisor.
+@dataclass(frozen=True, slots=True)
+class TransferFacts:
+    """What the window knows of a transfer besides its outcome."""
+
+    label: str
+    target: str = ""  # the target's ID
+    kind: IdKind | None = None
+    flow_inputs: int = 0
+    fallback: str = ""  # the fallback queue's name (its ID when the directory does not know it)
+    fallback_id: str = ""
+    alternative: str = ""  # a queue to offer when this target is rejected ("" when none is known)
+
+    @classmethod
+    def of(cls, request: RouteRequest, queues: Iterable[tuple[str, str]] = ()) -> TransferFacts:
+        """From the request sent and the directory's (name, ID) queues."""
+        queues = tuple(queues)
+        label = request.target_label or request.target.value
+        fallback_id = request.fallback_queue.value if request.fallback_queue is not None else ""
+        fallback = next((name for name, queue_id in queues if queue_id == fallback_id), fallback_id)
+        alternative = (sibling_queue(request.target.value, label, queues)
+                       if request.target.kind is IdKind.QUEUE else "")
+        return cls(label, request.target.value, request.target.kind, len(request.flow_inputs), fallback,
+                   fallback_id, alternative)
+
+
+_QUALIFIED_NAME = re.compile(r"(?P<name>.*?\S)\s*\([^()]*\)\s*")  # "Billing (EMEA)": Billing, for EMEA
+
+
+def sibling_queue(queue_id: str, label: str, queues: Iterable[tuple[str, str]]) -> str:
+    """Another queue of the same name for another region or language ("Billing (Americas)" for
+    "Billing (EMEA)"), the first in the directory's order; "" when the name has no such qualifier
+    or no other queue shares it. Nothing looser: a guessed alternative sends callers astray."""
+    own = _QUALIFIED_NAME.fullmatch(label)
+    if own is None:
+        return ""
+    name = own["name"].casefold()
+    for other, other_id in queues:
+        found = _QUALIFIED_NAME.fullmatch(other)
+        if other_id != queue_id and other != label and found is not None and found["name"].casefold() == name:
+            return other
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class RepOutcome:
+    """An outcome as the window shows it."""
+
+    happened: str  # what happened, in a few words
+    now: str  # what to do with the caller now
+    details: tuple[str, ...] = ()  # what came back: the HTTP status, the server's words
+    for_it: tuple[str, ...] = ()  # what IT should check (only what applies to this transfer)
+
+    @property
+    def line(self) -> str:
+        """Both as one line (a headline may end without a stop: the window adds the time it took)."""
+        stop = "" if self.happened.endswith((".", "?", "!")) else "."
+        return f"{self.happened}{stop} {self.now}".strip()
+
+
+_CONNECTING = "Tell the caller you are connecting them"
+_A_MOMENT = "Tell the caller it will take a moment"
+_KEEP_CALLER = "Stay with the caller; ask your supervisor to transfer the call"
+_UNTIL_FIXED = "this panel cannot transfer until IT fixes it."
+_CHECK_FIRST = "Check the softphone first: transfer again only if the call did not move."
+_NOT_TWICE = "Do not retry blindly: a second request could route the call twice."
+_SIGN_IN_PROBLEMS = frozenset({Problem.OPENBAO_NOT_SIGNED_IN, Problem.OPENBAO_SIGN_IN_ENDED,
+                               Problem.OPENBAO_SIGN_IN_EXPIRED, Problem.OPENBAO_SIGNED_OUT})
+_KIND_CHECKS = {
+    IdKind.AGENT: "Check that agent {target} can take voice calls in Omni-Channel (presence status, capacity).",
+    IdKind.QUEUE: "Check that queue {target} supports voice calls and has a routing configuration.",
+    IdKind.FLOW: "Check that {target} is an active Omni-Channel flow (its 300… flow definition ID).",
+}
+
+
+def rep_outcome(outcome: RouteOutcome, facts: TransferFacts) -> RepOutcome:
+    """The outcome of a transfer for the window: `happened` and `now` make the rep's one line;
+    `details` and `for_it` go behind the Details expander."""
+    cause = outcome.cause
+    if isinstance(cause, Problem):
+        said = _problem_outcome(outcome.status, cause, describe_code(cause, outcome.params, Front.WINDOW))
+    elif cause is None:  # a row from before outcomes were codes: its sentence was kept
+        said = RepOutcome(str(outcome.params.get("message") or STATUS_LABELS[outcome.status]), "")
+    else:
+        said = _REP_TEXTS[cause](_Lenient({**outcome.params, "retry_after": outcome.retry_after_s}), facts)
+    details = (*_answer_lines(outcome), *said.details)
+    if outcome.params.get("journal_failed"):
+        details += ("The transfer history could not be written: this transfer is missing from it.",)
+    return RepOutcome(said.happened, said.now, details, said.for_it)
+
+
+def _answer_lines(outcome: RouteOutcome) -> tuple[str, ...]:
+    """What came back, as IT reads it: "HTTP 400 Bad Request · 52 ms", "Salesforce said: …"."""
+    lines = []
+    if outcome.http_status is not None:
+        tries = f" · {outcome.attempts} attempts" if outcome.attempts > 1 else ""
+        lines.append(f"HTTP {_status_phrase(outcome.http_status)} · {outcome.elapsed_ms:.0f} ms{tries}")
+    if outcome.server_message and not outcome.accepted:  # a 2xx's body holds nothing for anyone
+        lines.append(f"Salesforce said: {outcome.server_message}")
+    return tuple(lines)
+
+
+def _problem_outcome(status: OutcomeStatus, cause: Problem, described: str) -> RepOutcome:
+    """No token could be made, or the row could not be written: nothing left this computer."""
+    if cause in _SIGN_IN_PROBLEMS:
+        return RepOutcome("Nothing was sent: you are not signed in to OpenBao.",
+                          "Sign in (Sign in… at the top of the panel), then transfer again.", (described,))
+    if cause is Problem.KEYRING_LOCKED:
+        return RepOutcome("Nothing was sent: the keyring is locked.",
+                          "Unlock it (your desktop's keyring or password app), then transfer again.", (described,))
+    if status is OutcomeStatus.CREDENTIALS:
+        return RepOutcome("Nothing was sent: this panel has no usable key to sign transfers.",
+                          f"{_KEEP_CALLER}: {_UNTIL_FIXED}", (described,))
+    what = ("the transfer history cannot be written" if cause.value.startswith("journal.")
+            else "the panel could not sign the transfer")
+    return RepOutcome(f"Nothing was sent: {what}.",
+                      f"{_A_MOMENT}, then try again; if it keeps failing, ask your supervisor.", (described,))
+
+
+def _rejected(p: Params, f: TransferFacts) -> RepOutcome:
+    alternative = f.fallback if f.kind is IdKind.FLOW and f.fallback else f.alternative
+    now = (f"{_CONNECTING}; try {alternative} or ask your supervisor." if alternative
+           else f"{_CONNECTING}, and ask your supervisor where to send the call.")
+    check = _KIND_CHECKS.get(f.kind) if f.kind is not None else None
+    hints = [check.format(target=f.target)] if check and f.target else []
+    if f.kind is IdKind.FLOW and f.flow_inputs:
+        hints.append(f"Check the {f.flow_inputs} flow input(s): each name must be an input variable of the flow.")
+    if f.kind is IdKind.FLOW and f.fallback_id:
+        hints.append(f"Check that the fallback queue {f.fallback_id} supports voice calls.")
+    hints.append("Sending the same request again will not help.")
+    return RepOutcome(f"Salesforce refused to route the call to {f.label}.", now, for_it=tuple(hints))
+
+
+def _not_found(p: Params, f: TransferFacts) -> RepOutcome:
+    return RepOutcome("Salesforce does not know this call: it may have ended.",
+                      "Check the softphone; if the caller is still there, ask your supervisor.",
+                      for_it=("Check the call ID the softphone handed over.",
+                              f"If every call fails this way, the server may expect the {p['other_shape']} route "
+                              f"shape: set it for profile '{p['profile']}' in Settings…."))
+
+
+def _wrong_shape(p: Params, f: TransferFacts) -> RepOutcome:
+    return RepOutcome("Nothing was routed: the panel's settings do not match Salesforce.",
+                      f"{_KEEP_CALLER}: {_UNTIL_FIXED}",
+                      for_it=(f"The server does not accept the '{p['route_shape']}' route shape: "
+                              f"{_shape_fix(p, Front.WINDOW)}",))
+
+
+def _throttled_rep(p: Params, f: TransferFacts) -> RepOutcome:
+    wait = p.get("retry_after")
+    when = f"in {float(wait):.0f} s" if isinstance(wait, int | float) else "in a minute"
+    return RepOutcome("Salesforce is busy: nothing was routed.", f"{_A_MOMENT}; try again {when}.",
+                      ("Salesforce did not process the request: sending it again is safe.",))
+
+
+def _internal_rep(p: Params, f: TransferFacts) -> RepOutcome:
+    error = (f"Error: {p['error']} (the traceback is in the panel's log file).",)
+    if p.get("sent"):
+        return RepOutcome("The transfer stopped with an unexpected error: the call may or may not be moving.",
+                          _CHECK_FIRST, error, ("Send IT the log file (transfer-panel diagnostics).", _NOT_TWICE))
+    return RepOutcome("Nothing was sent: the panel hit an unexpected error.",
+                      f"{_A_MOMENT}, then try again; if it keeps happening, ask your supervisor.", error,
+                      ("Send IT the log file (transfer-panel diagnostics).",))
+
+
+def _unknown(why: Callable[[Params], str]) -> Callable[[Params, TransferFacts], RepOutcome]:
+    return lambda p, f: RepOutcome("Outcome unknown: the call may already be moving.", _CHECK_FIRST,
+                                   (why(p), _NOT_TWICE))
+
+
+def _unreached(why: Callable[[Params], str]) -> Callable[[Params, TransferFacts], RepOutcome]:
+    return lambda p, f: RepOutcome("Could not reach Salesforce: nothing was sent.",
+                                   f"{_A_MOMENT}, then try again; if it keeps failing, ask your supervisor.",
+                                   (why(p),),
+                                   ("Check this computer's network connection and that it can reach the profile's "
+                                    "base_url.",))
+
+
+def _timeout(p: Params) -> str:
+    seconds = p.get("timeout_s")
+    return f"{seconds:g} s" if isinstance(seconds, int | float) else "its time"
+
+
+_REP_TEXTS: dict[Cause, Callable[[Params, TransferFacts], RepOutcome]] = {
+    Cause.ANSWER_ACCEPTED: lambda p, f: RepOutcome(
+        f"Routing requested to {f.label}", f"{_CONNECTING}; the softphone shows when the call moves.",
+        ("Salesforce accepted the routing request; its answer does not confirm that the call moved.",)),
+    Cause.ANSWER_REJECTED: _rejected,
+    Cause.ANSWER_NOT_FOUND: _not_found,
+    Cause.ANSWER_WRONG_SHAPE: _wrong_shape,
+    Cause.ANSWER_AUTH: lambda p, f: RepOutcome(
+        "Nothing was routed: Salesforce refused this panel's credentials.", f"{_KEEP_CALLER}: {_UNTIL_FIXED}",
+        for_it=("Check the profile's org_id and call_center, the certificate registered on the Call Center "
+                "(it must match the key in the keyring), and this computer's clock.",)),
+    Cause.ANSWER_THROTTLED: _throttled_rep,
+    Cause.ANSWER_SERVER_ERROR: lambda p, f: RepOutcome(
+        "Salesforce had a problem: the call may or may not have moved.", _CHECK_FIRST,
+        for_it=("A failure on Salesforce's side; the panel never repeats such a request by itself.",)),
+    Cause.NOT_CONNECTED: _unreached(lambda p: f"Before anything was sent: {p['error']}."),
+    Cause.DEADLINE_NOT_SENT: _unreached(lambda p: f"No connection within the profile's timeout ({_timeout(p)})."),
+    Cause.NO_ANSWER: _unknown(lambda p: f"The request was sent, then: {p['error']}."),
+    Cause.DEADLINE_NO_ANSWER: _unknown(lambda p: f"The request was sent; no answer within the profile's timeout "
+                                                 f"({_timeout(p)})."),
+    Cause.PANEL_CLOSED: _unknown(lambda p: "The panel closed while the request was out."),
+    Cause.CANCELLED: _unknown(lambda p: "The panel quit while the request was out."),
+    Cause.INTERNAL: _internal_rep,
 }
 
 

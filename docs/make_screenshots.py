@@ -97,7 +97,7 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     window.new_demo_call()
     pick_by_name(window, agent.name)
     window.form.trigger()
-    await until(lambda: "rejected" in window.outcome.text())
+    await until(lambda: "refused to route" in window.outcome.text())
     await settle()
     save(window, "failure")
     window.session.open_history()

@@ -3,6 +3,10 @@
 import asyncio
 import contextlib
 import re
+import signal
+import subprocess
+import sys
+import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -28,6 +32,36 @@ def isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.delenv("TRANSFER_PANEL_CONFIG", raising=False)
     # and no site-wide file IT may have put on this machine
     monkeypatch.setenv("TRANSFER_PANEL_SITE_CONFIG", str(tmp_path / "xdg" / "site" / "config.toml"))
+
+
+@pytest.fixture(autouse=True)
+def own_panel_instance(monkeypatch):
+    """No test hands a call to a panel the developer has open, nor takes its place: each test (and
+    every process it starts) has a hand-over socket name of its own (app/ui/shell/single_instance.py)."""
+    monkeypatch.setenv("TRANSFER_PANEL_INSTANCE", f"tp-test-{uuid.uuid4().hex[:8]}")
+
+
+# Python turns SIGINT into KeyboardInterrupt only when it starts with SIGINT not ignored; a shell
+# starts a background job (`pytest &`) with SIGINT ignored, and its children inherit that. A child
+# that a test stops with Ctrl+C restores Python's handler first.
+WITH_CTRL_C = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+
+
+def python_with_ctrl_c(*args: str) -> list[str]:
+    """The command line of `python -m app ARGS` that Ctrl+C stops, even when this test run ignores it."""
+    return [sys.executable, "-c", WITH_CTRL_C + "import runpy; runpy.run_module('app', run_name='__main__')", *args]
+
+
+def stop_with_ctrl_c(process: subprocess.Popen, timeout_s: float = 10) -> tuple[str, str]:
+    """Press Ctrl+C (SIGINT) for a child process; its output. A child that does not stop is killed
+    (never left running) and the test fails."""
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"the process did not stop on Ctrl+C within {timeout_s:g} s: killed")
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,12 @@ import argparse
 import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from app.cli import output
 from app.cli.common import config_of
-from app.core.credentials import CredentialsDesk, KeyInfo, is_encrypted, read_key_file
+from app.core.credentials import Certificate, CredentialsDesk, KeyInfo, is_encrypted, read_key_file
 from app.core.errors import CredentialError, InputError, Problem
-from app.core.private_files import write_private_file
 from app.core.profile import OpenBaoAuth
 
 
@@ -62,29 +62,25 @@ def run_set(args: argparse.Namespace) -> int:
 
 def run_generate(args: argparse.Namespace) -> int:
     profile = config_of(args).profile(args.profile)
-    info, certificate = CredentialsDesk().generate(profile, args.bits, args.purpose)
-    _stored(info, profile.name, args.purpose.value)
-    return _write_certificate(args, certificate)
+    made = CredentialsDesk().generate(profile, args.cert_out, args.bits, args.purpose, replace=args.replace)
+    _stored(made.key, profile.name, args.purpose.value)
+    if made.replaced:
+        output.say("It replaces the key stored before: transfers fail until this certificate is registered on the "
+                   "Call Center.")
+    _wrote(made.certificate, made.path)
+    return 0
 
 
 def run_export_cert(args: argparse.Namespace) -> int:
     profile = config_of(args).profile(args.profile)
-    return _write_certificate(args, CredentialsDesk().certificate(profile, args.purpose))
+    _wrote(CredentialsDesk().export_certificate(profile, args.cert_out, args.purpose), args.cert_out)
+    return 0
 
 
-def _write_certificate(args: argparse.Namespace, certificate: object) -> int:
-    from app.core.credentials import Certificate
-
-    assert isinstance(certificate, Certificate)
-    try:
-        write_private_file(args.cert_out, certificate.pem)  # public, but it names the contact center
-    except OSError as error:
-        raise InputError(Problem.KEY_FILE_UNREADABLE, path=str(args.cert_out),
-                         reason=error.strerror or type(error).__name__) from None
-    output.say(f"Wrote the certificate to {args.cert_out}: upload it on the Call Center (or connected app).")
+def _wrote(certificate: Certificate, path: Path) -> None:
+    output.say(f"Wrote the certificate to {path}: upload it on the Call Center (or connected app).")
     output.say(f"Certificate fingerprint (SHA-256): {certificate.fingerprint}")
     output.say(f"Valid until {certificate.not_after:%Y-%m-%d}.")
-    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -112,6 +112,9 @@ def _add_credentials(commands: Any) -> None:
     generate.add_argument("--bits", type=int, default=2048, choices=(2048, 4096))
     generate.add_argument("--cert-out", metavar="PATH", type=Path, required=True,
                           help="where to write the self-signed X.509 certificate (PEM)")
+    generate.add_argument("--replace", action="store_true", help="replace the key stored for the profile (default: "
+                                                                "refuse; transfers fail until the new certificate is "
+                                                                "registered)")
     _add_purpose(generate)
     generate.set_defaults(handler="app.cli.credentials:run_generate")
     export = actions.add_parser("export-cert", help="write a new self-signed certificate for the stored key")

@@ -1,5 +1,6 @@
 """The credentials use cases, for the Settings window and `transfer-panel credentials`: store a key,
-make one (with the certificate to register on the Call Center), check it, delete it.
+make one (with the certificate to register on the Call Center), export its certificate again,
+check it, delete it.
 
 Every limit is here (file size, key type and size, passphrase rules), so both front ends refuse
 the same things the same way. All of it blocks (the keyring may wait on D-Bus or an unlock
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.x509.oid import NameOID
 
 from app.core.errors import CredentialError, InputError, Problem
+from app.core.private_files import write_private_file
 from app.core.profile import Profile
 from app.core.secrets import PrivateKeySecret, SecretPurpose, SecretStore
 from app.core.signing import TokenMinter, TokenSpec
@@ -51,6 +53,14 @@ class Certificate:
     pem: bytes = field(repr=False)
     fingerprint: str  # SHA-256 of the certificate (what Salesforce's setup pages show)
     not_after: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewKeyPair:
+    key: KeyInfo
+    certificate: Certificate
+    path: Path  # where the certificate was written
+    replaced: bool  # a key was stored before: it is gone now
 
 
 def read_key_file(path: Path) -> bytes:
@@ -108,21 +118,49 @@ class CredentialsDesk:
         self.store.set_private_key(profile_name, PrivateKeySecret(text, passphrase), purpose)
         return KeyInfo(key.key_size, key_fingerprint(key), self.backend_name())
 
-    def generate(self, profile: Profile, bits: int = 2048,
-                 purpose: SecretPurpose = SecretPurpose.SCRT) -> tuple[KeyInfo, Certificate]:
-        """A new key pair, kept in the keyring (it never touches a file), and the self-signed
-        certificate to register on the Call Center (or the connected app)."""
+    def generate(self, profile: Profile, cert_out: Path, bits: int = 2048,
+                 purpose: SecretPurpose = SecretPurpose.SCRT, *, replace: bool = False) -> NewKeyPair:
+        """A new key pair, kept in the keyring (the private key never touches a file), and its
+        self-signed certificate written to `cert_out`, to register on the Call Center (or the
+        connected app). A stored key is replaced only when `replace` says so: the old key's
+        certificate stops working, and so do transfers until the new one is registered.
+
+        The certificate is written next to `cert_out` first and moved into place once the key is
+        stored, so a refusal or a keyring failure leaves both the keyring and `cert_out` as they were."""
         if bits not in ACCEPTED_KEY_SIZES:
             raise InputError(Problem.KEY_BAD_SIZE, bits=bits)
+        replaced = self.is_stored(profile.name, purpose)
+        if replaced and not replace:
+            raise InputError(Problem.KEY_EXISTS, profile=profile.name, purpose=purpose.value,
+                             backend=self.backend_name())
+        _check_cert_out(cert_out, profile)
         key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        info = self.store_key(profile.name, pem, None, purpose)
-        return info, certificate_for(key, profile)
+        certificate = certificate_for(key, profile)
+        staged = cert_out.with_name(f".{cert_out.name}.new")
+        _write(staged, certificate, cert_out)
+        try:
+            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+            info = self.store_key(profile.name, pem, None, purpose)
+        except BaseException:
+            staged.unlink(missing_ok=True)  # the certificate of a key that was not kept
+            raise
+        try:
+            staged.replace(cert_out)
+        except OSError as error:
+            staged.unlink(missing_ok=True)
+            raise CredentialError(Problem.CERT_NOT_SAVED_KEY_KEPT, backend=info.backend, path=str(cert_out),
+                                  reason=_reason(error), profile=profile.name) from None
+        return NewKeyPair(info, certificate, cert_out, replaced)
 
-    def certificate(self, profile: Profile, purpose: SecretPurpose = SecretPurpose.SCRT) -> Certificate:
-        """A fresh self-signed certificate for the stored key (e.g. the first one was lost)."""
-        return certificate_for(self._load(profile.name, purpose), profile)
+    def export_certificate(self, profile: Profile, cert_out: Path,
+                           purpose: SecretPurpose = SecretPurpose.SCRT) -> Certificate:
+        """A new self-signed certificate for the stored key, written to `cert_out` (e.g. the first
+        one was lost, or is about to expire)."""
+        _check_cert_out(cert_out, profile)
+        certificate = certificate_for(self._load(profile.name, purpose), profile)
+        _write(cert_out, certificate, cert_out)
+        return certificate
 
     def check(self, profile: Profile, purpose: SecretPurpose = SecretPurpose.SCRT) -> KeyCheck:
         """Load the stored key and sign one token with it: the key, the keyring and the claims work."""
@@ -150,6 +188,32 @@ class CredentialsDesk:
     def _load(self, profile_name: str, purpose: SecretPurpose) -> RSAPrivateKey:
         secret = self.store.get_private_key(profile_name, purpose)
         return load_private_key(secret.pem, secret.passphrase)
+
+
+def _check_cert_out(path: Path, profile: Profile) -> None:
+    """Refuse what the certificate could not be written to, before any key is made, and never
+    overwrite a private key (say, --cert-out given the key file by mistake)."""
+    if path.is_dir():
+        raise InputError(Problem.CERT_NOT_WRITTEN, path=str(path), reason="it is a folder: add a file name")
+    try:
+        with path.open("rb") as file:
+            start = file.read(MAX_PEM_BYTES)
+    except OSError:
+        return  # no such file (or one the write will fail on, and say why)
+    if b"PRIVATE KEY" in start:
+        raise InputError(Problem.CERT_OUT_HOLDS_KEY, path=str(path), profile=profile.name)
+
+
+def _write(path: Path, certificate: Certificate, named: Path) -> None:
+    """Write the certificate (public, but it names the contact center: the owner's only)."""
+    try:
+        write_private_file(path, certificate.pem)
+    except OSError as error:
+        raise InputError(Problem.CERT_NOT_WRITTEN, path=str(named), reason=_reason(error)) from None
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
 
 
 def certificate_for(key: RSAPrivateKey, profile: Profile) -> Certificate:

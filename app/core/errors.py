@@ -62,6 +62,8 @@ class Problem(StrEnum):
     CONFIG_UNKNOWN_PROFILE = "config.unknown_profile"
     CONFIG_NOT_SAVED = "config.not_saved"
     CONFIG_NOT_FOUND = "config.not_found"
+    CONFIG_NOT_APPLIED = "config.not_applied"  # written, but reading it back does not give `what` as saved
+    CONFIG_CHANGED_MEANWHILE = "config.changed_meanwhile"  # edited elsewhere since the settings read it
     PROFILE_EXISTS = "profile.exists"
     PROFILE_SET_SYNTAX = "profile.set_syntax"
     PROFILE_BAD_NAME = "profile.bad_name"
@@ -108,6 +110,10 @@ class Problem(StrEnum):
     KEY_TOO_BIG = "key.too_big"
     KEY_FILE_UNREADABLE = "key.file_unreadable"
     PASSPHRASE_NEEDS_TERMINAL = "key.passphrase_needs_terminal"
+    KEY_EXISTS = "key.exists"  # generating would replace the stored key: `replace` must say so
+    CERT_NOT_WRITTEN = "cert.not_written"  # `path`, `reason`: nothing else changed
+    CERT_NOT_SAVED_KEY_KEPT = "cert.not_saved_key_kept"  # the new key is stored; its certificate is not at `path`
+    CERT_OUT_HOLDS_KEY = "cert.out_holds_key"  # `path` is a private key file: never overwritten
     ENV_VAR_MISSING = "env.missing"
     # signing
     SIGNER_UNAVAILABLE = "signer.unavailable"

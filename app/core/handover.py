@@ -1,12 +1,17 @@
-"""Handing a call to the panel that is already running: `transfer-panel://call/<ID>` URLs and
-the one-line message a second launch sends to the first (over a local socket, see ui).
+"""Handing a call to the panel that is already running: `transfer-panel://call/<ID>` URLs, the
+one-line message a second launch sends to the first (over a local socket, see ui), and which
+desktop session a launch belongs to (one panel per session).
 
 Everything that arrives is checked here twice over: the URL's shape (scheme, the `call`
 host, exactly one path segment, no query, user or fragment) and then the call ID rules
 every typed ID obeys. A softphone or a web page can put anything in a URL.
 """
 
+import hashlib
 import json
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from app.core.errors import InputError, Problem
@@ -59,10 +64,51 @@ def decode_handover(message: bytes) -> str | None:
         raise InputError(Problem.HANDOVER_TOO_LONG)
     try:
         call_id = json.loads(message.decode("utf-8"))["call_id"]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):  # deep nesting: RecursionError
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested JSON
         raise InputError(Problem.HANDOVER_MALFORMED) from None
     if call_id is None:
         return None
     if not isinstance(call_id, str):
         raise InputError(Problem.HANDOVER_NO_CALL_ID)
     return validate_call_id(call_id)
+
+
+class DesktopSession(NamedTuple):
+    """Which desktop session a process belongs to: `tag` names it in a file name ("" when nothing
+    says: cron, a service); `has_display` says whether it can show a window of its own."""
+
+    tag: str
+    has_display: bool
+
+
+_X_DISPLAY = re.compile(r"(?P<host>[^:]*):(?P<number>[0-9]+)(?:\.[0-9]+)?")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_MAX_TAG = 40
+
+
+def desktop_session(environ: Mapping[str, str]) -> DesktopSession:
+    """The session of a process with this environment. Two logins of one user, or two displays,
+    differ here; every program of one session (the softphone, the panel) agrees. The X display
+    comes first: the panel itself runs on it (Wayland desktops: XWayland), and a Wayland session
+    sets both. Without a display, the login session (`XDG_SESSION_ID`, e.g. ssh)."""
+    if display := environ.get("DISPLAY", "").strip():
+        shape = _X_DISPLAY.fullmatch(display)
+        if shape is None:
+            return DesktopSession(_file_safe(f"display-{display}"), True)
+        host = shape["host"] if shape["host"] not in ("", "unix") else ""  # ":0" and "unix:0" are one display
+        return DesktopSession(_file_safe(f"display-{host + '-' if host else ''}{int(shape['number'])}"), True)
+    if wayland := environ.get("WAYLAND_DISPLAY", "").strip():
+        name = wayland.rstrip("/").rsplit("/", 1)[-1]  # a name in the runtime dir, or a path
+        return DesktopSession(_file_safe(name if name.startswith("wayland") else f"wayland-{name}"), True)
+    if session := environ.get("XDG_SESSION_ID", "").strip():
+        return DesktopSession(_file_safe(f"session-{session}"), False)
+    return DesktopSession("", False)
+
+
+def _file_safe(tag: str) -> str:
+    """`tag` as part of a file name: letters, digits, '.', '_' and '-', at most `_MAX_TAG` characters
+    (a longer or rewritten one ends with a hash of the original, so two sessions never share one)."""
+    safe = _UNSAFE.sub("_", tag)
+    if safe == tag and len(tag) <= _MAX_TAG:
+        return tag
+    return f"{safe[:_MAX_TAG - 13]}-{hashlib.sha256(tag.encode()).hexdigest()[:12]}"

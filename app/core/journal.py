@@ -23,7 +23,7 @@ from typing import Any
 
 from app.core.errors import AlreadyRoutedError, InputError, JournalError, ParamValue, Problem
 from app.core.ids import IdKind
-from app.core.private_files import private_dir, restrict
+from app.core.private_files import PRIVATE_FILE_MODE, private_dir, restrict
 from app.core.routing.outcome import STATUS_TRAITS, Cause, OutcomeStatus, RouteOutcome, StatusGroup, parse_cause
 from app.core.routing.request import RouteRequest
 
@@ -71,8 +71,10 @@ RETENTION_RANGE_DAYS = (1, 3650)
 LOCK_TIMEOUT_S = 5.0
 # No transfer lasts longer: the deadline is at most 120 s. A row `sending` for longer has no sender.
 INTERRUPTED_AFTER = timedelta(seconds=180)
+_DAMAGED = "database disk image is malformed"  # SQLite's own words for it
 _COLUMNS = ("id, at, profile, call_id, target_kind, target_id, target_label, fallback_queue, flow_inputs, state, "
             "outcome, cause, params, http_status, server_message, elapsed_ms, attempts, jti")
+_TABLE_COLUMNS = {"transfers": frozenset(_COLUMNS.split(", ")) | {"pid"}, "settings": frozenset({"key", "value"})}
 
 
 class RowState(StrEnum):
@@ -118,30 +120,49 @@ class Journal:
         self._lock = threading.Lock()
         try:
             private_dir(path.parent)
+            # Created private before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE))
             self._db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
+        # Damaged text reads as U+FFFD instead of failing the whole query the row is in.
+        self._db.text_factory = lambda data: data.decode("utf-8", "replace")
         try:
             self._prepare()
-            restrict(path)
-        except (OSError, sqlite3.Error, JournalError) as error:
+            for file in (path, *_companions(path)):  # older versions left them as the umask said
+                restrict(file)
+        except (OSError, sqlite3.Error, JournalError, ValueError, TypeError) as error:
             self._db.close()
             if isinstance(error, JournalError):
                 raise
             raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
 
     def _prepare(self) -> None:
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes; WAL keeps it consistent
+        """Check the file, then bring its schema up to date. Nothing is written before the checks
+        pass, so a file found unusable is moved aside exactly as it was."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(self.path), reason="newer")
+        # SQLite finds most damage only when a query reaches the damaged page: look at every page
+        # now (milliseconds for a year of transfers), so a damaged file is moved aside at start
+        # instead of failing the double-send guard's read in the middle of a transfer.
+        if self._db.execute("PRAGMA integrity_check(1)").fetchone() != ("ok",):
+            raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(self.path), reason=_DAMAGED)
         tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if version == 1 and "transfers" in tables:
+        migrate = version == 1 and "transfers" in tables
+        for table, columns in _TABLE_COLUMNS.items():  # a damaged schema can still parse, with other names
+            if table in tables and not (migrate and table == "transfers") and not columns <= self._columns(table):
+                raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(self.path), reason=_DAMAGED)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes; WAL keeps it consistent
+        if migrate:
             self._db.executescript(f"BEGIN; {_MIGRATE_FROM_1} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
         else:
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _columns(self, table: str) -> set[str]:
+        return {str(row[1]) for row in self._db.execute(f"PRAGMA table_info({table})")}
 
     @classmethod
     def open_or_replace(cls, path: Path, now: datetime | None = None) -> tuple[Journal, Path | None]:
@@ -155,10 +176,8 @@ class Journal:
             aside = path.with_name(f"{path.stem}.unusable-{stamp}{path.suffix}")
             try:
                 path.rename(aside)
-                for suffix in ("-wal", "-shm"):  # a damaged main file's WAL must not be replayed into the new one
-                    companion = path.with_name(path.name + suffix)
-                    if companion.exists():
-                        companion.rename(aside.with_name(aside.name + suffix))
+                for companion in _companions(path):  # a damaged main file's WAL must not be replayed into the new one
+                    companion.rename(aside.with_name(aside.name + companion.name.removeprefix(path.name)))
             except OSError as error:
                 raise JournalError(Problem.JOURNAL_UNUSABLE, path=str(path), reason=_reason(error)) from None
             return cls(path), aside
@@ -314,6 +333,11 @@ class Journal:
                 raise JournalError(Problem.JOURNAL_UNWRITABLE, path=str(self.path), reason=_reason(error)) from None
 
 
+def _companions(path: Path) -> list[Path]:
+    """The database's -wal and -shm files that exist."""
+    return [file for suffix in ("-wal", "-shm") if (file := path.with_name(path.name + suffix)).exists()]
+
+
 def _reason(error: Exception) -> str:
     """What went wrong, in SQLite's or the OS's words (never a value from a row)."""
     if isinstance(error, OSError):
@@ -321,8 +345,8 @@ def _reason(error: Exception) -> str:
     return str(error)[:200] or type(error).__name__
 
 
-def _sender_alive(pid: int | None, at: str, now: datetime) -> bool:
-    if now - datetime.fromisoformat(at) > INTERRUPTED_AFTER or pid is None:
+def _sender_alive(pid: object, at: object, now: datetime) -> bool:
+    if not isinstance(pid, int) or now - _moment(at) > INTERRUPTED_AFTER:
         return False
     if pid == os.getpid():
         return True
@@ -330,7 +354,7 @@ def _sender_alive(pid: int | None, at: str, now: datetime) -> bool:
         return True  # no cheap liveness check: the age above decides
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError, ValueError):  # gone, or not a process ID at all
         return False
     except PermissionError:
         return True  # another user's process (a different panel): not ours to judge
@@ -349,36 +373,83 @@ def _stamp(moment: datetime) -> str:
 
 
 def _entry(row: tuple[Any, ...]) -> JournalEntry:
+    """A row as an entry. Each column is read defensively: a damaged value (SQLite checks pages,
+    not values) gives that field's safe reading, never an exception, so one bad row cannot hide
+    the others from the history or the double-send guard."""
     (row_id, at, profile, call_id, kind, target_id, label, fallback, inputs, state, status, cause, params,
      http_status, server_message, elapsed_ms, attempts, jti) = row[:18]
     outcome = None
     if status is not None:
-        outcome = RouteOutcome(_status(status), parse_cause(cause) if cause else None, _params(params), http_status,
-                               server_message, elapsed_ms or 0.0, attempts or 0, None, jti)
-    return JournalEntry(row_id, datetime.fromisoformat(at), profile, call_id, _kind(kind), target_id, label, fallback,
-                        tuple((str(k), str(v)) for k, v in json.loads(inputs)), RowState(state), outcome, jti)
+        outcome = RouteOutcome(_status(status), parse_cause(cause) if isinstance(cause, str) else None,
+                               _params(params), http_status if isinstance(http_status, int) else None,
+                               _optional_text(server_message), _number(elapsed_ms), int(_number(attempts)), None,
+                               _optional_text(jti))
+    return JournalEntry(row_id, _moment(at), _text(profile), _text(call_id), _kind(kind), _text(target_id),
+                        _text(label), _optional_text(fallback), _flow_inputs(inputs), _state(state, outcome), outcome,
+                        _optional_text(jti))
 
 
-def _status(value: str) -> OutcomeStatus:
+_DAMAGED_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)  # sorts first and is long past every deadline
+
+
+def _moment(value: object) -> datetime:
     try:
-        return OutcomeStatus(value)
-    except ValueError:  # written by a version that knew more statuses: treat it as the unsafe case
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else _DAMAGED_MOMENT
+    except ValueError:
+        return _DAMAGED_MOMENT
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _optional_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: object) -> float:
+    if isinstance(value, int | float) and abs(value) < 1e12:
+        return float(value)
+    return 0.0
+
+
+def _state(value: object, outcome: RouteOutcome | None) -> RowState:
+    try:
+        return RowState(str(value))
+    except ValueError:  # damaged: a row with an outcome is finished; one without may still be on its way
+        return RowState.DONE if outcome is not None else RowState.SENDING
+
+
+def _flow_inputs(text: object) -> tuple[tuple[str, str], ...]:
+    try:
+        pairs = json.loads(text) if isinstance(text, str) else []
+    except (ValueError, RecursionError):
+        return ()
+    if not isinstance(pairs, list):
+        return ()
+    return tuple((str(pair[0]), str(pair[1])) for pair in pairs if isinstance(pair, list) and len(pair) == 2)
+
+
+def _status(value: object) -> OutcomeStatus:
+    try:
+        return OutcomeStatus(str(value))
+    except ValueError:  # written by a version that knew more statuses, or damaged: treat it as the unsafe case
         return OutcomeStatus.OUTCOME_UNKNOWN
 
 
-def _kind(value: str) -> IdKind:
+def _kind(value: object) -> IdKind:
     try:
-        return IdKind(value)
+        return IdKind(str(value))
     except ValueError:
         return IdKind.OTHER
 
 
-def _params(text: str) -> dict[str, ParamValue]:
+def _params(text: object) -> dict[str, ParamValue]:
     try:
-        params = json.loads(text)
-    except ValueError:
+        params = json.loads(text) if isinstance(text, str) else {}
+    except (ValueError, RecursionError):
         return {}
     if not isinstance(params, dict):
         return {}
     return {str(k): v for k, v in params.items() if isinstance(v, str | int | float | bool) or v is None}
-

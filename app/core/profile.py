@@ -109,7 +109,7 @@ class Profile:
 
     def __post_init__(self) -> None:
         # Code (tests, the settings form) may pass plain strings: the profile holds enums.
-        for key, choice in _CHOICES.items():
+        for key, choice in CHOICES.items():
             object.__setattr__(self, key, choice(getattr(self, key)))
 
     def to_toml_table(self) -> dict[str, Any]:
@@ -120,10 +120,11 @@ class Profile:
 
 KEYS = tuple(f.name for f in fields(Profile) if f.name != "name")
 REQUIRED_KEYS = ("base_url", "org_id", "call_center")
-_CHOICES: dict[str, type[StrEnum]] = {"route_shape": RouteShape, "body_format": BodyFormat,
-                                      "flow_inputs_as": FlowInputsAs, "directory_source": DirectoryOrigin,
-                                      "signing": SigningMethod, "openbao_auth": OpenBaoAuth}
-_SECONDS_RANGES = {"timeout_s": (1, 120), "presence_refresh_s": (10, 3600)}
+# The keys that take one of a few words (their enum), and the keys that take seconds (their range).
+CHOICES: dict[str, type[StrEnum]] = {"route_shape": RouteShape, "body_format": BodyFormat,
+                                     "flow_inputs_as": FlowInputsAs, "directory_source": DirectoryOrigin,
+                                     "signing": SigningMethod, "openbao_auth": OpenBaoAuth}
+SECONDS_RANGES = {"timeout_s": (1, 120), "presence_refresh_s": (10, 3600)}
 _TEXT_LIMITS = {"directory_file": 1000, "salesforce_consumer_key": 255, "salesforce_username": 255,
                 "openbao_ca_file": 1000}
 _OPENBAO_NAME_KEYS = ("openbao_transit_mount", "openbao_key", "openbao_role")
@@ -135,6 +136,23 @@ _CALL_CENTER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 _HEADER_TEXT = re.compile(r"[\x20-\x7e]{0,255}")  # what an HTTP header value can carry as is
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 _SALESFORCE_DOMAINS = (".salesforce.com", ".salesforce-scrt.com", ".force.com", ".sfdc.net")
+
+
+def keys_that_apply(profile: Profile) -> frozenset[str]:
+    """The keys this profile uses: the others are ignored with its choices (a directory file with no
+    file source, OpenBao's keys with a key in the keyring). The settings form shows these."""
+    unused: set[str] = set()
+    if profile.directory_source is not DirectoryOrigin.FILE:
+        unused.add("directory_file")
+    if profile.directory_source is not DirectoryOrigin.SALESFORCE:
+        unused.update(key for key in KEYS if key.startswith("salesforce_") or key == "presence_refresh_s")
+    if profile.signing is not SigningMethod.OPENBAO:
+        unused.update(key for key in KEYS if key.startswith("openbao_"))
+    elif not profile.openbao_auth.needs_role:
+        unused.add("openbao_role")
+    if profile.body_format is BodyFormat.XML:
+        unused.add("flow_inputs_as")  # XML bodies always carry flow inputs as entries
+    return frozenset(KEYS) - unused
 
 
 def validate_profile(profile: Profile) -> Profile:
@@ -183,10 +201,10 @@ def parse_profile(name: str, table: Any) -> tuple[Profile | None, list[PanelErro
     for key in ("base_url", "salesforce_login_url", "openbao_url"):
         if key in values:
             values[key] = values[key].rstrip("/")
-    for key in _SECONDS_RANGES:
+    for key in SECONDS_RANGES:
         if key in values:
             values[key] = float(values[key])
-    for key, choice in _CHOICES.items():
+    for key, choice in CHOICES.items():
         if key in values:
             values[key] = choice(values[key])
     return Profile(name=name, **values), []
@@ -234,15 +252,15 @@ def _value_problem(key: str, value: Any, training: bool) -> Finding | None:
     """Why a value is unacceptable (a code and what its message needs), or None."""
     if key == "training":
         return None if isinstance(value, bool) else (Problem.VALUE_NOT_BOOL, {})
-    if key in _SECONDS_RANGES:
-        low, high = _SECONDS_RANGES[key]
+    if key in SECONDS_RANGES:
+        low, high = SECONDS_RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
             return Problem.VALUE_NOT_SECONDS, {}
         return None if low <= value <= high else (Problem.VALUE_OUT_OF_RANGE, {"low": low, "high": high})
     if not isinstance(value, str):
         return Problem.VALUE_NOT_STRING, {}
-    if key in _CHOICES:
-        choices = [str(choice) for choice in _CHOICES[key]]
+    if key in CHOICES:
+        choices = [str(choice) for choice in CHOICES[key]]
         return None if value in choices else (Problem.VALUE_NOT_A_CHOICE, {"choices": ", ".join(choices)})
     if key == "base_url":
         return _training_url_problem(value) if training else url_problem(value, key)
@@ -301,7 +319,10 @@ def url_problem(url: str, key: str, plain_http_anywhere: bool = False) -> Findin
     requested: printable ASCII only, a host name or address, a port that exists."""
     if len(url) > 2000 or not re.fullmatch(r"[\x21-\x7e]+", url):
         return Problem.VALUE_URL_HOST, {}
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        return Problem.VALUE_URL_HOST, {}
     if parts.scheme not in ("https", "http") or not parts.hostname:
         return Problem.VALUE_NOT_URL, {"example": key}
     if parts.query or parts.fragment or url.endswith(("?", "#")):

@@ -87,6 +87,17 @@ def is_platform_store(backend: KeyringBackend) -> bool:
     return type(backend).__module__.startswith(_PLATFORM_BACKENDS)
 
 
+def _platform_choice(backend: KeyringBackend) -> KeyringBackend:
+    """keyring's choice, narrowed to the platform's own stores. When more than one backend is usable,
+    keyring chains them all, keyrings.alt's plaintext file included: the chain's first platform store
+    is used alone, so that a write it refuses can never fall through to a file."""
+    from keyring.backends import chainer
+
+    if isinstance(backend, chainer.ChainerBackend):
+        return next((inner for inner in backend.backends if is_platform_store(inner)), backend)
+    return backend
+
+
 def _stores_nothing(backend: KeyringBackend) -> bool:
     """keyring's stand-ins when nothing real exists: "fail" refuses, "null" would even drop a key silently."""
     from keyring.backends import chainer, fail, null
@@ -107,7 +118,7 @@ class SecretStore:
         self._errors = keyring.errors
         self.service = service
         try:
-            self._backend = backend if backend is not None else keyring.get_keyring()
+            self._backend = backend if backend is not None else _platform_choice(keyring.get_keyring())
         except Exception:  # a broken backend module, a missing dependency: one edge
             raise NoKeyringError() from None
         self.available = not _stores_nothing(self._backend) and (backend is not None or

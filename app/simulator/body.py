@@ -23,6 +23,7 @@ from app.messages import describe
 from app.simulator.responses import Rejected
 
 _FIELDS = ("routingTarget", "fallbackQueue", "flowInputParameters")
+_NESTED_TOO_DEEP = "{what} nests JSON too deeply to be read"
 _MEDIA_TYPES = ("application/json", "application/xml")
 # Entity declarations enable billion-laughs style expansion; no client needs a DOCTYPE.
 _DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -65,6 +66,8 @@ def _json_fields(body: bytes) -> dict[str, object]:
         document = json.loads(body.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise _bad(f"The body is not valid UTF-8 JSON: {error}", "JSON_PARSER_ERROR") from None
+    except RecursionError:
+        raise _bad(_NESTED_TOO_DEEP.format(what="The body"), "JSON_PARSER_ERROR") from None
     if not isinstance(document, dict):
         raise _bad("The body must be a JSON object with routingTarget", "JSON_PARSER_ERROR")
     return document
@@ -163,6 +166,8 @@ def _flow_inputs(value: object) -> dict[str, str]:
             value = json.loads(value)
         except json.JSONDecodeError:
             raise _bad("flowInputParameters is a string but not a JSON-encoded object") from None
+        except RecursionError:
+            raise _bad(_NESTED_TOO_DEEP.format(what="flowInputParameters"), "JSON_PARSER_ERROR") from None
     if not isinstance(value, dict):
         raise _bad("flowInputParameters must be an object of string keys to string values")
     for key, item in value.items():

@@ -69,7 +69,8 @@ class Endpoint:
                 token = self._verifier.verify(headers.get("Authorization"))
             except TokenRejected as rejected:
                 handled = replace(handled, token_header=rejected.header, claims=rejected.claims)
-                raise Rejected(401, str(rejected), "INVALID_AUTH") from None
+                raise Rejected(rejected.status, str(rejected),
+                               "INVALID_AUTH" if rejected.status == 401 else "JSON_PARSER_ERROR") from None
             handled = replace(handled, token_header=token.header, claims=token.claims)
             self._check_provider(headers.get("Telephony-Provider-Name"))
             route = parse_route_body(headers.get("Content-Type"), body)

@@ -10,6 +10,12 @@ from app.simulator.endpoint import Handled
 from app.simulator.faults import Fault
 from app.simulator.responses import Answer
 
+# What one record keeps of a body (its start, where the fields are); a simulator keeps its records
+# within MAX_KEPT_BYTES in all, dropping the oldest first (each request may carry a 1 MB body).
+MAX_KEPT_BODY_CHARS = 64 * 1024
+MAX_KEPT_BYTES = 32 * 1024 * 1024
+_RECORD_OVERHEAD_BYTES = 1024  # the fields besides the texts, roughly
+
 
 class Headers(Mapping[str, str]):
     """Read-only request headers: names as received, looked up case-insensitively."""
@@ -89,6 +95,20 @@ class RecordedRequest:
     def jti(self) -> str | None:
         return self.claims.get("jti") if self.claims is not None else None
 
+    @property
+    def kept_bytes(self) -> int:
+        """About how much memory this record holds (its texts, and a fixed amount for the rest)."""
+        texts = (self.path, self.body_text, self.response_body, *self.headers.keys(), *self.headers.values())
+        return _RECORD_OVERHEAD_BYTES + sum(len(text) for text in texts)
+
+
+def _kept_text(body: bytes) -> str:
+    """A body as text to keep: tokens redacted, at most MAX_KEPT_BODY_CHARS, saying when it was cut."""
+    text = _without_tokens(body.decode("utf-8", "replace"))
+    if len(text) <= MAX_KEPT_BODY_CHARS:
+        return text
+    return f"{text[:MAX_KEPT_BODY_CHARS]}… (cut: {len(body)} bytes in all)"
+
 
 def recorded(
     at: float, client: str, method: str, path: str, headers: Headers, body: bytes, handled: Handled, answer: Answer,
@@ -99,11 +119,11 @@ def recorded(
     return RecordedRequest(
         at=at, client=client, method=method, path=path, call_id=handled.call_id, route_shape=handled.route_shape,
         headers=headers.redacted(), token_header=handled.token_header, claims=handled.claims,
-        content_type=headers.get("Content-Type"), body_text=_without_tokens(body.decode("utf-8", "replace")),
+        content_type=headers.get("Content-Type"), body_text=_kept_text(body),
         target=route.target if route else None, fallback_queue=route.fallback_queue if route else None,
         flow_inputs=route.flow_inputs if route else None, status=answer.status,
         response_headers=(("Content-Type", answer.content_type), *answer.headers) if answer.status else (),
-        response_body=_without_tokens(answer.body.decode("utf-8", "replace")),
+        response_body=_kept_text(answer.body),
         duration_ms=(time.perf_counter() - started) * 1000,
         fault=handled.fault, reason=answer.reason, note=answer.note,
     )

@@ -94,7 +94,7 @@ def _pretty(text: str) -> str:
         return "(empty)"
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text.replace("><", ">\n<") if text.lstrip().startswith("<") else text
 
 

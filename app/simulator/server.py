@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from app.simulator.endpoint import BASE_PATH, Endpoint
 from app.simulator.faults import Fault, FaultBook
-from app.simulator.records import RecordedRequest
+from app.simulator.records import MAX_KEPT_BYTES, RecordedRequest
 from app.simulator.salesforce import SalesforceApi
 from app.simulator.transport import ScrtServer, ScrtServer6
 from app.simulator.verify import SCRT_AUDIENCE, TokenVerifier
@@ -35,9 +35,11 @@ class Simulator:
         leeway_s: float = 5.0,
         required_provider_name: str | None = None,
         record_limit: int = 10_000,
+        record_bytes_limit: int = MAX_KEPT_BYTES,
         salesforce: SalesforceApi | None = None,
     ) -> None:
-        """`salesforce`: also answer the directory's REST calls (token, SOQL) on the same port."""
+        """`salesforce`: also answer the directory's REST calls (token, SOQL) on the same port. The
+        newest requests are kept, at most `record_limit` of them and about `record_bytes_limit` bytes."""
         verifier = TokenVerifier(public_keys, org_id=org_id, call_center=call_center, audience=audience,
                                  leeway_s=leeway_s)
         self._faults = FaultBook()
@@ -45,8 +47,12 @@ class Simulator:
         self._endpoint = Endpoint(verifier, self._faults, route_shape, required_provider_name, salesforce)
         self._address = (host, port)
         self._lock = threading.Lock()
-        # Bounded so a training simulator left running all week does not grow without end.
-        self._records: deque[RecordedRequest] = deque(maxlen=record_limit)
+        # Bounded in number and in bytes, so a training simulator left running all week (or sent 1 MB
+        # bodies without a token) does not grow without end.
+        self._records: deque[RecordedRequest] = deque()
+        self._record_limit = record_limit
+        self._record_bytes_limit = record_bytes_limit
+        self._kept_bytes = 0
         self._listeners: list[Callable[[RecordedRequest], None]] = []
         # Held while listeners run: once remove_listener returns, the listener is not running.
         self._listener_lock = threading.Lock()
@@ -113,6 +119,7 @@ class Simulator:
     def clear_requests(self) -> None:
         with self._lock:
             self._records.clear()
+            self._kept_bytes = 0
 
     def add_listener(self, listener: Callable[[RecordedRequest], None]) -> list[RecordedRequest]:
         """Call `listener` with each request from now on, on the server's thread (a live log); returns
@@ -134,6 +141,10 @@ class Simulator:
         with self._listener_lock:
             with self._lock:
                 self._records.append(request)
+                self._kept_bytes += request.kept_bytes
+                while len(self._records) > 1 and (len(self._records) > self._record_limit
+                                                  or self._kept_bytes > self._record_bytes_limit):
+                    self._kept_bytes -= self._records.popleft().kept_bytes
             for listener in self._listeners:
                 try:
                     listener(request)

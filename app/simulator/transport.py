@@ -3,6 +3,7 @@
 import contextlib
 import logging
 import os
+import re
 import selectors
 import socket
 import socketserver
@@ -20,6 +21,8 @@ from app.simulator.responses import Answer, Rejected
 log = logging.getLogger("app.simulator")
 
 MAX_BODY_BYTES = 1_000_000
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,8}")  # 1*HEXDIG (RFC 9112); int(..., 16) also takes "-1", "+a", "0x1", "1_0"
+_MAX_TRAILER_LINES = 100
 _IDLE_TIMEOUT_S = 60.0  # a keep-alive connection left idle this long is closed
 
 
@@ -151,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
         length = self.headers.get("Content-Length", "0").strip()
-        if not length.isdigit():
+        if not (length.isascii() and length.isdigit()):  # "²".isdigit() is true, and int("²") raises
             raise Rejected(400, f"Content-Length {length!r} is not a number", "INVALID_REQUEST")
         if int(length) > MAX_BODY_BYTES:
             raise Rejected(413, f"The body is larger than {MAX_BODY_BYTES} bytes", "REQUEST_TOO_LARGE")
@@ -163,10 +166,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_chunked(self) -> bytes:
         body = bytearray()
         while True:
-            try:
-                size = int(self.rfile.readline(1024).split(b";")[0], 16)
-            except ValueError:
-                raise Rejected(400, "The chunked body is malformed", "INVALID_REQUEST") from None
+            size_field = self.rfile.readline(1024).split(b";")[0].rstrip(b" \t\r\n")
+            if not _CHUNK_SIZE.fullmatch(size_field):  # rfile.read(-1) would read to the end of the stream
+                raise Rejected(400, "The chunked body is malformed: a chunk size must be hexadecimal digits",
+                               "INVALID_REQUEST")
+            size = int(size_field, 16)
             if size == 0:
                 break
             if len(body) + size > MAX_BODY_BYTES:
@@ -176,9 +180,10 @@ class _Handler(BaseHTTPRequestHandler):
                 raise Rejected(400, "The chunked body ended early", "INVALID_REQUEST")
             body += chunk
             self.rfile.readline(1024)  # the CRLF after each chunk
-        while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-            pass  # trailer fields: nothing here needs them
-        return bytes(body)
+        for _ in range(_MAX_TRAILER_LINES):  # trailer fields: nothing here needs them
+            if self.rfile.readline(1024) in (b"\r\n", b"\n", b""):
+                return bytes(body)
+        raise Rejected(400, "The chunked body's trailer never ends", "INVALID_REQUEST")
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("http.server: " + format, *args)  # the record callback logs one line per request

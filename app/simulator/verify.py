@@ -30,12 +30,15 @@ _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
 class TokenRejected(Exception):
-    """The token is refused; holds whatever could be decoded of it (never the token itself)."""
+    """The token is refused; holds whatever could be decoded of it (never the token itself). `status`
+    is 401, or 400 for a token that is malformed input rather than a credential (nested too deeply)."""
 
-    def __init__(self, reason: str, header: Mapping[str, Any] | None = None, claims: Mapping[str, Any] | None = None):
+    def __init__(self, reason: str, header: Mapping[str, Any] | None = None, claims: Mapping[str, Any] | None = None,
+                 status: int = 401):
         super().__init__(reason)
         self.header = header
         self.claims = claims
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,8 @@ def _decode_unverified(token: str) -> tuple[Mapping[str, Any], Mapping[str, Any]
         signature = _base64url(encoded_signature)
     except ValueError:
         raise TokenRejected("The JWT's parts are not base64url-encoded JSON and signature") from None
+    except RecursionError:
+        raise TokenRejected("The JWT's header or payload nests JSON too deeply to be read", status=400) from None
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise TokenRejected("The JWT header and payload must be JSON objects")
     signing_input = f"{encoded_header}.{encoded_claims}".encode("ascii")

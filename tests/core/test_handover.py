@@ -5,7 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.errors import InputError
-from app.core.handover import call_id_from_url, decode_handover, encode_handover, loggable
+from app.core.handover import (
+    DesktopSession,
+    call_id_from_url,
+    decode_handover,
+    desktop_session,
+    encode_handover,
+    loggable,
+)
 from tests.conftest import raises
 
 
@@ -68,3 +75,35 @@ def test_links_are_logged_with_their_control_and_formatting_characters_escaped()
 @given(st.text(max_size=300))
 def test_nothing_logged_of_a_link_can_break_a_log_line(text):
     assert loggable(text).isprintable()
+
+
+# ---- which desktop session a launch belongs to (one panel per session) ----------------------------
+@pytest.mark.parametrize(("environ", "tag", "has_display"), [
+    ({"DISPLAY": ":0"}, "display-0", True),
+    ({"DISPLAY": ":0.0", "XDG_SESSION_ID": "2"}, "display-0", True),  # the screen number is one display's
+    ({"DISPLAY": "unix:0"}, "display-0", True),
+    ({"DISPLAY": ":1"}, "display-1", True),  # a second display of the same user
+    ({"DISPLAY": "localhost:10.0"}, "display-localhost-10", True),  # ssh -X
+    ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "display-0", True),  # the panel runs on XWayland
+    ({"WAYLAND_DISPLAY": "wayland-1"}, "wayland-1", True),
+    ({"WAYLAND_DISPLAY": "/run/user/1000/wayland-0"}, "wayland-0", True),
+    ({"WAYLAND_DISPLAY": "kiosk"}, "wayland-kiosk", True),
+    ({"XDG_SESSION_ID": "c2"}, "session-c2", False),  # a login without a display (ssh)
+    ({}, "", False),  # cron, a service
+])
+def test_the_desktop_session_comes_from_the_display_else_the_login(environ, tag, has_display):
+    assert desktop_session(environ) == DesktopSession(tag, has_display)
+
+
+def test_a_session_name_that_a_file_name_cannot_hold_is_rewritten_and_kept_apart():
+    odd, other = desktop_session({"DISPLAY": "../../etc/x y:0"}), desktop_session({"DISPLAY": "../../etc/x_y:0"})
+    assert odd.tag != other.tag and odd.has_display
+    long = desktop_session({"XDG_SESSION_ID": "s" * 300})
+    assert len(long.tag) <= 40
+
+
+@given(st.dictionaries(st.sampled_from(["DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_ID"]), st.text(max_size=300)))
+def test_any_environment_gives_a_short_file_name_part(environ):
+    tag = desktop_session(environ).tag
+    assert len(tag) <= 40 and all(char.isascii() and (char.isalnum() or char in "._-") for char in tag)
+    assert tag not in (".", "..")

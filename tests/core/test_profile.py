@@ -211,7 +211,7 @@ def test_saving_leaves_locked_keys_to_the_site_file(tmp_path):
     user = tmp_path / "user.toml"
     config = load_config(user, site)
     edited = dataclasses.replace(config.profile("emea"), timeout_s=20.0)
-    save_profile(user, edited, config.locked["emea"])
+    save_profile(user, edited, config.locked["emea"], site)
     assert "base_url" not in user.read_text(encoding="utf-8")
     assert load_config(user, site).profile("emea").timeout_s == 20.0
 
@@ -225,3 +225,16 @@ def test_bad_locks_are_reported_with_the_site_file(tmp_path, lock, expected):
     site.write_text(GOOD + lock + "\n", encoding="utf-8")
     with raises(ConfigError, match=expected):
         load_config(tmp_path / "none.toml", site)
+
+
+def test_the_keys_a_profile_uses_follow_its_choices():
+    from app.core.profile import KEYS, keys_that_apply
+
+    plain = keys_that_apply(Profile("emea", "https://x.example", "00D5g00000DEMO1EAP", "HVCC"))
+    assert "directory_file" not in plain and "salesforce_username" not in plain and "openbao_url" not in plain
+    assert {"timeout_s", "contact_id_pattern", "flow_inputs_as", "signing", "directory_source"} <= plain
+    rich = keys_that_apply(Profile("emea", "https://x.example", "00D5g00000DEMO1EAP", "HVCC", body_format="xml",
+                                   directory_source="salesforce", signing="openbao", openbao_auth="oidc"))
+    assert rich == frozenset(KEYS) - {"directory_file", "flow_inputs_as"}
+    assert "directory_file" in keys_that_apply(Profile("e", "https://x.example", "00D5g00000DEMO1EAP", "H",
+                                                       directory_source="file"))

@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from app.core.errors import InputError
 from app.core.ids import IdKind
-from app.core.routing.request import RouteRequest, validate_call_id
+from app.core.routing.request import MAX_TARGET_LABEL_LENGTH, RouteRequest, validate_call_id
 from tests.conftest import raises, text
 
 AGENT, QUEUE, FLOW = "005000000000001", "00G000000000001", "300SG000015iJ38YAE"
@@ -22,6 +22,13 @@ def test_flow_with_fallback_and_inputs_is_normalised():
 
 def test_label_defaults_to_the_id():
     assert RouteRequest.build("c1", AGENT).target_label == "005000000000001AAA"
+
+
+def test_a_label_is_one_printable_line_of_bounded_length():
+    """`--label` and directory files may hold anything; the outcome and the journal show one line."""
+    assert RouteRequest.build("c1", QUEUE, target_label=" Billing\n(EMEA)\u202e ").target_label == "Billing (EMEA)"
+    clipped = RouteRequest.build("c1", QUEUE, target_label="x" * 100_000).target_label
+    assert len(clipped) == MAX_TARGET_LABEL_LENGTH and clipped.endswith("…")
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ The trainer sees each trainee's transfer in the simulator's live log as it happe
 class plan decides what the transfers meet. Loopback stands in for the training network.
 """
 
-import signal
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from app.simulator.scenarios import ClassPlan, save_plan
-from tests.conftest import CALL_CENTER, ORG_ID, QUEUE, require_real_keyring
+from tests.conftest import CALL_CENTER, ORG_ID, QUEUE, python_with_ctrl_c, require_real_keyring, stop_with_ctrl_c
 from tests.e2e.conftest import cli
 from tests.simulator.test_standalone import certificate_pem
 
@@ -49,8 +48,8 @@ def test_the_trainer_sees_a_trainees_transfers_live_and_the_plan_decides_them(tm
     save_plan(ClassPlan(every_target="success").with_rule(AGENT_ID, "rejected", "Aiko Tanaka"), plan)
     port = free_port()
     trainer = subprocess.Popen(
-        [sys.executable, "-m", "app", "simulator", "--port", str(port), "--public-key", str(certificate),
-         "--org-id", ORG_ID, "--call-center", CALL_CENTER, "--plan", str(plan)],
+        python_with_ctrl_c("simulator", "--port", str(port), "--public-key", str(certificate),
+                           "--org-id", ORG_ID, "--call-center", CALL_CENTER, "--plan", str(plan)),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     name = f"trainee-{uuid.uuid4().hex[:8]}"
@@ -69,8 +68,7 @@ def test_the_trainer_sees_a_trainees_transfers_live_and_the_plan_decides_them(tm
         to_agent = cli("--config", str(config), "route", "--profile", name, "--call-id", "trainee-call-2",
                        "--target", AGENT_ID)
     finally:
-        trainer.send_signal(signal.SIGINT)
-        log, warnings = trainer.communicate(timeout=10)  # the whole of its output, banner included
+        log, warnings = stop_with_ctrl_c(trainer)  # the whole of its output, banner included
         cli("--config", str(config), "credentials", "delete", "--profile", name)
     assert to_queue.returncode == 0 and to_queue.stdout.startswith("Routing requested to Billing (EMEA)")
     assert to_agent.returncode == 4 and "not available for voice calls" in to_agent.stdout + to_agent.stderr

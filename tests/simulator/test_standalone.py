@@ -1,7 +1,6 @@
 """`transfer-panel simulator` as a process: public keys it accepts, its warnings, Ctrl+C."""
 
 import datetime
-import signal
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ from cryptography.x509.oid import NameOID
 
 from app.core.errors import ConfigError
 from app.simulator.standalone import is_loopback, load_public_key
-from tests.conftest import raises
+from tests.conftest import WITH_CTRL_C, raises, stop_with_ctrl_c
 from tests.simulator.test_simulator import CALL_CENTER, KEY, ORG_ID, http_client, route
 
 
@@ -55,7 +54,7 @@ def test_loopback_detection():
 def test_standalone_warns_serves_and_stops_on_ctrl_c(tmp_path):
     certificate = tmp_path / "hvcc.crt"
     certificate.write_bytes(certificate_pem(KEY))
-    code = ("from pathlib import Path; from app.simulator.standalone import run; "
+    code = (WITH_CTRL_C + "from pathlib import Path; from app.simulator.standalone import run; "
             f"raise SystemExit(run(port=0, host='127.0.0.1', public_key_path=Path({str(certificate)!r}), "
             f"org_id={ORG_ID!r}, call_center={CALL_CENTER!r}, route_shape='connector'))")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -66,7 +65,6 @@ def test_standalone_warns_serves_and_stops_on_ctrl_c(tmp_path):
         with http_client(base_url) as client:
             assert route(client, shape="connector").status_code == 200
     finally:
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=10)
+        stdout, stderr = stop_with_ctrl_c(process)
     assert process.returncode == 0 and "Stopped." in stdout
     assert "TRAINING/TEST" in stderr and "NOT secure" in stderr and "other computers" not in stderr

@@ -179,3 +179,87 @@ def test_a_refused_call_starts_no_panel_and_is_logged_without_its_control_charac
     assert len(refusals) == 2 and "forged log line" in refusals[0] and "\\x1b" in refusals[0]
     assert not any(char in log for char in "\x1b\u202e\r\t")
     assert not any(line.startswith("forged") for line in log.splitlines())
+
+
+# ---- one panel per desktop session --------------------------------------------------------------
+SESSION_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_ID")
+
+
+def session_env(tmp_path: Path, name: str, **session: str) -> dict[str, str]:
+    """The environment of a program in one desktop session (offscreen: Qt does not use the display,
+    the hand-over does); its own state folder, so each panel's log says what it received."""
+    env = {key: value for key, value in os.environ.items() if key not in SESSION_VARIABLES}
+    return {**env, **session, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp_path / name)}
+
+
+def start_panel(own_instance: Path, env: dict[str, str], tag: str) -> subprocess.Popen:
+    """A panel as the menu entry starts it, listening once its session's socket answers."""
+    panel = subprocess.Popen([sys.executable, "-m", "app", "--demo"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    socket_path = own_instance / f"{os.environ[INSTANCE_ENV]}.{tag}.socket"
+    deadline = time.monotonic() + 30
+    while not socket_path.exists():
+        assert panel.poll() is None, f"the panel of {tag} ended (exit {panel.returncode}) instead of listening"
+        assert time.monotonic() < deadline, f"the panel of {tag} did not listen within 30 s"
+        time.sleep(0.1)
+    return panel
+
+
+def received(tmp_path: Path, name: str) -> list[str]:
+    log = tmp_path / name / "transfer-panel" / "log" / "transfer-panel.log"
+    return re.findall(r"handed over: call (\S+)", log.read_text(encoding="utf-8"))
+
+
+def stop(*panels: subprocess.Popen) -> None:
+    for panel in panels:
+        panel.terminate()
+    for panel in panels:
+        panel.wait(timeout=30)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sockets in the runtime folder; Windows names pipes per session")
+@pytest.mark.parametrize(("variable", "first", "second", "tags"), [
+    ("DISPLAY", ":91", ":92.0", ("display-91", "display-92")),  # one user on two displays
+    ("WAYLAND_DISPLAY", "wayland-0", "wayland-1", ("wayland-0", "wayland-1")),  # a second (Wayland) login
+])
+def test_each_desktop_session_has_its_own_panel_and_gets_its_own_calls(own_instance, tmp_path, variable, first,
+                                                                       second, tags):
+    env_a, env_b = (session_env(tmp_path, name, **{variable: value}) for name, value in (("a", first), ("b", second)))
+    panel_a = start_panel(own_instance, env_a, tags[0])
+    try:
+        panel_b = start_panel(own_instance, env_b, tags[1])  # not handed over to the first one: a panel of its own
+        try:
+            to_a = subprocess.run([sys.executable, "-m", "app", "--call-id", "0LQ5g00000AAAAA"], env=env_a,
+                                  capture_output=True, text=True, timeout=60)
+            to_b = subprocess.run([sys.executable, "-m", "app", "--call-id", "0LQ5g00000BBBBB"], env=env_b,
+                                  capture_output=True, text=True, timeout=60)
+            assert to_a.returncode == 0 and to_a.stdout == "The panel shows call 0LQ5g00000AAAAA.\n", to_a.stderr
+            assert to_b.returncode == 0 and to_b.stdout == "The panel shows call 0LQ5g00000BBBBB.\n", to_b.stderr
+            assert panel_a.poll() is None and panel_b.poll() is None
+        finally:
+            stop(panel_b)
+    finally:
+        stop(panel_a)
+    assert received(tmp_path, "a") == ["0LQ5g00000AAAAA"] and received(tmp_path, "b") == ["0LQ5g00000BBBBB"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sockets in the runtime folder")
+def test_a_launch_without_a_display_reaches_the_one_panel_and_refuses_to_guess_between_two(own_instance, tmp_path):
+    """ssh (a login session, no display) or cron: no panel of its own; it finds the user's panel if there is one."""
+    nowhere = session_env(tmp_path, "ssh", XDG_SESSION_ID="9")
+    panel_a = start_panel(own_instance, session_env(tmp_path, "a", DISPLAY=":91"), "display-91")
+    try:
+        panel_b = start_panel(own_instance, session_env(tmp_path, "b", DISPLAY=":92"), "display-92")
+        try:
+            ambiguous = subprocess.run([sys.executable, "-m", "app", "--call-id", "0LQ5g00000CCCCC"], env=nowhere,
+                                       capture_output=True, text=True, timeout=60)
+        finally:
+            stop(panel_b)
+        assert ambiguous.returncode == 2 and "2 panels are running" in ambiguous.stderr
+        assert "display-91" in ambiguous.stderr and "display-92" in ambiguous.stderr
+        alone = subprocess.run([sys.executable, "-m", "app", "--call-id", "0LQ5g00000DDDDD"], env=nowhere,
+                               capture_output=True, text=True, timeout=60)
+        assert alone.returncode == 0 and alone.stdout == "The panel shows call 0LQ5g00000DDDDD.\n", alone.stderr
+    finally:
+        stop(panel_a)
+    assert received(tmp_path, "a") == ["0LQ5g00000DDDDD"] and received(tmp_path, "b") == []

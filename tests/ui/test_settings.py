@@ -13,8 +13,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -129,6 +131,8 @@ def fill_form(qtbot, dialog: SettingsDialog, **values) -> None:
             widget.setCurrentText(value)
         elif isinstance(widget, QDoubleSpinBox):
             widget.setValue(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(value)
 
 
 def test_new_profile_is_saved_to_the_file(qtbot, config_path, memory_store):
@@ -140,7 +144,7 @@ def test_new_profile_is_saved_to_the_file(qtbot, config_path, memory_store):
               call_center=CALL_CENTER, provider_name="Amazon Connect", route_shape="connector",
               body_format="xml", flow_inputs_as="string", timeout_s=25.0)
 
-    with qtbot.waitSignal(dialog.sig_profiles_changed):
+    with qtbot.waitSignal(dialog.sig_profile_saved):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     saved = load_config(config_path).profile("emea")
@@ -159,7 +163,7 @@ def test_editing_a_profile_keeps_the_others(qtbot, config_path, saved_profile, m
     dialog.profile_list.setCurrentRow(1)  # sorted: apac, emea
     assert dialog.form.fields["name"].text() == "emea"
     fill_form(qtbot, dialog, timeout_s=30.0)
-    with qtbot.waitSignal(dialog.sig_profiles_changed):
+    with qtbot.waitSignal(dialog.sig_profile_saved):
         dialog.save_button.click()
     config = load_config(config_path)
     assert config.profile("emea").timeout_s == 30.0
@@ -172,7 +176,7 @@ def test_editing_keeps_the_directory_keys_the_form_does_not_show(qtbot, config_p
                                       directory_source="file", directory_file=str(directory_file)))
     dialog = open_dialog(qtbot, config_path, memory_store)
     fill_form(qtbot, dialog, timeout_s=12.0)
-    with qtbot.waitSignal(dialog.sig_profiles_changed):
+    with qtbot.waitSignal(dialog.sig_profile_saved):
         dialog.save_button.click()
     saved = load_config(config_path).profile("emea")
     assert (saved.timeout_s, saved.directory_source, saved.directory_file) == (12.0, "file", str(directory_file))
@@ -182,7 +186,7 @@ def test_invalid_base_url_is_shown_and_nothing_is_saved(qtbot, config_path, save
     before = config_path.read_bytes()
     dialog = open_dialog(qtbot, config_path, memory_store)
     fill_form(qtbot, dialog, base_url="http://acme.my.salesforce-scrt.com/telephony/v1")
-    with qtbot.assertNotEmitted(dialog.sig_profiles_changed):
+    with qtbot.assertNotEmitted(dialog.sig_profile_saved):
         dialog.save_button.click()
     assert "base_url" in dialog.form_status.text()
     assert "https://" in dialog.form_status.text()
@@ -190,7 +194,7 @@ def test_invalid_base_url_is_shown_and_nothing_is_saved(qtbot, config_path, save
 
     dialog.new_button.click()
     fill_form(qtbot, dialog, name="new", base_url="not a url", org_id=ORG_ID, call_center=CALL_CENTER)
-    with qtbot.assertNotEmitted(dialog.sig_profiles_changed):
+    with qtbot.assertNotEmitted(dialog.sig_profile_saved):
         dialog.save_button.click()
     assert "base_url" in dialog.form_status.text()
     assert config_path.read_bytes() == before
@@ -354,9 +358,10 @@ def test_every_control_has_an_accessible_name_and_tab_order_is_sane(qtbot, confi
     for control in controls:
         assert control.accessibleName(), f"{control.objectName() or type(control).__name__} has no name"
 
-    expected = [dialog.profile_list, dialog.new_button, *dialog.form.fields.values(), dialog.save_button,
+    expected = [dialog.profile_list, dialog.new_button, *dialog.form.tab_chain(), dialog.save_button,
                 dialog.credentials.passphrase, dialog.credentials.set_key_button,
-                dialog.credentials.remove_key_button, dialog.credentials.test_button, dialog.close_button]
+                dialog.credentials.remove_key_button, dialog.credentials.test_button, dialog.demo_button,
+                dialog.close_button]
     dialog.profile_list.setFocus()
     order = [dialog.profile_list]
     for _ in expected[1:]:
@@ -404,8 +409,140 @@ def test_keys_it_locked_are_read_only_with_the_reason(qtbot, config_path, memory
     assert dialog.form.locked_note.isVisible() and "Base URL, Org ID" in dialog.form.locked_note.text()
 
     fill_form(qtbot, dialog, timeout_s=40.0)
-    with qtbot.waitSignal(dialog.sig_profiles_changed):
+    with qtbot.waitSignal(dialog.sig_profile_saved):
         dialog.save_button.click()
     written = config_path.read_text(encoding="utf-8")
     assert "timeout_s = 40.0" in written and "base_url" not in written  # the site file keeps those
     assert load_config(config_path).profile("emea").timeout_s == 40.0
+
+
+# ---- repairing a broken config file (issue 13, item 17) ------------------------------------------
+WITH_TYPO = (f'# set up by IT\n[profiles.emea]\nbase_url = "{BASE_URL}"\norg_id = "{ORG_ID}"\n'
+             f'call_center = "{CALL_CENTER}"\ntimout_s = 3\n')
+
+
+def test_a_typo_in_the_file_is_shown_with_its_line_nothing_is_saved_over_it_and_it_is_fixed_here(
+        qtbot, config_path, memory_store):
+    config_path.parent.mkdir(parents=True)
+    config_path.write_text(WITH_TYPO, encoding="utf-8")
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    assert "Line 6: [profiles.emea] unknown key 'timout_s': did you mean 'timeout_s'?" in dialog.config_error.text()
+    assert dialog.tabs.tabText(1) == "Config file (1 problem)" and dialog.show_file_button.isVisible()
+    assert dialog.profile_list.count() == 0
+
+    # A new profile is not saved into the broken file, and nothing says "Saved".
+    fill_form(qtbot, dialog, name="amer", base_url=BASE_URL, org_id=ORG_ID, call_center="HVCC_US")
+    with qtbot.assertNotEmitted(dialog.sig_profile_saved):
+        dialog.save_button.click()
+        wait_idle(qtbot, dialog)
+    assert dialog.form_status.text().startswith("Not saved.") and "Saved profile" not in dialog.form_status.text()
+    assert "Line 6: [profiles.emea] unknown key 'timout_s'" in dialog.form_status.text()
+    assert config_path.read_text(encoding="utf-8") == WITH_TYPO
+
+    # The file page: the problem with its line, the cursor on it, and the fix.
+    qtbot.mouseClick(dialog.show_file_button, Qt.MouseButton.LeftButton)
+    page = dialog.file_page
+    assert dialog.tabs.currentWidget() is page and page.problems.count() == 1
+    assert page.editor.textCursor().blockNumber() == 5  # line 6
+    assert page.fix_button.isEnabled() and page.fix_button.text() == "Rename 'timout_s' to 'timeout_s'"
+    qtbot.mouseClick(page.fix_button, Qt.MouseButton.LeftButton)
+    assert page.editor.toPlainText() == WITH_TYPO.replace("timout_s", "timeout_s")
+    qtbot.waitUntil(lambda: not dialog.is_busy() and page.problem_count() == 0)
+    assert config_path.read_text(encoding="utf-8") == WITH_TYPO  # nothing written before Save file
+
+    with qtbot.waitSignal(dialog.sig_file_saved):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "no problems" in page.status.text()
+    assert config_path.read_text(encoding="utf-8") == WITH_TYPO.replace("timout_s", "timeout_s")  # comment kept
+    assert [dialog.profile_list.item(i).text() for i in range(dialog.profile_list.count())] == ["emea"]
+    assert dialog.config_error.isHidden() and dialog.tabs.tabText(1) == "Config file"
+    assert load_config(config_path).profile("emea").timeout_s == 3.0
+
+
+def test_an_edit_with_problems_is_not_saved_and_says_where(qtbot, config_path, saved_profile, memory_store):
+    before = config_path.read_text(encoding="utf-8")
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    dialog.show_file()
+    page = dialog.file_page
+    assert page.editor.toPlainText() == before and page.problem_count() == 0
+    page.editor.moveCursor(QTextCursor.MoveOperation.End)
+    page.editor.insertPlainText('[profiles.x]\nbase_url = \n')  # pasted
+    qtbot.waitUntil(lambda: not dialog.is_busy() and page.problem_count() == 1, timeout=5000)
+    lines = before.count("\n")
+    assert page.problems.item(0).text().startswith(f"Line {lines + 2}: The config file")
+    assert "not valid TOML" in page.problems.item(0).text()
+    assert page.editor.textCursor().blockNumber() == lines + 1  # the cursor on that line
+    page.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_busy() and page.status.text().startswith("Not saved."))
+    assert config_path.read_text(encoding="utf-8") == before
+    page.editor.undo()  # what the rep typed, undone: the file as it was, with nothing to fix
+    qtbot.waitUntil(lambda: not dialog.is_busy() and page.editor.toPlainText() == before)
+
+
+def test_the_file_changed_elsewhere_is_not_overwritten(qtbot, config_path, saved_profile, memory_store):
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    page = dialog.file_page
+    page.editor.moveCursor(QTextCursor.MoveOperation.End)
+    page.editor.insertPlainText("# mine\n")
+    config_path.write_text(config_path.read_text(encoding="utf-8") + "# IT's\n", encoding="utf-8")
+    page.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_busy() and page.status.text().startswith("Not saved."))
+    assert "changed by someone else" in page.status.text()
+    assert config_path.read_text(encoding="utf-8").endswith("# IT's\n")
+
+
+# ---- every key of a profile -------------------------------------------------------------------------
+def test_the_form_has_a_field_for_every_key_of_a_profile(qtbot, config_path, memory_store):
+    from app.core.profile import KEYS
+
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    assert sorted(dialog.form.fields) == sorted(["name", *KEYS])
+    for key, widget in dialog.form.fields.items():
+        assert widget.accessibleName() and widget.toolTip(), key
+
+
+def test_the_directory_and_signing_keys_are_edited_and_only_those_that_apply_are_shown(qtbot, config_path,
+                                                                                       memory_store):
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    form = dialog.form
+    shown = set(map(id, form.tab_chain()))
+    assert id(form.fields["directory_file"]) not in shown and id(form.fields["openbao_url"]) not in shown
+    fill_form(qtbot, dialog, name="emea", base_url=BASE_URL, org_id=ORG_ID, call_center=CALL_CENTER,
+              contact_id_pattern="[0-9a-f-]{36}", directory_source="salesforce",
+              salesforce_login_url="https://test.salesforce.com", salesforce_consumer_key="3MVG9-consumer",
+              salesforce_username="panel@acme.example", salesforce_api_version="61.0", presence_refresh_s=45.0,
+              signing="openbao", openbao_url="https://openbao.example.com:8200", openbao_key="scrt-hvcc",
+              openbao_auth="userpass", openbao_namespace="emea/contact-center")
+    shown = set(map(id, form.tab_chain()))
+    assert id(form.fields["salesforce_username"]) in shown and id(form.fields["openbao_key"]) in shown
+    assert id(form.fields["openbao_role"]) not in shown  # userpass has no role
+    assert id(form.fields["directory_file"]) not in shown
+    with qtbot.waitSignal(dialog.sig_profile_saved):
+        dialog.save_button.click()
+    saved = load_config(config_path).profile("emea")
+    assert saved == Profile(name="emea", base_url=BASE_URL, org_id=ORG_ID, call_center=CALL_CENTER,
+                            contact_id_pattern="[0-9a-f-]{36}", directory_source="salesforce",
+                            salesforce_login_url="https://test.salesforce.com",
+                            salesforce_consumer_key="3MVG9-consumer", salesforce_username="panel@acme.example",
+                            salesforce_api_version="61.0", presence_refresh_s=45.0, signing="openbao",
+                            openbao_url="https://openbao.example.com:8200", openbao_key="scrt-hvcc",
+                            openbao_auth="userpass", openbao_namespace="emea/contact-center")
+
+    fill_form(qtbot, dialog, directory_source="file")
+    assert id(form.fields["directory_file"]) in set(map(id, form.tab_chain()))
+    dialog.save_button.click()  # a file source without its file: the core says which key is missing
+    assert "directory_file is missing" in dialog.form_status.text()
+
+
+def test_a_file_that_is_not_text_is_named_and_left_alone(qtbot, config_path, memory_store):
+    config_path.parent.mkdir(parents=True)
+    config_path.write_bytes(b"\xff\xfe[profiles]\x00")
+    dialog = open_dialog(qtbot, config_path, memory_store)
+    assert "not UTF-8 text" in dialog.config_error.text()
+    assert dialog.file_page.editor.isReadOnly() and not dialog.file_page.save_button.isEnabled()
+    fill_form(qtbot, dialog, name="amer", base_url=BASE_URL, org_id=ORG_ID, call_center="HVCC_US")
+    with qtbot.assertNotEmitted(dialog.sig_profile_saved):
+        dialog.save_button.click()
+        wait_idle(qtbot, dialog)
+    assert dialog.form_status.text().startswith("Not saved.") and "not UTF-8 text" in dialog.form_status.text()
+    assert config_path.read_bytes() == b"\xff\xfe[profiles]\x00"

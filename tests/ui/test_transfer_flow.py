@@ -99,8 +99,9 @@ def test_rejected_transfer_shows_the_servers_reason(qtbot, panel, demo_services)
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
     text = wait_outcome(qtbot, panel, "Queue is not accepting voice calls")
 
-    assert f"rejected routing to {queue.name} (400)" in text
-    assert "sending the same request again will not help" in text
+    assert panel.outcome.title.text() == f"Salesforce refused to route the call to {queue.name}."
+    assert "HTTP 400 Bad Request" in text and "Sending the same request again will not help." in text
+    assert not panel.outcome.details.isVisible()  # the server's words wait behind Details
     assert panel.outcome.property("level") == "failure"
     assert not panel.outcome.retry_button.isVisible()  # a 400 is not safe (or useful) to retry
     assert panel.form.can_transfer()  # the rep can fix the target and send again
@@ -152,8 +153,8 @@ def test_retry_is_offered_only_when_safe_and_resends(qtbot, panel, demo_services
     pick(qtbot, panel, queue)
 
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
-    text = wait_outcome(qtbot, panel, "did not process the request")
-    assert "Try again in 60 s" in text
+    wait_outcome(qtbot, panel, "did not process the request")
+    assert panel.outcome.detail.text() == "Tell the caller it will take a moment; try again in 60 s."
     retry = panel.outcome.retry_button
     assert retry.isVisible() and not retry.isEnabled() and retry.text().startswith("Retry in ")  # counting down
     qtbot.waitUntil(retry.isEnabled)  # the countdown is over

@@ -86,8 +86,9 @@ class RouteClient:
 
     async def _exchange(self, request: RouteRequest, before_send: BeforeSend | None,
                         attempts: _Attempts) -> RouteOutcome:
-        """One or two attempts. Signing, sending and waiting count against the deadline (TimeoutError
-        when it passes); the journal's write before each attempt and parsing the answer do not."""
+        """One or two attempts. Signing, sending and waiting for the status line count against the
+        deadline (TimeoutError when it passes); the body is read until the deadline at most (then the
+        status line decides); the journal's write before each attempt and parsing the answer do not."""
         profile = self.profile
         method, path = route_method_and_path(profile.route_shape, request.call_id)
         body, content_type = route_body(request.body_fields(), request.flow_inputs, profile.body_format,
@@ -110,33 +111,25 @@ class RouteClient:
                 await before_send(token.jti)
             try:
                 async with asyncio.timeout_at(attempts.deadline):
-                    status, headers_in, answer = await self._send(outgoing)
+                    response = await self._http.send(outgoing, stream=True)
             except (httpx.TransportError, httpx.StreamError) as error:
                 if attempts.sent:
                     return RouteOutcome(OutcomeStatus.OUTCOME_UNKNOWN, Cause.NO_ANSWER, {"error": _describe(error)})
                 if attempts.count == 1 and attempts.left() > 1.0:
                     continue  # the server never saw it: one retry is safe
                 return RouteOutcome(OutcomeStatus.NOT_SENT, Cause.NOT_CONNECTED, {"error": _describe(error)})
+            answer = await _read_answer(response, attempts.deadline)
             if answer is not None and len(answer) <= _PARSED_INLINE_BYTES:  # microseconds: not worth a thread
-                outcome = classify_answer(status, headers_in, answer, profile)
+                outcome = classify_answer(response.status_code, response.headers, answer, profile)
             else:
                 outcome = await asyncio.get_running_loop().run_in_executor(
-                    self._parser, classify_answer, status, headers_in, answer, profile)
+                    self._parser, classify_answer, response.status_code, response.headers, answer, profile)
             wait = outcome.retry_after_s
             if (attempts.count == 1 and outcome.status is OutcomeStatus.THROTTLED and wait is not None
                     and wait + 1.0 < attempts.left()):
                 await self._sleep(wait)
                 continue
             return outcome
-
-    async def _send(self, outgoing: httpx.Request) -> tuple[int, httpx.Headers, bytes | None]:
-        """The status, headers and (bounded, decoded) body of the answer; the body is None when it
-        is too large or cannot be decoded (the status line still says what happened)."""
-        response = await self._http.send(outgoing, stream=True)
-        try:
-            return response.status_code, response.headers, await _read_bounded(response)
-        finally:
-            await response.aclose()
 
 
 class _Attempts:
@@ -160,6 +153,19 @@ class _Attempts:
     async def trace(self, event: str, info: dict[str, Any]) -> None:
         if event.endswith("send_request_headers.started"):
             self.sent = True
+
+
+async def _read_answer(response: httpx.Response, deadline: float) -> bytes | None:
+    """The answer's body, bounded in size and by the deadline; None when it is too large, cannot be
+    decoded, is still coming at the deadline or breaks off. The status line has arrived by then and
+    says what happened: a 200 whose body never ends is still "routing requested"."""
+    try:
+        async with asyncio.timeout_at(deadline):
+            return await _read_bounded(response)
+    except (TimeoutError, httpx.TransportError, httpx.StreamError):
+        return None
+    finally:
+        await response.aclose()
 
 
 async def _read_bounded(response: httpx.Response) -> bytes | None:

@@ -19,6 +19,7 @@ MAX_CALL_ID_LENGTH = 255
 MAX_FLOW_INPUTS = 50
 MAX_FLOW_INPUT_KEY_LENGTH = 255
 MAX_FLOW_INPUT_VALUE_LENGTH = 4000
+MAX_TARGET_LABEL_LENGTH = 255  # Salesforce's longest name (a flow's label)
 # Characters XML 1.0 cannot carry at all (and lone surrogates, which no encoding can).
 _NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Invisible in a call ID, so a rep could never see what is sent: zero-width and bidi controls
@@ -112,9 +113,18 @@ def check_transfer(
     if problems or checked_call_id is None or target_id is None or inputs is None:
         return CheckedTransfer(None, problems)
     request = RouteRequest(call_id=checked_call_id, target=target_id,
-                           target_label=target_label.strip() or target_id.value,
+                           target_label=_display_label(target_label) or target_id.value,
                            fallback_queue=fallback_id, flow_inputs=inputs)
     return CheckedTransfer(request, {})
+
+
+def _display_label(label: str) -> str:
+    """A target's name as the window, the outcome and the journal show it: one line of printable
+    characters, clipped (it comes from a directory file or `--label`, which may hold anything)."""
+    shown = " ".join("".join(char if char.isprintable() else " " for char in label).split())
+    if len(shown) <= MAX_TARGET_LABEL_LENGTH:
+        return shown
+    return shown[: MAX_TARGET_LABEL_LENGTH - 1] + "…"
 
 
 def _checked[T](problems: dict[Field, InputError], field: Field, check: Callable[..., T], *args: object) -> T | None:

@@ -18,24 +18,31 @@ Done = Callable[[bool, Any], None]  # (ok, the result or the error's words)
 
 
 class _Relay(QObject):
-    """Carries a job's outcome from the pool thread to the GUI thread (a queued connection)."""
+    """Carries a job's parcel from the pool thread to the GUI thread (a queued connection)."""
 
-    finished = Signal(object, object)  # (callback, (ok, value))
+    finished = Signal(object)  # the parcel: [work, on_done, (ok, value)]
 
 
 class _Job(QRunnable):
+    """Its work and callback (closures over widgets) travel in a parcel that the GUI thread
+    empties: the last reference to a widget is never dropped on the pool thread, which would
+    delete a parentless dialog there, under the GUI thread's feet."""
+
     def __init__(self, relay: _Relay, work: Callable[[], Any], on_done: Done,
                  describe: Callable[[Exception], str]) -> None:
         super().__init__()
-        self._relay, self._work, self._on_done, self._describe = relay, work, on_done, describe
+        self._relay, self._describe = relay, describe
+        self._parcel: list[Any] | None = [work, on_done]
 
     def run(self) -> None:
+        parcel, self._parcel = self._parcel, None
+        assert parcel is not None, "a job runs once"
         try:
-            outcome = (True, self._work())
+            parcel.append((True, parcel[0]()))
         except Exception as error:
-            outcome = (False, self._describe(error))
+            parcel.append((False, self._describe(error)))
         with contextlib.suppress(RuntimeError):  # the application is shutting down
-            self._relay.finished.emit(self._on_done, outcome)
+            self._relay.finished.emit(parcel)
 
 
 def _pool(name: str) -> QThreadPool:
@@ -71,7 +78,9 @@ class Background(QObject):
             self.sig_busy_changed.emit(True)
         _pool(self._pool_name).start(_Job(self._relay, work, on_done, self._describe))
 
-    def _finished(self, on_done: Done, outcome: tuple[bool, Any]) -> None:
+    def _finished(self, parcel: list[Any]) -> None:
+        _work, on_done, outcome = parcel
+        parcel.clear()  # now only this frame holds them: released here, on the GUI thread
         self._running -= 1
         on_done(*outcome)
         if self._running == 0:

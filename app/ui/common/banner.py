@@ -69,7 +69,7 @@ class Banner(QFrame):
         self._button_row.setLayout(self.buttons)
         self._button_row.hide()
 
-        text = QVBoxLayout()
+        text = self._text = QVBoxLayout()
         text.setSpacing(3)
         text.addWidget(self.title)
         text.addWidget(self.detail)
@@ -92,6 +92,10 @@ class Banner(QFrame):
         button.setAutoDefault(False)
         self.buttons.addWidget(button)
         return button
+
+    def add_below(self, widget: QWidget) -> None:
+        """Put `widget` under the text and the buttons (e.g. details shown on demand)."""
+        self._text.addWidget(widget)
 
     def set_dismissable(self, dismissable: bool) -> None:
         self.close_button.setVisible(dismissable)

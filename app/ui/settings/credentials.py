@@ -1,9 +1,11 @@
 """The credentials part of the settings dialog: one profile's private key in the OS keyring.
 
-Keyring calls block (D-Bus, maybe an unlock prompt), so they run on the keyring's one-thread
-pool (`app.ui.common.background`) and report back on the GUI thread. Secrets
-never stay in a widget, reach a log line or a message: "Test" shows the token's claims
-and the key's fingerprint, never the token or the PEM.
+Keyring calls block (D-Bus, maybe an unlock prompt) and making a key takes up to seconds, so
+they run on the keyring's one-thread pool (`app.ui.common.background`) and report back on the
+GUI thread. Secrets never stay in a widget, reach a log line or a message: "Test" shows the
+token's claims and the key's fingerprint, never the token or the PEM; "Create key and
+certificate…" writes only the certificate (the use cases are `app.core.credentials`', shared
+with `transfer-panel credentials`).
 """
 
 import logging
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.credentials import CredentialsDesk, read_key_file
+from app.core.credentials import Certificate, CredentialsDesk, read_key_file
 from app.core.errors import PanelError
 from app.core.profile import Profile
 from app.core.secrets import SecretStore
@@ -54,10 +56,22 @@ def format_claims(claims: dict[str, Any], fingerprint: str) -> str:
         if name in ("iat", "exp") and isinstance(value, int):
             value = f"{value}  ({datetime.fromtimestamp(value, UTC):%Y-%m-%d %H:%M:%S} UTC)"
         lines.append(f"{name + ':':<13}{value}")
-    half = len(fingerprint) // 2 + 1  # 16 bytes per line, split after a colon
-    lines.append(f"{'fingerprint:':<13}{fingerprint[:half].rstrip(':')}")
-    lines.append(f"{'':<13}{fingerprint[half:]}")
+    first, second = fingerprint_halves(fingerprint)
+    lines.append(f"{'fingerprint:':<13}{first}")
+    lines.append(f"{'':<13}{second}")
     return "\n".join(lines)
+
+
+def fingerprint_halves(fingerprint: str) -> tuple[str, str]:
+    """A SHA-256 fingerprint on two lines of 16 bytes (one line of 95 characters cannot wrap)."""
+    half = len(fingerprint) // 2 + 1
+    return fingerprint[:half].rstrip(":"), fingerprint[half:]
+
+
+def certificate_text(certificate: Certificate, path: Path) -> str:
+    first, second = fingerprint_halves(certificate.fingerprint)
+    return (f"Upload the certificate {path} on the Call Center (valid until {certificate.not_after:%Y-%m-%d}).\n"
+            f"Certificate fingerprint (SHA-256):\n{first}\n{second}")
 
 
 class CredentialsPanel(QGroupBox):
@@ -83,8 +97,27 @@ class CredentialsPanel(QGroupBox):
         self.passphrase.setToolTip("Type it before choosing the file; it is cleared as soon as it is used.")
         self.set_key_button = self._button("Set private &key from PEM file…", "Set private key from PEM file",
                                            self.choose_pem)
+        self.create_key_button = self._button("Create key and cert&ificate…", "Create key and certificate",
+                                              self.create_key)
+        self.create_key_button.setToolTip("A new 2048-bit RSA key, kept only in the keyring, and the self-signed "
+                                          "certificate to upload on the Call Center, saved where you choose.")
+        self.export_cert_button = self._button("E&xport certificate…", "Export certificate", self.export_certificate)
+        self.export_cert_button.setToolTip("Save a new self-signed certificate for the stored key (e.g. when the "
+                                           "first one was lost).")
         self.remove_key_button = self._button("Re&move key", "Remove key", self._remove_key)
         self.test_button = self._button("T&est", "Test the key and show a token's claims", self._test)
+        # Asked in place before a stored key is replaced (never a modal box: the panel stays usable).
+        self.replace_question = self._label("replaceQuestion", "Replace the stored key?")
+        self.replace_button = self._button("Replace the ke&y…", "Replace the stored key", self._replace_confirmed)
+        self.keep_button = self._button("Keep it", "Keep the stored key", self._hide_replace_question)
+        self._replace_row = QWidget(self)
+        replace_row = QHBoxLayout(self._replace_row)
+        replace_row.setContentsMargins(0, 0, 0, 0)
+        replace_row.addWidget(self.replace_question, 1)
+        replace_row.addWidget(self.replace_button, 0, Qt.AlignmentFlag.AlignTop)
+        replace_row.addWidget(self.keep_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._replace_row.hide()
+        self._has_key: bool | None = None  # as the last look at the keyring found it
         self.busy_label = self._label("busyLabel", "Progress")
         self.message = self._label("credMessage", "Key result")
         self.claims = self._label("claims", "Token claims and key fingerprint", wrap=False)
@@ -96,13 +129,19 @@ class CredentialsPanel(QGroupBox):
         passphrase_label = QLabel("P&assphrase:", self)
         passphrase_label.setBuddy(self.passphrase)
         form.addRow(passphrase_label, self.passphrase)
+        key_buttons = QHBoxLayout()
+        for button in (self.set_key_button, self.create_key_button):
+            key_buttons.addWidget(button)
+        key_buttons.addStretch(1)
         buttons = QHBoxLayout()
-        for button in (self.set_key_button, self.remove_key_button, self.test_button):
+        for button in (self.export_cert_button, self.remove_key_button, self.test_button):
             buttons.addWidget(button)
         buttons.addWidget(self.busy_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addLayout(key_buttons)
         layout.addLayout(buttons)
+        layout.addWidget(self._replace_row)
         layout.addWidget(self.message)
         layout.addWidget(self.claims)
         self.message.hide()
@@ -130,7 +169,8 @@ class CredentialsPanel(QGroupBox):
         label.setVisible(bool(text))
 
     def tab_chain(self) -> list[QWidget]:
-        return [self.passphrase, self.set_key_button, self.remove_key_button, self.test_button]
+        return [self.passphrase, self.set_key_button, self.create_key_button, self.export_cert_button,
+                self.remove_key_button, self.test_button, self.replace_button, self.keep_button]
 
     def is_busy(self) -> bool:
         return self._keyring.is_busy()
@@ -138,6 +178,8 @@ class CredentialsPanel(QGroupBox):
     def set_profile(self, profile: Profile | None) -> None:
         """Show a saved profile's key status (None: an unsaved profile, which has no key yet)."""
         self._profile = profile
+        self._has_key = None
+        self._replace_row.hide()
         self._show(self.claims, "")
         self._show(self.message, "")
         self.refresh()
@@ -149,7 +191,8 @@ class CredentialsPanel(QGroupBox):
     def _update_controls(self) -> None:
         idle = not self.is_busy()
         self.busy_label.setText("" if idle else WORKING)
-        for button in (self.set_key_button, self.remove_key_button, self.test_button):
+        for button in (self.set_key_button, self.create_key_button, self.export_cert_button, self.remove_key_button,
+                       self.test_button, self.replace_button):
             button.setEnabled(self._profile is not None and idle)
         self.passphrase.setEnabled(self._profile is not None)
 
@@ -174,6 +217,7 @@ class CredentialsPanel(QGroupBox):
             backend, has_key = value
             self.backend_label.setText(backend)
             if profile is not None and profile is self._profile:
+                self._has_key = has_key
                 self.key_status.setText(f"stored for '{name}'" if has_key else f"none stored for '{name}'")
 
         self._run(work, done)
@@ -203,6 +247,75 @@ class CredentialsPanel(QGroupBox):
 
         self._run(work, self._show_message)
         self.refresh()
+
+    def create_key(self) -> None:
+        """A new key pair for the profile; a stored key is replaced only once the rep says so."""
+        if self._profile is None:
+            return
+        if self._has_key:
+            name = self._profile.name
+            self.replace_question.setText(f"'{name}' already has a key. A new one replaces it, and transfers fail "
+                                          "until its certificate is registered on the Call Center.")
+            self._replace_row.show()
+            self.keep_button.setFocus()
+            return
+        self._choose_certificate_file(lambda path: self.create_key_to(path))
+
+    def _replace_confirmed(self) -> None:
+        self._hide_replace_question()
+        self._choose_certificate_file(lambda path: self.create_key_to(path, replace=True))
+
+    def _hide_replace_question(self) -> None:
+        self._replace_row.hide()
+        self.create_key_button.setFocus()
+
+    def export_certificate(self) -> None:
+        if self._profile is not None:
+            self._choose_certificate_file(self.export_certificate_to)
+
+    def _choose_certificate_file(self, chosen: Callable[[Path], None]) -> None:
+        profile = self._profile
+        assert profile is not None
+        dialog = QFileDialog(self, "Save the certificate (PEM)")
+        dialog.setObjectName("certFileDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(["PEM certificates (*.pem *.crt)", "All files (*)"])
+        dialog.setDefaultSuffix("pem")
+        dialog.setDirectory(str(Path.home()))
+        dialog.selectFile(f"{profile.name}.pem")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda path: chosen(Path(path)))
+        self.file_dialog = dialog
+        dialog.open()  # non-modal to the event loop: never exec()
+
+    def create_key_to(self, path: Path, replace: bool = False) -> None:
+        """Make the key pair (in the pool: RSA takes up to seconds), the certificate saved as `path`."""
+        profile, credentials = self._profile, self._credentials
+        if profile is None:
+            return
+        self._show(self.claims, "")
+
+        def work() -> str:
+            made = credentials.generate(profile, path, replace=replace)
+            replaced = (" It replaces the previous key: transfers fail until this certificate is registered on the "
+                        "Call Center." if made.replaced else "")
+            return (f"Created a {made.key.bits}-bit RSA key for '{profile.name}' in the keyring.{replaced}\n"
+                    f"{certificate_text(made.certificate, made.path)}")
+
+        self._run(work, self._show_message)
+        self.refresh()
+
+    def export_certificate_to(self, path: Path) -> None:
+        profile, credentials = self._profile, self._credentials
+        if profile is None:
+            return
+        self._show(self.claims, "")
+
+        def work() -> str:
+            certificate = credentials.export_certificate(profile, path)
+            return f"Saved a new certificate for the key of '{profile.name}'.\n{certificate_text(certificate, path)}"
+
+        self._run(work, self._show_message)
 
     def _remove_key(self) -> None:
         profile = self._profile

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -22,6 +22,7 @@ from app.ui.common.tasks import spawn
 from app.ui.shell.window import PanelWindow
 
 _FIRST_PAINT_WAIT_MS = 3000
+_SWITCH_WAIT_S = 130.0  # a transfer's longest deadline (timeout_s is at most 120 s), and some
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,18 @@ def _preload() -> None:
 
 
 class Boot:
-    """Builds the window's services after the first paint, and again when the profiles change."""
+    """Builds the window's services after the first paint, and again as Settings chooses: a profile
+    saved or chosen there, demo mode, or the config file saved."""
 
     def __init__(self, window: PanelWindow, options: StartOptions) -> None:
         self.window = window
         self.options = options
         self._call_handed_over = False
+        self._reconnecting = False
+        self._pending = False  # a switch asked for while one is under way
+        window.session.sig_use_profile.connect(self.use_profile)
+        window.session.sig_use_demo.connect(self.use_demo)
+        window.session.sig_reconnect.connect(self.reload)
 
     def receive_call(self, call_id: str | None) -> None:
         """A call from another launch (the softphone). One that comes before the services stays
@@ -63,7 +70,16 @@ class Boot:
         self.window.receive_call(call_id)
 
     def start(self) -> None:
-        spawn(self._start())
+        self._reconnecting = True
+        spawn(self._first_start())
+
+    async def _first_start(self) -> None:
+        try:
+            await self._start()
+        finally:
+            self._reconnecting = False
+        if self._pending:  # Settings chose something while the first services were being built
+            self._reconnect()
 
     async def _start(self, keep_call: bool = False) -> None:
         import asyncio
@@ -92,21 +108,43 @@ class Boot:
         self.window.session.attach(services, keep_call=keep_call or self._call_handed_over)
 
     def reload(self) -> None:
-        """The settings saved a profile: connect again with the new configuration."""
-        current = self.window.session.services
-        if current is not None and current.explicit_demo:
-            return  # --demo stays demo
-        if self.window.controller.busy():
-            self.window.show_notice("info", "Profiles saved",
-                                    "They apply after the transfer in progress: save again or restart then.")
-            return
-        spawn(self._reload())
+        """The config file was saved: connect again as chosen (demo mode chosen stays)."""
+        if not self.options.demo:
+            self._reconnect()
+
+    def use_profile(self, name: str) -> None:
+        """Settings saved this profile, or the rep chose it: work with it from now on."""
+        self.options = replace(self.options, profile=name, demo=False)
+        self._reconnect()
+
+    def use_demo(self) -> None:
+        """Settings: back to demo mode (the profiles stay as they are)."""
+        self.options = replace(self.options, demo=True)
+        self._reconnect()
+
+    def _reconnect(self) -> None:
+        self._pending = True
+        if not self._reconnecting:
+            self._reconnecting = True
+            spawn(self._reload())
 
     async def _reload(self) -> None:
-        old = self.window.session.detach()
-        if old is not None:
-            await old.aclose()
-        await self._start(keep_call=True)
+        """Replace the services, one switch at a time: a choice made meanwhile is the next one."""
+        window = self.window
+        try:
+            while self._pending:
+                self._pending = False
+                if window.controller.busy():
+                    window.show_notice("info", "Switching after this transfer",
+                                       "The panel connects as chosen in Settings once the transfer in progress "
+                                       "ends.")
+                    await window.controller.wait_idle(_SWITCH_WAIT_S)
+                old = window.session.detach()
+                if old is not None:
+                    await old.aclose()
+                await self._start(keep_call=not self.options.demo)  # demo mode brings its own call
+        finally:
+            self._reconnecting = False
 
 
 def run(options: StartOptions, verbose: bool = False) -> int:
@@ -150,7 +188,6 @@ def run(options: StartOptions, verbose: bool = False) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     restore_hooks = install_error_hooks(window.show_error, loop)
-    window.sig_profiles_changed.connect(boot.reload)
     QTimer.singleShot(0, boot.start)
     try:
         with loop:

@@ -1,4 +1,5 @@
-"""The window's top row: the DEMO badge, the connection, and the window-level buttons."""
+"""The window's top row: the DEMO badge, the connection, the keyring's state when transfers cannot
+be signed, and the window-level buttons."""
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -12,6 +13,10 @@ def _header_button(parent: QWidget, text: str, name: str, tooltip: str) -> QPush
     button.setAutoDefault(False)
     button.setProperty("header", True)  # compact: the header holds several beside the label
     return button
+
+
+_KEY_STATE_STYLE = ("QPushButton#keyState { background: #b3261e; color: white; font-weight: 600; border: none; "
+                    "border-radius: 4px; padding: 3px 8px; }")  # the DEMO badge's red: legible light or dark
 
 
 class PanelHeader(QWidget):
@@ -36,11 +41,17 @@ class PanelHeader(QWidget):
         self.history_button = _header_button(self, "History", "Transfer history",
                                              "What was transferred, when, and how it went (Ctrl+H)")
         self.settings_button = _header_button(self, "Settings…", "Open settings", "Profiles and keys (Ctrl+,)")
+        # No keyring, a locked one, no key: red, beside the profile; a click checks again (show_key_state).
+        self.key_state = _header_button(self, "", "Keyring", "")
+        self.key_state.setObjectName("keyState")
+        self.key_state.setStyleSheet(_KEY_STATE_STYLE)
+        self.key_state.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         row.addWidget(self.demo_badge)
         row.addWidget(self.profile_label, 1)
+        row.addWidget(self.key_state)
         for button in (self.pin_button, self.trainer_button, self.history_button, self.settings_button):
             row.addWidget(button)
 
@@ -56,5 +67,12 @@ class PanelHeader(QWidget):
         a11y.name(self.demo_badge, meaning)
         self.demo_badge.setVisible(bool(mode))
 
+    def show_key_state(self, short: str, reason: str) -> None:
+        """Why transfers cannot be signed, in a word or two and in full (""/"": they can)."""
+        self.key_state.setText(short)
+        self.key_state.setToolTip(f"{reason}\nClick to check again." if reason else "")
+        a11y.name(self.key_state, f"{short}: {reason} Activate to check again." if short else "Keyring")
+        self.key_state.setVisible(bool(short))
+
     def buttons(self) -> list[QPushButton]:
-        return [self.pin_button, self.trainer_button, self.history_button, self.settings_button]
+        return [self.key_state, self.pin_button, self.trainer_button, self.history_button, self.settings_button]

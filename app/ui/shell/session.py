@@ -5,6 +5,11 @@ the transfer form, the directory and its refresher to the list, the favorites, t
 takes them back before they are replaced or closed: the windows that read their journal or
 drive their simulator (history, trainer) go with them. The window itself only lays out and
 shows; it never keeps a service.
+
+It also keeps the settings window, which chooses what the panel works with (a profile, or demo
+mode: `sig_use_profile`, `sig_use_demo`, `sig_reconnect`; app.py's `Boot` builds the services),
+and says when transfers cannot be signed (no keyring, a locked one, no key): in the header and
+on the Transfer button, checked again when the rep comes back to the window.
 """
 
 from __future__ import annotations
@@ -12,15 +17,20 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 
 from app.ui.common.tasks import spawn
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from app.compose import Services
+    from app.core.errors import PanelError
     from app.core.journal import JournalEntry
+    from app.core.routing.outcome import RouteOutcome
     from app.ui.directory.refresher import DirectoryRefresher
     from app.ui.history.journal_view import JournalView
+    from app.ui.settings.dialog import SettingsDialog
     from app.ui.shell.window import PanelWindow
 
 log = logging.getLogger(__name__)
@@ -29,6 +39,9 @@ _SHUTDOWN_GRACE_S = 2.0
 
 class ServiceSession(QObject):
     sig_attached = Signal()
+    sig_use_profile = Signal(str)  # Settings saved this profile, or the rep chose it: work with it
+    sig_use_demo = Signal()  # Settings: back to demo mode
+    sig_reconnect = Signal()  # the config file was saved: connect again, as chosen before
 
     def __init__(self, window: PanelWindow) -> None:
         super().__init__(window)
@@ -36,14 +49,18 @@ class ServiceSession(QObject):
         self.services: Services | None = None
         self.refresher: DirectoryRefresher | None = None  # of a file or Salesforce directory
         self.history: JournalView | None = None
+        self.settings: SettingsDialog | None = None
+        self.key_problem: PanelError | None = None  # why transfers cannot be signed now (None: they can)
+        self._checking_key = False
+        self._key_check_wanted = False
+        self._wired = False
 
     # ---- attaching and detaching ------------------------------------------------------------
     def attach(self, services: Services, keep_call: bool = False) -> None:
         """Start working with these services (built after the first paint)."""
-        from app.messages import Front, describe
-
         window = self._window
         window.finish_setup()
+        self._wire_once()
         self.services = services
         profile = services.profile
         window.controller.set_desk(services.desk)
@@ -57,29 +74,41 @@ class ServiceSession(QObject):
         window.profile_label.setText("" if services.is_demo else f"Profile {profile.name}")
         window.profile_label.setToolTip(f"Profile {profile.name}: {services.endpoint}")
         window.call_panel.set_demo_mode(services.is_demo)
-        if not keep_call or not window.call_panel.text():
-            window.show_call(services.call)
+        from app.core.calls import CallSource
+
+        demo_call_left = window.call_panel.source() is CallSource.DEMO and not services.is_demo
+        if not keep_call or not window.call_panel.text() or demo_call_left:
+            window.show_call(services.call)  # a real profile never keeps the demo's simulated call
         window.call_panel.enable_validation(services.desk.check_call_id)
         window.directory.set_preferences(services.favorites.ids if services.favorites else (), services.recents)
         window.directory.set_index(services.directory, _empty_directory_text(services))
         self._follow_directory(services)
         window.form.set_call_id(window.call_panel.text())
-        window.form.set_checker(services.desk.check)
-        if services.warnings:
-            window.show_notice("warning", "Transfers will not work yet",
-                               "\n".join(describe(warning, Front.WINDOW) for warning in services.warnings),
-                               settings=True)
-        elif services.interrupted or services.journal_moved_aside is not None:
+        self._show_key_problem(services.warnings[0] if services.warnings else None)
+        if services.interrupted or services.journal_moved_aside is not None:
             window.show_notice("warning", *_history_notice(services))
         else:
             window.notice.hide()
+        self._show_state_in_settings()
         self.sig_attached.emit()
+
+    def _wire_once(self) -> None:
+        """What the sections built after the first paint tell the session (connected once)."""
+        if self._wired:
+            return
+        self._wired = True
+        window = self._window
+        window.controller.sig_finished.connect(self._transfer_finished)
+        window.header.key_state.clicked.connect(self.check_key_again)
+        window.installEventFilter(self)  # the rep coming back to the window checks the key again
 
     def detach(self) -> Services | None:
         """Stop using the current services (to replace them) and return them for closing."""
         services, self.services = self.services, None
         self._let_go()
+        self._window.header.show_key_state("", "")
         self._window.form.set_checker(None, "Reconnecting…")
+        self._show_state_in_settings()
         return services
 
     def _let_go(self) -> None:
@@ -166,6 +195,84 @@ class ServiceSession(QObject):
                                "Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.")
             return
         window.target_activated(view)
+
+    # ---- whether transfers can be signed ------------------------------------------------------
+    def _show_key_problem(self, problem: PanelError | None) -> None:
+        """Transfers that cannot be signed (no keyring, a locked one, no key) are not offered: the
+        header says why in a word (the reason in its tooltip), and so does the Transfer button."""
+        from app.messages import KEY_STATE_LABELS, Front, describe
+
+        window, services = self._window, self.services
+        self.key_problem = problem
+        if problem is None:
+            window.header.show_key_state("", "")
+            if services is not None:
+                window.form.set_checker(services.desk.check)
+            return
+        reason = describe(problem, Front.WINDOW)
+        window.header.show_key_state(KEY_STATE_LABELS.get(problem.code, "Cannot sign"), reason)
+        window.form.set_checker(None, reason)
+
+    def check_key_again(self) -> None:
+        """Look at the keyring again (off the event loop), e.g. after the rep unlocked it or stored the key;
+        asked while a look is under way, another follows it (what changed meanwhile is seen)."""
+        self._key_check_wanted = True
+        if self.services is not None and not self._checking_key:
+            self._checking_key = True
+            spawn(self._check_key())
+
+    async def _check_key(self) -> None:
+        import asyncio
+
+        try:
+            while self._key_check_wanted and (services := self.services) is not None:
+                self._key_check_wanted = False
+                problem = await asyncio.get_running_loop().run_in_executor(None, services.key_problem)
+                if services is self.services:
+                    self._show_key_problem(problem)
+        finally:
+            self._checking_key = False
+
+    def _transfer_finished(self, _request: object, outcome: RouteOutcome) -> None:
+        """A transfer that could not be signed for the keyring's sake: the header says so from now on."""
+        from app.core.errors import PanelError, Problem
+        from app.messages import KEY_STATE_LABELS
+
+        if isinstance(outcome.cause, Problem) and outcome.cause in KEY_STATE_LABELS:
+            problem = PanelError(outcome.cause)
+            problem.params.update(outcome.params)
+            self._show_key_problem(problem)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate and self.key_problem is not None:
+            self.check_key_again()
+        return False
+
+    # ---- the settings window ----------------------------------------------------------------
+    def open_settings(self, config_path: Path) -> None:
+        """Profiles, keys and the config file, non-modal; what the rep saves or chooses there is what
+        the panel works with next."""
+        from app.ui.settings.dialog import SettingsDialog
+
+        if self.settings is None:
+            self.settings = SettingsDialog(config_path, self._window)
+            self.settings.sig_profile_saved.connect(self.sig_use_profile)
+            self.settings.sig_use_profile.connect(self.sig_use_profile)
+            self.settings.sig_use_demo.connect(self.sig_use_demo)
+            self.settings.sig_file_saved.connect(self.sig_reconnect)
+            self._show_state_in_settings()
+        self.settings.open()
+
+    def close_settings(self) -> None:
+        if self.settings is not None:
+            self.settings.close()
+
+    def _show_state_in_settings(self) -> None:
+        if self.settings is not None:
+            services = self.services
+            self.settings.show_panel_state(demo=services is not None and services.is_demo,
+                                           profile=services.profile.name if services and not services.is_demo
+                                           else None)
 
     # ---- the history ------------------------------------------------------------------------
     def open_history(self) -> None:

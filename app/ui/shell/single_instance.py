@@ -1,4 +1,4 @@
-"""One panel per user: a second launch hands its call ID to the running panel and exits.
+"""One panel per desktop session: a second launch hands its call ID to the running panel and exits.
 
 The running panel listens on a local socket (QLocalServer: a socket file on Linux and
 macOS, a named pipe on Windows). A second launch, say a softphone running
@@ -6,6 +6,11 @@ macOS, a named pipe on Windows). A second launch, say a softphone running
 core/handover.py) and gets one back: accepted, or why not. Every launch asks before its
 first paint, so that side stays light: QtNetwork and the message format are loaded only
 when a panel may be running.
+
+The socket's name says which desktop session the panel belongs to (its display, else its login
+session: `core.handover.desktop_session`), so a user logged in twice, or on two displays, has a
+panel in each, and a softphone reaches the one on its own screen. A launch that has no display
+of its own (cron, ssh) hands over to the user's one panel; with several it cannot choose and says so.
 
 On Linux and macOS the socket lives in a folder only this user may enter (`runtime_dir`),
 so another user of a shared terminal server cannot put a socket of theirs where a launch
@@ -33,6 +38,7 @@ _ANSWER_MS = 5000
 _IDLE_MS = 5000  # a connection that sends no complete line in this time is dropped
 _MAX_SOCKET_PATH = 100  # bytes: sockaddr_un holds 108 on Linux, 104 on macOS
 _LOGIN_RUNTIME_DIR = "/run/user/{uid}"  # what systemd-logind makes at login, 0700
+_MAX_PANELS_LOOKED_AT = 16  # sockets a launch without a display tries (one per session of this user)
 log = logging.getLogger(__name__)
 
 
@@ -82,21 +88,58 @@ def _is_private_dir(path: Path, fix_mode: bool = False) -> bool:
     return True
 
 
+def _instance_name() -> str:
+    return os.path.basename(os.environ.get(INSTANCE_ENV) or _DEFAULT_NAME)
+
+
 def server_name() -> str | None:
-    """The socket's path (a pipe's name on Windows, where pipes share one namespace: a hash of
-    the user name keeps reps on one terminal server apart); None when there is no safe place."""
-    name = os.path.basename(os.environ.get(INSTANCE_ENV) or _DEFAULT_NAME)
+    """This desktop session's socket path (a pipe's name on Windows, where pipes share one namespace:
+    a hash of the user name keeps reps on one terminal server apart, the session number a rep's two
+    sessions); None when there is no safe place."""
+    name = _instance_name()
     if os.name == "nt":
         import getpass
         import hashlib
 
-        return f"{name}-{hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]}"
+        return f"{name}-{hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]}-{_windows_session()}"
+    from app.core.handover import desktop_session
+
     folder = runtime_dir()
-    path = None if folder is None else str(folder / f"{name}.socket")
+    tag = desktop_session(os.environ).tag
+    path = None if folder is None else str(folder / (f"{name}.{tag}.socket" if tag else f"{name}.socket"))
     if path is not None and len(os.fsencode(path)) > _MAX_SOCKET_PATH:
         log.warning("the hand-over socket's path is too long for the system: %s", path)
         return None
     return path
+
+
+def _windows_session() -> int:
+    """The Windows session (console or Remote Desktop) this process runs in. Untested: no Windows here."""
+    import ctypes
+
+    session = ctypes.c_ulong(0)
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32.ProcessIdToSessionId(kernel32.GetCurrentProcessId(), ctypes.byref(session))
+    return session.value
+
+
+def _other_sessions_sockets(own: str) -> list[str]:
+    """The sockets of this user's panels in other desktop sessions (same folder and instance name)."""
+    folder, name = Path(own).parent, _instance_name()
+    try:
+        entries = sorted(entry.name for entry in os.scandir(folder))
+    except OSError:
+        return []
+    found = [str(folder / entry) for entry in entries if entry == f"{name}.socket"
+             or (entry.startswith(f"{name}.") and entry.endswith(".socket"))]
+    return [path for path in found if path != own][:_MAX_PANELS_LOOKED_AT]
+
+
+def _session_of(path: str) -> str:
+    """The session tag in a socket's name ("no session" for a panel started outside any)."""
+    file_name = Path(path).name
+    return file_name.removeprefix(f"{_instance_name()}.").removesuffix(".socket") \
+        if file_name != f"{_instance_name()}.socket" else "no session"
 
 
 def peer_uid(descriptor: int) -> int | None:
@@ -133,11 +176,32 @@ class HandoverAnswer(NamedTuple):
 
 
 def hand_over(call_id: str | None) -> HandoverAnswer | None:
-    """Give the call ID to this user's running panel; None when none is running (then this
-    launch starts one). A socket of another user is never sent anything."""
+    """Give the call ID to the panel of this desktop session; None when none is running (then this
+    launch starts one). A launch without a display of its own gives it to the user's one panel in
+    another session. A socket of another user is never sent anything."""
     name = server_name()
     if name is None:
         return None
+    answer = _hand_over_to(name, call_id)
+    if answer is not None or os.name == "nt":
+        return answer
+    from app.core.handover import desktop_session
+
+    if desktop_session(os.environ).has_display:
+        return None  # this session has no panel yet: this launch starts one here
+    panels = [path for path in _other_sessions_sockets(name) if _panel_answers(path)]
+    if len(panels) == 1:
+        return _hand_over_to(panels[0], call_id)
+    if panels:
+        sessions = ", ".join(_session_of(path) for path in panels)
+        return HandoverAnswer(False, f"{len(panels)} panels are running, one per desktop session ({sessions}), and "
+                                     "this command has no display to choose one by: run it in the desktop session "
+                                     "whose panel should get the call, or set DISPLAY to that session's display.")
+    return None
+
+
+def _hand_over_to(name: str, call_id: str | None) -> HandoverAnswer | None:
+    """Send the call ID to the panel listening on `name`; None when none listens there."""
     if os.name != "nt":
         owner = _socket_file_owner(name)
         if owner is None:

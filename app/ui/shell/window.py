@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from app.core.calls import IncomingCall
-    from app.ui.settings.dialog import SettingsDialog
     from app.ui.transfer.section import TransferSection
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,6 @@ def _initial_height(window: QWidget) -> int:
 
 
 class PanelWindow(QWidget):  # a window fills its background from its palette, which the style sheet sets
-    sig_profiles_changed = Signal()
     sig_first_paint = Signal()  # the services are built after this, so the window shows at once
 
     def __init__(self, config_path: Path | None = None, parent: QWidget | None = None) -> None:
@@ -69,7 +67,6 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         a11y.name(self, "Voice Transfer Panel")
         self.session = ServiceSession(self)  # what binds the window to its services (session.py)
         self._config_path = config_path
-        self._settings: SettingsDialog | None = None
         self._closing = False
         self._closed = False
         self._error_count = 0
@@ -299,16 +296,11 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     # ---- settings -----------------------------------------------------------------------
     def open_settings(self) -> None:
-        from app.ui.settings.dialog import SettingsDialog
+        if self._config_path is None:
+            from app.core.config_files import resolve_config_path
 
-        if self._settings is None:
-            if self._config_path is None:
-                from app.core.config_files import resolve_config_path
-
-                self._config_path = resolve_config_path(None)
-            self._settings = SettingsDialog(self._config_path, self)
-            self._settings.sig_profiles_changed.connect(self.sig_profiles_changed)
-        self._settings.open()
+            self._config_path = resolve_config_path(None)
+        self.session.open_settings(self._config_path)  # the session keeps it: what is chosen there it attaches
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -361,8 +353,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             self.desktop.save()
         if self._closed or self.session.services is None:
             self._closed = True
-            if self._settings is not None:
-                self._settings.close()
+            self.session.close_settings()
             event.accept()
             return
         event.ignore()

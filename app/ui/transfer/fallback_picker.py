@@ -64,14 +64,18 @@ class QueueList(QAbstractListModel):
     def queue_id(self, row: int) -> str:
         return self._ids[row]
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """(name, ID) of every queue, in the rows' order."""
+        return list(zip(self._labels[1:], self._ids[1:], strict=True))
+
 
 class FallbackPicker(QComboBox):
     sig_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.queues = QueueList(self)
-        self.setModel(self.queues)
+        self.queue_list = QueueList(self)
+        self.setModel(self.queue_list)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(12)
@@ -81,7 +85,7 @@ class FallbackPicker(QComboBox):
         )
         self.setToolTip("Used if routing to the flow fails (optional)")
         self.editor().setPlaceholderText("None (optional) · type to search queues")
-        completer = QCompleter(self.queues, self)
+        completer = QCompleter(self.queue_list, self)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -93,7 +97,7 @@ class FallbackPicker(QComboBox):
         """Offer these queues (names and IDs, in the order shown), keeping the text typed or chosen."""
         current = self.currentText()
         self.blockSignals(True)
-        self.queues.set_queues(labels, queue_ids)
+        self.queue_list.set_queues(labels, queue_ids)
         self.setCurrentIndex(0)
         self.setEditText(current)
         self.blockSignals(False)
@@ -107,16 +111,20 @@ class FallbackPicker(QComboBox):
     def queue_count(self) -> int:
         return self.count() - 1
 
+    def queues(self) -> list[tuple[str, str]]:
+        """The directory's queues offered, as (name, ID) in the list's order."""
+        return self.queue_list.pairs()
+
     def value(self) -> str | None:
         """The chosen queue's ID, the raw text typed (for the core to judge), or None for no fallback."""
         text = self.currentText().strip()
         if not text:
             return None
-        row = self.queues.row_named(text)
-        return self.queues.queue_id(row) if row > 0 else text
+        row = self.queue_list.row_named(text)
+        return self.queue_list.queue_id(row) if row > 0 else text
 
     def choose(self, queue_id: str) -> None:
-        row = self.queues.row_of_id(queue_id)
+        row = self.queue_list.row_of_id(queue_id)
         if row > 0:
             self.setCurrentIndex(row)
 

@@ -1,23 +1,27 @@
 """Where a transfer's progress and outcome appear, in place under the Transfer button.
 
-Success names the target and the time it took; a failure shows the server's words and
-what to do; "outcome unknown" says the call may already be moving. Retry is offered only
-when the core says sending again is safe (`RouteOutcome.retry_safe`), and after a
-Retry-After only once that wait is over: the button counts it down.
+The rep reads one thing: what happened and what to do with the caller now (the words and
+the rules for them are `app.messages.rep_outcome`'s). The HTTP status, the server's words and
+the hints for IT wait behind "Details", closed each time an outcome arrives and reachable by
+Tab and Space. Retry is offered only when the core says sending again is safe
+(`RouteOutcome.retry_safe`), and after a Retry-After only once that wait is over: the button
+counts it down.
 """
 
 import math
+from collections.abc import Iterable
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QWidget
 
-from app.core.routing.outcome import OutcomeStatus, RouteOutcome, Severity
-from app.messages import Front, outcome_text
+from app.core.routing.outcome import RouteOutcome, Severity
+from app.core.routing.request import RouteRequest
+from app.messages import RepOutcome, TransferFacts, rep_outcome
+from app.ui.common import a11y
 from app.ui.common.banner import Banner
 
 COUNTDOWN_STEP_MS = 1000  # one second of a Retry-After (tests make it shorter)
 _LEVELS = {Severity.SUCCESS: "success", Severity.WARNING: "warning", Severity.FAILURE: "failure"}
-_MAY_BE_MOVING = "Do not retry blindly: a second request could route the call twice."
 
 
 class OutcomeBanner(Banner):
@@ -25,6 +29,26 @@ class OutcomeBanner(Banner):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Transfer outcome", parent)
+        self.details_button = QToolButton(self)
+        self.details_button.setObjectName("outcomeDetailsButton")
+        self.details_button.setText("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setAutoRaise(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a tool button is no Tab stop by default
+        a11y.name(self.details_button, "Details for IT")
+        a11y.describe(self.details_button, "Shows the HTTP status, the server's answer and what IT should check")
+        self.details_button.toggled.connect(self._show_details)
+        self.buttons.insertWidget(0, self.details_button)  # left of the row; Retry stays on the right
+        self.details = QLabel(self)
+        self.details.setObjectName("outcomeDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.details.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        a11y.name(self.details, "Transfer outcome details for IT")
+        self.add_below(self.details)
         self.retry_button = self.add_button("Retry", "Retry the transfer")
         self.retry_button.clicked.connect(self.sig_retry)
         self.retry_button.hide()
@@ -32,33 +56,48 @@ class OutcomeBanner(Banner):
         self._wait_left = 0
         self._countdown = QTimer(self)
         self._countdown.timeout.connect(self._tick)
+        self._set_details("")
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.details_button, self.retry_button, self.dismiss_button]
 
     def show_progress(self, label: str) -> None:
         self._stop_countdown()
         self.retry_button.hide()
+        self._set_details("")
         self.set_dismissable(False)
         self.show_message("progress", f"Transferring to {label}…", "Waiting for Salesforce to answer.", busy=True)
 
-    def show_outcome(self, outcome: RouteOutcome, label: str) -> None:
-        """Show a core `RouteOutcome` in words."""
-        text = outcome_text(outcome, label, Front.WINDOW)
+    def show_outcome(self, outcome: RouteOutcome, request: RouteRequest, queues: Iterable[tuple[str, str]] = ()
+                     ) -> None:
+        """Show a core `RouteOutcome` of `request`; `queues` (name, ID) are the directory's, from
+        which the rep may be offered another one."""
+        said = rep_outcome(outcome, TransferFacts.of(request, queues))
         self.retry_button.setVisible(outcome.retry_safe)
         self._stop_countdown()
         if outcome.retry_safe and outcome.retry_after_s:
             self._wait_left = math.ceil(outcome.retry_after_s)
             self._countdown.start(COUNTDOWN_STEP_MS)
             self._tick(first=True)
+        self._set_details(_details_text(said))
         self.set_dismissable(True)
-        level = _LEVELS[outcome.traits.severity]
-        if outcome.accepted:
-            self.show_message(level, f"{text.headline} · {outcome.elapsed_ms:.0f} ms",
-                              _join("Accepted. The softphone shows when the call actually moves.", text.hint))
-        elif outcome.status is OutcomeStatus.OUTCOME_UNKNOWN:
-            self.show_message(level, "Outcome unknown: the call may already be moving.",
-                              _join(text.headline, text.hint, _MAY_BE_MOVING))
-        else:
-            self.show_message(level, text.headline, text.hint)
+        happened = f"{said.happened} · {outcome.elapsed_ms:.0f} ms" if outcome.accepted else said.happened
+        self.show_message(_LEVELS[outcome.traits.severity], happened, said.now)
 
+    def text(self) -> str:
+        """Everything the banner says, its details included (for tests and screen readers)."""
+        return "\n".join(part for part in (super().text(), self.details.text()) if part)
+
+    def _set_details(self, text: str) -> None:
+        """New details ("": no Details button), closed until the rep opens them."""
+        self.details.setText(text)
+        self.details_button.setChecked(False)
+        self._show_details(False)
+        self.details_button.setVisible(bool(text))
+
+    def _show_details(self, shown: bool) -> None:
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.details.setVisible(shown)
 
     def _tick(self, first: bool = False) -> None:
         """One second of the server's Retry-After gone: Retry stays off until it is all gone."""
@@ -77,5 +116,8 @@ class OutcomeBanner(Banner):
         self.retry_button.setText("Retry")
 
 
-def _join(*parts: str) -> str:
-    return " ".join(part.strip() for part in parts if part and part.strip())
+def _details_text(said: RepOutcome) -> str:
+    lines = list(said.details)
+    if said.for_it:
+        lines += ["For IT:", *(f"• {hint}" for hint in said.for_it)]
+    return "\n".join(lines)

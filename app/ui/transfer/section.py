@@ -42,7 +42,7 @@ class TransferSection(QWidget):
 
     def tab_chain(self) -> list[QWidget]:
         return [*self.form.tab_chain(), self.confirm_bar.confirm_button, self.confirm_bar.cancel_button,
-                self.outcome.retry_button, self.outcome.dismiss_button]
+                *self.outcome.tab_chain()]
 
     def clear_messages(self) -> None:
         """A new call: the previous call's outcome and question no longer apply."""
@@ -57,7 +57,7 @@ class TransferSection(QWidget):
         self._shown(self.outcome)
 
     def _finished(self, request, outcome) -> None:
-        self.outcome.show_outcome(outcome, request.target_label)
+        self.outcome.show_outcome(outcome, request, self.form.fallback.queues())
         self._shown(self.outcome)
         if self.outcome.retry_button.isVisible():
             self.outcome.retry_button.setFocus()
