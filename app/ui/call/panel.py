@@ -6,8 +6,9 @@ the ID that is about to be transferred. The ID is checked by the core (the desk'
 `check_call_id`): a Salesforce VoiceCall ID must be a valid ID, a vendor's contact ID must fit
 the profile's rule.
 
-Nothing here makes the window wider: the source and the caller elide, a problem wraps (inside
-a long pasted ID too). The compact layout (On top) keeps only the ID's row.
+Nothing here makes the window wider or taller than it is: the source, the caller and the
+check elide (the full text is in their tooltips, and a problem is said in full under
+Transfer). The compact layout (On top) keeps only the ID's row.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class CallPanel(QWidget):
         self.source_label = FittedLabel(self)
         self.source_label.setObjectName("callSource")
         a11y.name(self.source_label, "Where the call ID came from")
-        self.status = FittedLabel(self, one_line=False)
+        self.status = FittedLabel(self)  # one line: a problem is also said in full under Transfer
         self.status.setObjectName("callKind")
         a11y.name(self.status, "Call ID check")
         self.caller = FittedLabel(self)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see the module's docstring
 from PySide6.QtCore import QEvent, QPointF, QSize
 from PySide6.QtGui import QPainter, QTextLayout, QTextOption
-from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOptionButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QWidget
 
 from app.ui.common import a11y
 
@@ -143,6 +143,8 @@ class ElidedButton(QPushButton):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full_text = ""
+        # A push button may not shrink below its size hint (the whole text) unless its policy says so.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, self.sizePolicy().verticalPolicy())
         self.setText(text)
 
     def text(self) -> str:

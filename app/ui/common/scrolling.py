@@ -4,7 +4,7 @@ The panel window's middle (`ScrollingMiddle`) and its footer's messages (`Messag
 them so that the window fits the screen whatever it shows (see app/ui/shell/window.py).
 """
 
-from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 
@@ -41,7 +41,8 @@ class ScrollingMiddle(QScrollArea):
 
 
 class MessageArea(QScrollArea):
-    """The footer's messages (the "transfer again?" question and the outcome), one above the other.
+    """The footer's messages (why Transfer is off, the "transfer again?" question, the outcome), one
+    above the other.
 
     As tall as they are, up to `set_cap` (what the window has left once the header, the call,
     the middle's minimum and the Transfer button have their room), so a long outcome never
@@ -67,7 +68,15 @@ class MessageArea(QScrollArea):
         self._content = content
         self.setWidget(content)
         content.installEventFilter(self)
-        self.hide()
+        self._follow_messages()
+
+    def _follow_messages(self) -> None:
+        self.setVisible(any(not message.isHidden() for message in self._messages))
+        self.updateGeometry()
+
+    def show_top_of(self, message: QWidget) -> None:
+        """Scroll so `message` starts at the top (Qt's ensureWidgetVisible centres one taller than the area)."""
+        self.verticalScrollBar().setValue(message.mapTo(self._content, QPoint(0, 0)).y())
 
     def set_cap(self, cap: int) -> None:
         if cap != self._cap:
@@ -92,8 +101,7 @@ class MessageArea(QScrollArea):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent) and watched in self._messages:
-            self.setVisible(any(not message.isHidden() for message in self._messages))
-            self.updateGeometry()
+            self._follow_messages()
         elif kind == QEvent.Type.LayoutRequest and watched is self._content:
             self.updateGeometry()
         return False

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" above
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.ui.call.panel import CallPanel
@@ -482,7 +482,10 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """What takes the keyboard focus in the middle scrolls into view (Tab, Ctrl+K, Enter on a result)."""
         if shiboken6.isValid(self) and new is not None and self._body.isAncestorOf(new):
-            self.body_scroll.ensureWidgetVisible(new, 0, 0)
+            # All of it (a field, not only its cursor as ensureWidgetVisible would), or its top part.
+            top = new.mapTo(self._body, QPoint(0, 0)).y()
+            half = min(new.height(), self.body_scroll.viewport().height()) // 2
+            self.body_scroll.ensureVisible(0, top + half, 0, half)
 
     def follow_color_scheme(self, dark: bool) -> None:
         """The desktop switched between light and dark: repaint in the other colours."""

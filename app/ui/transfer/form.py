@@ -6,8 +6,8 @@ otherwise its reason is shown under it, and a flow-input problem next to the inp
 form never decides what is valid by itself.
 
 The form is the window's middle part (what the target is, the flow options: these scroll);
-`action`, the Transfer button and its reason, goes into the window's fixed footer, so it
-stays in view whatever the middle holds. Names and IDs elide (the full text is in their
+`action` (the Transfer button) and `reason` (why it is off) go into the window's fixed footer,
+so they stay in view whatever the middle holds. Names and IDs elide (the full text is in their
 tooltips); nothing here makes the window wider.
 """
 
@@ -98,7 +98,7 @@ class TransferForm(QWidget):
         flow_layout.addWidget(self.inputs)
         self.flow_box.hide()
 
-        # The footer's part (see the module's docstring): parented here, placed by the window.
+        # The footer's parts (see the module's docstring): parented here, placed by TransferSection.
         self.action = QWidget(self)
         self.transfer_button = ElidedButton("Transfer", self.action)
         self.transfer_button.setObjectName("transferButton")
@@ -106,7 +106,7 @@ class TransferForm(QWidget):
         self.transfer_button.setToolTip(f"Transfer the call ({_TRANSFER_KEYS})")
         self.transfer_button.setAutoDefault(False)
         self.transfer_button.setEnabled(False)
-        self.reason = FittedLabel(self.action, one_line=False)
+        self.reason = FittedLabel(self, one_line=False)  # a message: it goes with the footer's others
         self.reason.setObjectName("transferReason")
         a11y.name(self.reason, "Why Transfer is not available")
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
@@ -114,7 +114,6 @@ class TransferForm(QWidget):
         action.setContentsMargins(0, 0, 0, 0)
         action.setSpacing(4)
         action.addWidget(self.transfer_button)
-        action.addWidget(self.reason)
 
         self.summary = QWidget(self)  # what the target is: hidden as one in the compact layout
         header = QHBoxLayout(self.summary)
@@ -271,7 +270,7 @@ class TransferForm(QWidget):
         else:
             name = target.name if target is not None else ""
             self.transfer_button.setText(f"Transfer to {name}" if target else "Transfer")
-            self.transfer_button.setToolTip(f"Transfer the call to {name} ({_TRANSFER_KEYS})" if target
+            self.transfer_button.setToolTip(f"Transfer to {name} ({_TRANSFER_KEYS})" if target
                                             else f"Transfer the call ({_TRANSFER_KEYS})")
             a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
             self.transfer_button.setEnabled(request is not None)

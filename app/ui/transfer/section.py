@@ -25,7 +25,8 @@ class TransferSection(QWidget):
         self.form = TransferForm(self)  # the window moves it to its middle
         self.confirm_bar = ConfirmBar(self)
         self.outcome = OutcomeBanner(self)
-        self.messages = MessageArea([self.confirm_bar, self.outcome], self)
+        # What the rep just did first (the question, the outcome), then why Transfer is off now.
+        self.messages = MessageArea([self.confirm_bar, self.outcome, self.form.reason], self)
         self.controller = TransferController(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -83,6 +84,6 @@ class TransferSection(QWidget):
         # In view once the layout has made room for it (a long one scrolls in its area).
         def into_view() -> None:
             if shiboken6.isValid(banner) and shiboken6.isValid(self.messages):
-                self.messages.ensureWidgetVisible(banner, 0, 0)
+                self.messages.show_top_of(banner)
 
         QTimer.singleShot(0, into_view)
