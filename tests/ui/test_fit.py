@@ -179,6 +179,18 @@ def test_the_outcome_never_pushes_the_call_id_or_transfer_out_of_view(qtbot, pan
     assert messages.height() < messages.widget().height()
 
 
+def test_a_middle_too_short_for_all_it_holds_shows_the_search_first(qtbot, panel, demo_services):
+    panel.resize(panel.width(), panel.minimumHeight() + 40)
+    panel.directory.focus_search()
+    qtbot.keyClicks(panel.directory.search, "bil em")
+    qtbot.keyClick(panel.directory.search, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_outcome(qtbot, panel, "Routing requested to")  # the outcome takes room from the middle
+    viewport, search = panel.body_scroll.viewport(), panel.directory.search
+    qtbot.waitUntil(lambda: panel.body_scroll.verticalScrollBar().maximum() > 0)  # it cannot show everything...
+    qtbot.waitUntil(lambda: viewport.rect().contains(QRect(search.mapTo(viewport, QPoint(0, 0)), search.size())))
+
+
 def test_what_takes_the_focus_in_the_middle_scrolls_into_view(qtbot, panel, demo_services):
     panel.resize(panel.width(), panel.minimumHeight() + 60)  # the middle shows a few lines only
     pick(qtbot, panel, first_target(demo_services, "flow"))

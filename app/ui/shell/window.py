@@ -436,8 +436,16 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             else:
                 self._transfer_frame.show()
             self._fit_messages()
+            self._keep_search_in_view()
         finally:
             self._refitting = False
+
+    def _keep_search_in_view(self) -> None:
+        """A middle too short for all it holds shows the search box, not the directory's title above
+        it, unless the rep is working in the middle (the focus is there and in view: `_focus_changed`)."""
+        focus = QApplication.focusWidget()
+        if self.body_scroll.verticalScrollBar().maximum() > 0 and not (focus and self._body.isAncestorOf(focus)):
+            self._scroll_into_view(self.directory.search)
 
     def _fit_compact(self) -> None:
         """The compact window: as tall as its parts with the best few results, fewer where the screen
@@ -482,10 +490,14 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """What takes the keyboard focus in the middle scrolls into view (Tab, Ctrl+K, Enter on a result)."""
         if shiboken6.isValid(self) and new is not None and self._body.isAncestorOf(new):
-            # All of it (a field, not only its cursor as ensureWidgetVisible would), or its top part.
-            top = new.mapTo(self._body, QPoint(0, 0)).y()
-            half = min(new.height(), self.body_scroll.viewport().height()) // 2
-            self.body_scroll.ensureVisible(0, top + half, 0, half)
+            self._scroll_into_view(new)
+
+    def _scroll_into_view(self, widget: QWidget) -> None:
+        """All of `widget` in the middle's view (a field, not only its cursor as ensureWidgetVisible
+        would), or its top part when it is taller than the view."""
+        top = widget.mapTo(self._body, QPoint(0, 0)).y()
+        half = min(widget.height(), self.body_scroll.viewport().height()) // 2
+        self.body_scroll.ensureVisible(0, top + half, 0, half)
 
     def follow_color_scheme(self, dark: bool) -> None:
         """The desktop switched between light and dark: repaint in the other colours."""
