@@ -33,7 +33,7 @@ class ScrollingMiddle(QScrollArea):
         return self.minimumSizeHint()
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), 3 * self.fontMetrics().height())
+        return QSize(super().minimumSizeHint().width(), 2 * self.fontMetrics().height())
 
     def needed_height(self) -> int:
         frame = 2 * self.frameWidth()
