@@ -1,15 +1,27 @@
 """Regenerate docs/screenshots/*.png: the demo panel as a rep sees it (idle, a search, a flow
 form, a success, dark colours, a failure, the history), the trainer tools and a Salesforce
-directory from the simulator.
+directory from the simulator; and the panel on a 1366×768 laptop at 1× and at 2× scale.
 
     xvfb-run -a -s "-screen 0 1280x900x24" python docs/make_screenshots.py
+    python docs/make_screenshots.py --laptop
 
 (QT_QPA_PLATFORM=offscreen works too.) Drives the real window against the embedded
 simulator, like the UI tests, and saves QWidget.grab() of the window after each step.
+
+`--laptop` runs itself twice more, under Xvfb with a 1366×768 screen (`xvfb-run -a -s
+"-screen 0 1366x768x24"`, or Qt's offscreen platform with a screen of that size where Xvfb is
+missing), with QT_SCALE_FACTOR=1 and =2, and saves laptop-1x*.png and laptop-2x*.png: a
+transfer, a flow with inputs, On top. Each run first checks that the screen is that laptop's
+and, before each picture, that the whole window lies inside the screen's available area.
 """
 
 import asyncio
+import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import qasync  # after PySide6
@@ -178,17 +190,98 @@ async def salesforce_scene(window: PanelWindow, journal: Path) -> None:
         await services.aclose()
 
 
+LAPTOP = (1366, 768)  # the screen issue 13 was found on, in device pixels
+LAPTOP_SCENE = "--laptop-scene"  # the run inside the laptop's screen (see the docstring)
+
+
+def laptop_runs() -> int:
+    """Run the laptop scenes at 1× and 2×, each in a process whose only screen is the laptop's."""
+    for scale in (1, 2):
+        env = {**os.environ, "QT_SCALE_FACTOR": str(scale)}
+        command = [sys.executable, __file__, LAPTOP_SCENE]
+        if shutil.which("xvfb-run") and shutil.which("Xvfb"):
+            env["QT_QPA_PLATFORM"] = "xcb"
+            command = ["xvfb-run", "-a", "-s", f"-screen 0 {LAPTOP[0]}x{LAPTOP[1]}x24", *command]
+        else:
+            screen = Path(tempfile.mkdtemp()) / "laptop.json"
+            screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": LAPTOP[0],
+                                                       "height": LAPTOP[1], "logicalDpi": 96, "dpr": 1}]}))
+            env["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
+        print(f"== the laptop at {scale}×: {env['QT_QPA_PLATFORM']}", flush=True)
+        subprocess.run(command, env=env, check=True)
+    return 0
+
+
+def on_the_screen(window: PanelWindow) -> None:
+    """Refuse a picture of a window that is not wholly inside the screen's available area."""
+    area = window.screen().availableGeometry()
+    if not area.contains(window.frameGeometry()):
+        raise SystemExit(f"the window {window.frameGeometry()} is not inside the screen's area {area}")
+
+
+async def laptop_scenes(window: PanelWindow, journal: Path) -> None:
+    screen = window.screen()
+    scale = round(screen.devicePixelRatio())
+    physical = (round(screen.geometry().width() * scale), round(screen.geometry().height() * scale))
+    if physical != LAPTOP:
+        raise SystemExit(f"the screen is {physical[0]}×{physical[1]}, not the laptop's {LAPTOP[0]}×{LAPTOP[1]}")
+    services = await open_demo_services(journal_path=journal)
+    window.session.attach(services)
+    await settle(0.3)
+
+    def laptop_shot(name: str) -> None:
+        on_the_screen(window)
+        save(window, f"laptop-{scale}x{name}")
+        print(f"   window {window.width()}×{window.height()} (logical), "
+              f"{round(window.width() * scale)}×{round(window.height() * scale)} px on the screen")
+
+    window.directory.focus_search()
+    window.directory.search.setText("bil em")
+    window.directory.activate_current()
+    window.form.trigger()
+    await until(lambda: "Routing requested" in window.outcome.text())
+    await settle()
+    laptop_shot("")
+
+    window.new_demo_call()
+    flow = find(services, "flow", "")
+    pick_by_name(window, flow.name)
+    window.form.fallback.choose(find(services, "queue", "bil").target_id)
+    window.form.inputs.add_row("CustomerTier", "Gold")
+    window.form.inputs.add_row("Language", "pt-BR")
+    window.activateWindow()
+    window.form.fallback.setFocus()  # the middle scrolls to what has the focus
+    await settle()
+    laptop_shot("-flow")
+
+    window.new_demo_call()
+    window.pin_button.click()
+    window.directory.search.setText("bil")
+    window.directory.activate_current()
+    window.form.trigger()
+    await until(lambda: "Routing requested" in window.outcome.text())
+    await settle(0.3)
+    laptop_shot("-on-top")
+    window.pin_button.click()
+    await services.aclose()
+    window.session.detach()
+    await window.shutdown()
+
+
 def main() -> int:
+    if "--laptop" in sys.argv[1:]:
+        return laptop_runs()
+    on_laptop = LAPTOP_SCENE in sys.argv[1:]
     app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = PanelWindow()
-    window.resize(420, 820)
+    if not on_laptop:
+        window.resize(420, 820)  # on the laptop: the size the panel takes by itself
     window.show()
-    import tempfile
 
     with tempfile.TemporaryDirectory() as tmp, loop:
-        task = loop.create_task(scenes(window, Path(tmp) / "journal.sqlite3"))
+        task = loop.create_task((laptop_scenes if on_laptop else scenes)(window, Path(tmp) / "journal.sqlite3"))
         task.add_done_callback(lambda _task: QTimer.singleShot(0, app.quit))
         loop.run_forever()
         task.result()

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QRect, Qt
 
-from app.ui.shell.desktop import COMPACT_HEIGHT, screen_setup
+from app.ui.shell.desktop import screen_setup
 from app.ui.shell.window import PanelWindow
 
 
@@ -23,19 +23,27 @@ def test_the_place_is_remembered_per_screen_setup(qtbot, tmp_path):
 def test_compact_mode_is_on_top_and_short_and_comes_back(qtbot, tmp_path):
     window = PanelWindow(config_path=tmp_path / "config.toml")
     qtbot.addWidget(window)
-    window.resize(420, 800)
+    window.resize(420, 760)
     window.show()
+    qtbot.waitUntil(lambda: window.setup_finished)
     window.pin_button.click()
     assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
-    assert window.height() == COMPACT_HEIGHT and window.isVisible()
+    assert window.is_compact() and window.isVisible()
+    compact_height = window.height()
+    assert compact_height < 500 and not window.call_panel.title.isVisible()
     window.desktop.save()  # remembered: normal size, compact on
+    assert window.size().height() == 760 and not window.is_compact()
 
     again = PanelWindow(config_path=tmp_path / "config.toml")
     qtbot.addWidget(again)
     again.restore_place()
-    assert again.pin_button.isChecked() and again.desktop.is_compact() and again.height() == COMPACT_HEIGHT
+    again.show()
+    qtbot.waitUntil(lambda: again.setup_finished)
+    assert again.pin_button.isChecked() and again.desktop.is_compact() and again.is_compact()
+    qtbot.waitUntil(lambda: again.height() == compact_height)
     again.pin_button.click()
-    assert not again.desktop.is_compact() and again.height() > COMPACT_HEIGHT + 150  # its normal height again
+    assert not again.desktop.is_compact() and again.height() == 760  # its normal height again
+    assert again.call_panel.title.isVisible()
 
 
 def test_no_tray_is_no_problem(qtbot, tmp_path):

@@ -5,6 +5,10 @@ rep chooses to edit it (Edit, Ctrl+L): keys typed before Ctrl+K go to the search
 the ID that is about to be transferred. The ID is checked by the core (the desk's
 `check_call_id`): a Salesforce VoiceCall ID must be a valid ID, a vendor's contact ID must fit
 the profile's rule.
+
+Nothing here makes the window wider or taller than it is: the source, the caller and the
+check elide (the full text is in their tooltips, and a problem is said in full under
+Transfer). The compact layout (On top) keeps only the ID's row.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from app.core.calls import CallSource, IncomingCall
 from app.ui.common import a11y
+from app.ui.common.fitted_text import FittedLabel
 from app.ui.common.style import restyle
 
 WAITING = "Waiting for a call from the softphone (or paste its ID)"
@@ -37,6 +42,9 @@ class CallPanel(QWidget):
         self._source: CallSource | None = None
         self._check: Callable[[str], str] | None = None
         self._setup_finished = False
+        self._compact = False
+        self._demo = False
+        self._caller_text = ""
         self.title = QLabel("ACTIVE CALL", self)
         self.title.setObjectName("sectionTitle")
         self.call_id = QLineEdit(self)
@@ -56,16 +64,14 @@ class CallPanel(QWidget):
         self.edit_button.setToolTip("Change the call ID by hand (Ctrl+L)")
         self.edit_button.setAutoDefault(False)
         self.edit_button.hide()
-        self.source_label = QLabel(self)
+        self.source_label = FittedLabel(self)
         self.source_label.setObjectName("callSource")
         a11y.name(self.source_label, "Where the call ID came from")
-        self.status = QLabel(self)
+        self.status = FittedLabel(self)  # one line: a problem is also said in full under Transfer
         self.status.setObjectName("callKind")
         a11y.name(self.status, "Call ID check")
-        self.status.setWordWrap(True)
-        self.caller = QLabel(self)
+        self.caller = FittedLabel(self)
         self.caller.setObjectName("caller")
-        self.caller.setWordWrap(True)
         a11y.name(self.caller, "Caller")
         self.caller.hide()
         self.new_demo_button = QPushButton("New demo call", self)
@@ -76,8 +82,8 @@ class CallPanel(QWidget):
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.title)
-        title_row.addStretch(1)
-        title_row.addWidget(self.source_label)
+        title_row.addSpacing(12)
+        title_row.addWidget(self.source_label, 1)
         id_row = QHBoxLayout()
         id_row.addWidget(self.call_id, 1)
         id_row.addWidget(self.edit_button)
@@ -109,6 +115,8 @@ class CallPanel(QWidget):
         for label in (self.status, self.caller):
             label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self._status_row.setAlignment(self.new_demo_button, QtCore.Qt.AlignmentFlag.AlignTop)
+        align = QtCore.Qt.AlignmentFlag
+        self.source_label.setAlignment(align.AlignRight | align.AlignVCenter)
 
     # ---- state --------------------------------------------------------------------------
     def text(self) -> str:
@@ -143,7 +151,16 @@ class CallPanel(QWidget):
         self.call_id.setCursorPosition(0)  # the ID's start in view: "0LQ…" says what it is
 
     def set_demo_mode(self, demo: bool) -> None:
-        self.new_demo_button.setVisible(demo)
+        self._demo = demo
+        self.new_demo_button.setVisible(demo and not self._compact)
+
+    def set_compact(self, compact: bool) -> None:
+        """The compact layout (On top): the ID's row only; a problem with it shows under Transfer."""
+        self._compact = compact
+        for widget in (self.title, self.source_label, self.status):
+            widget.setVisible(not compact)
+        self.new_demo_button.setVisible(self._demo and not compact)
+        self.caller.setVisible(bool(self._caller_text) and not compact)
 
     def enable_validation(self, check: Callable[[str], str]) -> None:
         """Start checking the ID with the core's rule for this profile (`TransferDesk.check_call_id`,
@@ -158,8 +175,9 @@ class CallPanel(QWidget):
     # ---- internals ----------------------------------------------------------------------
     def _show_caller(self, caller: str) -> None:
         self.finish_setup()
+        self._caller_text = caller
         self.caller.setText(f"Caller: {caller}")
-        self.caller.setVisible(bool(caller))
+        self.caller.setVisible(bool(caller) and not self._compact)
 
     def _typed(self, _text: str) -> None:
         self._show_caller("")  # another call: the caller shown was the previous call's

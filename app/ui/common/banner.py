@@ -2,7 +2,8 @@
 
 The outcome of a transfer, the "already routed" confirmation and unexpected errors all
 use it, so every message looks and reads the same way. The level is shown by a glyph and
-words as well as by colour.
+words as well as by colour. Its text wraps, inside a long word too, so it never widens the
+window; `set_one_line` shows the title alone on one line (the compact layout).
 """
 
 from PySide6.QtCore import Qt
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.common import a11y
+from app.ui.common.fitted_text import FittedLabel
 from app.ui.common.style import restyle, text_scale, themed
 
 GLYPHS = {"success": "✓", "failure": "✕", "warning": "⚠", "progress": "…", "info": "ℹ"}
@@ -35,12 +37,12 @@ class Banner(QFrame):
         self.glyph.setObjectName("bannerGlyph")
         self.glyph.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.glyph.setFixedWidth(20)
-        self.title = QLabel(self)
+        self._one_line = False
+        self.title = FittedLabel(self, one_line=False, elide_middle=True)  # one line: a trailing "· 48 ms" stays
         self.title.setObjectName("bannerTitle")
-        self.detail = QLabel(self)
+        self.detail = FittedLabel(self, one_line=False)
         self.detail.setObjectName("bannerDetail")
         for label in (self.title, self.detail):
-            label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setTextInteractionFlags(
                 Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -97,6 +99,13 @@ class Banner(QFrame):
         """Put `widget` under the text and the buttons (e.g. details shown on demand)."""
         self._text.addWidget(widget)
 
+    def set_one_line(self, one_line: bool) -> None:
+        """The title alone, on one line (elided; everything in its tooltip), or title and details."""
+        self._one_line = one_line
+        self.title.set_one_line(one_line)
+        self.detail.setVisible(bool(self.detail.text()) and not one_line)
+        self.title.setToolTip(self.text() if one_line else self.title.text())
+
     def set_dismissable(self, dismissable: bool) -> None:
         self.close_button.setVisible(dismissable)
 
@@ -112,7 +121,9 @@ class Banner(QFrame):
         self.glyph.setStyleSheet(f"color: {themed(_GLYPH_COLORS[level])}; font-size: {size}px; font-weight: 700;")
         self.title.setText(title)
         self.detail.setText(detail)
-        self.detail.setVisible(bool(detail))
+        self.detail.setVisible(bool(detail) and not self._one_line)
+        if self._one_line:
+            self.title.setToolTip(self.text())
         self.progress.setVisible(busy)
         a11y.describe(self, f"{title} {detail}".strip())
         restyle(self)  # re-read the [level=...] rules

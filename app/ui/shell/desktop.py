@@ -8,17 +8,18 @@ with QSettings (the registry on Windows, a small file in the user config dir els
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
-from PySide6.QtCore import QByteArray, QObject, QSettings
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from app.ui.common.windows import fit_on_screen
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QSystemTrayIcon
-
-COMPACT_HEIGHT = 560  # search, a few results and the form: what a rep on a small screen needs
 
 
 def screen_setup() -> str:
@@ -27,12 +28,14 @@ def screen_setup() -> str:
 
 
 class DesktopIntegration(QObject):
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, show_compact: Callable[[bool], None]) -> None:
+        """`show_compact(on)`: the window lays itself out compact (and takes its height) or normal."""
         super().__init__(window)
         self.window = window
+        self._show_compact = show_compact
         self.settings = QSettings("transfer-panel", "transfer-panel")
         self.tray: QSystemTrayIcon | None = None
-        self._normal_height = 0
+        self._normal_size = QSize()
 
     # ---- place ------------------------------------------------------------------------
     def restore(self) -> bool:
@@ -63,11 +66,13 @@ class DesktopIntegration(QObject):
             return
         visible = self.window.isVisible()
         if compact:
-            self._normal_height = self.window.height()
+            self._normal_size = self.window.size()
         self.window.setWindowFlag(QtCore.Qt.WindowType.WindowStaysOnTopHint, compact)
-        self.window.resize(self.window.width(), COMPACT_HEIGHT if compact else max(self._normal_height, COMPACT_HEIGHT))
         if visible:
             self.window.show()  # changing window flags hides a window
+        self._show_compact(compact)  # shown: its layouts measure what they hold
+        if not compact and self._normal_size.isValid():
+            fit_on_screen(self.window, self._normal_size)
 
     # ---- tray -----------------------------------------------------------------------------
     def add_tray_icon(self) -> bool:

@@ -1,9 +1,10 @@
 """The window's top row: the DEMO badge, the connection, the keyring's state when transfers cannot
 be signed, and the window-level buttons."""
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.ui.common import a11y
+from app.ui.common.fitted_text import FittedLabel
 
 
 def _header_button(parent: QWidget, text: str, name: str, tooltip: str) -> QPushButton:
@@ -25,11 +26,10 @@ class PanelHeader(QWidget):
         self.demo_badge = QLabel("DEMO", self)
         self.demo_badge.setObjectName("demoBadge")
         self.demo_badge.hide()
-        self.profile_label = QLabel("Starting…", self)
+        self.profile_label = FittedLabel(self)  # it gives way (elided, the full text in its tooltip), not the buttons
+        self.profile_label.setText("Starting…")
         self.profile_label.setObjectName("profileLabel")
         a11y.name(self.profile_label, "Connection")
-        # The label gives way (clipped; the full text is in its tooltip), never the buttons.
-        self.profile_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         # Words, not icons: an emoji pin is a box without an emoji font.
         self.pin_button = _header_button(self, "On top", "Compact and always on top",
                                          "Compact and always on top, beside the softphone")

@@ -24,5 +24,5 @@ def starting_placeholder(parent: QWidget) -> QWidget:
     layout.addWidget(title)
     layout.addWidget(starting)
     layout.addStretch(1)
-    placeholder.setMinimumHeight(120)  # about the idle section's height: the list does not jump
+    placeholder.setMinimumHeight(60)  # about the idle form's height: the list does not jump
     return placeholder

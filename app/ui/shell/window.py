@@ -13,6 +13,15 @@ of the start-up budget. So the modules the first paint imports say `QtCore.Qt.â€
 the functions that run later, never `from PySide6.QtCore import Qt`;
 `test_first_paint_imports_nothing_heavy` checks both rules. (One exception: a window
 restored in compact mode sets its always-on-top flag before it shows.)
+
+Fitting the screen: the header and the call sit at the top, the Transfer button and the
+outcome in a footer at the bottom (`TransferSection`), and only the middle (directory, target,
+flow options) scrolls, up and down only. So the call ID and the Transfer button stay in view
+whatever the middle or the outcome hold, and the window never needs to be taller than the
+screen's available area, which it never exceeds (`app.ui.common.windows.fit_on_screen`). Text
+that could widen it (names, IDs, messages) elides or wraps (`app.ui.common.fitted_text`).
+On top is a compact layout of the same widgets (`show_compact`): the call ID, the search, a
+few results, Transfer and a one-line outcome, the window exactly as tall as they are.
 """
 
 from __future__ import annotations
@@ -24,13 +33,15 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" above
-from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.ui.call.panel import CallPanel
 from app.ui.common import a11y
-from app.ui.common.style import follow_color_scheme, style_sheet
+from app.ui.common.scrolling import ScrollingMiddle
+from app.ui.common.style import follow_color_scheme, style_sheet, text_scale
 from app.ui.common.tasks import spawn
+from app.ui.common.windows import fit_on_screen, largest_size
 from app.ui.directory.panel import DirectoryPanel
 from app.ui.shell.desktop import DesktopIntegration
 from app.ui.shell.header import PanelHeader
@@ -46,12 +57,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 WINDOW_WIDTH = 420
+WINDOW_HEIGHT = 820  # on a screen that has the room; a smaller one gets what it has
+COMPACT_RESULTS = 3  # the rows the compact layout shows: the best matches
+_MAX_HEIGHT = 16_777_215  # Qt's QWIDGETSIZE_MAX: no maximum
 
 
-def _initial_height(window: QWidget) -> int:
-    screen = window.screen()
-    available = screen.availableGeometry().height() if screen is not None else 900
-    return max(560, min(820, available - 60))
+def _settle_layouts() -> None:
+    """Lay out now what is waiting: a size change climbs one level of nested layouts per pass of
+    the posted events (the list, the directory, its section, the middle, the window)."""
+    for _level in range(6):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 class PanelWindow(QWidget):  # a window fills its background from its palette, which the style sheet sets
@@ -63,6 +78,10 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.setStyleSheet(style_sheet())
         self._painted = False
         self.setup_finished = False
+        self._compact = False
+        self._refit_pending = False
+        self._refitting = False
+        self._screen_followed = False
         self.setWindowTitle("Voice Transfer Panel")
         a11y.name(self, "Voice Transfer Panel")
         self.session = ServiceSession(self)  # what binds the window to its services (session.py)
@@ -76,7 +95,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.demo_badge, self.profile_label, self.pin_button = h.demo_badge, h.profile_label, h.pin_button
         self.trainer_button, self.history_button = h.trainer_button, h.history_button
         self.settings_button = h.settings_button
-        self.desktop = DesktopIntegration(self)
+        self.desktop = DesktopIntegration(self, self.show_compact)
         self.pin_button.toggled.connect(self.desktop.set_compact)
         self.history_button.clicked.connect(self.session.open_history)
         self.trainer_tools = TrainerTools(self)
@@ -93,26 +112,25 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         sections = self._sections = QVBoxLayout(body)
         sections.setContentsMargins(0, 0, 0, 0)
         sections.setSpacing(8)
-        sections.addWidget(section(body, self.call_panel))
         sections.addWidget(section(body, self.directory, stretch=True), 1)
         self._transfer_frame = section(body, self._transfer_placeholder)
         sections.addWidget(self._transfer_frame)
-        # On a short screen the window scrolls instead of growing past it.
-        self.body_scroll = QScrollArea(self)
-        self.body_scroll.setObjectName("panelScroll")
-        self.body_scroll.setWidgetResizable(True)
-        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.body_scroll.setWidget(body)
+        # The middle scrolls (up and down) when the window is shorter than it; the call above it
+        # and the footer under it (added with the transfer section) stay.
+        self.body_scroll = ScrollingMiddle(body, self)
+        body.installEventFilter(self)  # its changes decide the compact window's height (_refit)
+        self._call_frame = section(self, self.call_panel)
         root = self._root = QVBoxLayout(self)
         root.setContentsMargins(10, 8, 10, 10)
         root.setSpacing(8)
         root.addWidget(self.header)
+        root.addWidget(self._call_frame)
         root.addWidget(self.body_scroll, 1)
 
         self._wire()
         self._update_tab_order()
         self.setMinimumWidth(360)  # until the sections' own minimum is known (fit_minimum_width)
-        self.resize(WINDOW_WIDTH, _initial_height(self))
+        self.resize(QSize(WINDOW_WIDTH, WINDOW_HEIGHT).boundedTo(largest_size(self)))
 
     # ---- composition ----------------------------------------------------------------------
     def _wire(self) -> None:
@@ -146,11 +164,12 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         # The parts the window and the tests work with directly.
         self.form, self.controller = transfer.form, transfer.controller
         self.confirm_bar, self.outcome = transfer.confirm_bar, transfer.outcome
-        self._transfer_frame.layout().replaceWidget(self._transfer_placeholder, transfer)  # type: ignore[union-attr]
+        # The form (what the target is, the flow options) in the middle; the rest is the footer.
+        self._transfer_frame.layout().replaceWidget(self._transfer_placeholder, self.form)  # type: ignore[union-attr]
         self._transfer_placeholder.deleteLater()
+        self._root.addWidget(transfer)
         self.call_panel.sig_call_changed.connect(self.form.set_call_id)
         self.form.sig_favorite_toggled.connect(self.session.toggle_favorite)
-        transfer.sig_message_shown.connect(lambda banner: self.body_scroll.ensureWidgetVisible(banner, 0, 0))
         self.form.set_call_id(self.call_panel.text())
         self.form.set_checker(None, "Startingâ€¦")
         self._update_tab_order()
@@ -173,9 +192,18 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.call_panel.finish_setup()
         self.directory.finish_setup()
         # The window scrolls only up and down, and is no Tab stop itself (its sections are).
-        self.body_scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.body_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        for area in (self.body_scroll, self.transfer.messages):  # type: ignore[union-attr]
+            area.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+        self.kind_filters_changed()
+        for button in self.directory.kind_buttons.values():
+            button.toggled.connect(self.kind_filters_changed)
+        self.directory.available_only.toggled.connect(self.kind_filters_changed)
         self.fit_minimum_width()
+        self.show_compact(self._compact)  # the parts built just now follow the layout in use
+        if self.isVisible():
+            fit_on_screen(self)  # its frame is known now: the whole window on the screen
         a11y.flush()
         for field in (self.directory.search, self.fallback_line_edit()):
             field.setClearButtonEnabled(True)
@@ -232,6 +260,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.finish_setup()
         self.notice_action.setVisible(settings)
         self.notice.show_message(level, title, detail)
+        QTimer.singleShot(0, self, lambda: self.body_scroll.ensureWidgetVisible(self.notice, 0, 0))
 
     def show_error(self, description: str) -> None:
         """An unexpected error (from the error hooks): shown without blocking anything."""
@@ -324,14 +353,151 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         await self.session.close()
         self._closed = True
 
+    # ---- fitting the screen -----------------------------------------------------------
     def fit_minimum_width(self) -> None:
         """Never narrower than the header's and the sections' widest rows at this text size
-        (the presenter view's too), so nothing is cut off on the right."""
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the rows' sizes after a text change
+        (the presenter view's too), so nothing is cut off on the right; never wider than the screen."""
+        _settle_layouts()  # the rows' sizes after a text change
         margins = self._root.contentsMargins()
         scroll_bar = self.body_scroll.verticalScrollBar().sizeHint().width()
-        content = max(self.header.minimumSizeHint().width(), self._body.minimumSizeHint().width() + scroll_bar)
-        self.setMinimumWidth(content + margins.left() + margins.right())
+        rows = [self.header, self._call_frame, *((self.transfer,) if self.transfer is not None else ())]
+        content = max(*(row.minimumSizeHint().width() for row in rows),
+                      self._body.minimumSizeHint().width() + scroll_bar)
+        self.setMinimumWidth(min(content + margins.left() + margins.right(), largest_size(self).width()))
+
+    def show_compact(self, compact: bool) -> None:
+        """On top's layout (`DesktopIntegration.set_compact` calls this): the call ID's row, the search,
+        the best few results, the flow options of a flow, Transfer and a one-line outcome; the window
+        as tall as they are. Off: everything, and the middle takes what room the window has."""
+        self._compact = compact
+        self.call_panel.set_compact(compact)
+        self.directory.title.setVisible(not compact)
+        self.directory.count.setVisible(not compact)
+        self.kind_filters_changed()
+        self.directory.results.setMaximumHeight(_MAX_HEIGHT)
+        self.directory.follow_style()  # its own minimum, the rows measured at this text size
+        if self.transfer is not None:
+            self.form.set_compact(compact)
+            self.outcome.set_one_line(compact)
+        self._refit()
+
+    def is_compact(self) -> bool:
+        return self._compact
+
+    def kind_filters_changed(self) -> None:
+        """The compact layout shows the kind filters only while one is on (they still filter the results)."""
+        directory = self.directory
+        filtering = directory.kind() is not None or directory.available_only.isChecked()
+        for widget in (*directory.kind_buttons.values(), directory.available_only):
+            widget.setVisible(not self._compact or filtering)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # something inside changed its size
+            self._schedule_refit()
+        return handled
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._body and event.type() == QEvent.Type.LayoutRequest:  # the middle's content changed
+            self._schedule_refit()
+        return False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_messages()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._schedule_refit()  # hidden, its layouts waited: what they hold now decides
+        handle = self.windowHandle()
+        if not self._screen_followed and handle is not None:
+            self._screen_followed = True
+            handle.screenChanged.connect(lambda _screen: self._screen_changed())
+
+    def _screen_changed(self) -> None:
+        """Moved to another screen, or the screen changed its size or scale: fit that one."""
+        self.fit_minimum_width()
+        self._refit()
+        fit_on_screen(self)
+
+    def _schedule_refit(self) -> None:
+        if not self._refit_pending and not self._refitting:  # what refitting itself changes needs no other
+            self._refit_pending = True
+            QTimer.singleShot(0, self, self._refit)
+
+    def _refit(self) -> None:
+        """What the content decides: in the compact layout the window's height, in both the room the
+        footer's messages may take."""
+        self._refit_pending = False
+        self._refitting = True
+        try:
+            if self._compact:
+                self._fit_compact()
+            else:
+                self._transfer_frame.show()
+            self._fit_messages()
+            self._keep_search_in_view()
+        finally:
+            self._refitting = False
+
+    def _keep_search_in_view(self) -> None:
+        """A middle too short for all it holds shows the search box, not the directory's title above
+        it, unless the rep is working in the middle (the focus is there and in view: `_focus_changed`)."""
+        focus = QApplication.focusWidget()
+        if self.body_scroll.verticalScrollBar().maximum() > 0 and not (focus and self._body.isAncestorOf(focus)):
+            self._scroll_into_view(self.directory.search)
+
+    def _fit_compact(self) -> None:
+        """The compact window: as tall as its parts with the best few results, fewer where the screen
+        is too short for them (one at least), never taller than the screen."""
+        from app.ui.directory.model import ROW_HEIGHT
+
+        self._transfer_frame.setVisible(self.transfer is not None and self.form.shows_flow_options())
+        results, row = self.directory.results, round(ROW_HEIGHT * text_scale())
+        largest = largest_size(self).height()
+        _settle_layouts()
+        without_list = self._needed_height() - results.minimumHeight()  # the list asks for its minimum
+        rows = COMPACT_RESULTS
+        while rows > 1 and without_list + row * rows + 4 > largest:
+            rows -= 1
+        if results.maximumHeight() != row * rows + 4 or results.minimumHeight() != row * rows + 4:
+            results.setFixedHeight(row * rows + 4)  # the rows and the list's frame
+            _settle_layouts()
+        needed = self._needed_height()
+        height = min(needed, largest)
+        if height != self.height():
+            self.resize(self.width(), height)
+
+    def _needed_height(self) -> int:
+        """The height that shows everything without scrolling (the middle at its full height)."""
+        layout_height = self._root.totalHeightForWidth(self.width())
+        if layout_height < 0:
+            layout_height = self._root.totalSizeHint().height()
+        return layout_height - self.body_scroll.sizeHint().height() + self.body_scroll.needed_height()
+
+    def _fit_messages(self) -> None:
+        """The footer's messages get what the window has left (the compact window: the screen)."""
+        if self.transfer is None:
+            return
+        messages = self.transfer.messages
+        layout_height = self._root.totalHeightForWidth(self.width())
+        if layout_height < 0:
+            layout_height = self._root.totalSizeHint().height()
+        others = layout_height - (0 if messages.isHidden() else messages.sizeHint().height())
+        room = largest_size(self).height() if self._compact else self.height()
+        messages.set_cap(max(2 * self.fontMetrics().height(), room - others))
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """What takes the keyboard focus in the middle scrolls into view (Tab, Ctrl+K, Enter on a result)."""
+        if shiboken6.isValid(self) and new is not None and self._body.isAncestorOf(new):
+            self._scroll_into_view(new)
+
+    def _scroll_into_view(self, widget: QWidget) -> None:
+        """All of `widget` in the middle's view (a field, not only its cursor as ensureWidgetVisible
+        would), or its top part when it is taller than the view."""
+        top = widget.mapTo(self._body, QPoint(0, 0)).y()
+        half = min(widget.height(), self.body_scroll.viewport().height()) // 2
+        self.body_scroll.ensureVisible(0, top + half, 0, half)
 
     def follow_color_scheme(self, dark: bool) -> None:
         """The desktop switched between light and dark: repaint in the other colours."""
@@ -341,12 +507,13 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def restyle(self) -> None:
         """The colours or the text size changed: the style sheet again, and what depends on it."""
         self.setStyleSheet(style_sheet())
-        self.directory.follow_style()
         self.fit_minimum_width()
+        self.show_compact(self._compact)  # the list's rows have another height: it measures them again
 
     def restore_place(self) -> None:
         """Where the rep left the window on this screen setup, and the compact mode (before showing)."""
         self.pin_button.setChecked(self.desktop.restore())
+        fit_on_screen(self)  # saved on a larger screen, or at a smaller scale
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and not self._closed:

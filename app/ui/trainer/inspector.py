@@ -2,7 +2,8 @@
 
 Method, URL, headers with the token redacted, the token's decoded claims, the body, the
 answer and timings: one page per request, large enough to show on a projector. Requests
-arrive live from the simulator's thread through a queued signal.
+arrive live from the simulator's thread through a queued signal. Like a dialog, it opens
+fully on the screen and Esc or Ctrl+W closes it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.simulator.endpoint import BASE_PATH
 from app.simulator.report import describe, summary_line
 from app.ui.common import a11y
+from app.ui.common.windows import close_keys, open_on_screen
 
 SHOWN_REQUESTS = 200  # a class's worth; the simulator keeps more
 RECORD_ROLE = Qt.ItemDataRole.UserRole
@@ -108,15 +110,14 @@ class InspectorWindow(QWidget):
         self.sig_request.connect(self._add, Qt.ConnectionType.QueuedConnection)
         self.requests.selectionModel().currentChanged.connect(lambda current, _previous: self._show(current))
         self.clear_button.clicked.connect(self._clear)
+        close_keys(self)
         self._listening = False
 
     def open(self) -> None:
         if not self._listening:
             self._fill(self.simulator.add_listener(self._from_simulator)[-SHOWN_REQUESTS:])
             self._listening = True
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        open_on_screen(self, self.parentWidget())
 
     def stop_listening(self) -> None:
         if self._listening:

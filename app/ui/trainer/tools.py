@@ -57,8 +57,11 @@ class TrainerTools:
         self.inspector.open()
 
     def set_presenter(self, on: bool) -> None:
-        """Large text everywhere (and a wider window) for a projector; off: back to normal."""
+        """Large text everywhere (and a wider window, within the screen) for a projector; off: back to normal."""
+        from PySide6.QtCore import QSize
+
         from app.ui.common.style import PRESENTER_SCALE, set_text_scale, text_scale
+        from app.ui.common.windows import fit_on_screen
 
         if self.trainer is not None and self.trainer.presenter.isChecked() != on:
             self.trainer.presenter.setChecked(on)  # its signal calls this again
@@ -70,4 +73,5 @@ class TrainerTools:
             self._normal_width = window.width()
         set_text_scale(PRESENTER_SCALE if on else 1.0)
         window.restyle()
-        window.resize(round(self._normal_width * PRESENTER_SCALE) if on else self._normal_width, window.height())
+        width = round(self._normal_width * PRESENTER_SCALE) if on else self._normal_width
+        fit_on_screen(window, QSize(width, window.height()))  # as wide as the screen allows

@@ -2,7 +2,9 @@
 
 The trainer window edits a `ClassPlan` and applies it to the embedded simulator at once,
 so the panel then takes exactly the path it would in production. Non-modal: a trainer
-keeps it open beside the panel (or on the other screen) during a class.
+keeps it open beside the panel (or on the other screen) during a class. It behaves like a
+dialog all the same: it opens fully on the screen, Esc and Ctrl+W close it, and Ctrl+I opens
+the request inspector from it as from the panel.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,7 +34,9 @@ from app.core.errors import ConfigError, PanelError
 from app.core.ids import ROUTING_TARGET_KINDS
 from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
 from app.ui.common import a11y
+from app.ui.common.keys import INSPECTOR
 from app.ui.common.tasks import spawn
+from app.ui.common.windows import close_keys, open_on_screen
 
 _PLAN_FILTER = "Class plans (*.toml)"
 
@@ -121,12 +126,13 @@ class TrainerWindow(QWidget):
         self.save_button.clicked.connect(lambda: self._choose_file(save=True))
         self.presenter.toggled.connect(self.sig_presenter_toggled)
         self.inspector_button.clicked.connect(self.sig_inspector_requested)
+        close_keys(self)
+        for sequence in INSPECTOR:
+            QShortcut(QKeySequence(sequence), self).activated.connect(self.sig_inspector_requested)
         self._show_plan()
 
     def open(self) -> None:
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        open_on_screen(self, self.parentWidget())
 
     # ---- the plan -----------------------------------------------------------------------
     def set_plan(self, plan: ClassPlan, message: str = "") -> None:

@@ -4,6 +4,11 @@ The button is enabled only when the core's `TransferDesk.check` (handed over wit
 `set_checker` once the services are up) accepts what is on screen;
 otherwise its reason is shown under it, and a flow-input problem next to the inputs. The
 form never decides what is valid by itself.
+
+The form is the window's middle part (what the target is, the flow options: these scroll);
+`action` (the Transfer button) and `reason` (why it is off) go into the window's fixed footer,
+so they stay in view whatever the middle holds. Names and IDs elide (the full text is in their
+tooltips); nothing here makes the window wider.
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.core.ids import IdKind
 from app.ui.common import a11y
+from app.ui.common.fitted_text import ElidedButton, FittedLabel
 from app.ui.common.icons import kind_icon, presence_icon
 from app.ui.common.style import restyle
 from app.ui.directory.target_view import TargetView
@@ -28,12 +34,8 @@ if TYPE_CHECKING:
 
     Checker = Callable[..., CheckedTransfer]  # TransferDesk.check
 
-_MAX_BUTTON_NAME = 34
 _NO_TARGET = "Choose an agent, queue or flow in the directory above."
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= _MAX_BUTTON_NAME else name[: _MAX_BUTTON_NAME - 1].rstrip() + "…"
+_TRANSFER_KEYS = "Ctrl+Enter"
 
 
 class TransferForm(QWidget):
@@ -57,16 +59,14 @@ class TransferForm(QWidget):
         self.kind_icon = QLabel(self)
         self.kind_icon.setFixedSize(QSize(28, 28))
         a11y.name(self.kind_icon, "Target kind icon")
-        self.name = QLabel(self)
+        self.name = FittedLabel(self)
         self.name.setObjectName("targetName")
         a11y.name(self.name, "Target name")
-        self.name.setWordWrap(True)
         self.name.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta = QLabel(self)
+        self.meta = FittedLabel(self)
         self.meta.setObjectName("targetMeta")
         a11y.name(self.meta, "Target kind and ID")
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta.setWordWrap(True)
         self.meta.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
@@ -78,7 +78,8 @@ class TransferForm(QWidget):
         self.presence_icon = QLabel(self.presence_row)
         self.presence_icon.setFixedSize(QSize(14, 14))
         a11y.name(self.presence_icon, "Presence icon")
-        self.presence = QLabel(self.presence_row)
+        self.presence = FittedLabel(self.presence_row)
+        self.presence.setTextFormat(Qt.TextFormat.PlainText)
         self.presence.setObjectName("targetMeta")
         a11y.name(self.presence, "Agent presence")
 
@@ -97,19 +98,26 @@ class TransferForm(QWidget):
         flow_layout.addWidget(self.inputs)
         self.flow_box.hide()
 
-        self.transfer_button = QPushButton("Transfer", self)
+        # The footer's parts (see the module's docstring): parented here, placed by TransferSection.
+        self.action = QWidget(self)
+        self.transfer_button = ElidedButton("Transfer", self.action)
         self.transfer_button.setObjectName("transferButton")
         a11y.name(self.transfer_button, "Transfer")
-        self.transfer_button.setToolTip("Transfer the call (Ctrl+Enter)")
+        self.transfer_button.setToolTip(f"Transfer the call ({_TRANSFER_KEYS})")
         self.transfer_button.setAutoDefault(False)
         self.transfer_button.setEnabled(False)
-        self.reason = QLabel(self)
+        self.reason = FittedLabel(self, one_line=False)  # a message: it goes with the footer's others
         self.reason.setObjectName("transferReason")
         a11y.name(self.reason, "Why Transfer is not available")
-        self.reason.setWordWrap(True)
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
+        action = QVBoxLayout(self.action)
+        action.setContentsMargins(0, 0, 0, 0)
+        action.setSpacing(4)
+        action.addWidget(self.transfer_button)
 
-        header = QHBoxLayout()
+        self.summary = QWidget(self)  # what the target is: hidden as one in the compact layout
+        header = QHBoxLayout(self.summary)
+        header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(8)
         icon_column = QVBoxLayout()
         icon_column.addWidget(self.kind_icon)
@@ -131,10 +139,8 @@ class TransferForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.title)
-        layout.addLayout(header)
+        layout.addWidget(self.summary)
         layout.addWidget(self.flow_box)
-        layout.addWidget(self.transfer_button)
-        layout.addWidget(self.reason)
 
         self.fallback.sig_changed.connect(self._revalidate)
         self.inputs.sig_changed.connect(self._revalidate)
@@ -154,6 +160,14 @@ class TransferForm(QWidget):
 
     def target(self) -> TargetView | None:
         return self._target
+
+    def set_compact(self, compact: bool) -> None:
+        """The compact layout (On top) shows only the flow options: the Transfer button names the target."""
+        self.title.setVisible(not compact)
+        self.summary.setVisible(not compact)
+
+    def shows_flow_options(self) -> bool:
+        return not self.flow_box.isHidden()
 
     def set_favorite(self, favorite: bool) -> None:
         """Show whether the target on the form is a favorite."""
@@ -255,7 +269,9 @@ class TransferForm(QWidget):
             self.reason.setText("")
         else:
             name = target.name if target is not None else ""
-            self.transfer_button.setText(f"Transfer to {_short(name)}" if target else "Transfer")
+            self.transfer_button.setText(f"Transfer to {name}" if target else "Transfer")
+            self.transfer_button.setToolTip(f"Transfer to {name} ({_TRANSFER_KEYS})" if target
+                                            else f"Transfer the call ({_TRANSFER_KEYS})")
             a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)

@@ -1,13 +1,17 @@
-"""The window's lower part: the transfer form, the "already routed" question and the outcome.
+"""The window's fixed footer (the Transfer button and its reason, the "already routed" question
+and the outcome) and the transfer form that the window places in its middle.
 
 Wires the form to the `TransferController` and shows what the controller reports:
-progress, the outcome in place, Retry where safe, and the non-modal confirmation bar.
+progress, the outcome in place, Retry where safe, and the non-modal confirmation bar. The
+footer never leaves the window: its messages take what room the window has left and scroll
+beyond it (`MessageArea`).
 """
 
 import shiboken6
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.ui.common.scrolling import MessageArea
 from app.ui.transfer.confirm_bar import ConfirmBar
 from app.ui.transfer.controller import TransferController
 from app.ui.transfer.form import TransferForm
@@ -15,21 +19,20 @@ from app.ui.transfer.outcome_banner import OutcomeBanner
 
 
 class TransferSection(QWidget):
-    sig_message_shown = Signal(object)  # the banner that appeared (the window scrolls it into view)
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pending_confirmation = None
-        self.form = TransferForm(self)
+        self.form = TransferForm(self)  # the window moves it to its middle
         self.confirm_bar = ConfirmBar(self)
         self.outcome = OutcomeBanner(self)
+        # What the rep just did first (the question, the outcome), then why Transfer is off now.
+        self.messages = MessageArea([self.confirm_bar, self.outcome, self.form.reason], self)
         self.controller = TransferController(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.form)
-        layout.addWidget(self.confirm_bar)
-        layout.addWidget(self.outcome)
+        layout.addWidget(self.form.action)
+        layout.addWidget(self.messages)
 
         self.form.sig_transfer_requested.connect(self.controller.request_transfer)
         self.controller.sig_busy_changed.connect(self.form.set_busy)
@@ -78,9 +81,9 @@ class TransferSection(QWidget):
         self.form.transfer_button.setFocus()
 
     def _shown(self, banner: QWidget) -> None:
-        # After the layout has made room for it.
-        def announce() -> None:
-            if shiboken6.isValid(banner):
-                self.sig_message_shown.emit(banner)
+        # In view once the layout has made room for it (a long one scrolls in its area).
+        def into_view() -> None:
+            if shiboken6.isValid(banner) and shiboken6.isValid(self.messages):
+                self.messages.show_top_of(banner)
 
-        QTimer.singleShot(0, announce)
+        QTimer.singleShot(0, into_view)
