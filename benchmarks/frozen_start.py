@@ -36,7 +36,8 @@ def main() -> None:
     runs = parser.parse_args().runs
     if not FROZEN.exists():
         raise SystemExit(f"{FROZEN} is missing: build it first with `python packaging/build.py`.")
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               TRANSFER_PANEL_INSTANCE=f"bench-{os.getpid()}")  # never hands over to a panel that is open
     figures: dict[str, float | bool | int] = {"runs": runs, "goal_ratio": GOAL_RATIO}
     for name, args in COMMANDS.items():
         source_cmd, frozen_cmd = [sys.executable, "-m", "app", *args], [str(FROZEN), *args]

@@ -135,7 +135,8 @@ def main() -> None:
 def measure(runs: int, scratch: Path) -> dict:
     """Alternate bare and panel runs in `scratch` (user dirs and bytecode); the figures."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(scratch / "pycache"))
+               PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(scratch / "pycache"),
+               TRANSFER_PANEL_INSTANCE=f"bench-{os.getpid()}")  # never hands over to a panel that is open
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         env[name] = str(scratch / name.lower())  # demo mode, and no real user's files touched

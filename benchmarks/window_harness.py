@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SCRATCH = Path(tempfile.mkdtemp(prefix="panel-bench-"))
 for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
     os.environ[_name] = str(SCRATCH / _name.lower())
+os.environ["TRANSFER_PANEL_INSTANCE"] = f"bench-{os.getpid()}"  # never hands over to a panel that is open
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # Run from bytecode, as an installed copy does, even where PYTHONDONTWRITEBYTECODE is set: it is

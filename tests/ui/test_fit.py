@@ -256,6 +256,22 @@ def test_esc_and_ctrl_w_close_the_trainer_and_the_inspector(qtbot, panel, keys):
     assert not inspector.isVisible() and not inspector._listening
 
 
+@pytest.mark.parametrize("keys", [(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+                                  (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)], ids=["esc", "ctrl-w"])
+def test_history_and_settings_open_on_the_screen_and_close_like_dialogs(qtbot, panel, keys):
+    key, modifier = keys
+    area = panel.screen().availableGeometry()
+    panel.session.open_history()
+    panel.open_settings()
+    for window in (panel.session.history, panel.session.settings):
+        qtbot.waitExposed(window)
+        assert area.contains(window.frameGeometry()), (type(window).__name__, window.frameGeometry(), area)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.keyClick(window.focusWidget() or window, key, modifier)
+        assert not window.isVisible(), type(window).__name__
+
+
 def test_esc_in_an_open_list_closes_the_list_not_the_trainer(qtbot, panel):
     trainer = open_trainer(qtbot, panel)
     trainer.every_target.setFocus()

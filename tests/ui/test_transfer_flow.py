@@ -23,7 +23,7 @@ def test_agent_transfer_reaches_the_simulator_and_the_journal(qtbot, panel, demo
     qtbot.mouseClick(panel.form.transfer_button, Qt.MouseButton.LeftButton)
     text = wait_outcome(qtbot, panel, "Routing requested to")
 
-    assert text.startswith(f"Routing requested to {agent.name} · ") and " ms" in text
+    assert text.startswith(f"Routing requested to {agent.name}\u00a0·\u00a0") and "\u00a0ms" in text
     (sent,) = demo_services.demo.simulator.requests
     assert json.loads(sent.body_text) == {"routingTarget": agent.target_id}
     assert sent.call_id == call_id and sent.status == 200

@@ -60,9 +60,12 @@ def fit_on_screen(widget: QWidget, size: QSize | None = None, anchor: QWidget | 
 
 def open_on_screen(window: QWidget, anchor: QWidget | None = None) -> None:
     """Show a secondary window fully on the screen (its first time: beside `anchor`), raised."""
-    if not window.isVisible():
+    first_time = not window.isVisible()
+    if first_time:
         fit_on_screen(window, anchor=anchor)
     window.show()
+    if first_time:
+        fit_on_screen(window)  # again with the real frame, where the platform knows it once shown
     window.raise_()
     window.activateWindow()
 

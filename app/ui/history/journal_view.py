@@ -31,6 +31,7 @@ from app.core.routing.outcome import StatusGroup
 from app.messages import GROUP_LABELS, SENDING_LABEL, STATUS_LABELS, Front, outcome_text
 from app.ui.common import a11y
 from app.ui.common.tasks import spawn
+from app.ui.common.windows import close_keys, open_on_screen
 
 # One filter per group of statuses: every status is in exactly one (core's STATUS_TRAITS).
 OUTCOMES: tuple[tuple[str, StatusGroup | None], ...] = (
@@ -99,6 +100,7 @@ class JournalView(QWidget):
     def __init__(self, journal: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Transfer history")
+        close_keys(self)
         self.journal = journal
         self._generation = 0  # of the table's loads: only the newest one's answer is shown
         self._retired = False
@@ -153,10 +155,11 @@ class JournalView(QWidget):
         filters.addWidget(self.outcome)
         filters.addWidget(self.period)
         filters.addWidget(self.search, 1)
+        # Rows short enough for a 1366×768 laptop at 2× (683 logical pixels): the count has its own.
         actions = QHBoxLayout()
-        actions.addWidget(self.count, 1)
         actions.addWidget(self.copy_button)
         actions.addWidget(self.again_button)
+        actions.addStretch(1)
         actions.addWidget(self.include_values)
         actions.addWidget(self.export_button)
         retention = QHBoxLayout()
@@ -166,6 +169,7 @@ class JournalView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
         layout.addLayout(actions)
         layout.addLayout(retention)
         self.resize(820, 480)
@@ -179,9 +183,7 @@ class JournalView(QWidget):
         self.retention_button.clicked.connect(lambda: spawn(self.apply_retention()))
 
     def open(self) -> None:
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        open_on_screen(self, self.parentWidget())
         self.refresh()
         spawn(self._load_retention())
 

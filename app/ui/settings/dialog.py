@@ -38,6 +38,7 @@ from app.core.secrets import SecretStore
 from app.messages import Front, describe
 from app.ui.common.background import Background
 from app.ui.common.style import themed
+from app.ui.common.windows import close_keys, open_on_screen
 from app.ui.settings.config_file import ConfigFilePage, error_text, problem_text
 from app.ui.settings.credentials import CredentialsPanel
 from app.ui.settings.profile_form import ProfileForm
@@ -68,6 +69,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         self.setModal(False)
+        close_keys(self)
         self._config_path = Path(config_path)
         self._config = Config(self._config_path, {})
         self._problems: tuple[PanelError, ...] = ()
@@ -192,9 +194,7 @@ class SettingsDialog(QDialog):
     def open(self) -> None:
         """Show without blocking anything: unlike QDialog.open(), the panel stays usable."""
         self.setWindowModality(Qt.WindowModality.NonModal)
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        open_on_screen(self, self.parentWidget())
 
     def show_file(self) -> None:
         self.tabs.setCurrentWidget(self.file_page)

@@ -81,7 +81,9 @@ class OutcomeBanner(Banner):
             self._tick(first=True)
         self._set_details(_details_text(said))
         self.set_dismissable(True)
-        happened = f"{said.happened} · {outcome.elapsed_ms:.0f} ms" if outcome.accepted else said.happened
+        happened = said.happened
+        if outcome.accepted:  # no-break spaces: the duration never wraps onto a line of its own
+            happened += f"\u00a0·\u00a0{outcome.elapsed_ms:.0f}\u00a0ms"
         self.show_message(_LEVELS[outcome.traits.severity], happened, said.now)
 
     def text(self) -> str:
