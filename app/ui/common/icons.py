@@ -23,6 +23,13 @@ class PresenceShape(Enum):
     UNKNOWN = "unknown"       # grey ring with a dot
 
 
+PRESENCE_WORDS = {  # what the shape means, for a screen reader (the row's text says the org's own status)
+    PresenceShape.AVAILABLE: "available",
+    PresenceShape.BUSY: "busy",
+    PresenceShape.AWAY: "away",
+    PresenceShape.OFFLINE: "offline",
+    PresenceShape.UNKNOWN: "unknown",
+}
 PRESENCE_COLORS = {
     PresenceShape.AVAILABLE: QColor("#1f8a3b"),
     PresenceShape.BUSY: QColor("#c4291c"),
