@@ -27,8 +27,8 @@ from app.ui.common.style import restyle, text_scale, themed
 
 _SEPARATOR = re.compile(r"[ \u00a0]·[ \u00a0]")
 GLYPHS = {"success": "✓", "failure": "✕", "warning": "⚠", "progress": "…", "info": "ℹ"}
-_GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",
-                 "progress": "#0b5cad", "info": "#3d4b5c"}
+GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",
+                "progress": "#06325f", "info": "#3d4b5c"}  # 4.5:1 on their banners (tests/ui/test_contrast.py)
 
 
 class Banner(QFrame):
@@ -118,7 +118,7 @@ class Banner(QFrame):
         self.setProperty("level", level)
         self.glyph.setText(GLYPHS[level])
         size = round(16 * text_scale())  # the presenter view scales it with the rest
-        self.glyph.setStyleSheet(f"color: {themed(_GLYPH_COLORS[level])}; font-size: {size}px; font-weight: 700;")
+        self.glyph.setStyleSheet(f"color: {themed(GLYPH_COLORS[level])}; font-size: {size}px; font-weight: 700;")
         self.title.setText(title)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail) and not self._one_line)
