@@ -52,7 +52,11 @@ def sheet() -> dict[str, dict[str, str]]:
 
 
 def sheet_color(rules, selector: str, prop: str) -> QColor:
-    value = rules[selector][prop]
+    """`prop`'s colour in the rule for `selector`; "#name…" matches that object name on any widget type."""
+    matches = [key for key in rules if key == selector
+               or (selector.startswith("#") and re.fullmatch(r"[A-Za-z]+" + re.escape(selector), key))]
+    assert len(matches) == 1, f"the style sheet has {len(matches)} rules for {selector}: {matches}"
+    value = rules[matches[0]][prop]
     found = re.search(r"#[0-9a-fA-F]{6}|\bwhite\b|rgba?\([^)]*\)", value)
     assert found, f"{selector} {{{prop}: {value}}} names no colour"
     return QColor(found.group(0))
@@ -105,8 +109,8 @@ def measured(scheme: str) -> list[tuple[str, float, float]]:
     pairs += [
         ("Transfer button text", sheet_color(rules, "QPushButton#transferButton", "color"),
          sheet_color(rules, "QPushButton#transferButton", "background"), TEXT),
-        ("checked kind filter text", sheet_color(rules, "QPushButton#kindFilter:checked", "color"),
-         sheet_color(rules, "QPushButton#kindFilter:checked", "background"), TEXT),
+        ("checked kind filter text", sheet_color(rules, "#kindFilter:checked", "color"),
+         sheet_color(rules, "#kindFilter:checked", "background"), TEXT),
         ("demo badge", sheet_color(rules, "QLabel#demoBadge", "color"),
          sheet_color(rules, "QLabel#demoBadge", "background"), TEXT),
     ]
@@ -115,14 +119,14 @@ def measured(scheme: str) -> list[tuple[str, float, float]]:
         pairs += [(f"{level} banner title", sheet_color(rules, "QLabel#bannerTitle", "color"), banner, TEXT),
                   (f"{level} banner detail", sheet_color(rules, "QLabel#bannerDetail", "color"), banner, TEXT),
                   (f"{level} banner glyph", QColor(style.themed(glyph)), banner, TEXT)]
-    focus_rings = ["QLineEdit#search:focus", "QPushButton#kindFilter:focus", "QListView#results:focus",
+    focus_rings = ["QLineEdit#search:focus", "#kindFilter:focus", "QListView#results:focus",
                    "QPushButton#transferButton:focus", "QCheckBox:focus", "QLineEdit:focus"]
     for ring in focus_rings:
         pairs += [(f"{ring} ring on a section", sheet_color(rules, ring, "border"), section, GRAPHIC),
                   (f"{ring} ring on the window", sheet_color(rules, ring, "border"), body, GRAPHIC)]
-    pairs.append(("checked kind filter's focus ring", sheet_color(rules, "QPushButton#kindFilter:checked:focus",
-                                                                  "border"), section, GRAPHIC))
-    for field in ("QLineEdit#callId", "QLineEdit#search", "QPushButton#kindFilter", "QLineEdit"):
+    checked_ring = sheet_color(rules, "#kindFilter:checked:focus", "border")
+    pairs.append(("checked kind filter's focus ring", checked_ring, section, GRAPHIC))
+    for field in ("QLineEdit#callId", "QLineEdit#search", "#kindFilter", "QLineEdit"):
         pairs.append((f"{field} border", sheet_color(rules, field, "border"), section, GRAPHIC))
     row, selected = QColor(style.themed("#ffffff")), QColor(style.themed("#dce9f8"))
     for shape in PresenceShape:
