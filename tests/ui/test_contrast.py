@@ -11,7 +11,7 @@ import re
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QSpinBox, QStyleFactory, QWidget
 
 from app.ui.common import style
 from app.ui.common.banner import GLYPH_COLORS
@@ -71,6 +71,15 @@ def fusion_focus_outline(palette: QPalette) -> QColor:
     return outline
 
 
+def drawn_frame(widget: QWidget) -> QColor:
+    """The colour Fusion draws `widget`'s frame in (a check box: its square's), read from its pixels:
+    the left edge, half-way down."""
+    widget.resize(120, 24)
+    image = widget.grab().toImage()
+    widget.deleteLater()
+    return image.pixelColor(0, image.height() // 2)
+
+
 @pytest.fixture(params=["light", "dark"])
 def scheme(request, qapp):
     """The panel's colours in `request.param`, as a desktop in that scheme gets them."""
@@ -128,6 +137,11 @@ def measured(scheme: str) -> list[tuple[str, float, float]]:
     pairs.append(("checked kind filter's focus ring", checked_ring, section, GRAPHIC))
     for field in ("QLineEdit#callId", "QLineEdit#search", "#kindFilter", "QLineEdit"):
         pairs.append((f"{field} border", sheet_color(rules, field, "border"), section, GRAPHIC))
+    for kind in (QComboBox, QSpinBox, QCheckBox):  # drawn by Fusion, not the sheet
+        frame = drawn_frame(kind())
+        pairs += [(f"{kind.__name__} frame (drawn) on the window", frame, color(role.Window), GRAPHIC),
+                  (f"{kind.__name__} frame (drawn) on a section", frame, section, GRAPHIC),
+                  (f"{kind.__name__} frame (drawn) on a field", frame, color(role.Base), GRAPHIC)]
     row, selected = QColor(style.themed("#ffffff")), QColor(style.themed("#dce9f8"))
     for shape in PresenceShape:
         pairs += [(f"presence {shape.value} on a row", presence_color(shape), row, GRAPHIC),

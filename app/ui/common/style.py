@@ -80,8 +80,8 @@ QCheckBox:focus { border: 2px solid #06325f; }
 
 # Focus rings are #06325f (dark: #9cc7f2), field borders #7a8694: 3:1 or more on every background
 # they sit on; Fusion's fainter ones (a check box's focus, a text field's frame) are replaced here.
-# Not yet the frames of combo and spin boxes or a check box's square: styled here they lose Fusion's
-# arrows and tick, which would then have to be drawn by the sheet.
+# Combo and spin boxes and check boxes keep Fusion's drawing (styled here they would lose its
+# arrows and tick): their frames get the contrast through their palette (FUSION_FRAMED below).
 # Measured in tests/ui/test_contrast.py.
 
 # The sheet, the row painter and the banners are written in light colours; on a dark
@@ -89,7 +89,7 @@ QCheckBox:focus { border: 2px solid #06325f; }
 # Colours that read on both (the accent, the demo red, kind and presence icons) stay.
 _DARK = {
     "#f4f6f9": "#1b1f24", "#ffffff": "#252a31", "#fbfcfd": "#20252b", "#d5dbe3": "#3a424c",
-    "#7a8694": "#808b98", "#3d4b5c": "#b5c0cc", "#4f5b69": "#a4afbb", "#17202b": "#e8edf2",
+    "#7a8694": "#808b98", "#6b7785": "#808b98", "#3d4b5c": "#b5c0cc", "#4f5b69": "#a4afbb", "#17202b": "#e8edf2",
     "#2b3744": "#d3dae2", "#06325f": "#9cc7f2", "#a3231b": "#ff8a80", "#2f6b3a": "#7fd08f",
     "#c9d1db": "#3a424c", "#e7f4ea": "#1e3325", "#8cc79a": "#3f7a4f", "#fbeaea": "#3a2222",
     "#e3a09b": "#8a4a45", "#fff4e0": "#3a3020", "#e6b566": "#8a6a2a", "#e8f0fa": "#1f2d3d",
@@ -125,8 +125,10 @@ def follow_color_scheme(dark: bool | None = None) -> bool:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         # Light at start: the palette Qt made (asking for the style's would cost the first paint a few ms).
-        app.setPalette(_dark_palette() if _scheme.dark else _light_palette(
-            app.style().standardPalette() if was_dark else app.palette()))
+        palette = _dark_palette() if _scheme.dark else _light_palette(
+            app.style().standardPalette() if was_dark else app.palette())
+        app.setPalette(palette)
+        _frame_fusion_controls(app, palette)
     return _scheme.dark
 
 
@@ -163,6 +165,19 @@ def set_text_scale(scale: float) -> None:
     font = app.font()
     font.setPointSizeF(_scheme.base_point_size * scale)
     app.setFont(font)
+
+
+# Fusion draws the frames of these (and a check box's square) in their palette's Window colour
+# darkened by 140 (2.3:1 on white, 1.3:1 in dark): each gets a Window colour that darkens to FUSION_FRAME.
+FUSION_FRAMED = ("QComboBox", "QAbstractSpinBox", "QCheckBox")
+FUSION_FRAME = "#6b7785"  # dark: #808b98, as the sheet's field borders
+
+
+def _frame_fusion_controls(app: QApplication, palette: QPalette) -> None:
+    framed = QPalette(palette)
+    framed.setColor(QPalette.ColorRole.Window, QColor(themed(FUSION_FRAME)).lighter(140))
+    for class_name in FUSION_FRAMED:
+        app.setPalette(framed, class_name)
 
 
 def _light_palette(palette: QPalette) -> QPalette:
