@@ -128,7 +128,7 @@ def follow_color_scheme(dark: bool | None = None) -> bool:
         palette = _dark_palette() if _scheme.dark else _light_palette(
             app.style().standardPalette() if was_dark else app.palette())
         app.setPalette(palette)
-        _frame_fusion_controls(app, palette)
+        _frame_fusion_controls(app)
     return _scheme.dark
 
 
@@ -173,8 +173,8 @@ FUSION_FRAMED = ("QComboBox", "QAbstractSpinBox", "QCheckBox")
 FUSION_FRAME = "#6b7785"  # dark: #808b98, as the sheet's field borders
 
 
-def _frame_fusion_controls(app: QApplication, palette: QPalette) -> None:
-    framed = QPalette(palette)
+def _frame_fusion_controls(app: QApplication) -> None:
+    framed = app.palette()  # a copy (not QPalette(palette): resolving that overload builds PySide6's `Qt`)
     framed.setColor(QPalette.ColorRole.Window, QColor(themed(FUSION_FRAME)).lighter(140))
     for class_name in FUSION_FRAMED:
         app.setPalette(framed, class_name)
