@@ -177,7 +177,7 @@ def _frame_fusion_controls(app: QApplication) -> None:
     framed = app.palette()  # a copy (not QPalette(palette): resolving that overload builds PySide6's `Qt`)
     framed.setColor(QPalette.ColorRole.Window, QColor(themed(FUSION_FRAME)).lighter(140))
     for class_name in FUSION_FRAMED:
-        app.setPalette(framed, class_name)
+        app.setPalette(framed, class_name)  # type: ignore[arg-type]  # PySide6 takes a str (its stub says bytes)
 
 
 def _light_palette(palette: QPalette) -> QPalette:
