@@ -212,8 +212,8 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.FALLBACK_NOT_A_QUEUE: QT_TRANSLATE_NOOP("Messages", "The fallback queue {id} is not a queue ID (00G…)."),
     Problem.FLOW_INPUTS_NOT_FOR_KIND: QT_TRANSLATE_NOOP("Messages", "Flow inputs apply only when routing to an "
                                                         "Omni-Channel flow, not to a {kind}: remove them."),
-    Problem.FLOW_INPUTS_TOO_MANY: lambda p: p.say(QT_TRANSLATE_NOOP("Messages", "{count} flow inputs given: at most "
-                                                                    "{limit} are allowed."), n=p.count("count")),
+    Problem.FLOW_INPUTS_TOO_MANY: lambda p: p.fill(p.translate("Messages", "{count} flow inputs given: at most "
+                                                               "{limit} are allowed.", None, p.count("count"))),
     Problem.FLOW_INPUT_NO_NAME: QT_TRANSLATE_NOOP("Messages", "Flow input {number} has no name: give it one or "
                                                   "remove the row."),
     Problem.FLOW_INPUT_BAD_NAME: QT_TRANSLATE_NOOP("Messages", "Flow input {number}'s name is too long or has line "
@@ -238,8 +238,8 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.CONFIG_NOT_TOML: QT_TRANSLATE_NOOP("Messages", "The config file {path} is not valid TOML: {detail}."),
     Problem.CONFIG_TOO_DEEP: QT_TRANSLATE_NOOP("Messages", "The config file {path} nests tables or arrays too deeply "
                                                "to be a config file."),
-    Problem.CONFIG_INVALID: lambda p: p.say(QT_TRANSLATE_NOOP("Messages", "The config file {path} has {count} "
-                                                              "problem(s):"), n=p.count("count")),
+    Problem.CONFIG_INVALID: lambda p: p.fill(p.translate("Messages", "The config file {path} has {count} "
+                                                         "problem(s):", None, p.count("count"))),
     Problem.CONFIG_UNKNOWN_TOP_KEY: QT_TRANSLATE_NOOP("Messages", "{file}: unknown top-level key {key!r}: profiles "
                                                       "go in [profiles.<name>] tables"),
     Problem.CONFIG_PROFILES_NOT_TABLES: QT_TRANSLATE_NOOP("Messages", "{file}: 'profiles' must hold "
@@ -879,9 +879,9 @@ def _answer_lines(p: _Lenient, outcome: RouteOutcome) -> tuple[str, ...]:
     if outcome.http_status is not None:
         elapsed = p.number(round(outcome.elapsed_ms))
         if outcome.attempts > 1:
-            lines.append(p.say(QT_TRANSLATE_NOOP("Messages", "HTTP {status} · {elapsed} ms · {attempts} attempts"),
-                               n=outcome.attempts, status=_status_phrase(outcome.http_status), elapsed=elapsed,
-                               attempts=outcome.attempts))
+            lines.append(p.fill(p.translate("Messages", "HTTP {status} · {elapsed} ms · {attempts} attempts", None,
+                                            outcome.attempts),
+                                status=_status_phrase(outcome.http_status), elapsed=elapsed, attempts=outcome.attempts))
         else:
             lines.append(p.say(QT_TRANSLATE_NOOP("Messages", "HTTP {status} · {elapsed} ms"),
                                status=_status_phrase(outcome.http_status), elapsed=elapsed))
@@ -918,8 +918,8 @@ def _rejected(p: _Lenient, f: TransferFacts) -> RepOutcome:
     check = _KIND_CHECKS.get(f.kind) if f.kind is not None else None
     hints = [p.say(check, target=f.target)] if check and f.target else []
     if f.kind is IdKind.FLOW and f.flow_inputs:
-        hints.append(p.say(QT_TRANSLATE_NOOP("Messages", "Check the {count} flow input(s): each name must be an input "
-                                             "variable of the flow."), n=f.flow_inputs, count=f.flow_inputs))
+        hints.append(p.fill(p.translate("Messages", "Check the {count} flow input(s): each name must be an input "
+                                        "variable of the flow.", None, f.flow_inputs), count=f.flow_inputs))
     if f.kind is IdKind.FLOW and f.fallback_id:
         hints.append(p.say(QT_TRANSLATE_NOOP("Messages", "Check that the fallback queue {queue} supports voice "
                                              "calls."), queue=f.fallback_id))
@@ -1050,12 +1050,21 @@ class _Lenient(dict[str, ParamValue]):
         """A marked text (no placeholders) in these words."""
         return self.words.translate(CONTEXT, text, -1)
 
-    def say(self, template: str, n: int = -1, **extra: ParamValue) -> str:
-        """A marked template in these words (`n`: the count that picks its plural form), filled with these
-        parameters and `extra`; decimals as the words write them."""
+    def say(self, template: str, **extra: ParamValue) -> str:
+        """A marked template in these words, filled with these parameters and `extra`."""
+        return self.fill(self.word(template), **extra)
+
+    def translate(self, context: str, template: str, disambiguation: None, count: int) -> str:
+        """A template whose plural form depends on `count`, in these words: pyside6-lupdate reads the
+        literals of a call written `p.translate("Messages", "…", None, count)` as a plural text."""
+        return self.words.translate(context, template, count)
+
+    def fill(self, template: str, **extra: ParamValue) -> str:
+        """A template already in these words, filled with these parameters and `extra` (decimals as
+        the words write them)."""
         values = {key: self.words.decimal(value) if isinstance(value, float) else value
                   for key, value in {**self, **extra}.items()}
-        return self.words.translate(CONTEXT, template, n).format_map(_Lenient(values, self.words))
+        return template.format_map(_Lenient(values, self.words))
 
     def number(self, value: ParamValue) -> str:
         """A count or size, grouped as the words write it (1,234,567; a value that is not a number as it is)."""
