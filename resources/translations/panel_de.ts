@@ -2,6 +2,922 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en_US">
 <context>
+    <name>Banner</name>
+    <message>
+        <source>{name} title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Boot</name>
+    <message>
+        <source>Switching after this transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel connects as chosen in Settings once the transfer in progress ends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CallPanel</name>
+    <message>
+        <source>Waiting for a call from the softphone (or paste its ID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source: command line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source: softphone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source: demo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source: typed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ACTIVE CALL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Active call ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The VoiceCall ID (0LQ…) or the telephony vendor&apos;s contact ID of the call to transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the call ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the call ID to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit the call ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the call ID by hand (Ctrl+L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the call ID came from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call ID check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New demo call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a new demo call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Simulate a new incoming call with a fresh VoiceCall ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{source} · copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller: {caller}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Salesforce VoiceCall ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Telephony contact ID (used as is)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConfigFilePage</name>
+    <message>
+        <source>{file} (IT&apos;s file), line {line}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} (IT&apos;s file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line {line}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected error ({error}); details are in the log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems in the config file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix this &amp;typo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename the mistyped key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config file text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config file status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the config file again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save &amp;file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the config file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} (not created yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file was changed elsewhere since you started editing: Reload shows it (and drops your edit); Save will not write over it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename &apos;{typed}&apos; to &apos;{meant}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edited: not saved yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Edited: %n problem(s) to fix before it can be saved.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved {path}: %n profile(s), no problems.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmBar</name>
+    <message>
+        <source>Confirm a second transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer this call again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the second transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This call is being transferred.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer again to {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This call may already be moving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{previous} Routing it again may move it twice. Transfer it to {label} anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsPanel</name>
+    <message>
+        <source>WorkingN{HORIZONTAL ELLIPSIS}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the file: {error}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected error ({error}); details are in the log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload the certificate {path} on the Call Center (valid until {date}).
+Certificate fingerprint (SHA-256):
+{first}
+{second}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private key (OS keyring)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyring backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only if the PEM file is encrypted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type it before choosing the file; it is cleared as soon as it is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set private &amp;key from PEM file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set private key from PEM file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create key and cert&amp;ificate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create key and certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new 2048-bit RSA key, kept only in the keyring, and the self-signed certificate to upload on the Call Center, saved where you choose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xport certificate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a new self-signed certificate for the stored key (e.g. when the first one was lost).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T&amp;est</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test the key and show a token&apos;s claims</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the stored key?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the ke&amp;y…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the stored key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the stored key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token claims and key fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyring:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;assphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the profile first, then store its key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown: the keyring cannot be used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stored for &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none stored for &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private key (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM private keys (*.pem *.key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stored the {bits}-bit RSA key for &apos;{name}&apos;.
+Fingerprint: {fingerprint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; already has a key. A new one replaces it, and transfers fail until its certificate is registered on the Call Center.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the certificate (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created a {bits}-bit RSA key for &apos;{name}&apos; in the keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It replaces the previous key: transfers fail until this certificate is registered on the Call Center.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved a new certificate for the key of &apos;{name}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed the key of &apos;{name}&apos; from the keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No key was stored for &apos;{name}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key works: a token for &apos;{name}&apos; was minted. Its claims (the token itself is never shown):</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DesktopIntegration</name>
+    <message>
+        <source>Voice Transfer Panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show / hide the panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryPanel</name>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show agents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show flows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show all kinds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the directory…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIRECTORY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search agents, queues, flows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search the directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Available only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Available agents only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also written under each agent&apos;s name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory refresh progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory freshness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide agents who are busy, away or offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln result(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No match for “{query}”.
+Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No targets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryRefresher</name>
+    <message>
+        <source>From {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As of {time} · {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{as_of} · refreshing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh failed: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{as_of}. {failed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The directory is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln row(s) skipped: {problem}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshing from {source}: {done} of %Ln entries…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshing from {source}: %Ln entries…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FallbackPicker</name>
+    <message>
+        <source>Fallback queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: the queue that takes the call if routing to the flow fails. Type to search queues.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used if routing to the flow fails (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None (optional) · type to search queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FlowInputsEditor</name>
+    <message>
+        <source>Name (API name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow input {number} name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow input {number} value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove flow input {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow inputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None. Add the flow&apos;s input variables if it needs any.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a flow input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow inputs problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InspectorWindow</name>
+    <message>
+        <source>Request inspector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer a call: its request and answer appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newest first · the token is never shown, only its decoded claims</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests, newest first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JournalModel</name>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JournalView</name>
+    <message>
+        <source>All outcomes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time} · call {call_id} · {target} ({kind} {target_id}) · {status} · {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call ID or target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Route the active call to this row&apos;s target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Include flow-input values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>They may hold customer data: leave them out unless needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep transfers for </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep this many days from now on; older transfers are deleted now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by call ID or target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of transfers shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer the active call again to this target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export to CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many days the history keeps transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply the retention period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Keeping transfers for %n day(s): {removed}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln older transfer(s) deleted.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln transfer(s) (the newest; export writes them all)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln transfer(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export the history to CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln transfer(s) to {path}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Messages</name>
     <message>
         <source>ID</source>
@@ -1253,9 +2169,1007 @@
     </message>
 </context>
 <context>
+    <name>OutcomeBanner</name>
+    <message>
+        <source>Transfer outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details for IT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shows the HTTP status, the server&apos;s answer and what IT should check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer outcome details for IT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry the transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transferring to {label}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for Salesforce to answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{ms}&#xa0;ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry in %n s</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>For IT:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PanelHeader</name>
+    <message>
+        <source>DEMO</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On top</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compact and always on top</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compact and always on top, beside the softphone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trainer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trainer tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scenarios, presenter view and the request inspector (Ctrl+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was transferred, when, and how it went (Ctrl+H)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profiles and keys (Ctrl+,)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo mode: transfers go to the built-in simulator at {endpoint}, never to Salesforce</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TRAINING</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training profile: transfers go to {endpoint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}
+Click to check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{short}: {reason} Activate to check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PanelWindow</name>
     <message>
         <source>Voice Transfer Panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open settings to fix this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting failed ({error}). Details are in the log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel cannot connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix the problem shown at the top (Settings…) to transfer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No directory: the panel is not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Something went wrong (%n so far)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{description}
+The panel is still working; details are in the log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProfileForm</name>
+    <message>
+        <source>&amp;Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile&apos;s name, used with --profile. Letters, digits, &apos;-&apos; and &apos;_&apos; (at most 64). An existing profile cannot be renamed here: create a new one instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The SCRT base URL, taken whole (sandboxes use other host shapes), e.g.
+https://&lt;MyDomain&gt;.my.salesforce-scrt.com/telephony/v1
+Must be https://; plain http:// only to this computer (a local simulator).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Org ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Salesforce org ID (00D…, 15 or 18 characters), from Setup &gt; Company Information. It is the token&apos;s issuer (iss).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Call center</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Call Center&apos;s API name, e.g. HVCC. It is the token&apos;s subject (sub).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Provider name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional. Sent as the Telephony-Provider-Name header when set: plain ASCII, e.g. Amazon Connect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A classroom profile only: allows plain http:// to the trainer&apos;s simulator on another computer (never Salesforce or a public address); the window says TRAINING.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Route shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the route call is addressed (Salesforce documents both):
+seed (default): POST {base}/voiceCalls/{id}/routeVoiceCall
+connector: PATCH {base}/voiceCalls/route/{id}
+A 405 answer means the server wants the other one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bo&amp;dy format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>json (default) or xml (root &lt;routeVoiceCall&gt;, flow inputs as &lt;entry&gt;&lt;key/&gt;&lt;value/&gt;&lt;/entry&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Flow inputs as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>object (default) sends flowInputParameters as a JSON object; string sends it JSON-encoded as a string. JSON bodies only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Timeout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deadline for one transfer, retry included (1–120 seconds, default 10).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contact ID pattern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional. A regular expression the telephony vendor&apos;s contact IDs match as a whole, e.g. [0-9a-f-]{36} for Amazon Connect&apos;s UUIDs. Empty: one word, no spaces.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Director&amp;y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the directory comes from: none (paste IDs), file (an admin&apos;s CSV or JSON file), salesforce (the org&apos;s REST API) or demo (the built-in one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Path of the directory file (CSV or JSON). Checked every 5 s and reloaded when it changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Login URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://login.salesforce.com (default), https://test.salesforce.com or your My Domain URL: the JWT&apos;s audience.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consumer key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connected app&apos;s consumer key: the JWT&apos;s issuer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The integration user: the JWT&apos;s subject. Its key is stored with transfer-panel credentials set --purpose salesforce-api.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>REST API version, e.g. 62.0 (default).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presence refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How often agents&apos; presence is read again (10–3600 seconds, default 30).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Si&amp;gning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyring (default): the Call Center&apos;s key in this PC&apos;s keyring. openbao: OpenBao or HashiCorp Vault Transit holds the key; the rep signs in to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenBao URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The OpenBao or Vault address, e.g. https://openbao.example.com:8200.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transit mount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where Transit is mounted (default transit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transit key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Transit key that holds the Call Center&apos;s private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How reps sign in to OpenBao: oidc (the browser), userpass, approle, cert or token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The OIDC or cert role IT set up for the panel; the RoleID for approle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Namespace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: a Vault Enterprise / OpenBao namespace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: the CA certificate that signed OpenBao&apos;s; else the OS trust store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. HVCC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional, e.g. Amazon Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional, e.g. [0-9a-f-]{36}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. /srv/team.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classroom simulator (plain http:// allowed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locked. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServiceSession</name>
+    <message>
+        <source>Profile {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile {name}: {endpoint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the transfer in progress to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Favorites not saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{error}. They last until the panel closes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No favorite {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot sign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The demo directory is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the directory from {source}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No directory is set up for this profile yet.
+Paste an agent (005…), queue (00G…) or flow (300…) ID in the search box to transfer to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel closed during a transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the softphone: these calls may have moved. They are in the history (Ctrl+H) and transferring them again asks first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new transfer history was started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The old one could not be used and was moved to {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configuration file problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show in the f&amp;ile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the problems in the config file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ne&amp;w</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the panel uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Use this profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use this profile in the panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to demo mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The built-in simulator, demo directory and calls; nothing reaches Salesforce. Your profiles stay as they are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profi&amp;les</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As the desktop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This start uses --lang {language}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel speaks it from its next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel is in demo mode: transfers go to the built-in simulator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel uses profile &apos;{profile}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel is not connected: save a profile, or choose one and Use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Use &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Config file (%n problem(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The config file {path} has %n problem(s): the panel cannot use it until they are fixed (Config file).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>[profiles.{name}] {key} is set by your IT department ({site_path}); the value in {path} is ignored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set by your IT department in {path}; it cannot be changed here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile &apos;{name}&apos; was written to {path}, but the file now reads differently (see above).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved profile &apos;{name}&apos; to {path}. The panel now uses it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInRow</name>
+    <message>
+        <source>OpenBao sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in to OpenBao.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenBao sign-in status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in to OpenBao</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenBao user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenBao password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in with this password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing in with your browser… finish there, then come back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TargetDelegate</name>
+    <message>
+        <source>Agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TargetView</name>
+    <message>
+        <source>Agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Omni-Channel flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Developer name: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API name: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} {id} (entered ID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not in the directory: check the ID before you transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presence unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainerWindow</name>
+    <message>
+        <source>Class plans (*.toml)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rep sees {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trainer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set for the selected target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target in the panel&apos;s transfer form meets this scenario instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load plan…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save plan…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presenter view (large text for a projector)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request inspector…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What each transfer sent and got back (Ctrl+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scenario for every target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the rep sees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scenarios for single targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scenario for the target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the scenario for the selected target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected target&apos;s scenario</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load a class plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the class plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trainer status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presenter view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the request inspector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Every transfer meets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Except these &amp;targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applied: the next transfers meet this plan.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick a target in the panel first; it then meets the scenario chosen here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rep sees {what}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target}: the rep sees {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{error}
+The plan in use is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loaded {file}: the next transfers meet this plan.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TransferForm</name>
+    <message>
+        <source>Choose an agent, queue or flow in the directory above.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TRANSFER</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target kind icon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target kind and ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presence icon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agent presence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fallback queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer the call ({keys})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why Transfer is not available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove from favorites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add to favorites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{action} (Ctrl+D); Ctrl+1…9 picks favorite 1…9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No target selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search the directory, then pick a row (Enter or click).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} icon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transferring…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer to {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer to {name} ({keys})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for a call from the softphone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TransferSection</name>
+    <message>
+        <source>TRANSFER</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -6,7 +6,7 @@ words as well as by colour. Its text wraps, inside a long word too, so it never 
 window; `set_one_line` shows the title alone on one line (the compact layout).
 """
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -48,20 +48,22 @@ class Banner(QFrame):
                 Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
             )
             label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        a11y.name(self.title, f"{accessible_name} title")
-        a11y.name(self.detail, f"{accessible_name} details")
+        # Banner's own words by its context: its subclasses' self.tr() would look in theirs.
+        a11y.name(self.title, QCoreApplication.translate("Banner", "{name} title").format(name=accessible_name))
+        a11y.name(self.detail, QCoreApplication.translate("Banner", "{name} details").format(name=accessible_name))
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)  # busy indicator
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(4)
-        a11y.name(self.progress, f"{accessible_name} progress")
+        a11y.name(self.progress, QCoreApplication.translate("Banner", "{name} progress").format(name=accessible_name))
         self.progress.hide()
         self.close_button = QToolButton(self)
         self.close_button.setObjectName("bannerClose")
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        a11y.name(self.close_button, f"Dismiss {accessible_name.lower()}")
-        self.close_button.setToolTip("Dismiss")
+        a11y.name(self.close_button, QCoreApplication.translate("Banner", "Dismiss {name}").format(
+            name=accessible_name.lower()))
+        self.close_button.setToolTip(QCoreApplication.translate("Banner", "Dismiss"))
         self.close_button.clicked.connect(self.hide)
         self.close_button.hide()
         self.buttons = QHBoxLayout()

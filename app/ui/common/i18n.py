@@ -28,12 +28,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTime, QTranslator
+from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QSettings, QTime, QTranslator
 
 if TYPE_CHECKING:
     from app import messages
 
 log = logging.getLogger(__name__)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name pyside6-lupdate looks for)
+    """Marks a text for the catalogue where it is defined; translated where it is shown. (PySide6's
+    own returns `object` to type checkers.)"""
+    return text
 
 # The languages the panel ships, by catalogue name, each named in its own language (Settings lists them).
 LANGUAGES: dict[str, str] = {
@@ -47,6 +53,7 @@ LANGUAGES: dict[str, str] = {
 }
 FOLLOW_DESKTOP = ""  # the Settings choice that lets the desktop decide
 SETTINGS_KEY = "language"
+RIGHT_TO_LEFT = frozenset({"ar"})  # the shipped languages written right to left
 PSEUDO = "pseudo"  # a test catalogue that doubles every text (tests/ui/test_translations.py); never listed
 _LRELEASE_TIMEOUT_S = 60
 
@@ -178,7 +185,7 @@ class Translations:
 
     def __init__(self) -> None:
         self.choice = LanguageChoice("en", "default")
-        self.locale = QLocale("en_US")
+        self.locale = QLocale()  # the desktop's until a language is installed (tests that install none)
         self._installed: list[QTranslator] = []
 
     def install(self, choice: LanguageChoice, keep_direction: bool = False) -> LanguageChoice:
@@ -206,7 +213,7 @@ class Translations:
         self.locale = locale_for(choice.language)
         QLocale.setDefault(self.locale)
         if app is not None and hasattr(app, "setLayoutDirection") and not keep_direction:
-            app.setLayoutDirection(self.locale.textDirection())
+            _set_direction(app, right_to_left=choice.language in RIGHT_TO_LEFT)
         if "app.messages" in sys.modules:  # else when it is imported, after the first paint (connect_core_words)
             connect_core_words()
         log.info("language %s (%s), locale %s", choice.language, choice.source, self.locale.name())
@@ -243,6 +250,17 @@ class Translations:
         return None
 
 
+def _set_direction(app: QCoreApplication, right_to_left: bool) -> None:
+    """Right to left for Arabic; left to right otherwise, set only when it changes: the `Qt`
+    namespace it needs costs the first paint ~15 ms (see app/ui/shell/window.py)."""
+    if right_to_left == app.isRightToLeft():  # type: ignore[attr-defined]
+        return
+    from PySide6 import QtCore
+
+    direction = QtCore.Qt.LayoutDirection
+    app.setLayoutDirection(direction.RightToLeft if right_to_left else direction.LeftToRight)  # type: ignore[attr-defined]
+
+
 def connect_core_words() -> None:
     """The core's words (app/messages.py) in the window's language. Called once app.messages is
     imported: ~70 ms that the first paint does without (app/ui/shell/app.py)."""
@@ -262,10 +280,13 @@ def window_words(locale: QLocale) -> messages.Words:
         clock=lambda moment: clock(moment, locale))
 
 
-def clock(moment: datetime, locale: QLocale | None = None) -> str:
-    """A time of day, hours and minutes, as the window's language writes it (14:05, 2:05 PM)."""
-    return (locale or TRANSLATIONS.locale).toString(QTime(moment.hour, moment.minute),
-                                                    QLocale.FormatType.ShortFormat)
+def clock(moment: datetime, locale: QLocale | None = None, seconds: bool = False) -> str:
+    """A time of day, hours and minutes (and seconds), as the window's language writes it (14:05, 2:05 PM)."""
+    locale = locale or TRANSLATIONS.locale
+    time = QTime(moment.hour, moment.minute, moment.second)
+    if not seconds:
+        return locale.toString(time, QLocale.FormatType.ShortFormat)
+    return locale.toString(time, locale.timeFormat(QLocale.FormatType.ShortFormat).replace("mm", "mm:ss", 1))
 
 
 TRANSLATIONS = Translations()
@@ -274,3 +295,17 @@ TRANSLATIONS = Translations()
 def locale() -> QLocale:
     """The window's locale (QLocale() is the same once a language is installed)."""
     return TRANSLATIONS.locale
+
+
+def date_and_time(moment: datetime, locale: QLocale | None = None, seconds: bool = False) -> str:
+    """A day and a time of day, short, as the window's language writes them (02.12.26 14:05, 12/2/26 2:05 PM)."""
+    locale = locale or TRANSLATIONS.locale
+    day = locale.toString(QDate(moment.year, moment.month, moment.day), QLocale.FormatType.ShortFormat)
+    return f"{day} {clock(moment, locale, seconds)}"
+
+
+def number(value: int | float, decimals: int = 0) -> str:
+    """A count or a measure, grouped and with the language's decimal sign (1.234 / 1,234; 2,5 / 2.5)."""
+    if isinstance(value, int) and not decimals:
+        return TRANSLATIONS.locale.toString(value)
+    return TRANSLATIONS.locale.toString(float(value), "f", decimals)

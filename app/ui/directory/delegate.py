@@ -13,6 +13,7 @@ from functools import partial
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -27,13 +28,16 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QP
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.core.ids import IdKind
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.icons import PresenceShape, paint_kind, paint_presence
 from app.ui.common.style import text_scale, themed
 from app.ui.directory.model import FAVORITE_ROLE, ROW_HEIGHT, TARGET_ROLE
 from app.ui.directory.target_view import TargetView
 
 _SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR = "#dce9f8", "#f0f4f9", "#0b5cad", "#17202b", "#4f5b69", "#edf0f4"
-_SHORT_KIND = {IdKind.AGENT: "Agent", IdKind.QUEUE: "Queue", IdKind.FLOW: "Flow"}
+_SHORT_KIND = {IdKind.AGENT: QT_TRANSLATE_NOOP("TargetDelegate", "Agent"),
+               IdKind.QUEUE: QT_TRANSLATE_NOOP("TargetDelegate", "Queue"),
+               IdKind.FLOW: QT_TRANSLATE_NOOP("TargetDelegate", "Flow")}
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -65,7 +69,9 @@ class _Look:
         self.name = QFont(self.base)
         self.name.setWeight(QFont.Weight.DemiBold)
         self.small_metrics, self.name_metrics = QFontMetrics(self.small), QFontMetrics(self.name)
-        self.kind_widths = {kind: self.small_metrics.horizontalAdvance(text) for kind, text in _SHORT_KIND.items()}
+        self.kind_words = {kind: QCoreApplication.translate("TargetDelegate", word)
+                           for kind, word in _SHORT_KIND.items()}
+        self.kind_widths = {kind: self.small_metrics.horizontalAdvance(text) for kind, text in self.kind_words.items()}
         self.color = {light: QColor(themed(light)) for light in (_SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR)}
         device = scale * pixel_ratio  # glyph pixels per unscaled pixel: drawn 1:1, so as crisp as painted
         self.tiles = {kind: _glyph(partial(paint_kind, kind=kind), _TILE, device) for kind in _SHORT_KIND}
@@ -141,7 +147,7 @@ class TargetDelegate(QStyledItemDelegate):
 
         left = rect.left() + 46
         right = rect.right() - 8
-        kind_text = _SHORT_KIND.get(view.kind, view.kind.value)
+        kind_text = look.kind_words.get(view.kind, view.kind.value)
         kind_width = look.kind_widths.get(view.kind) or look.small_metrics.horizontalAdvance(kind_text)
         painter.setFont(look.small)
         painter.setPen(color[_MUTED])

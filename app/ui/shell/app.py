@@ -139,9 +139,9 @@ class Boot:
             while self._pending:
                 self._pending = False
                 if window.controller.busy():
-                    window.show_notice("info", "Switching after this transfer",
-                                       "The panel connects as chosen in Settings once the transfer in progress "
-                                       "ends.")
+                    window.show_notice("info", QCoreApplication.translate("Boot", "Switching after this transfer"),
+                                       QCoreApplication.translate("Boot", "The panel connects as chosen in Settings "
+                                                                  "once the transfer in progress ends."))
                     await window.controller.wait_idle(_SWITCH_WAIT_S)
                 old = window.session.detach()
                 if old is not None:
@@ -179,7 +179,7 @@ def run(options: StartOptions, verbose: bool = False) -> int:
         log.warning("%s", platform_note)
     if language.problem:
         log.warning("%s", language.problem)
-        window.show_notice("info", "Language", language.problem)
+        window.show_notice("info", "Language", language.problem)  # English: the language asked for is missing
     _set_icon(app)
     window.desktop.add_tray_icon()
     app.styleHints().colorSchemeChanged.connect(lambda scheme: _follow_desktop_scheme(window, scheme))
