@@ -40,10 +40,10 @@ def tool(name: str) -> str:
     return found
 
 
-def update(folder: Path = TRANSLATIONS) -> None:
+def update(folder: Path = TRANSLATIONS, quiet: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     files = [str(path) for path in sources()]
-    common = ["-locations", "none", "-no-obsolete", "-source-language", "en_US"]
+    common = ["-locations", "none", "-no-obsolete", "-source-language", "en_US", *(["-silent"] if quiet else [])]
     targets = [str(folder / f"panel_{language}.ts") for language in LANGUAGES]
     subprocess.run([tool("lupdate"), *files, *common, "-ts", *targets], check=True)
     subprocess.run([tool("lupdate"), *files, *common, "-pluralonly", "-target-language", "en_US",
@@ -66,7 +66,7 @@ def stale() -> list[str]:
         copy = Path(scratch)
         for source in TRANSLATIONS.glob("panel_*.ts"):
             shutil.copy(source, copy / source.name)
-        update(copy)
+        update(copy, quiet=True)
         return [path.name for path in sorted(copy.glob("panel_*.ts"))
                 if not (TRANSLATIONS / path.name).is_file()
                 or path.read_bytes() != (TRANSLATIONS / path.name).read_bytes()]

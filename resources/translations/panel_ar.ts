@@ -277,7 +277,7 @@
 <context>
     <name>CredentialsPanel</name>
     <message>
-        <source>WorkingN{HORIZONTAL ELLIPSIS}</source>
+        <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2841,6 +2841,10 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID in the search box to
     </message>
     <message>
         <source>Config file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The panel&apos;s language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

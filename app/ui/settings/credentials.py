@@ -39,7 +39,7 @@ from app.ui.common.i18n import QT_TRANSLATE_NOOP, TRANSLATIONS
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
 
 log = logging.getLogger(__name__)
-WORKING = QT_TRANSLATE_NOOP("CredentialsPanel", "Working\N{HORIZONTAL ELLIPSIS}")
+WORKING = QT_TRANSLATE_NOOP("CredentialsPanel", "Working…")
 
 
 def error_message(error: Exception) -> str:
