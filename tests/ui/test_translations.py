@@ -203,3 +203,38 @@ def test_the_command_line_stays_english_on_a_german_desktop():
     refused = subprocess.run([sys.executable, "-m", "app", "route", "--demo", "--target", "NOTANID"],
                              capture_output=True, text=True, timeout=60, env=env, cwd=ROOT)
     assert "The target 'NOTANID' is not a Salesforce ID" in refused.stderr, refused.stderr
+
+
+def _tile_columns(results) -> tuple[list[int], int]:
+    """The columns of the first row where the kind tile's colour is painted (saturated pixels), and its width."""
+    row = results.visualRect(results.model().index(0, 0))
+    image = results.viewport().grab(row).toImage()
+    middle = image.height() // 2
+    return [x for x in range(image.width())
+            if (color := image.pixelColor(x, middle)).saturation() > 120 and color.value() > 60], image.width()
+
+
+def test_the_painted_rows_mirror_right_to_left(speak, qtbot, open_panel, demo_services):
+    """The rows are painted by hand (TargetDelegate): right to left, the kind tile is on the right,
+    the star on the left, and a click on that star stars the row."""
+    window = open_panel(demo_services)
+    queue = next(view for row in range(window.directory.model.rowCount())
+                 if (view := window.directory.model.view(row)).kind.value == "queue")
+    window.directory.search.setText(queue.name)
+    results = window.directory.results
+    left_to_right, width = _tile_columns(results)
+    assert left_to_right and max(left_to_right) < width // 4
+
+    results.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # as the Arabic window lays it out
+    results.viewport().update()
+    right_to_left, width = _tile_columns(results)
+    assert right_to_left and min(right_to_left) > width * 3 // 4
+    assert abs((width - 1 - max(right_to_left)) - min(left_to_right)) <= 1  # the same margin, mirrored
+
+    from app.ui.directory.delegate import star_rect
+
+    index = results.model().index(0, 0)
+    star = star_rect(results.visualRect(index), right_to_left=True)
+    assert star.center().x() < width // 4
+    qtbot.mouseClick(results.viewport(), Qt.MouseButton.LeftButton, pos=star.center())
+    assert demo_services.favorites.ids == (queue.target_id,)
