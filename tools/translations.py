@@ -3,6 +3,7 @@
     python tools/translations.py update           # pyside6-lupdate: every language's .ts gets the code's texts
     python tools/translations.py compile DEST     # pyside6-lrelease: each .ts to DEST/panel_<lang>.qm
     python tools/translations.py check            # every .ts is current with the code (CI, tests)
+    python tools/translations.py pseudo DEST      # DEST/panel_pseudo.qm: every text twice as long (tests)
 
 The texts are every `self.tr(…)` / `QCoreApplication.translate(…)` in app/ui and every
 `QT_TRANSLATE_NOOP("Messages", …)` in app/messages.py (the command line stays English). The
@@ -14,10 +15,12 @@ English has a catalogue of its plural forms only (panel_en.ts). Translators: see
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +63,42 @@ def compile_all(destination: Path, folder: Path = TRANSLATIONS) -> list[Path]:
     return written
 
 
+_ACCENTED = str.maketrans("AEIOUYaeiouycnsz", "ÅÉÎÖÜÝåéîöüýçñšž")
+_NOT_SHOWN = re.compile(r"\{[a-z_]+(?:![rs])?\}|%L?n|&(?=\S)")
+
+
+def doubled(text: str) -> str:
+    """`text` twice as long, each line: the line, then as much again in accented letters (no
+    placeholder, count or accelerator twice), so a cut is seen and wrapping still has spaces."""
+    return "\n".join(line + " " + _NOT_SHOWN.sub("", line).translate(_ACCENTED) if line.strip() else line
+                     for line in text.split("\n"))
+
+
+def pseudo(destination: Path) -> Path:
+    """A catalogue in which every text of the code is `doubled` (German runs ~30 % longer than
+    English, some texts twice as long): the window must still show every text whole, or
+    elided with the whole text a hover away. Made from the sources of panel_de.ts."""
+    tree = ET.parse(TRANSLATIONS / "panel_de.ts")
+    root = tree.getroot()
+    root.set("language", "en_US")
+    for message in root.iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        assert translation is not None
+        translation.attrib.pop("type", None)
+        forms = list(translation.iter("numerusform"))
+        for form in forms:
+            form.text = doubled(source)
+        if not forms:
+            translation.text = doubled(source)
+    destination.mkdir(parents=True, exist_ok=True)
+    source_file = destination / "panel_pseudo.ts"
+    tree.write(source_file, encoding="utf-8", xml_declaration=True)
+    target = destination / "panel_pseudo.qm"
+    subprocess.run([tool("lrelease"), "-silent", str(source_file), "-qm", str(target)], check=True)
+    return target
+
+
 def stale() -> list[str]:
     """The .ts files that `update` would change (their texts differ from the code's)."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -79,9 +118,13 @@ def main() -> int:
     compile_command = commands.add_parser("compile", help="compile every .ts into DEST")
     compile_command.add_argument("destination", type=Path)
     commands.add_parser("check", help="fail when a .ts is not current with the code")
+    pseudo_command = commands.add_parser("pseudo", help="DEST/panel_pseudo.qm: every text twice as long")
+    pseudo_command.add_argument("destination", type=Path)
     args = parser.parse_args()
     if args.command == "update":
         update()
+    elif args.command == "pseudo":
+        print(pseudo(args.destination))
     elif args.command == "compile":
         for path in compile_all(args.destination):
             print(path)

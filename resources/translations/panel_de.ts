@@ -3132,10 +3132,6 @@ Der verwendete Plan ist unverändert.</translation>
         <translation>Weiterleiten</translation>
     </message>
     <message>
-        <source>Transfer the call ({keys})</source>
-        <translation>Den Anruf weiterleiten ({keys})</translation>
-    </message>
-    <message>
         <source>Why Transfer is not available</source>
         <translation>Warum Weiterleiten nicht möglich ist</translation>
     </message>
@@ -3170,10 +3166,6 @@ Der verwendete Plan ist unverändert.</translation>
     <message>
         <source>Transfer to {name}</source>
         <translation>An {name} weiterleiten</translation>
-    </message>
-    <message>
-        <source>Transfer to {name} ({keys})</source>
-        <translation>An {name} weiterleiten ({keys})</translation>
     </message>
     <message>
         <source>Waiting for a call from the softphone.</source>

@@ -3118,10 +3118,6 @@ The plan in use is unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Transfer the call ({keys})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Why Transfer is not available</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3155,10 +3151,6 @@ The plan in use is unchanged.</source>
     </message>
     <message>
         <source>Transfer to {name}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Transfer to {name} ({keys})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -3099,10 +3099,6 @@ The plan in use is unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Transfer the call ({keys})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Why Transfer is not available</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3136,10 +3132,6 @@ The plan in use is unchanged.</source>
     </message>
     <message>
         <source>Transfer to {name}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Transfer to {name} ({keys})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -36,7 +36,14 @@ if TYPE_CHECKING:
     Checker = Callable[..., CheckedTransfer]  # TransferDesk.check
 
 _NO_TARGET = QT_TRANSLATE_NOOP("TransferForm", "Choose an agent, queue or flow in the directory above.")
-_TRANSFER_KEYS = "Ctrl+Enter"
+_TRANSFER_KEYS = "Ctrl+Return"
+
+
+def _with_keys(action: str) -> str:
+    """"Transfer to Billing (Ctrl+Enter)", the keys as the desktop's language names them."""
+    from PySide6.QtGui import QKeySequence
+
+    return f"{action} ({QKeySequence(_TRANSFER_KEYS).toString(QKeySequence.SequenceFormat.NativeText)})"
 
 
 class TransferForm(QWidget):
@@ -104,7 +111,7 @@ class TransferForm(QWidget):
         self.transfer_button = ElidedButton(self.tr("Transfer"), self.action)
         self.transfer_button.setObjectName("transferButton")
         a11y.name(self.transfer_button, self.tr("Transfer"))
-        self.transfer_button.setToolTip(self.tr("Transfer the call ({keys})").format(keys=_TRANSFER_KEYS))
+        self.transfer_button.setToolTip(_with_keys(self.tr("Transfer")))
         self.transfer_button.setAutoDefault(False)
         self.transfer_button.setEnabled(False)
         self.reason = FittedLabel(self, one_line=False)  # a message: it goes with the footer's others
@@ -272,8 +279,7 @@ class TransferForm(QWidget):
             name = target.name if target is not None else ""
             action = self.tr("Transfer to {name}").format(name=name) if target else self.tr("Transfer")
             self.transfer_button.setText(action)
-            tooltip = self.tr("Transfer to {name} ({keys})") if target else self.tr("Transfer the call ({keys})")
-            self.transfer_button.setToolTip(tooltip.format(name=name, keys=_TRANSFER_KEYS))
+            self.transfer_button.setToolTip(_with_keys(action))  # the whole text, however the button elides it
             a11y.name(self.transfer_button, action)
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)
