@@ -175,12 +175,15 @@ class JournalView(QWidget):
         filters.addWidget(self.period)
         filters.addWidget(self.search, 1)
         # Rows short enough for a 1366×768 laptop at 2× (683 logical pixels): the count has its own.
+        # Longer languages need the width: the export and its option have a row of their own.
         actions = QHBoxLayout()
         actions.addWidget(self.copy_button)
         actions.addWidget(self.again_button)
         actions.addStretch(1)
-        actions.addWidget(self.include_values)
-        actions.addWidget(self.export_button)
+        export = QHBoxLayout()
+        export.addWidget(self.include_values)
+        export.addWidget(self.export_button)
+        export.addStretch(1)
         retention = QHBoxLayout()
         retention.addWidget(self.retention)
         retention.addWidget(self.retention_button)
@@ -190,6 +193,7 @@ class JournalView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         layout.addLayout(actions)
+        layout.addLayout(export)
         layout.addLayout(retention)
         self.resize(820, 480)
 

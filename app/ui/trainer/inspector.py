@@ -91,6 +91,7 @@ class InspectorWindow(QWidget):
         self.details.setPlaceholderText(self.tr("Transfer a call: its request and answer appear here."))
         self.hint = QLabel(self.tr("Newest first · the token is never shown, only its decoded claims"), self)
         self.hint.setObjectName("muted")
+        self.hint.setWordWrap(True)  # longer languages: it wraps rather than widening the window
         self.clear_button = QPushButton(self.tr("Clear"), self)
         for widget, text in ((self.requests, self.tr("Requests, newest first")),
                              (self.details, self.tr("Request details")),
