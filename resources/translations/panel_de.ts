@@ -1747,6 +1747,14 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
         <translation>{row} (übersprungen)</translation>
     </message>
     <message>
+        <source>line {line}: </source>
+        <translation>Zeile {line}: </translation>
+    </message>
+    <message>
+        <source>{file}, line {line}: </source>
+        <translation>{file}, Zeile {line}: </translation>
+    </message>
+    <message>
         <source>Not signed in to OpenBao.</source>
         <translation>Nicht bei OpenBao angemeldet.</translation>
     </message>

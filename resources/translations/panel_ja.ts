@@ -1729,6 +1729,14 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>line {line}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}, line {line}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Not signed in to OpenBao.</source>
         <translation type="unfinished"></translation>
     </message>
