@@ -2934,6 +2934,13 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
 </context>
 <context>
+    <name>TargetListModel</name>
+    <message>
+        <source>{target}, favorite</source>
+        <translation>{target}, Favorit</translation>
+    </message>
+</context>
+<context>
     <name>TargetView</name>
     <message>
         <source>Agent</source>

@@ -2902,6 +2902,13 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID in the search box to
     </message>
 </context>
 <context>
+    <name>TargetListModel</name>
+    <message>
+        <source>{target}, favorite</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TargetView</name>
     <message>
         <source>Agent</source>
