@@ -205,6 +205,15 @@ def test_the_command_line_stays_english_on_a_german_desktop():
     assert "The target 'NOTANID' is not a Salesforce ID" in refused.stderr, refused.stderr
 
 
+def _name_start(results) -> int:
+    """How far from the row's start (its left, or its right right to left) the name's first letter is."""
+    row = results.visualRect(results.model().index(0, 0))
+    image = results.viewport().grab(row).toImage()
+    ink = [x for x in range(40, image.width() - 40) for y in range(8, 22)
+           if (color := image.pixelColor(x, y)).value() < 90]
+    return min(ink) if not results.isRightToLeft() else image.width() - 1 - max(ink)
+
+
 def _tile_columns(results) -> tuple[list[int], int]:
     """The columns of the first row where the kind tile's colour is painted (saturated pixels), and its width."""
     row = results.visualRect(results.model().index(0, 0))
@@ -224,12 +233,15 @@ def test_the_painted_rows_mirror_right_to_left(speak, qtbot, open_panel, demo_se
     results = window.directory.results
     left_to_right, width = _tile_columns(results)
     assert left_to_right and max(left_to_right) < width // 4
+    name_from_start = _name_start(results)
 
-    results.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # as the Arabic window lays it out
+    speak("ar")  # the whole application right to left, as Arabic sets it (its painters too)
+    assert results.isRightToLeft()
     results.viewport().update()
     right_to_left, width = _tile_columns(results)
     assert right_to_left and min(right_to_left) > width * 3 // 4
     assert abs((width - 1 - max(right_to_left)) - min(left_to_right)) <= 1  # the same margin, mirrored
+    assert abs(_name_start(results) - name_from_start) <= 3  # the name beside the tile, read from the right
 
     from app.ui.directory.delegate import star_rect
 

@@ -144,7 +144,9 @@ class TargetDelegate(QStyledItemDelegate):
         # Laid out left to right below; right to left (Arabic, -reverse) every part is mirrored.
         rtl = _right_to_left(option)
         place = partial(_mirrored, row=rect, right_to_left=rtl)
+        # Absolute: Qt would flip a plain AlignLeft again on a right-to-left painter.
         start, end = (_RIGHT, _LEFT) if rtl else (_LEFT, _RIGHT)
+        start, end = start | Qt.AlignmentFlag.AlignAbsolute, end | Qt.AlignmentFlag.AlignAbsolute
 
         def x(left: float, width: float) -> float:
             return rect.left() + rect.right() + 1 - left - width if rtl else left
