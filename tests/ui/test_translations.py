@@ -210,7 +210,7 @@ def _name_start(results) -> int:
     row = results.visualRect(results.model().index(0, 0))
     image = results.viewport().grab(row).toImage()
     ink = [x for x in range(40, image.width() - 40) for y in range(8, 22)
-           if (color := image.pixelColor(x, y)).value() < 90]
+           if image.pixelColor(x, y).value() < 90]
     return min(ink) if not results.isRightToLeft() else image.width() - 1 - max(ink)
 
 
