@@ -187,6 +187,7 @@ class Translations:
         self.choice = LanguageChoice("en", "default")
         self.locale = QLocale()  # the desktop's until a language is installed (tests that install none)
         self._installed: list[QTranslator] = []
+        self.qt_own_loaded = False  # Qt's own catalogue (qtbase_<lang>.qm) for the language
 
     def install(self, choice: LanguageChoice, keep_direction: bool = False) -> LanguageChoice:
         """Install `choice`'s catalogues, its locale and its direction; what is used is returned (English,
@@ -205,6 +206,7 @@ class Translations:
         if panel is not None:
             self._installed.append(panel)
         qt_own = self._load_qt(choice.language)
+        self.qt_own_loaded = qt_own is not None
         if qt_own is not None:
             self._installed.append(qt_own)
         for translator in self._installed:
@@ -216,7 +218,6 @@ class Translations:
             _set_direction(app, right_to_left=choice.language in RIGHT_TO_LEFT)
         if "app.messages" in sys.modules:  # else when it is imported, after the first paint (connect_core_words)
             connect_core_words()
-        log.info("language %s (%s), locale %s", choice.language, choice.source, self.locale.name())
         return choice
 
     @staticmethod

@@ -177,6 +177,8 @@ def run(options: StartOptions, verbose: bool = False) -> int:
     setup_logging(verbose)  # ~13 ms that the first paint does without
     if platform_note:
         log.warning("%s", platform_note)
+    log.info("language %s (%s), locale %s%s", language.language, language.source, TRANSLATIONS.locale.name(),
+             "" if TRANSLATIONS.qt_own_loaded or language.language == "en" else ", Qt's own words in English")
     if language.problem:
         log.warning("%s", language.problem)
         window.show_notice("info", "Language", language.problem)  # English: the language asked for is missing
