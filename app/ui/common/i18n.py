@@ -54,7 +54,6 @@ LANGUAGES: dict[str, str] = {
 FOLLOW_DESKTOP = ""  # the Settings choice that lets the desktop decide
 SETTINGS_KEY = "language"
 RIGHT_TO_LEFT = frozenset({"ar"})  # the shipped languages written right to left
-PSEUDO = "pseudo"  # a test catalogue that doubles every text (tests/ui/test_translations.py); never listed
 _LRELEASE_TIMEOUT_S = 60
 
 
@@ -62,7 +61,7 @@ _LRELEASE_TIMEOUT_S = 60
 class LanguageChoice:
     """What the window speaks and why."""
 
-    language: str  # a key of LANGUAGES (or PSEUDO)
+    language: str  # a key of LANGUAGES
     source: str  # "--lang", "settings", "desktop" or "default"
     problem: str = ""  # why the language asked for is not the one used ("" when it is)
 
@@ -83,7 +82,7 @@ def supported(name: str) -> str | None:
     """The shipped language for a name as desktops and people write it ("de", "de-AT", "pt_BR.UTF-8",
     "pt-BR"), None when the panel does not speak it."""
     name = name.split(".")[0].split("@")[0].replace("-", "_")
-    if name in LANGUAGES or name == PSEUDO:
+    if name in LANGUAGES:
         return name
     language, _, territory = name.partition("_")
     matches = [key for key in LANGUAGES if key.split("_")[0] == language.lower()]
@@ -117,8 +116,6 @@ def choose(requested: str | None, saved: str) -> LanguageChoice:
 def locale_for(language: str) -> QLocale:
     """Numbers, dates and times as the language writes them: the desktop's own country when it
     speaks the same language (de_AT stays Austrian), else the language's main one."""
-    if language == PSEUDO:
-        return QLocale("en_US")
     system = QLocale.system()
     if supported(system.name()) == language:
         return system
@@ -241,7 +238,7 @@ class Translations:
     @staticmethod
     def _load_qt(language: str) -> QTranslator | None:
         """Qt's own words (standard buttons, a line edit's menu), where PySide6 ships them."""
-        if language in ("en", PSEUDO):
+        if language == "en":
             return None
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         translator = QTranslator()
