@@ -41,6 +41,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name p
     own returns `object` to type checkers.)"""
     return text
 
+
 # The languages the panel ships, by catalogue name, each named in its own language (Settings lists them).
 LANGUAGES: dict[str, str] = {
     "en": "English",
