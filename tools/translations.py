@@ -5,8 +5,9 @@
     python tools/translations.py check            # every .ts is current with the code (CI, tests)
     python tools/translations.py pseudo DEST      # DEST/panel_pseudo.qm: every text twice as long (tests)
 
-The texts are every `self.tr(…)` / `QCoreApplication.translate(…)` in app/ui and every
-`QT_TRANSLATE_NOOP("Messages", …)` in app/messages.py (the command line stays English). The
+The texts are every `self.tr(…)` / `QCoreApplication.translate(…)` in app/ui, every
+`QT_TRANSLATE_NOOP("Messages", …)` in app/messages.py (the command line stays English) and the
+trainer's scenarios in app/simulator/scenarios.py ("Scenarios"). The
 .ts files keep no source line numbers, so a code change that moves a text leaves them alone.
 English has a catalogue of its plural forms only (panel_en.ts). Translators: see
 /work/helpers/TRANSLATING.md or the README's "Languages".
@@ -29,7 +30,8 @@ LANGUAGES = ("de", "fr", "es", "pt_BR", "ja", "ar")  # English is the source; it
 
 
 def sources() -> list[Path]:
-    return sorted([ROOT / "app" / "messages.py", *(ROOT / "app" / "ui").rglob("*.py")])
+    return sorted([ROOT / "app" / "messages.py", ROOT / "app" / "simulator" / "scenarios.py",
+                   *(ROOT / "app" / "ui").rglob("*.py")])
 
 
 def tool(name: str) -> str:

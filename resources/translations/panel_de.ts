@@ -2650,6 +2650,73 @@ Eine Antwort 405 heißt, dass der Server die andere erwartet.</translation>
     </message>
 </context>
 <context>
+    <name>Scenarios</name>
+    <message>
+        <source>Success</source>
+        <translation>Erfolg</translation>
+    </message>
+    <message>
+        <source>“Routing requested to …”</source>
+        <translation>„Weiterleitung an … angefordert“</translation>
+    </message>
+    <message>
+        <source>Target rejected</source>
+        <translation>Ziel abgelehnt</translation>
+    </message>
+    <message>
+        <source>the server&apos;s reason (the target cannot take voice calls)</source>
+        <translation>die Begründung des Servers (das Ziel kann keine Sprachanrufe annehmen)</translation>
+    </message>
+    <message>
+        <source>Expired or invalid credentials</source>
+        <translation>Abgelaufene oder ungültige Anmeldedaten</translation>
+    </message>
+    <message>
+        <source>a configuration error: the token was refused</source>
+        <translation>einen Konfigurationsfehler: Das Token wurde abgelehnt</translation>
+    </message>
+    <message>
+        <source>Throttled (Retry-After)</source>
+        <translation>Gedrosselt (Retry-After)</translation>
+    </message>
+    <message>
+        <source>“try again in {throttle_s} s”; nothing was routed</source>
+        <translation>„in {throttle_s} s erneut versuchen“; es wurde nichts weitergeleitet</translation>
+    </message>
+    <message>
+        <source>Server error</source>
+        <translation>Serverfehler</translation>
+    </message>
+    <message>
+        <source>a server failure; a manual retry only</source>
+        <translation>einen Serverfehler; nur eine Wiederholung von Hand</translation>
+    </message>
+    <message>
+        <source>Slow answer</source>
+        <translation>Langsame Antwort</translation>
+    </message>
+    <message>
+        <source>the request in progress for {slow_s} s, then success</source>
+        <translation>die Anfrage {slow_s} s lang in Arbeit, dann Erfolg</translation>
+    </message>
+    <message>
+        <source>Connection dropped</source>
+        <translation>Verbindung abgebrochen</translation>
+    </message>
+    <message>
+        <source>“outcome unknown”: the call may already be moving</source>
+        <translation>„Ergebnis unbekannt“: Der Anruf wird womöglich schon weitergeleitet</translation>
+    </message>
+    <message>
+        <source>Flow fails (fallback queue)</source>
+        <translation>Flow scheitert (Ausweich-Warteschlange)</translation>
+    </message>
+    <message>
+        <source>routing to a flow succeeds only through its fallback queue; without one it is refused</source>
+        <translation>die Weiterleitung an einen Flow gelingt nur über seine Ausweich-Warteschlange; ohne sie wird sie abgelehnt</translation>
+    </message>
+</context>
+<context>
     <name>ServiceSession</name>
     <message>
         <source>Profile {name}</source>

@@ -2638,6 +2638,73 @@ A 405 answer means the server wants the other one.</source>
     </message>
 </context>
 <context>
+    <name>Scenarios</name>
+    <message>
+        <source>Success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“Routing requested to …”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server&apos;s reason (the target cannot take voice calls)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expired or invalid credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a configuration error: the token was refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Throttled (Retry-After)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“try again in {throttle_s} s”; nothing was routed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a server failure; a manual retry only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the request in progress for {slow_s} s, then success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection dropped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“outcome unknown”: the call may already be moving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow fails (fallback queue)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>routing to a flow succeeds only through its fallback queue; without one it is refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServiceSession</name>
     <message>
         <source>Profile {name}</source>

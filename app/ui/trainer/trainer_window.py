@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ConfigError, PanelError
 from app.core.ids import ROUTING_TARGET_KINDS
-from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
+from app.simulator.scenarios import SCENARIOS, ClassPlan, Scenario, load_plan, save_plan
 from app.ui.common import a11y
 from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.keys import INSPECTOR
@@ -42,12 +42,18 @@ from app.ui.common.windows import close_keys, open_on_screen
 _PLAN_FILTER = QT_TRANSLATE_NOOP("TrainerWindow", "Class plans (*.toml)")
 
 
+def _said(scenario: Scenario) -> tuple[str, str]:
+    """A scenario's title and what the rep sees, in the window's language."""
+    return scenario.said(lambda text: QCoreApplication.translate("Scenarios", text))
+
+
 def _scenario_box(parent: QWidget) -> QComboBox:
     box = QComboBox(parent)
     for scenario in SCENARIOS.values():
-        box.addItem(scenario.title, scenario.key)
+        title, rep_sees = _said(scenario)
+        box.addItem(title, scenario.key)
         box.setItemData(box.count() - 1, QCoreApplication.translate("TrainerWindow", "The rep sees {what}").format(
-            what=scenario.rep_sees), Qt.ItemDataRole.ToolTipRole)
+            what=rep_sees), Qt.ItemDataRole.ToolTipRole)
     return box
 
 
@@ -171,13 +177,13 @@ class TrainerWindow(QWidget):
     def _show_plan(self) -> None:
         every = SCENARIOS[self.plan.every_target]
         self.every_target.setCurrentIndex(self.every_target.findData(every.key))
-        self.every_hint.setText(self.tr("The rep sees {what}.").format(what=every.rep_sees))
+        self.every_hint.setText(self.tr("The rep sees {what}.").format(what=_said(every)[1]))
         self.rules.clear()
         for rule in self.plan.targets:
-            item = QListWidgetItem(f"{rule.label or rule.target_id} — {SCENARIOS[rule.scenario].title}")
+            title, rep_sees = _said(SCENARIOS[rule.scenario])
+            item = QListWidgetItem(f"{rule.label or rule.target_id} — {title}")
             item.setData(Qt.ItemDataRole.UserRole, rule.target_id)
-            item.setToolTip(self.tr("{target}: the rep sees {what}").format(target=rule.target_id,
-                                                                            what=SCENARIOS[rule.scenario].rep_sees))
+            item.setToolTip(self.tr("{target}: the rep sees {what}").format(target=rule.target_id, what=rep_sees))
             self.rules.addItem(item)
         self.remove_rule_button.setEnabled(bool(self.plan.targets))
 
