@@ -4,6 +4,7 @@ directory from the simulator; and the panel on a 1366×768 laptop at 1× and at 
 
     xvfb-run -a -s "-screen 0 1280x900x24" python docs/make_screenshots.py
     python docs/make_screenshots.py --laptop
+    python docs/make_screenshots.py --lang de     # language-de.png, language-de-failure.png (ja, ar …)
 
 (QT_QPA_PLATFORM=offscreen works too.) Drives the real window against the embedded
 simulator, like the UI tests, and saves QWidget.grab() of the window after each step.
@@ -268,11 +269,43 @@ async def laptop_scenes(window: PanelWindow, journal: Path) -> None:
     await window.shutdown()
 
 
+async def language_scenes(window: PanelWindow, journal: Path, language: str) -> None:
+    """The panel in another language: a success after a search, and a refused transfer."""
+    services = await open_demo_services(journal_path=journal)
+    window.session.attach(services)
+    await settle(0.3)
+    window.directory.focus_search()
+    window.directory.search.setText("bil")
+    pick_by_name(window, find(services, "queue", "bil").name)
+    window.form.trigger()
+    await until(lambda: not window.controller.busy() and window.outcome.isVisible())
+    await settle()
+    save(window, f"language-{language}")
+    agent = find(services, "agent", "")
+    services.demo.simulator.script_fault(Fault(status=400, message="The agent is not available for routing"), times=1)
+    window.new_demo_call()
+    pick_by_name(window, agent.name)
+    window.form.trigger()
+    await until(lambda: not window.controller.busy() and window.outcome.isVisible())
+    window.outcome.details_button.setChecked(True)
+    await settle()
+    save(window, f"language-{language}-failure")
+    await window.shutdown()
+
+
 def main() -> int:
     if "--laptop" in sys.argv[1:]:
         return laptop_runs()
     on_laptop = LAPTOP_SCENE in sys.argv[1:]
+    language = sys.argv[sys.argv.index("--lang") + 1] if "--lang" in sys.argv[1:] else None
     app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
+    if language is not None:
+        from app.ui.common.i18n import TRANSLATIONS, LanguageChoice, connect_core_words
+
+        chosen = TRANSLATIONS.install(LanguageChoice(language, "--lang"))
+        if chosen.problem:
+            raise SystemExit(chosen.problem)
+        connect_core_words()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = PanelWindow()
@@ -281,7 +314,10 @@ def main() -> int:
     window.show()
 
     with tempfile.TemporaryDirectory() as tmp, loop:
-        task = loop.create_task((laptop_scenes if on_laptop else scenes)(window, Path(tmp) / "journal.sqlite3"))
+        journal = Path(tmp) / "journal.sqlite3"
+        scene = (language_scenes(window, journal, language) if language is not None
+                 else (laptop_scenes if on_laptop else scenes)(window, journal))
+        task = loop.create_task(scene)
         task.add_done_callback(lambda _task: QTimer.singleShot(0, app.quit))
         loop.run_forever()
         task.result()

@@ -69,6 +69,10 @@ def _add_gui(commands: Any) -> None:
     gui.add_argument("--profile", metavar="P", help="profile to use (demo mode when none is configured)")
     gui.add_argument("--call-id", metavar="ID", help="the active call's ID")
     gui.add_argument("--demo", action="store_true", help="demo mode even when profiles are configured")
+    gui.add_argument("--lang", metavar="LANG",
+                     help="the window's language: en, de, fr, es, pt_BR, ja or ar (default: the one chosen in "
+                          "Settings, else the desktop's). Qt's own options (-reverse, -platform NAME, -style NAME) "
+                          "are passed to Qt. The command line itself always speaks English.")
     gui.add_argument("url", nargs="?", metavar="transfer-panel://call/ID",
                      help="a call link (what the transfer-panel: URL scheme opens); the same as --call-id")
     gui.set_defaults(handler="app.cli.tools:run_gui")
@@ -220,8 +224,40 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# Qt's own command-line options (QGuiApplication, QApplication), passed through to Qt by `gui`.
+QT_OPTIONS_WITH_VALUE = ("-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-style", "-stylesheet",
+                         "-session", "-display", "-geometry", "-qwindowgeometry", "-qwindowicon", "-qwindowtitle")
+QT_FLAGS = ("-reverse", "-nograb", "-dograb", "-sync", "-widgetcount")
+
+
+def split_qt_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(ours, Qt's): Qt's own options taken out of a command line, as Qt reads them."""
+    ours: list[str] = []
+    qt: list[str] = []
+    words = iter(argv)
+    for word in words:
+        name = word.split("=", 1)[0]
+        if word in QT_FLAGS:
+            qt.append(word)
+        elif name in QT_OPTIONS_WITH_VALUE:
+            qt += [name, word.split("=", 1)[1]] if "=" in word else [word, next(words, "")]
+        else:
+            ours.append(word)
+    return ours, qt
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Parse the command line; without a command it is `gui`, so `transfer-panel --call-id X` works."""
+    """Parse the command line; without a command it is `gui`, so `transfer-panel --call-id X` works.
+    The `gui` command also takes Qt's own options (`args.qt_arguments`)."""
+    argv, qt_arguments = split_qt_arguments(argv)
+    args = _parse(argv)
+    if qt_arguments and args.command != "gui":
+        build_parser(args.command).error(f"{' '.join(qt_arguments)}: Qt's options apply only to the window (gui)")
+    args.qt_arguments = qt_arguments
+    return args
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
     index = 0
     while index < len(argv) and argv[index] not in _COMMANDS:
         if argv[index] == "--config":

@@ -12,12 +12,13 @@ would in production. Plans are saved as small TOML files a trainer can reuse per
 """
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ConfigError, InputError, Problem
 from app.core.ids import parse_routing_target
-from app.messages import describe
+from app.messages import QT_TRANSLATE_NOOP, describe
 from app.simulator.faults import Fault
 
 
@@ -25,8 +26,14 @@ from app.simulator.faults import Fault
 class Scenario:
     key: str  # the name in plan files
     title: str  # what the trainer picks
-    rep_sees: str  # what the trainee will meet, so the trainer can pick with intent
+    rep_sees: str  # what the trainee will meet, so the trainer can pick with intent (a template: `said`)
     fault: Fault
+
+    def said(self, translate: Callable[[str], str] = str) -> tuple[str, str]:
+        """The title and what the rep sees, in the trainer window's language (`translate` looks a
+        text up in the "Scenarios" context; the texts are marked for the catalogue)."""
+        return translate(self.title), translate(self.rep_sees).format(throttle_s=_THROTTLE_WAIT_S,
+                                                                       slow_s=f"{SLOW_ANSWER_S:g}")
 
 
 _THROTTLE_WAIT_S = 30  # longer than a transfer's deadline: the panel tells the rep when to retry
@@ -35,24 +42,32 @@ SLOW_ANSWER_S = 4.0
 SCENARIOS: dict[str, Scenario] = {
     scenario.key: scenario
     for scenario in (
-        Scenario("success", "Success", "“Routing requested to …”", Fault()),
-        Scenario("rejected", "Target rejected", "the server's reason (the target cannot take voice calls)",
+        Scenario("success", QT_TRANSLATE_NOOP("Scenarios", "Success"),
+                 QT_TRANSLATE_NOOP("Scenarios", "“Routing requested to …”"), Fault()),
+        Scenario("rejected", QT_TRANSLATE_NOOP("Scenarios", "Target rejected"),
+                 QT_TRANSLATE_NOOP("Scenarios", "the server's reason (the target cannot take voice calls)"),
                  Fault(400, "The routing target is not available for voice calls.", "INVALID_ROUTING_TARGET")),
-        Scenario("credentials", "Expired or invalid credentials", "a configuration error: the token was refused",
+        Scenario("credentials", QT_TRANSLATE_NOOP("Scenarios", "Expired or invalid credentials"),
+                 QT_TRANSLATE_NOOP("Scenarios", "a configuration error: the token was refused"),
                  Fault(401, "The token has expired or its signature does not match the call center's certificate.",
                        "INVALID_AUTH")),
-        Scenario("throttled", "Throttled (Retry-After)", f"“try again in {_THROTTLE_WAIT_S} s”; nothing was routed",
+        Scenario("throttled", QT_TRANSLATE_NOOP("Scenarios", "Throttled (Retry-After)"),
+                 QT_TRANSLATE_NOOP("Scenarios", "“try again in {throttle_s} s”; nothing was routed"),
                  Fault(429, "Too many routing requests for this contact center.", "REQUEST_LIMIT_EXCEEDED",
                        retry_after=str(_THROTTLE_WAIT_S))),
-        Scenario("server-error", "Server error", "a server failure; a manual retry only",
+        Scenario("server-error", QT_TRANSLATE_NOOP("Scenarios", "Server error"),
+                 QT_TRANSLATE_NOOP("Scenarios", "a server failure; a manual retry only"),
                  Fault(500, "An unexpected error occurred. Please include this ErrorId if you contact support.",
                        "UNKNOWN_EXCEPTION")),
-        Scenario("slow", "Slow answer", f"the request in progress for {SLOW_ANSWER_S:g} s, then success",
+        Scenario("slow", QT_TRANSLATE_NOOP("Scenarios", "Slow answer"),
+                 QT_TRANSLATE_NOOP("Scenarios", "the request in progress for {slow_s} s, then success"),
                  Fault(delay_s=SLOW_ANSWER_S)),
-        Scenario("dropped", "Connection dropped", "“outcome unknown”: the call may already be moving",
+        Scenario("dropped", QT_TRANSLATE_NOOP("Scenarios", "Connection dropped"),
+                 QT_TRANSLATE_NOOP("Scenarios", "“outcome unknown”: the call may already be moving"),
                  Fault(drop=True)),
-        Scenario("flow-fails", "Flow fails (fallback queue)",
-                 "routing to a flow succeeds only through its fallback queue; without one it is refused",
+        Scenario("flow-fails", QT_TRANSLATE_NOOP("Scenarios", "Flow fails (fallback queue)"),
+                 QT_TRANSLATE_NOOP("Scenarios", "routing to a flow succeeds only through its fallback queue; "
+                                   "without one it is refused"),
                  Fault(flow_fails=True)),
     )
 }

@@ -27,6 +27,25 @@ import shiboken6  # noqa: E402
 ASYNC_TIMEOUT_MS = 15_000
 
 
+@pytest.fixture(autouse=True, scope="session")
+def english_window(qapp, tmp_path_factory):
+    """The window speaks English as `transfer-panel` sets it up (app/ui/common/i18n.py): its catalogue
+    (the plural forms of counts) and an English locale, whatever the machine's. Compiled into a
+    throwaway cache. tests/ui/test_translations.py installs other languages and puts this back."""
+    from app.ui.common.i18n import TRANSLATIONS, LanguageChoice, connect_core_words
+
+    cache, old = tmp_path_factory.mktemp("catalogues"), os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    try:
+        TRANSLATIONS.install(LanguageChoice("en", "default"))
+    finally:
+        if old is None:
+            del os.environ["XDG_CACHE_HOME"]
+        else:
+            os.environ["XDG_CACHE_HOME"] = old
+    connect_core_words()
+
+
 @pytest.fixture(autouse=True)
 def isolated_ui_dirs(isolated_user_dirs, tmp_path):
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):

@@ -14,6 +14,7 @@ from app.core.secrets import SecretPurpose, SecretStore
 from app.simulator.faults import Fault
 from app.simulator.salesforce import SalesforceApi
 from app.simulator.server import Simulator
+from app.ui.common.i18n import clock, date_and_time
 from app.ui.directory.refresher import as_of_text
 from tests.conftest import CALL_CENTER, ORG_ID, make_profile
 from tests.keyrings import MemoryKeyring
@@ -54,7 +55,8 @@ def test_the_saved_copy_shows_first_then_the_refresh_replaces_it(qtbot, open_pan
     window = open_panel(services)
     freshness = window.directory.freshness
     assert window.directory.model.total_rows() == 3
-    assert freshness.text().startswith(f"As of {yesterday.astimezone():%d %b}") and "refreshing" in freshness.text()
+    assert freshness.text().startswith(f"As of {date_and_time(yesterday.astimezone())}")
+    assert "refreshing" in freshness.text()
     qtbot.waitUntil(lambda: window.directory.model.total_rows() > 1000, timeout=15_000)
     qtbot.waitUntil(lambda: freshness.text().startswith("As of ") and "API calls used today" in freshness.text())
     assert freshness.isVisible() and "Salesforce" in freshness.text()
@@ -74,9 +76,12 @@ def test_a_failed_refresh_keeps_the_directory_and_says_why(qtbot, open_panel, ar
 
 
 def test_as_of_text_says_the_time_today_and_the_date_otherwise():
+    """In the window's locale (tests/ui/test_translations.py checks a German one)."""
     now = datetime(2026, 11, 24, 15, 0).astimezone()
-    assert as_of_text(now.replace(hour=9, minute=42), "Salesforce", now) == "As of 09:42 · Salesforce"
-    assert as_of_text(now - timedelta(days=2), "team.csv", now).startswith("As of 22 Nov ")
+    today, earlier = now.replace(hour=9, minute=42), now - timedelta(days=2)
+    assert as_of_text(today, "Salesforce", now) == f"As of {clock(today)} · Salesforce"
+    assert as_of_text(earlier, "team.csv", now) == f"As of {date_and_time(earlier)} · team.csv"
+    assert date_and_time(earlier) != clock(earlier)
 
 
 def test_refresh_progress_is_determinate_once_the_total_is_known(qtbot, panel):

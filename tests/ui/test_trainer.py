@@ -45,7 +45,7 @@ def choose_for_every_target(trainer, scenario: str) -> None:
 def test_each_scenario_takes_the_production_path_in_the_panel(qtbot, panel, demo_services, scenario):
     trainer = open_trainer(qtbot, panel)
     choose_for_every_target(trainer, scenario)
-    assert SCENARIOS[scenario].rep_sees in trainer.every_hint.text()
+    assert SCENARIOS[scenario].said()[1] in trainer.every_hint.text()
     queue = first_target(demo_services, "queue")
     pick(qtbot, panel, queue)
     panel.form.trigger()

@@ -16,18 +16,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.core.calls import CallSource, IncomingCall
 from app.ui.common import a11y
 from app.ui.common.fitted_text import FittedLabel
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.style import restyle
 
-WAITING = "Waiting for a call from the softphone (or paste its ID)"
-SOURCE_LABELS = {CallSource.COMMAND_LINE: "command line", CallSource.SOFTPHONE: "softphone",
-                 CallSource.DEMO: "demo", CallSource.TYPED: "typed"}
+WAITING = QT_TRANSLATE_NOOP("CallPanel", "Waiting for a call from the softphone (or paste its ID)")
+SOURCE_LABELS = {CallSource.COMMAND_LINE: QT_TRANSLATE_NOOP("CallPanel", "Source: command line"),
+                 CallSource.SOFTPHONE: QT_TRANSLATE_NOOP("CallPanel", "Source: softphone"),
+                 CallSource.DEMO: QT_TRANSLATE_NOOP("CallPanel", "Source: demo"),
+                 CallSource.TYPED: QT_TRANSLATE_NOOP("CallPanel", "Source: typed")}
 
 
 
@@ -45,23 +48,22 @@ class CallPanel(QWidget):
         self._compact = False
         self._demo = False
         self._caller_text = ""
-        self.title = QLabel("ACTIVE CALL", self)
+        self.title = QLabel(self.tr("ACTIVE CALL"), self)
         self.title.setObjectName("sectionTitle")
         self.call_id = QLineEdit(self)
         self.call_id.setObjectName("callId")
-        a11y.name(self.call_id, "Active call ID")
-        a11y.describe(self.call_id,
-            "The VoiceCall ID (0LQ…) or the telephony vendor's contact ID of the call to transfer"
-        )
-        self.call_id.setPlaceholderText(WAITING)
+        a11y.name(self.call_id, self.tr("Active call ID"))
+        a11y.describe(self.call_id, self.tr("The VoiceCall ID (0LQ…) or the telephony vendor's contact ID of the "
+                                            "call to transfer"))
+        self.call_id.setPlaceholderText(self.tr(WAITING))
         self.title.setBuddy(self.call_id)
-        self.copy_button = QPushButton("Copy", self)
-        a11y.name(self.copy_button, "Copy the call ID")
-        self.copy_button.setToolTip("Copy the call ID to the clipboard")
+        self.copy_button = QPushButton(self.tr("Copy"), self)
+        a11y.name(self.copy_button, self.tr("Copy the call ID"))
+        self.copy_button.setToolTip(self.tr("Copy the call ID to the clipboard"))
         self.copy_button.setAutoDefault(False)
-        self.edit_button = QPushButton("Edit", self)
-        a11y.name(self.edit_button, "Edit the call ID")
-        self.edit_button.setToolTip("Change the call ID by hand (Ctrl+L)")
+        self.edit_button = QPushButton(self.tr("Edit"), self)
+        a11y.name(self.edit_button, self.tr("Edit the call ID"))
+        self.edit_button.setToolTip(self.tr("Change the call ID by hand (Ctrl+L)"))
         self.edit_button.setAutoDefault(False)
         self.edit_button.hide()
         self.source_label = FittedLabel(self)
@@ -71,9 +73,9 @@ class CallPanel(QWidget):
         self.caller = FittedLabel(self)
         self.caller.setObjectName("caller")
         self.caller.hide()
-        self.new_demo_button = QPushButton("New demo call", self)
-        a11y.name(self.new_demo_button, "Start a new demo call")
-        self.new_demo_button.setToolTip("Simulate a new incoming call with a fresh VoiceCall ID")
+        self.new_demo_button = QPushButton(self.tr("New demo call"), self)
+        a11y.name(self.new_demo_button, self.tr("Start a new demo call"))
+        self.new_demo_button.setToolTip(self.tr("Simulate a new incoming call with a fresh VoiceCall ID"))
         self.new_demo_button.setAutoDefault(False)
         self.new_demo_button.hide()
 
@@ -167,13 +169,13 @@ class CallPanel(QWidget):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.call_id.text().strip())
-        self.source_label.setText(f"{self._source_text()} · copied")
+        self.source_label.setText(self.tr("{source} · copied").format(source=self._source_text()))
 
     # ---- internals ----------------------------------------------------------------------
     def _show_caller(self, caller: str) -> None:
         self.finish_setup()
         self._caller_text = caller
-        self.caller.setText(f"Caller: {caller}")
+        self.caller.setText(self.tr("Caller: {caller}").format(caller=caller))
         self.caller.setVisible(bool(caller) and not self._compact)
 
     def _typed(self, _text: str) -> None:
@@ -188,7 +190,7 @@ class CallPanel(QWidget):
         self.sig_call_changed.emit(text)
 
     def _source_text(self) -> str:
-        return f"Source: {SOURCE_LABELS[self._source]}" if self._source else ""
+        return QCoreApplication.translate("CallPanel", SOURCE_LABELS[self._source]) if self._source else ""
 
     def _show_source(self) -> None:
         self.source_label.setText(self._source_text())
@@ -201,7 +203,7 @@ class CallPanel(QWidget):
         from app.messages import Front, describe
 
         if not self.call_id.text().strip():  # no call yet: nothing is wrong
-            self._set_status(WAITING, invalid=False)
+            self._set_status(self.tr(WAITING), invalid=False)
             return
         try:
             call_id = self._check(self.call_id.text())
@@ -209,9 +211,9 @@ class CallPanel(QWidget):
             self._set_status(f"✕ {describe(error, Front.WINDOW)}", invalid=True)
             return
         if call_kind(call_id) is CallKind.VOICE_CALL:
-            self._set_status("✓ Salesforce VoiceCall ID", invalid=False)
+            self._set_status(self.tr("✓ Salesforce VoiceCall ID"), invalid=False)
         else:
-            self._set_status("✓ Telephony contact ID (used as is)", invalid=False)
+            self._set_status(self.tr("✓ Telephony contact ID (used as is)"), invalid=False)
 
     def _set_status(self, text: str, invalid: bool) -> None:
         self.finish_setup()

@@ -8,7 +8,7 @@ window; `set_one_line` shows the title alone on one line (the compact layout).
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -54,14 +54,15 @@ class Banner(QFrame):
         self.progress.setRange(0, 0)  # busy indicator
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(4)
-        a11y.name(self.progress, f"{accessible_name} progress")
+        a11y.name(self.progress, QCoreApplication.translate("Banner", "{name} progress").format(name=accessible_name))
         self.progress.hide()
         self.close_button = QToolButton(self)
         self.close_button.setObjectName("bannerClose")
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        a11y.name(self.close_button, f"Dismiss {accessible_name.lower()}")
-        self.close_button.setToolTip("Dismiss")
+        a11y.name(self.close_button, QCoreApplication.translate("Banner", "Dismiss {name}").format(
+            name=accessible_name.lower()))
+        self.close_button.setToolTip(QCoreApplication.translate("Banner", "Dismiss"))
         self.close_button.clicked.connect(self.hide)
         self.close_button.hide()
         self.buttons = QHBoxLayout()

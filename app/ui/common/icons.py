@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from app.core.ids import IdKind
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.style import themed
 
 KIND_COLORS = {IdKind.AGENT: QColor("#1d5fa8"), IdKind.QUEUE: QColor("#6b4aa0"), IdKind.FLOW: QColor("#0f7a6c")}
@@ -25,11 +26,11 @@ class PresenceShape(Enum):
 
 
 PRESENCE_WORDS = {  # what the shape means, for a screen reader (the row's text says the org's own status)
-    PresenceShape.AVAILABLE: "available",
-    PresenceShape.BUSY: "busy",
-    PresenceShape.AWAY: "away",
-    PresenceShape.OFFLINE: "offline",
-    PresenceShape.UNKNOWN: "unknown",
+    PresenceShape.AVAILABLE: QT_TRANSLATE_NOOP("TransferForm", "available"),
+    PresenceShape.BUSY: QT_TRANSLATE_NOOP("TransferForm", "busy"),
+    PresenceShape.AWAY: QT_TRANSLATE_NOOP("TransferForm", "away"),
+    PresenceShape.OFFLINE: QT_TRANSLATE_NOOP("TransferForm", "offline"),
+    PresenceShape.UNKNOWN: QT_TRANSLATE_NOOP("TransferForm", "unknown"),
 }
 _PRESENCE_COLORS = {  # light; `themed` gives each a lighter one on dark rows (3:1 on a row, selected too)
     PresenceShape.AVAILABLE: "#1f8a3b",

@@ -13,6 +13,7 @@ from functools import partial
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -27,13 +28,16 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QP
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.core.ids import IdKind
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.icons import PresenceShape, paint_kind, paint_presence
 from app.ui.common.style import text_scale, themed
 from app.ui.directory.model import FAVORITE_ROLE, ROW_HEIGHT, TARGET_ROLE
 from app.ui.directory.target_view import TargetView
 
 _SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR = "#dce9f8", "#f0f4f9", "#0b5cad", "#17202b", "#4f5b69", "#edf0f4"
-_SHORT_KIND = {IdKind.AGENT: "Agent", IdKind.QUEUE: "Queue", IdKind.FLOW: "Flow"}
+_SHORT_KIND = {IdKind.AGENT: QT_TRANSLATE_NOOP("TargetDelegate", "Agent"),
+               IdKind.QUEUE: QT_TRANSLATE_NOOP("TargetDelegate", "Queue"),
+               IdKind.FLOW: QT_TRANSLATE_NOOP("TargetDelegate", "Flow")}
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -41,9 +45,20 @@ _SELECTED_STATE, _HOVER_STATE = QStyle.StateFlag.State_Selected, QStyle.StateFla
 _TILE, _DOT = 24, 12  # the kind tile and the presence shape, in unscaled pixels
 
 
-def star_rect(row: QRect) -> QRect:
-    """Where a row's star sits: bottom right, on the second line (in a row of ROW_HEIGHT)."""
-    return QRect(row.right() - 26, row.top() + 23, 20, 19)
+def star_rect(row: QRect, right_to_left: bool = False) -> QRect:
+    """Where a row's star sits: bottom right (left, right to left), on the second line (in a row of ROW_HEIGHT)."""
+    return _mirrored(QRect(row.right() - 26, row.top() + 23, 20, 19), row, right_to_left)
+
+
+def _mirrored(part: QRect, row: QRect, right_to_left: bool) -> QRect:
+    """`part` of a row laid out left to right, where it goes in the row as written right to left."""
+    if not right_to_left:
+        return part
+    return QRect(row.left() + row.right() - part.right(), part.top(), part.width(), part.height())
+
+
+def _right_to_left(option: QStyleOptionViewItem) -> bool:
+    return option.direction == Qt.LayoutDirection.RightToLeft
 
 
 def _unscaled(row: QRect) -> QRect:
@@ -65,7 +80,9 @@ class _Look:
         self.name = QFont(self.base)
         self.name.setWeight(QFont.Weight.DemiBold)
         self.small_metrics, self.name_metrics = QFontMetrics(self.small), QFontMetrics(self.name)
-        self.kind_widths = {kind: self.small_metrics.horizontalAdvance(text) for kind, text in _SHORT_KIND.items()}
+        self.kind_words = {kind: QCoreApplication.translate("TargetDelegate", word)
+                           for kind, word in _SHORT_KIND.items()}
+        self.kind_widths = {kind: self.small_metrics.horizontalAdvance(text) for kind, text in self.kind_words.items()}
         self.color = {light: QColor(themed(light)) for light in (_SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR)}
         device = scale * pixel_ratio  # glyph pixels per unscaled pixel: drawn 1:1, so as crisp as painted
         self.tiles = {kind: _glyph(partial(paint_kind, kind=kind), _TILE, device) for kind in _SHORT_KIND}
@@ -93,7 +110,7 @@ class TargetDelegate(QStyledItemDelegate):
                     index: QModelIndex | QPersistentModelIndex) -> bool:
         view: TargetView | None = index.data(TARGET_ROLE)
         if (isinstance(event, QMouseEvent) and event.type() == QEvent.Type.MouseButtonRelease and view is not None
-                and not view.entered and star_rect(_unscaled(option.rect)).contains(
+                and not view.entered and star_rect(_unscaled(option.rect), _right_to_left(option)).contains(
                     ((event.position() - option.rect.topLeft().toPointF()) / text_scale()).toPoint())):
             self.sig_star_clicked.emit(view.target_id)
             return True
@@ -124,47 +141,59 @@ class TargetDelegate(QStyledItemDelegate):
         painter.translate(option.rect.topLeft())
         painter.scale(scale, scale)
         rect = _unscaled(option.rect)
+        # Laid out left to right below; right to left (Arabic, -reverse) every part is mirrored.
+        rtl = _right_to_left(option)
+        place = partial(_mirrored, row=rect, right_to_left=rtl)
+        # Absolute: Qt would flip a plain AlignLeft again on a right-to-left painter.
+        start, end = (_RIGHT, _LEFT) if rtl else (_LEFT, _RIGHT)
+        start, end = start | Qt.AlignmentFlag.AlignAbsolute, end | Qt.AlignmentFlag.AlignAbsolute
+
+        def x(left: float, width: float) -> float:
+            return rect.left() + rect.right() + 1 - left - width if rtl else left
+
         selected = bool(option.state & _SELECTED_STATE)
         hovered = bool(option.state & _HOVER_STATE)
         if selected:
             painter.fillRect(rect, color[_SELECTED])
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), color[_ACCENT])
+            painter.fillRect(place(QRect(rect.left(), rect.top(), 3, rect.height())), color[_ACCENT])
         elif hovered:
             painter.fillRect(rect, color[_HOVER])
         painter.setPen(color[_SEPARATOR])
-        painter.drawLine(rect.left() + 44, rect.bottom(), rect.right(), rect.bottom())
+        separator = place(QRect(rect.left() + 44, rect.bottom(), rect.right() - rect.left() - 43, 1))
+        painter.drawLine(separator.left(), rect.bottom(), separator.right(), rect.bottom())
 
         tile = look.tiles.get(view.kind)
         if tile is not None:
-            painter.drawPixmap(QRectF(rect.left() + 11, rect.top() + (rect.height() - _TILE) / 2, _TILE, _TILE),
-                               tile, QRectF(tile.rect()))
+            painter.drawPixmap(QRectF(x(rect.left() + 11, _TILE), rect.top() + (rect.height() - _TILE) / 2, _TILE,
+                                      _TILE), tile, QRectF(tile.rect()))
 
         left = rect.left() + 46
         right = rect.right() - 8
-        kind_text = _SHORT_KIND.get(view.kind, view.kind.value)
+        kind_text = look.kind_words.get(view.kind, view.kind.value)
         kind_width = look.kind_widths.get(view.kind) or look.small_metrics.horizontalAdvance(kind_text)
         painter.setFont(look.small)
         painter.setPen(color[_MUTED])
         top_line = QRect(left, rect.top() + 5, right - left, 19)
-        painter.drawText(top_line, _RIGHT, kind_text)
+        painter.drawText(place(top_line), end, kind_text)
 
         painter.setFont(look.name)
         painter.setPen(color[_TEXT])
         name_rect = QRect(left, top_line.top(), top_line.width() - kind_width - 8, 19)
-        painter.drawText(name_rect, _LEFT, look.name_metrics.elidedText(view.name, _ELIDE, name_rect.width()))
+        painter.drawText(place(name_rect), start,
+                         look.name_metrics.elidedText(view.name, _ELIDE, name_rect.width()))
 
         favorite = bool(index.data(FAVORITE_ROLE))
         if (favorite or selected or hovered) and not view.entered:
             painter.setFont(look.base)
             painter.setPen(color[_ACCENT if favorite else _MUTED])
-            painter.drawText(star_rect(rect), Qt.AlignmentFlag.AlignCenter, "★" if favorite else "☆")
+            painter.drawText(star_rect(rect, rtl), Qt.AlignmentFlag.AlignCenter, "★" if favorite else "☆")
         second = QRect(left, rect.top() + 24, right - left - 28, 17)
         if view.presence is not None:
             dot = look.dots[view.presence]
-            painter.drawPixmap(QRectF(left, second.top() + 2.5, _DOT, _DOT), dot, QRectF(dot.rect()))
+            painter.drawPixmap(QRectF(x(left, _DOT), second.top() + 2.5, _DOT, _DOT), dot, QRectF(dot.rect()))
             second.setLeft(left + 17)
         painter.setFont(look.small)
         painter.setPen(color[_MUTED])
         text = view.secondary if view.kind is IdKind.AGENT else view.secondary_with_label
-        painter.drawText(second, _LEFT, look.small_metrics.elidedText(text, _ELIDE, second.width()))
+        painter.drawText(place(second), start, look.small_metrics.elidedText(text, _ELIDE, second.width()))
         painter.restore()

@@ -106,8 +106,10 @@ class TargetListModel(QAbstractListModel):
         if role == roles.DisplayRole:
             return self.view(index.row()).name
         if role in (roles.ToolTipRole, roles.AccessibleTextRole):
-            favorite = ", favorite" if self.view(index.row()).target_id in self._favorites else ""
-            return self.view(index.row()).accessible_text() + favorite
+            text = self.view(index.row()).accessible_text()
+            if self.view(index.row()).target_id in self._favorites:
+                return QtCore.QCoreApplication.translate("TargetListModel", "{target}, favorite").format(target=text)
+            return text
         return None
 
     def flags(self, index: _Index) -> QtCore.Qt.ItemFlag:

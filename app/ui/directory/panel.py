@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.ids import IdKind
 from app.ui.common import a11y
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.style import text_scale
 from app.ui.directory.model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
 
@@ -36,7 +37,14 @@ if TYPE_CHECKING:  # loaded with the first search, not for the first paint
     from app.ui.directory.delegate import TargetDelegate
     from app.ui.directory.target_view import TargetView
 
-KINDS = (("All", None), ("Agents", IdKind.AGENT), ("Queues", IdKind.QUEUE), ("Flows", IdKind.FLOW))
+KINDS = ((QT_TRANSLATE_NOOP("DirectoryPanel", "All"), None),
+         (QT_TRANSLATE_NOOP("DirectoryPanel", "Agents"), IdKind.AGENT),
+         (QT_TRANSLATE_NOOP("DirectoryPanel", "Queues"), IdKind.QUEUE),
+         (QT_TRANSLATE_NOOP("DirectoryPanel", "Flows"), IdKind.FLOW))
+_SHOW_KIND = {IdKind.AGENT: QT_TRANSLATE_NOOP("DirectoryPanel", "Show agents"),
+              IdKind.QUEUE: QT_TRANSLATE_NOOP("DirectoryPanel", "Show queues"),
+              IdKind.FLOW: QT_TRANSLATE_NOOP("DirectoryPanel", "Show flows"),
+              None: QT_TRANSLATE_NOOP("DirectoryPanel", "Show all kinds")}
 
 
 def _list_minimum_height() -> int:
@@ -79,52 +87,51 @@ class DirectoryPanel(QWidget):
         super().__init__(parent)
         self._index: Any = None
         self._preferred: tuple[str, ...] = ()
-        self._empty_hint = "Loading the directory…"
-        self.title = QLabel("DIRECTORY", self)
+        self._empty_hint = self.tr("Loading the directory…")
+        self.title = QLabel(self.tr("DIRECTORY"), self)
         self.title.setObjectName("sectionTitle")
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search agents, queues, flows")
-        a11y.name(self.search, "Search the directory")
-        a11y.describe(self.search,
-            "Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears"
-        )
-        self.search.setToolTip("Search (Ctrl+K)")
+        self.search.setPlaceholderText(self.tr("Search agents, queues, flows"))
+        a11y.name(self.search, self.tr("Search the directory"))
+        a11y.describe(self.search, self.tr("Type any part of a name; Up and Down move through the results, Enter "
+                                           "picks one, Escape clears"))
+        self.search.setToolTip(self.tr("Search (Ctrl+K)"))
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[IdKind | None, QPushButton] = {}
         for text, kind in KINDS:
-            button = QPushButton(text, self)
+            button = QPushButton(self.tr(text), self)
             button.setObjectName("kindFilter")
             button.setCheckable(True)
             button.setAutoDefault(False)
-            a11y.name(button, f"Show {text.lower()}" if kind else "Show all kinds")
+            a11y.name(button, self.tr(_SHOW_KIND[kind]))
             self.kind_group.addButton(button)
             self.kind_buttons[kind] = button
         self.kind_buttons[None].setChecked(True)
-        self.available_only = QCheckBox("Available only", self)
-        a11y.name(self.available_only, "Available agents only")
-        legend = ("Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; "
-                  "amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also "
-                  "written under each agent's name.")
+        self.available_only = QCheckBox(self.tr("Available only"), self)
+        a11y.name(self.available_only, self.tr("Available agents only"))
+        legend = self.tr("Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; "
+                         "amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also "
+                         "written under each agent's name.")
         self.count = QLabel(self)
         self.count.setObjectName("resultCount")
-        a11y.name(self.count, "Number of results")
+        a11y.name(self.count, self.tr("Number of results"))
         self.progress = QProgressBar(self)
         self.progress.setMaximumHeight(6)
         self.progress.setTextVisible(False)
-        a11y.name(self.progress, "Directory refresh progress")
+        a11y.name(self.progress, self.tr("Directory refresh progress"))
         self.progress.hide()
         self.freshness = QLabel(self)
         self.freshness.setObjectName("muted")
         self.freshness.setWordWrap(True)
         self.freshness.hide()
-        a11y.name(self.freshness, "Directory freshness")
+        a11y.name(self.freshness, self.tr("Directory freshness"))
         self.model = TargetListModel(self)
         self.results = ResultsView(self)
         self.results.setObjectName("results")
-        a11y.name(self.results, "Directory results")
+        a11y.name(self.results, self.tr("Directory results"))
         a11y.describe(self.results, legend)
-        self.available_only.setToolTip(f"Hide agents who are busy, away or offline.\n{legend}")
+        self.available_only.setToolTip(self.tr("Hide agents who are busy, away or offline.") + f"\n{legend}")
         self.results.setModel(self.model)
         self._row_painter: TargetDelegate | None = None  # finish_setup
         self.results.setUniformItemSizes(True)
@@ -247,7 +254,7 @@ class DirectoryPanel(QWidget):
             entered = None
         self.model.set_result(rows, entered)
         total = self.model.total_rows()
-        self.count.setText(f"{total:,} result{'s' if total != 1 else ''}" if self._index is not None else "")
+        self.count.setText(self.tr("%Ln result(s)", "", total) if self._index is not None else "")
         self.results.placeholder = self._placeholder(query)
         self.results.viewport().update()
 
@@ -309,7 +316,8 @@ class DirectoryPanel(QWidget):
     def _fit_count(self) -> None:
         """Room for any count: a label that changed size on every keystroke moved the heading
         and repainted the whole section (~3 ms a key)."""
-        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("0,000,000 results") + 4)
+        widest = self.tr("%Ln result(s)", "", 8_888_888)
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance(widest) + 4)
 
     def _set_current(self, row: int) -> None:
         index = self.model.index(row, 0)
@@ -335,9 +343,9 @@ class DirectoryPanel(QWidget):
         if self.model.rowCount():
             return ""
         if query.strip():
-            return (f"No match for “{query.strip()}”.\nPaste an agent (005…), queue (00G…) or "
-                    "flow (300…) ID to use it directly.")
-        return self._empty_hint or "No targets."
+            return self.tr("No match for “{query}”.\nPaste an agent (005…), queue (00G…) or flow (300…) ID to use "
+                           "it directly.").format(query=query.strip())
+        return self._empty_hint or self.tr("No targets.")
 
     @staticmethod
     def _holds(rows: Any, target_id: str) -> bool:

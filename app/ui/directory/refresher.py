@@ -12,10 +12,11 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from app.core.errors import PanelError
 from app.messages import Front, describe
+from app.ui.common.i18n import clock, date_and_time, number
 from app.ui.common.tasks import spawn
 
 if TYPE_CHECKING:
@@ -26,12 +27,14 @@ log = logging.getLogger(__name__)
 
 
 def as_of_text(when: datetime | None, source: str, now: datetime | None = None) -> str:
+    """"As of 09:42 · Salesforce" (today), with the day otherwise, as the window's language writes them."""
     if when is None:
-        return f"From {source}"
+        return QCoreApplication.translate("DirectoryRefresher", "From {source}").format(source=source)
     local = when.astimezone()
     now = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo)
-    stamp = local.strftime("%H:%M") if local.date() == now.date() else local.strftime("%d %b %H:%M")
-    return f"As of {stamp} · {source}"
+    stamp = clock(local) if local.date() == now.date() else date_and_time(local)
+    return QCoreApplication.translate("DirectoryRefresher", "As of {time} · {source}").format(time=stamp,
+                                                                                              source=source)
 
 
 class DirectoryRefresher(QObject):
@@ -47,7 +50,7 @@ class DirectoryRefresher(QObject):
         self._timer.setInterval(int((source.poll_interval_s or 0) * 1000))
         self._timer.timeout.connect(lambda: self._start(full=False))
         if as_of is not None:
-            panel.set_freshness(as_of_text(as_of, source.label) + " · refreshing…")
+            panel.set_freshness(self.tr("{as_of} · refreshing…").format(as_of=as_of_text(as_of, source.label)))
 
     def start(self) -> None:
         self._start(full=True)
@@ -73,8 +76,11 @@ class DirectoryRefresher(QObject):
             snapshot = await (self.source.refresh(self._progress) if full else self.source.poll())
         except PanelError as error:
             log.warning("directory refresh failed: %s", error)
-            kept = as_of_text(self._as_of, self.source.label) + ". " if self._as_of else ""
-            self.panel.set_freshness(f"{kept}Refresh failed: {describe(error, Front.WINDOW)}", problem=True)
+            failed = self.tr("Refresh failed: {reason}").format(reason=describe(error, Front.WINDOW))
+            if self._as_of:
+                failed = self.tr("{as_of}. {failed}").format(as_of=as_of_text(self._as_of, self.source.label),
+                                                             failed=failed)
+            self.panel.set_freshness(failed, problem=True)
             return
         finally:
             self._running = False
@@ -82,19 +88,23 @@ class DirectoryRefresher(QObject):
         if snapshot is None:
             return
         self._as_of = snapshot.as_of
-        self.panel.set_index(snapshot.index, "The directory is empty.")
+        self.panel.set_index(snapshot.index, self.tr("The directory is empty."))
         text = as_of_text(snapshot.as_of, snapshot.source)
         if usage := self.source.usage:
             text += f" · {usage}"
         if snapshot.problems:
             first = describe(snapshot.problems[0], Front.WINDOW)
             # The count from the source: it keeps only the first problems of a file with many.
-            text += f"\n{snapshot.skipped:,} row(s) skipped: {first}" if snapshot.skipped else f"\n{first}"
+            skipped = self.tr("%Ln row(s) skipped: {problem}", "", snapshot.skipped).format(problem=first)
+            text += f"\n{skipped}" if snapshot.skipped else f"\n{first}"
             log.warning("directory: %d row(s) skipped; %s", snapshot.skipped,
                         "; ".join(describe(problem) for problem in snapshot.problems))
         self.panel.set_freshness(text, problem=bool(snapshot.problems))
 
     def _progress(self, done: int, total: int | None) -> None:
-        of = f" of {total:,}" if total else ""
         self.panel.set_progress(done, total)
-        self.panel.set_freshness(f"Refreshing from {self.source.label}: {done:,}{of} entries…")
+        if total:
+            text = self.tr("Refreshing from {source}: {done} of %Ln entries…", "", total)
+        else:
+            text = self.tr("Refreshing from {source}: %Ln entries…", "", done)
+        self.panel.set_freshness(text.format(source=self.source.label, done=number(done)))

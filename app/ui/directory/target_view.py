@@ -9,14 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
 from app.core.ids import IdKind
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.icons import PresenceShape
 
 if TYPE_CHECKING:  # the core directory loads after the first paint
     from app.core.directory import Target
 
-KIND_LABELS = {IdKind.AGENT: "Agent", IdKind.QUEUE: "Queue", IdKind.FLOW: "Omni-Channel flow"}
-_SECONDARY_LABELS = {IdKind.QUEUE: "Developer name", IdKind.FLOW: "API name"}
+KIND_LABELS = {IdKind.AGENT: QT_TRANSLATE_NOOP("TargetView", "Agent"),
+               IdKind.QUEUE: QT_TRANSLATE_NOOP("TargetView", "Queue"),
+               IdKind.FLOW: QT_TRANSLATE_NOOP("TargetView", "Omni-Channel flow")}
+_SECONDARY_LABELS = {IdKind.QUEUE: QT_TRANSLATE_NOOP("TargetView", "Developer name: {name}"),
+                     IdKind.FLOW: QT_TRANSLATE_NOOP("TargetView", "API name: {name}")}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TargetView", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +40,14 @@ class TargetView:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.value.title())
+        return _tr(KIND_LABELS[self.kind]) if self.kind in KIND_LABELS else self.kind.value.title()
 
     @property
     def secondary_with_label(self) -> str:
         label = _SECONDARY_LABELS.get(self.kind)
         if self.entered or not self.secondary or label is None:
             return self.secondary
-        return f"{label}: {self.secondary}"
+        return _tr(label).format(name=self.secondary)
 
     def accessible_text(self) -> str:
         parts = [self.kind_label, self.name]
@@ -59,8 +69,11 @@ def entered_target(text: str) -> TargetView | None:
         return None
     kind = sf_id.kind
     return TargetView(
-        kind=kind, target_id=sf_id.value, name=f"{KIND_LABELS[kind]} {sf_id.value} (entered ID)",
-        secondary="Not in the directory: check the ID before you transfer", entered=True,
+        kind=kind, target_id=sf_id.value,
+        name=QCoreApplication.translate("TargetView", "{kind} {id} (entered ID)").format(kind=_tr(KIND_LABELS[kind]),
+                                                                                        id=sf_id.value),
+        secondary=QCoreApplication.translate("TargetView", "Not in the directory: check the ID before you transfer"),
+        entered=True,
     )
 
 
@@ -69,6 +82,7 @@ def view_of(target: Target) -> TargetView:
     if target.kind is not IdKind.AGENT:
         return TargetView(target.kind, target.id, target.label, target.secondary)
     if target.presence is None:
-        return TargetView(IdKind.AGENT, target.id, target.label, "Presence unknown", PresenceShape.UNKNOWN)
+        return TargetView(IdKind.AGENT, target.id, target.label,
+                          QCoreApplication.translate("TargetView", "Presence unknown"), PresenceShape.UNKNOWN)
     return TargetView(IdKind.AGENT, target.id, target.label, target.presence.status,
                       PresenceShape(target.presence.state.value))

@@ -19,7 +19,14 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,19 +47,22 @@ from PySide6.QtWidgets import (
 from app.core.errors import JournalError
 from app.core.journal import JournalEntry
 from app.core.routing.outcome import StatusGroup
-from app.messages import GROUP_LABELS, SENDING_LABEL, STATUS_LABELS, Front, outcome_text
+from app.messages import GROUP_LABELS, SENDING_LABEL, STATUS_LABELS, Front, outcome_text, say
 from app.ui.common import a11y
+from app.ui.common.i18n import QT_TRANSLATE_NOOP, date_and_time, number
 from app.ui.common.tasks import spawn
 from app.ui.common.windows import close_keys, open_on_screen
 
 # One filter per group of statuses: every status is in exactly one (core's STATUS_TRAITS).
 OUTCOMES: tuple[tuple[str, StatusGroup | None], ...] = (
-    ("All outcomes", None), *((GROUP_LABELS[group], group) for group in StatusGroup))
-PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Everything kept", None))
-_HEADERS = ("Time", "Call ID", "Target", "Outcome", "Took", "Fallback queue", "Flow inputs", "Message")
-_WIDTH_SAMPLES = ("24 Nov 09:42:01", "0LQ5g00000Xy7QkAAJ", "Technical Support (EMEA)",
-                  max(STATUS_LABELS.values(), key=len), "10.0 s", "Billing (Americas)",
-                  "Flow inputs")  # the message column takes the rest
+    (QT_TRANSLATE_NOOP("JournalView", "All outcomes"), None), *((GROUP_LABELS[group], group) for group in StatusGroup))
+PERIODS = ((QT_TRANSLATE_NOOP("JournalView", "Last 7 days"), 7), (QT_TRANSLATE_NOOP("JournalView", "Last 30 days"), 30),
+           (QT_TRANSLATE_NOOP("JournalView", "Last 90 days"), 90),
+           (QT_TRANSLATE_NOOP("JournalView", "Everything kept"), None))
+_HEADERS = (QT_TRANSLATE_NOOP("JournalModel", "Time"), QT_TRANSLATE_NOOP("JournalModel", "Call ID"),
+            QT_TRANSLATE_NOOP("JournalModel", "Target"), QT_TRANSLATE_NOOP("JournalModel", "Outcome"),
+            QT_TRANSLATE_NOOP("JournalModel", "Took"), QT_TRANSLATE_NOOP("JournalModel", "Fallback queue"),
+            QT_TRANSLATE_NOOP("JournalModel", "Flow inputs"), QT_TRANSLATE_NOOP("JournalModel", "Message"))
 FLOW_INPUTS_COLUMN = _HEADERS.index("Flow inputs")
 SHOWN_ROWS = 1000  # the table shows the newest; an export writes every row the filters match
 _RETIRED = object()  # what a read returns once the window was retired with its journal
@@ -67,8 +77,8 @@ def _no_names(_queue_id: str) -> str | None:
 
 
 def duration_text(elapsed_ms: float) -> str:
-    """How long a transfer took, as a rep reads it: "48 ms", "1.2 s"."""
-    return f"{elapsed_ms:.0f} ms" if elapsed_ms < 1000 else f"{elapsed_ms / 1000:.1f} s"
+    """How long a transfer took, as a rep reads it in the window's language: "48 ms", "1.2 s" (1,2 s)."""
+    return f"{number(round(elapsed_ms))} ms" if elapsed_ms < 1000 else f"{number(elapsed_ms / 1000, 1)} s"
 
 
 def flow_inputs_text(entry: JournalEntry, values: bool) -> str:
@@ -77,19 +87,18 @@ def flow_inputs_text(entry: JournalEntry, values: bool) -> str:
         return ""
     if values:
         return "; ".join(f"{key} = {value}" for key, value in entry.flow_inputs)
-    count = len(entry.flow_inputs)
-    return f"{count} input{'s' if count != 1 else ''}"
+    return QCoreApplication.translate("JournalView", "%n input(s)", None, len(entry.flow_inputs))
 
 
 def cells(entry: JournalEntry, queue_name: QueueName = _no_names) -> Cells:
     """What a row shows: made once per entry (with the read, off the GUI thread: ~18 ms for 1,000),
     not at each of Qt's many `data()` calls."""
     outcome = entry.outcome
-    status = STATUS_LABELS[outcome.status] if outcome is not None else SENDING_LABEL
+    status = say(STATUS_LABELS[outcome.status] if outcome is not None else SENDING_LABEL)
     message = outcome_text(outcome, entry.target_label, Front.WINDOW).headline if outcome is not None else ""
     took = duration_text(outcome.elapsed_ms) if outcome is not None and outcome.sent else ""
     fallback = (queue_name(entry.fallback_queue) or entry.fallback_queue) if entry.fallback_queue else ""
-    return (entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.call_id, entry.target_label or entry.target_id,
+    return (date_and_time(entry.at.astimezone(), seconds=True), entry.call_id, entry.target_label or entry.target_id,
             status, took, fallback, flow_inputs_text(entry, values=False), message)
 
 
@@ -122,7 +131,7 @@ class JournalModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _HEADERS[section]
+            return QCoreApplication.translate("JournalModel", _HEADERS[section])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -139,10 +148,14 @@ class JournalModel(QAbstractTableModel):
 def row_text(entry: JournalEntry, queue_name: QueueName = _no_names, values: bool = False) -> str:
     """One entry as a line to paste into a ticket or a chat (flow-input values only with `values`)."""
     _time, _call, _target, status, took, fallback, _inputs, message = cells(entry, queue_name)
-    sent = [f"fallback queue {fallback} ({entry.fallback_queue})" if fallback else "",
-            f"flow inputs: {flow_inputs_text(entry, values)}" if entry.flow_inputs else ""]
+    words = QCoreApplication.translate
+    sent = [words("JournalView", "fallback queue {name} ({id})").format(name=fallback, id=entry.fallback_queue)
+            if fallback else "",
+            words("JournalView", "flow inputs: {inputs}").format(inputs=flow_inputs_text(entry, values))
+            if entry.flow_inputs else ""]
     return " · ".join(part for part in (
-        f"{entry.at.astimezone():%Y-%m-%d %H:%M:%S}", f"call {entry.call_id}",
+        f"{entry.at.astimezone():%Y-%m-%d %H:%M:%S}",
+        words("JournalView", "call {call_id}").format(call_id=entry.call_id),
         f"{entry.target_label or entry.target_id} ({entry.target_kind.value} {entry.target_id})", *sent, status,
         took, message) if part)
 
@@ -153,23 +166,25 @@ class JournalView(QWidget):
     def __init__(self, journal: Any, parent: QWidget | None = None, queue_name: QueueName = _no_names) -> None:
         """`queue_name`: a fallback queue's name by its ID (the directory's), called off the GUI thread."""
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Transfer history")
+        self.setWindowTitle(self.tr("Transfer history"))
         close_keys(self)
         self.journal = journal
         self._queue_name = queue_name
         self._generation = 0  # of the table's loads: only the newest one's answer is shown
         self._retired = False
         self.outcome = QComboBox(self)
-        for text, group in OUTCOMES:
-            self.outcome.addItem(text, group.value if group is not None else None)  # Qt compares plain strings
+        self.outcome.addItem(self.tr(OUTCOMES[0][0]), None)
+        for text, group in OUTCOMES[1:]:
+            self.outcome.addItem(say(text), group.value if group is not None else None)  # Qt compares plain strings
         self.period = QComboBox(self)
         for text, days in PERIODS:
-            self.period.addItem(text, days)
+            self.period.addItem(self.tr(text), days)
         self.period.setCurrentIndex(1)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Call ID or target")
+        self.search.setPlaceholderText(self.tr("Call ID or target"))
         filter_labels = [(QLabel(text, self), field) for text, field in
-                         (("&Outcome", self.outcome), ("&Period", self.period), ("&Find", self.search))]
+                         ((self.tr("&Outcome"), self.outcome), (self.tr("&Period"), self.period),
+                          (self.tr("&Find"), self.search))]
         for label, field in filter_labels:
             label.setBuddy(field)  # names the field for screen readers (a combo box only this way, on Linux)
         self.table = QTableView(self)
@@ -183,33 +198,39 @@ class JournalView(QWidget):
         header, rows, metrics = self.table.horizontalHeader(), self.table.verticalHeader(), self.table.fontMetrics()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, sample in enumerate(_WIDTH_SAMPLES):
+        from datetime import datetime
+
+        samples = (date_and_time(datetime(2026, 12, 24, 22, 42, 58), seconds=True), "0LQ5g00000Xy7QkAAJ",
+                   "Technical Support (EMEA)", max((say(label) for label in STATUS_LABELS.values()), key=len),
+                   duration_text(10_000), "Billing (Americas)",
+                   QCoreApplication.translate("JournalModel", "Flow inputs"))
+        for column, sample in enumerate(samples):  # the message column takes the rest
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(metrics.height() + 8)
         rows.hide()
         self.count = QLabel(self)
-        self.copy_button = QPushButton("Copy row", self)
-        self.again_button = QPushButton("Transfer again", self)
-        self.again_button.setToolTip("Route the active call to this row's target")
-        self.export_button = QPushButton("Export CSV…", self)
-        self.show_values = QCheckBox("Show flow-input values", self)
-        self.show_values.setToolTip("They may hold customer data: show them only when needed")
-        self.include_values = QCheckBox("Include flow-input values", self)
-        self.include_values.setToolTip("They may hold customer data: leave them out unless needed")
+        self.copy_button = QPushButton(self.tr("Copy row"), self)
+        self.again_button = QPushButton(self.tr("Transfer again"), self)
+        self.again_button.setToolTip(self.tr("Route the active call to this row's target"))
+        self.export_button = QPushButton(self.tr("Export CSV…"), self)
+        self.show_values = QCheckBox(self.tr("Show flow-input values"), self)
+        self.show_values.setToolTip(self.tr("They may hold customer data: show them only when needed"))
+        self.include_values = QCheckBox(self.tr("Include flow-input values"), self)
+        self.include_values.setToolTip(self.tr("They may hold customer data: leave them out unless needed"))
         # Applied with a button, not on every spin: a shorter period deletes rows at once.
         self.retention = QSpinBox(self)
         self.retention.setRange(1, 3650)
-        self.retention.setSuffix(" days")
-        self.retention.setPrefix("Keep transfers for ")
-        self.retention_button = QPushButton("Apply", self)
-        self.retention_button.setToolTip("Keep this many days from now on; older transfers are deleted now")
+        self.retention.setSuffix(self.tr(" days"))
+        self.retention.setPrefix(self.tr("Keep transfers for "))
+        self.retention_button = QPushButton(self.tr("Apply"), self)
+        self.retention_button.setToolTip(self.tr("Keep this many days from now on; older transfers are deleted now"))
         # The filters are named by their labels; the count speaks its text (see app/ui/common/a11y.py).
-        for widget, name in ((self.table, "Transfers"),
-                             (self.again_button, "Transfer the active call again to this target"),
-                             (self.export_button, "Export to CSV"),
-                             (self.retention, "How many days the history keeps transfers"),
-                             (self.retention_button, "Apply the retention period")):
+        for widget, name in ((self.table, self.tr("Transfers")),
+                             (self.again_button, self.tr("Transfer the active call again to this target")),
+                             (self.export_button, self.tr("Export to CSV")),
+                             (self.retention, self.tr("How many days the history keeps transfers")),
+                             (self.retention_button, self.tr("Apply the retention period"))):
             a11y.name(widget, name)
 
         filters = QHBoxLayout()
@@ -217,13 +238,16 @@ class JournalView(QWidget):
             filters.addWidget(label)
             filters.addWidget(field, 1 if field is self.search else 0)
         # Rows short enough for a 1366×768 laptop at 2× (683 logical pixels): the count has its own.
+        # Longer languages need the width: the export and its option have a row of their own.
         actions = QHBoxLayout()
         actions.addWidget(self.copy_button)
         actions.addWidget(self.again_button)
         actions.addWidget(self.show_values)
         actions.addStretch(1)
-        actions.addWidget(self.include_values)
-        actions.addWidget(self.export_button)
+        export = QHBoxLayout()
+        export.addWidget(self.include_values)
+        export.addWidget(self.export_button)
+        export.addStretch(1)
         retention = QHBoxLayout()
         retention.addWidget(self.retention)
         retention.addWidget(self.retention_button)
@@ -233,6 +257,7 @@ class JournalView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         layout.addLayout(actions)
+        layout.addLayout(export)
         layout.addLayout(retention)
         chain = [self.outcome, self.period, self.search, self.table, self.copy_button, self.again_button,
                  self.show_values, self.include_values, self.export_button, self.retention, self.retention_button]
@@ -287,8 +312,8 @@ class JournalView(QWidget):
         await self._load()
         if self._retired:
             return removed
-        self.count.setText(f"Keeping transfers for {days} days: {removed:,} older "
-                           f"transfer{'s' if removed != 1 else ''} deleted.")
+        self.count.setText(self.tr("Keeping transfers for %n day(s): {removed}", "", days).format(
+            removed=self.tr("%Ln older transfer(s) deleted.", "", removed)))
         return removed
 
     def refresh(self) -> None:
@@ -319,8 +344,10 @@ class JournalView(QWidget):
             return  # retired, or the filters changed meanwhile: a newer load shows its answer
         entries, shown = answer
         self.model.set_entries(entries, shown)
-        more = " (the newest; export writes them all)" if len(entries) == SHOWN_ROWS else ""
-        self.count.setText(f"{len(entries):,} transfer{'s' if len(entries) != 1 else ''}{more}")
+        if len(entries) == SHOWN_ROWS:
+            self.count.setText(self.tr("%Ln transfer(s) (the newest; export writes them all)", "", len(entries)))
+        else:
+            self.count.setText(self.tr("%Ln transfer(s)", "", len(entries)))
 
     def _transfer_again(self) -> None:
         if (entry := self.selected()) is not None:
@@ -335,7 +362,8 @@ class JournalView(QWidget):
             QGuiApplication.clipboard().setText(row_text(entry, self._queue_name, self.show_values.isChecked()))
 
     def choose_export_file(self) -> None:
-        dialog = QFileDialog(self, "Export the history to CSV", str(Path.home() / "transfers.csv"), "CSV (*.csv)")
+        dialog = QFileDialog(self, self.tr("Export the history to CSV"), str(Path.home() / "transfers.csv"),
+                             self.tr("CSV (*.csv)"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.fileSelected.connect(lambda path: spawn(self.export_to(Path(path))))
@@ -352,9 +380,10 @@ class JournalView(QWidget):
             count = await self._off_thread(lambda: export_csv(self.journal.find(**filters, limit=None), path, include))
         except OSError as error:
             if not self._retired:
-                self.count.setText(f"Could not write {path}: {error.strerror or error}")
+                self.count.setText(self.tr("Could not write {path}: {error}").format(path=path,
+                                                                                     error=error.strerror or error))
             return 0
         if count is _RETIRED:
             return 0
-        self.count.setText(f"Exported {count:,} transfers to {path}")
+        self.count.setText(self.tr("Exported %Ln transfer(s) to {path}", "", count).format(path=path))
         return count

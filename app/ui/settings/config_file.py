@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -33,6 +33,8 @@ from app.messages import Front, describe, describe_code
 from app.ui.common.background import Background
 from app.ui.common.style import themed
 
+translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
+
 log = logging.getLogger(__name__)
 CHECK_DELAY_MS = 400  # typing pauses this long before the edited text is checked
 
@@ -42,8 +44,11 @@ def problem_text(problem: PanelError, user_file: Path) -> str:
     line, file = problem.params.get("line"), str(problem.params.get("file") or user_file)
     said = describe(problem, Front.WINDOW)
     if file != str(user_file):
-        return f"{file} (IT's file){f', line {line}' if line else ''}: {said}"
-    return f"Line {line}: {said}" if line else said
+        where = (translate("ConfigFilePage", "{file} (IT's file), line {line}") if line
+                 else translate("ConfigFilePage", "{file} (IT's file)"))
+        return f"{where.format(file=file, line=line)}: {said}"
+    return translate("ConfigFilePage", "Line {line}: {problem}").format(line=line, problem=said) if line else said
+
 
 
 def error_text(error: Exception) -> str:
@@ -51,7 +56,8 @@ def error_text(error: Exception) -> str:
     problems with its line (a bug's type only: its details are in the log)."""
     if not isinstance(error, PanelError):
         log.error("Settings: unexpected %s", type(error).__name__, exc_info=error)
-        return f"Unexpected error ({type(error).__name__}); details are in the log file."
+        return translate("ConfigFilePage", "Unexpected error ({error}); details are in the log file.").format(
+            error=type(error).__name__)
     user_file = Path(str(error.params.get("path") or error.params.get("file") or ""))
     if not error.details:
         return problem_text(error, user_file)
@@ -164,22 +170,22 @@ class ConfigFilePage(QWidget):
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems = QListWidget(self)
         self.problems.setObjectName("fileProblems")
-        self.problems.setAccessibleName("Problems in the config file")
+        self.problems.setAccessibleName(self.tr("Problems in the config file"))
         self.problems.setWordWrap(True)
         self.problems.setMaximumHeight(120)
         self.problems.currentItemChanged.connect(self._problem_selected)
         self.problems.itemActivated.connect(self._problem_selected)
-        self.fix_button = self._button("Fix this &typo", "Rename the mistyped key", self.fix_typo)
+        self.fix_button = self._button(self.tr("Fix this &typo"), self.tr("Rename the mistyped key"), self.fix_typo)
         self.editor = NumberedEditor(self)
         self.editor.setObjectName("configText")
-        self.editor.setAccessibleName("Config file text")
+        self.editor.setAccessibleName(self.tr("Config file text"))
         self.editor.textChanged.connect(self._edited)
         self.status = QLabel(self)
         self.status.setObjectName("fileStatus")  # it speaks its text, as every label
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reload_button = self._button("Re&load", "Read the config file again", self._reload)
-        self.save_button = self._button("Save &file", "Save the config file", self.save)
+        self.reload_button = self._button(self.tr("Re&load"), self.tr("Read the config file again"), self._reload)
+        self.save_button = self._button(self.tr("Save &file"), self.tr("Save the config file"), self.save)
 
         problem_row = QHBoxLayout()
         problem_row.addWidget(self.problems, 1)
@@ -209,10 +215,11 @@ class ConfigFilePage(QWidget):
     def show_reading(self, reading: ConfigReading) -> None:
         """The file as just read (its text unless the rep is editing it, and its problems)."""
         self._path, self._site_path = reading.config.path, reading.config.site_path
-        self.path_label.setText(f"{self._path}" + ("" if reading.text is not None else " (not created yet)"))
+        self.path_label.setText(str(self._path) if reading.text is not None
+                                else self.tr("{path} (not created yet)").format(path=self._path))
         if self.editor.document().isModified() and reading.text != self._on_disk:
-            self._set_status("The file was changed elsewhere since you started editing: Reload shows it (and "
-                             "drops your edit); Save will not write over it.", error=True)
+            self._set_status(self.tr("The file was changed elsewhere since you started editing: Reload shows it (and "
+                                     "drops your edit); Save will not write over it."), error=True)
             return
         if self.editor.document().isModified():
             return  # the rep's edit stays, checked as typed
@@ -264,7 +271,8 @@ class ConfigFilePage(QWidget):
         problem: PanelError | None = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         fix = typo_fix(problem, self._path) if problem is not None else None
         self.fix_button.setEnabled(fix is not None)
-        self.fix_button.setText(f"Rename '{fix[1]}' to '{fix[2]}'" if fix else "Fix this &typo")
+        self.fix_button.setText(self.tr("Rename '{typed}' to '{meant}'").format(typed=fix[1], meant=fix[2]) if fix
+                                else self.tr("Fix this &typo"))
         if problem is None:
             return
         line = problem.params.get("line")
@@ -285,7 +293,7 @@ class ConfigFilePage(QWidget):
         self.check()
 
     def _edited(self) -> None:
-        self._set_status("Edited: not saved yet.")
+        self._set_status(self.tr("Edited: not saved yet."))
         self._checking.start()
 
     def check(self) -> None:
@@ -299,9 +307,9 @@ class ConfigFilePage(QWidget):
             if isinstance(result, ConfigReading):
                 self._show_problems(result.problems)
                 if self.editor.document().isModified():
-                    self._set_status("Edited: not saved yet." if not result.problems else
-                                     f"Edited: {len(result.problems)} problem(s) to fix before it can be saved.",
-                                     error=bool(result.problems))
+                    self._set_status(self.tr("Edited: not saved yet.") if not result.problems else
+                                     self.tr("Edited: %n problem(s) to fix before it can be saved.", "",
+                                             len(result.problems)), error=bool(result.problems))
             else:
                 self._set_status(result, error=True)
 
@@ -311,17 +319,18 @@ class ConfigFilePage(QWidget):
         """Write the text (only if it reads back without a problem), then read it back."""
         self._checking.stop()
         path, site_path, text, on_disk = self._path, self._site_path, self.editor.toPlainText(), self._on_disk
-        self._set_status("Saving…")
+        self._set_status(self.tr("Saving…"))
 
         def done(ok: bool, result: Config | str) -> None:
             if not ok:  # the core's reason, each problem with its line
-                self._set_status(f"Not saved. {result}", error=True)
+                self._set_status(self.tr("Not saved. {reason}").format(reason=result), error=True)
                 return
             assert isinstance(result, Config)
             self._on_disk = text
             self.editor.document().setModified(False)
             self._show_problems(())
-            self._set_status(f"Saved {path}: {len(result.profiles)} profile(s), no problems.")
+            self._set_status(self.tr("Saved {path}: %n profile(s), no problems.", "", len(result.profiles)).format(
+                path=path))
             self.sig_saved.emit(result)
 
         self._files.run(lambda: save_config_text(path, text, on_disk, site_path), done)

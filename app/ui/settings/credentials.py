@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,9 +34,12 @@ from app.core.profile import Profile
 from app.core.secrets import SecretStore
 from app.messages import Front, describe
 from app.ui.common.background import Background
+from app.ui.common.i18n import QT_TRANSLATE_NOOP, TRANSLATIONS
+
+translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
 
 log = logging.getLogger(__name__)
-WORKING = "Working\N{HORIZONTAL ELLIPSIS}"
+WORKING = QT_TRANSLATE_NOOP("CredentialsPanel", "Working…")
 
 
 def error_message(error: Exception) -> str:
@@ -44,9 +47,10 @@ def error_message(error: Exception) -> str:
     if isinstance(error, PanelError):
         return describe(error, Front.WINDOW)
     if isinstance(error, OSError):
-        return f"Cannot read the file: {error.strerror or error}."
+        return translate("CredentialsPanel", "Cannot read the file: {error}.").format(error=error.strerror or error)
     log.error("Settings: unexpected %s", type(error).__name__, exc_info=error)
-    return f"Unexpected error ({type(error).__name__}); details are in the log file."
+    return translate("CredentialsPanel", "Unexpected error ({error}); details are in the log file.").format(
+        error=type(error).__name__)
 
 
 def format_claims(claims: dict[str, Any], fingerprint: str) -> str:
@@ -70,15 +74,20 @@ def fingerprint_halves(fingerprint: str) -> tuple[str, str]:
 
 def certificate_text(certificate: Certificate, path: Path) -> str:
     first, second = fingerprint_halves(certificate.fingerprint)
-    return (f"Upload the certificate {path} on the Call Center (valid until {certificate.not_after:%Y-%m-%d}).\n"
-            f"Certificate fingerprint (SHA-256):\n{first}\n{second}")
+    return translate("CredentialsPanel", "Upload the certificate {path} on the Call Center (valid until "
+                                         "{date}).\nCertificate fingerprint "
+               "(SHA-256):\n{first}\n{second}").format(
+        path=path, first=first, second=second,
+        date=TRANSLATIONS.locale.toString(QDate(certificate.not_after.year, certificate.not_after.month,
+                                                certificate.not_after.day), QLocale.FormatType.ShortFormat))
+
 
 
 class CredentialsPanel(QGroupBox):
     """Shows the keyring backend and key status of one saved profile; sets, removes, tests its key."""
 
     def __init__(self, store: SecretStore | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("Private key (OS keyring)", parent)
+        super().__init__(translate("CredentialsPanel", "Private key (OS keyring)"), parent)
         self.setObjectName("credentialsPanel")
         # The use cases, shared with the command line; its store is made on the pool thread.
         self._credentials = CredentialsDesk(lambda: store if store is not None else SecretStore())
@@ -92,24 +101,27 @@ class CredentialsPanel(QGroupBox):
         self.passphrase = QLineEdit(self)
         self.passphrase.setObjectName("passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Key passphrase")
-        self.passphrase.setPlaceholderText("only if the PEM file is encrypted")
-        self.passphrase.setToolTip("Type it before choosing the file; it is cleared as soon as it is used.")
-        self.set_key_button = self._button("Set private &key from PEM file…", "Set private key from PEM file",
-                                           self.choose_pem)
-        self.create_key_button = self._button("Create key and cert&ificate…", "Create key and certificate",
-                                              self.create_key)
-        self.create_key_button.setToolTip("A new 2048-bit RSA key, kept only in the keyring, and the self-signed "
-                                          "certificate to upload on the Call Center, saved where you choose.")
-        self.export_cert_button = self._button("E&xport certificate…", "Export certificate", self.export_certificate)
-        self.export_cert_button.setToolTip("Save a new self-signed certificate for the stored key (e.g. when the "
-                                           "first one was lost).")
-        self.remove_key_button = self._button("Re&move key", "Remove key", self._remove_key)
-        self.test_button = self._button("T&est", "Test the key and show a token's claims", self._test)
+        self.passphrase.setAccessibleName(self.tr("Key passphrase"))
+        self.passphrase.setPlaceholderText(self.tr("only if the PEM file is encrypted"))
+        self.passphrase.setToolTip(self.tr("Type it before choosing the file; it is cleared as soon as it is used."))
+        self.set_key_button = self._button(self.tr("Set private &key from PEM file…"),
+                                           self.tr("Set private key from PEM file"), self.choose_pem)
+        self.create_key_button = self._button(self.tr("Create key and cert&ificate…"),
+                                              self.tr("Create key and certificate"), self.create_key)
+        self.create_key_button.setToolTip(self.tr("A new 2048-bit RSA key, kept only in the keyring, and the "
+                                                  "self-signed certificate to upload on the Call Center, saved where "
+                                                  "you choose."))
+        self.export_cert_button = self._button(self.tr("E&xport certificate…"), self.tr("Export certificate"),
+                                               self.export_certificate)
+        self.export_cert_button.setToolTip(self.tr("Save a new self-signed certificate for the stored key (e.g. when "
+                                                   "the first one was lost)."))
+        self.remove_key_button = self._button(self.tr("Re&move key"), self.tr("Remove key"), self._remove_key)
+        self.test_button = self._button(self.tr("T&est"), self.tr("Test the key and show a token's claims"), self._test)
         # Asked in place before a stored key is replaced (never a modal box: the panel stays usable).
         self.replace_question = self._label("replaceQuestion")
-        self.replace_button = self._button("Replace the ke&y…", "Replace the stored key", self._replace_confirmed)
-        self.keep_button = self._button("Keep it", "Keep the stored key", self._hide_replace_question)
+        self.replace_button = self._button(self.tr("Replace the ke&y…"), self.tr("Replace the stored key"),
+                                           self._replace_confirmed)
+        self.keep_button = self._button(self.tr("Keep it"), self.tr("Keep the stored key"), self._hide_replace_question)
         self._replace_row = QWidget(self)
         replace_row = QHBoxLayout(self._replace_row)
         replace_row.setContentsMargins(0, 0, 0, 0)
@@ -124,9 +136,9 @@ class CredentialsPanel(QGroupBox):
         self.claims.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 
         form = QFormLayout()
-        form.addRow("Keyring:", self.backend_label)
-        form.addRow("Key:", self.key_status)
-        passphrase_label = QLabel("P&assphrase:", self)
+        form.addRow(self.tr("Keyring:"), self.backend_label)
+        form.addRow(self.tr("Key:"), self.key_status)
+        passphrase_label = QLabel(self.tr("P&assphrase:"), self)
         passphrase_label.setBuddy(self.passphrase)
         form.addRow(passphrase_label, self.passphrase)
         key_buttons = QHBoxLayout()
@@ -190,7 +202,7 @@ class CredentialsPanel(QGroupBox):
 
     def _update_controls(self) -> None:
         idle = not self.is_busy()
-        self.busy_label.setText("" if idle else WORKING)
+        self.busy_label.setText("" if idle else self.tr(WORKING))
         for button in (self.set_key_button, self.create_key_button, self.export_cert_button, self.remove_key_button,
                        self.test_button, self.replace_button):
             button.setEnabled(self._profile is not None and idle)
@@ -201,7 +213,7 @@ class CredentialsPanel(QGroupBox):
         """Look up the backend and whether the profile has a key (in the pool)."""
         profile = self._profile
         if profile is None:
-            self.key_status.setText("Save the profile first, then store its key.")
+            self.key_status.setText(self.tr("Save the profile first, then store its key."))
         name = profile.name if profile else None
 
         def work() -> tuple[str, bool | None]:
@@ -212,21 +224,22 @@ class CredentialsPanel(QGroupBox):
             if not ok:
                 self.backend_label.setText(value)
                 if profile is not None:
-                    self.key_status.setText("unknown: the keyring cannot be used")
+                    self.key_status.setText(self.tr("unknown: the keyring cannot be used"))
                 return
             backend, has_key = value
             self.backend_label.setText(backend)
             if profile is not None and profile is self._profile:
                 self._has_key = has_key
-                self.key_status.setText(f"stored for '{name}'" if has_key else f"none stored for '{name}'")
+                self.key_status.setText((self.tr("stored for '{name}'") if has_key
+                                         else self.tr("none stored for '{name}'")).format(name=name))
 
         self._run(work, done)
 
     def choose_pem(self) -> None:
-        dialog = QFileDialog(self, "Private key (PEM)")
+        dialog = QFileDialog(self, self.tr("Private key (PEM)"))
         dialog.setObjectName("pemFileDialog")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters(["PEM private keys (*.pem *.key)", "All files (*)"])
+        dialog.setNameFilters([self.tr("PEM private keys (*.pem *.key)"), self.tr("All files (*)")])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(self.set_key_from_file)
         self.file_dialog = dialog
@@ -243,7 +256,9 @@ class CredentialsPanel(QGroupBox):
 
         def work() -> str:
             info = self._credentials.store_key(profile.name, read_key_file(file), passphrase)
-            return f"Stored the {info.bits}-bit RSA key for '{profile.name}'.\nFingerprint: {info.fingerprint}"
+            return translate("CredentialsPanel", "Stored the {bits}-bit RSA key for '{name}'.\nFingerprint: "
+                                                 "{fingerprint}").format(
+                bits=info.bits, name=profile.name, fingerprint=info.fingerprint)
 
         self._run(work, self._show_message)
         self.refresh()
@@ -254,8 +269,9 @@ class CredentialsPanel(QGroupBox):
             return
         if self._has_key:
             name = self._profile.name
-            self.replace_question.setText(f"'{name}' already has a key. A new one replaces it, and transfers fail "
-                                          "until its certificate is registered on the Call Center.")
+            question = self.tr("'{name}' already has a key. A new one replaces it, and transfers fail until its "
+                               "certificate is registered on the Call Center.")
+            self.replace_question.setText(question.format(name=name))
             self._replace_row.show()
             self.keep_button.setFocus()
             return
@@ -276,10 +292,10 @@ class CredentialsPanel(QGroupBox):
     def _choose_certificate_file(self, chosen: Callable[[Path], None]) -> None:
         profile = self._profile
         assert profile is not None
-        dialog = QFileDialog(self, "Save the certificate (PEM)")
+        dialog = QFileDialog(self, self.tr("Save the certificate (PEM)"))
         dialog.setObjectName("certFileDialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(["PEM certificates (*.pem *.crt)", "All files (*)"])
+        dialog.setNameFilters([self.tr("PEM certificates (*.pem *.crt)"), self.tr("All files (*)")])
         dialog.setDefaultSuffix("pem")
         dialog.setDirectory(str(Path.home()))
         dialog.selectFile(f"{profile.name}.pem")
@@ -297,10 +313,14 @@ class CredentialsPanel(QGroupBox):
 
         def work() -> str:
             made = credentials.generate(profile, path, replace=replace)
-            replaced = (" It replaces the previous key: transfers fail until this certificate is registered on the "
-                        "Call Center." if made.replaced else "")
-            return (f"Created a {made.key.bits}-bit RSA key for '{profile.name}' in the keyring.{replaced}\n"
-                    f"{certificate_text(made.certificate, made.path)}")
+            created = translate("CredentialsPanel", "Created a {bits}-bit RSA key for '{name}' in the "
+                                                    "keyring.").format(bits=made.key.bits,
+                                                                                             name=profile.name)
+            if made.replaced:
+                created += " " + translate("CredentialsPanel", "It replaces the previous key: transfers fail until "
+                                                               "this certificate is "
+                                     "registered on the Call Center.")
+            return f"{created}\n{certificate_text(made.certificate, made.path)}"
 
         self._run(work, self._show_message)
         self.refresh()
@@ -313,7 +333,9 @@ class CredentialsPanel(QGroupBox):
 
         def work() -> str:
             certificate = credentials.export_certificate(profile, path)
-            return f"Saved a new certificate for the key of '{profile.name}'.\n{certificate_text(certificate, path)}"
+            saved = translate("CredentialsPanel", "Saved a new certificate for the key of '{name}'.").format(
+                name=profile.name)
+            return f"{saved}\n{certificate_text(certificate, path)}"
 
         self._run(work, self._show_message)
 
@@ -325,8 +347,9 @@ class CredentialsPanel(QGroupBox):
 
         def work() -> str:
             if self._credentials.delete(profile.name):
-                return f"Removed the key of '{profile.name}' from the keyring."
-            return f"No key was stored for '{profile.name}'."
+                return translate("CredentialsPanel", "Removed the key of '{name}' from the keyring.").format(
+                    name=profile.name)
+            return translate("CredentialsPanel", "No key was stored for '{name}'.").format(name=profile.name)
 
         self._run(work, self._show_message)
         self.refresh()
@@ -345,8 +368,8 @@ class CredentialsPanel(QGroupBox):
             if not ok:
                 self._show(self.message, value)
             elif profile is self._profile:
-                self._show(self.message, f"The key works: a token for '{profile.name}' was minted. "
-                                     "Its claims (the token itself is never shown):")
+                self._show(self.message, self.tr("The key works: a token for '{name}' was minted. Its claims (the "
+                                                 "token itself is never shown):").format(name=profile.name))
                 self._show(self.claims, value)
 
         self._run(work, done)

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -66,7 +67,7 @@ class SettingsDialog(QDialog):
     def __init__(self, config_path: Path, parent: QWidget | None = None,
                  store: SecretStore | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settingsDialog")
         self.setModal(False)
         close_keys(self)
@@ -84,25 +85,25 @@ class SettingsDialog(QDialog):
         self.config_error.setWordWrap(True)
         self.config_error.setStyleSheet(_error_style())
         self.config_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.show_file_button = QPushButton("Show in the f&ile", self)
-        self.show_file_button.setAccessibleName("Show the problems in the config file")
+        self.show_file_button = QPushButton(self.tr("Show in the f&ile"), self)
+        self.show_file_button.setAccessibleName(self.tr("Show the problems in the config file"))
         self.show_file_button.clicked.connect(self.show_file)
 
         self.profile_list = QListWidget(self)
         self.profile_list.setObjectName("profileList")
-        self.profile_list.setAccessibleName("Profiles")
+        self.profile_list.setAccessibleName(self.tr("Profiles"))
         self.profile_list.setMaximumWidth(160)
         self.profile_list.currentItemChanged.connect(self._profile_selected)
-        self.new_button = QPushButton("Ne&w", self)
-        self.new_button.setAccessibleName("New profile")
+        self.new_button = QPushButton(self.tr("Ne&w"), self)
+        self.new_button.setAccessibleName(self.tr("New profile"))
         self.new_button.clicked.connect(self.new_profile)
         self.form = ProfileForm(self)
         self.form_status = QLabel(self)
         self.form_status.setObjectName("formStatus")
         self.form_status.setWordWrap(True)
         self.form_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton("&Save profile", self)
-        self.save_button.setAccessibleName("Save profile")
+        self.save_button = QPushButton(self.tr("&Save profile"), self)
+        self.save_button.setAccessibleName(self.tr("Save profile"))
         self.save_button.clicked.connect(self.save)
         self.credentials = CredentialsPanel(store, self)
         self.file_page = ConfigFilePage(self._files, self)
@@ -113,24 +114,24 @@ class SettingsDialog(QDialog):
         self.mode_label = QLabel(self)
         self.mode_label.setObjectName("panelMode")
         self.mode_label.setWordWrap(True)
-        self.use_button = QPushButton("&Use this profile", self)
-        self.use_button.setAccessibleName("Use this profile in the panel")
+        self.use_button = QPushButton(self.tr("&Use this profile"), self)
+        self.use_button.setAccessibleName(self.tr("Use this profile in the panel"))
         self.use_button.clicked.connect(self._use_selected)
-        self.demo_button = QPushButton("Back to demo mode", self)
-        self.demo_button.setAccessibleName("Back to demo mode")
-        self.demo_button.setToolTip("The built-in simulator, demo directory and calls; nothing reaches Salesforce. "
-                                    "Your profiles stay as they are.")
+        self.demo_button = QPushButton(self.tr("Back to demo mode"), self)
+        self.demo_button.setAccessibleName(self.tr("Back to demo mode"))
+        self.demo_button.setToolTip(self.tr("The built-in simulator, demo directory and calls; nothing reaches "
+                                            "Salesforce. Your profiles stay as they are."))
         self.demo_button.clicked.connect(self.sig_use_demo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setAccessibleName("Close settings")
+        self.close_button.setAccessibleName(self.tr("Close settings"))
         for button in (self.show_file_button, self.new_button, self.save_button, self.use_button, self.demo_button,
                        self.close_button):
             button.setAutoDefault(False)
 
         left = QVBoxLayout()
-        list_label = QLabel("Profi&les", self)
+        list_label = QLabel(self.tr("Profi&les"), self)
         list_label.setBuddy(self.profile_list)
         left.addWidget(list_label)
         left.addWidget(self.profile_list, 1)
@@ -156,8 +157,8 @@ class SettingsDialog(QDialog):
         columns.addWidget(scroll, 1)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settingsTabs")
-        self.tabs.addTab(profiles_page, "Profiles")
-        self.tabs.addTab(self.file_page, "Config file")
+        self.tabs.addTab(profiles_page, self.tr("Profiles"))
+        self.tabs.addTab(self.file_page, self.tr("Config file"))
         problem_row = QHBoxLayout()
         problem_row.addWidget(self.config_error, 1)
         problem_row.addWidget(self.show_file_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -169,6 +170,7 @@ class SettingsDialog(QDialog):
         root = QVBoxLayout(self)
         root.addLayout(problem_row)
         root.addWidget(self.tabs, 1)
+        root.addLayout(self._language_row())
         root.addLayout(mode_row)
 
         self._update_tab_order()
@@ -176,10 +178,43 @@ class SettingsDialog(QDialog):
         self._show_problems_note()
         self.resize(760, 720)
 
+    def _language_row(self) -> QHBoxLayout:
+        """The window's language: the desktop's, or one chosen here (kept like the window's place;
+        `--lang` overrides it). It applies from the next start: every text is made at start-up."""
+        from app.ui.common.i18n import FOLLOW_DESKTOP, LANGUAGES, TRANSLATIONS, saved_choice
+
+        self.language = QComboBox(self)
+        self.language.setObjectName("languageChoice")
+        self.language.setAccessibleName(self.tr("The panel's language"))
+        self.language.addItem(self.tr("As the desktop"), FOLLOW_DESKTOP)
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(saved_choice())))
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        label = QLabel(self.tr("&Language:"), self)
+        label.setBuddy(self.language)
+        self.language_note = QLabel(self)
+        self.language_note.setObjectName("muted")
+        self.language_note.setWordWrap(True)
+        if TRANSLATIONS.choice.source == "--lang":
+            self.language_note.setText(self.tr("This start uses --lang {language}.").format(
+                language=TRANSLATIONS.choice.language))
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.language)
+        row.addWidget(self.language_note, 1)
+        return row
+
+    def _language_chosen(self, _index: int) -> None:
+        from app.ui.common.i18n import save_choice
+
+        save_choice(self.language.currentData())
+        self.language_note.setText(self.tr("The panel speaks it from its next start."))
+
     def _update_tab_order(self) -> None:
         chain = [self.show_file_button, self.tabs.tabBar(), self.profile_list, self.new_button, *self.form.tab_chain(),
-                 self.save_button, *self.credentials.tab_chain(), *self.file_page.tab_chain(), self.use_button,
-                 self.demo_button, self.close_button]
+                 self.save_button, *self.credentials.tab_chain(), *self.file_page.tab_chain(), self.language,
+                 self.use_button, self.demo_button, self.close_button]
         for first, second in pairwise(chain):
             self.setTabOrder(first, second)
 
@@ -203,18 +238,18 @@ class SettingsDialog(QDialog):
         """What the panel works with now: demo mode, a profile, or neither (it could not connect)."""
         self._demo, self._in_use = demo, profile
         if demo:
-            self.mode_label.setText("The panel is in demo mode: transfers go to the built-in simulator.")
+            self.mode_label.setText(self.tr("The panel is in demo mode: transfers go to the built-in simulator."))
         elif profile is not None:
-            self.mode_label.setText(f"The panel uses profile '{profile}'.")
+            self.mode_label.setText(self.tr("The panel uses profile '{profile}'.").format(profile=profile))
         else:
-            self.mode_label.setText("The panel is not connected: save a profile, or choose one and Use it.")
+            self.mode_label.setText(self.tr("The panel is not connected: save a profile, or choose one and Use it."))
         self.demo_button.setVisible(not demo)
         self._update_use_button()
 
     def _update_use_button(self) -> None:
         name = self._selected_name()
         self.use_button.setVisible(name is not None and (self._demo or name != self._in_use))
-        self.use_button.setText(f"&Use '{name}'" if name else "&Use this profile")
+        self.use_button.setText(self.tr("&Use '{name}'").format(name=name) if name else self.tr("&Use this profile"))
 
     def _use_selected(self) -> None:
         if (name := self._selected_name()) is not None:
@@ -248,8 +283,8 @@ class SettingsDialog(QDialog):
         self._files.run(lambda: read_config(path), done)
 
     def _file_problems_changed(self, _count: int) -> None:
-        self.tabs.setTabText(1, f"Config file ({_count} problem{'s' if _count != 1 else ''})" if _count
-                             else "Config file")
+        self.tabs.setTabText(1, self.tr("Config file (%n problem(s))", "", _count) if _count
+                             else self.tr("Config file"))
 
     def _show_problems_note(self, unreadable: str = "") -> None:
         """Above the tabs: the file's problems (each with its line), or notes about IT's locked keys."""
@@ -258,13 +293,15 @@ class SettingsDialog(QDialog):
             text = unreadable
         elif self._problems:
             count = len(self._problems)
-            lines = [f"The config file {config.path} has {count} problem{'s' if count != 1 else ''}: the panel "
-                     "cannot use it until they are fixed (Config file).",
+            lines = [self.tr("The config file {path} has %n problem(s): the panel cannot use it until they are fixed "
+                             "(Config file).", "", count).format(path=config.path),
                      *(f"  • {problem_text(problem, config.path)}" for problem in self._problems[:5])]
             text = "\n".join(lines + (["  • …"] if count > 5 else []))
         else:
-            text = "\n".join(f"[profiles.{name}] {key} is set by your IT department ({config.site_path}); the value "
-                             f"in {config.path} is ignored." for name, key in config.ignored)
+            text = "\n".join(self.tr("[profiles.{name}] {key} is set by your IT department ({site_path}); the value "
+                                     "in {path} is ignored.").format(name=name, key=key, site_path=config.site_path,
+                                                                     path=config.path)
+                             for name, key in config.ignored)
         self.config_error.setText(text)
         self.config_error.setVisible(bool(text))
         self.show_file_button.setVisible(bool(self._problems))
@@ -299,7 +336,8 @@ class SettingsDialog(QDialog):
             return
         self._set_status("")
         self.form.set_profile(profile)
-        reason = f"Set by your IT department in {self._config.site_path}; it cannot be changed here."
+        reason = self.tr("Set by your IT department in {path}; it cannot be changed here.").format(
+            path=self._config.site_path)
         self.form.set_locked({key: reason for key in self.form.fields if self._config.is_locked(profile.name, key)})
         self.credentials.set_profile(profile)
         self._update_tab_order()
@@ -326,11 +364,11 @@ class SettingsDialog(QDialog):
             return
         config = self._config
         path, locked, site_path = config.path, config.locked.get(profile.name, frozenset()), config.site_path
-        self._set_status("Saving…")
+        self._set_status(self.tr("Saving…"))
 
         def saved(ok: bool, result: Config | str) -> None:
             if not ok:  # nothing was written (or it did not read back as saved): say why
-                self._set_status(f"Not saved. {result}", error=True)
+                self._set_status(self.tr("Not saved. {reason}").format(reason=result), error=True)
                 return
             self.reload(select=profile.name, then=lambda: self._saved(profile.name))
 
@@ -338,10 +376,11 @@ class SettingsDialog(QDialog):
 
     def _saved(self, name: str) -> None:
         if name not in self._config.profiles or self._problems:  # read back already; the file changed since
-            self._set_status(f"Profile '{name}' was written to {self._config_path}, but the file now reads "
-                             "differently (see above).", error=True)
+            self._set_status(self.tr("Profile '{name}' was written to {path}, but the file now reads differently "
+                                     "(see above).").format(name=name, path=self._config_path), error=True)
             return
-        self._set_status(f"Saved profile '{name}' to {self._config_path}. The panel now uses it.")
+        self._set_status(self.tr("Saved profile '{name}' to {path}. The panel now uses it.").format(
+            name=name, path=self._config_path))
         self.sig_profile_saved.emit(name)
 
     def _file_saved(self, config: Config) -> None:

@@ -14,9 +14,10 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.ui.common.i18n import TRANSLATIONS, choose, connect_core_words, saved_choice
 from app.ui.common.style import QT_STYLE_ARGS, follow_color_scheme, is_dark
 from app.ui.common.tasks import spawn
 from app.ui.shell.window import PanelWindow
@@ -35,6 +36,8 @@ class StartOptions:
     profile: str | None = None
     call_id: str | None = None  # already checked (`validate_call_id`)
     demo: bool = False  # --demo: demo mode even when profiles are configured
+    language: str | None = None  # --lang: overrides Settings' choice and the desktop's
+    qt_arguments: tuple[str, ...] = ()  # Qt's own options (-reverse, -platform, -style …)
 
 
 def _preload() -> None:
@@ -88,6 +91,7 @@ class Boot:
 
         try:
             await asyncio.get_running_loop().run_in_executor(None, _preload)
+            connect_core_words()
             from app.compose import open_window_services
             from app.core.calls import CallSource, IncomingCall
 
@@ -135,9 +139,9 @@ class Boot:
             while self._pending:
                 self._pending = False
                 if window.controller.busy():
-                    window.show_notice("info", "Switching after this transfer",
-                                       "The panel connects as chosen in Settings once the transfer in progress "
-                                       "ends.")
+                    window.show_notice("info", QCoreApplication.translate("Boot", "Switching after this transfer"),
+                                       QCoreApplication.translate("Boot", "The panel connects as chosen in Settings "
+                                                                  "once the transfer in progress ends."))
                     await window.controller.wait_idle(_SWITCH_WAIT_S)
                 old = window.session.detach()
                 if old is not None:
@@ -155,9 +159,13 @@ def run(options: StartOptions, verbose: bool = False) -> int:
     platform_note = prefer_xwayland()
     with explained_qt_start():
         existing = QApplication.instance()  # tests make one first
-        app = existing if isinstance(existing, QApplication) else QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
+        style = [] if "-style" in options.qt_arguments else QT_STYLE_ARGS  # a -style given wins
+        app = existing if isinstance(existing, QApplication) else QApplication(
+            [*sys.argv[:1], *style, *options.qt_arguments])
     app.setApplicationName("transfer-panel")
-    app.setApplicationDisplayName("Voice Transfer Panel")
+    language = TRANSLATIONS.install(choose(options.language, saved_choice()),
+                                    keep_direction="-reverse" in options.qt_arguments)
+    app.setApplicationDisplayName(QCoreApplication.translate("PanelWindow", "Voice Transfer Panel"))
     app.setDesktopFileName("transfer-panel")
     follow_color_scheme()
     window = PanelWindow(config_path=options.config_path)
@@ -169,6 +177,11 @@ def run(options: StartOptions, verbose: bool = False) -> int:
     setup_logging(verbose)  # ~13 ms that the first paint does without
     if platform_note:
         log.warning("%s", platform_note)
+    log.info("language %s (%s), locale %s%s", language.language, language.source, TRANSLATIONS.locale.name(),
+             "" if TRANSLATIONS.qt_own_loaded or language.language == "en" else ", Qt's own words in English")
+    if language.problem:
+        log.warning("%s", language.problem)
+        window.show_notice("info", "Language", language.problem)  # English: the language asked for is missing
     _set_icon(app)
     window.desktop.add_tray_icon()
     app.styleHints().colorSchemeChanged.connect(lambda scheme: _follow_desktop_scheme(window, scheme))

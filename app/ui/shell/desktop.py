@@ -83,11 +83,11 @@ class DesktopIntegration(QObject):
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return False
         self.tray = QSystemTrayIcon(QGuiApplication.windowIcon(), self)
-        self.tray.setToolTip("Voice Transfer Panel")
+        self.tray.setToolTip(self.tr("Voice Transfer Panel"))
         menu = QMenu(self.window)
-        show_hide = QAction("Show / hide the panel", menu)
+        show_hide = QAction(self.tr("Show / hide the panel"), menu)
         show_hide.triggered.connect(self.toggle_visible)
-        quit_action = QAction("Quit", menu)
+        quit_action = QAction(self.tr("Quit"), menu)
         quit_action.triggered.connect(self.window.close)
         menu.addActions([show_hide, quit_action])
         self.tray.setContextMenu(menu)

@@ -23,25 +23,26 @@ _KEY_STATE_STYLE = ("QPushButton#keyState { background: #b3261e; color: white; f
 class PanelHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.demo_badge = QLabel("DEMO", self)
+        self.demo_badge = QLabel(self.tr("DEMO"), self)
         self.demo_badge.setObjectName("demoBadge")
         self.demo_badge.hide()
         self.profile_label = FittedLabel(self)  # it gives way (elided, the full text in its tooltip), not the buttons
-        self.profile_label.setText("Starting…")
+        self.profile_label.setText(self.tr("Starting…"))
         self.profile_label.setObjectName("profileLabel")  # it speaks its text, as every label
         # Words, not icons: an emoji pin is a box without an emoji font.
-        self.pin_button = _header_button(self, "On top", "Compact and always on top",
-                                         "Compact and always on top, beside the softphone")
+        self.pin_button = _header_button(self, self.tr("On top"), self.tr("Compact and always on top"),
+                                         self.tr("Compact and always on top, beside the softphone"))
         self.pin_button.setObjectName("pinButton")
         self.pin_button.setCheckable(True)
-        self.trainer_button = _header_button(self, "Trainer", "Trainer tools",
-                                             "Scenarios, presenter view and the request inspector (Ctrl+T)")
+        self.trainer_button = _header_button(self, self.tr("Trainer"), self.tr("Trainer tools"),
+                                             self.tr("Scenarios, presenter view and the request inspector (Ctrl+T)"))
         self.trainer_button.hide()  # demo mode only
-        self.history_button = _header_button(self, "History", "Transfer history",
-                                             "What was transferred, when, and how it went (Ctrl+H)")
-        self.settings_button = _header_button(self, "Settings…", "Open settings", "Profiles and keys (Ctrl+,)")
+        self.history_button = _header_button(self, self.tr("History"), self.tr("Transfer history"),
+                                             self.tr("What was transferred, when, and how it went (Ctrl+H)"))
+        self.settings_button = _header_button(self, self.tr("Settings…"), self.tr("Open settings"),
+                                              self.tr("Profiles and keys (Ctrl+,)"))
         # No keyring, a locked one, no key: red, beside the profile; a click checks again (show_key_state).
-        self.key_state = _header_button(self, "", "Keyring", "")
+        self.key_state = _header_button(self, "", self.tr("Keyring"), "")
         self.key_state.setObjectName("keyState")
         self.key_state.setStyleSheet(_KEY_STATE_STYLE)
         self.key_state.hide()
@@ -57,10 +58,12 @@ class PanelHeader(QWidget):
     def show_mode(self, mode: str, endpoint: str) -> None:
         """The badge: "demo" (the built-in simulator), "training" (a training profile) or "" (none)."""
         if mode == "demo":
-            text = "DEMO"
-            meaning = f"Demo mode: transfers go to the built-in simulator at {endpoint}, never to Salesforce"
+            text = self.tr("DEMO")
+            meaning = self.tr("Demo mode: transfers go to the built-in simulator at {endpoint}, never to "
+                              "Salesforce").format(endpoint=endpoint)
         else:
-            text, meaning = "TRAINING", f"Training profile: transfers go to {endpoint}"
+            text = self.tr("TRAINING")
+            meaning = self.tr("Training profile: transfers go to {endpoint}").format(endpoint=endpoint)
         self.demo_badge.setText(text)
         self.demo_badge.setToolTip(meaning)  # a screen reader reads it as the badge's description
         self.demo_badge.setVisible(bool(mode))
@@ -68,8 +71,9 @@ class PanelHeader(QWidget):
     def show_key_state(self, short: str, reason: str) -> None:
         """Why transfers cannot be signed, in a word or two and in full (""/"": they can)."""
         self.key_state.setText(short)
-        self.key_state.setToolTip(f"{reason}\nClick to check again." if reason else "")
-        a11y.name(self.key_state, f"{short}: {reason} Activate to check again." if short else "Keyring")
+        self.key_state.setToolTip(self.tr("{reason}\nClick to check again.").format(reason=reason) if reason else "")
+        spoken = self.tr("{short}: {reason} Activate to check again.") if short else self.tr("Keyring")
+        a11y.name(self.key_state, spoken.format(short=short, reason=reason))
         self.key_state.setVisible(bool(short))
 
     def buttons(self) -> list[QPushButton]:

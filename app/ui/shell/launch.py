@@ -37,7 +37,8 @@ def run_gui(args: argparse.Namespace) -> int:
         from app.ui.shell.app import StartOptions, run  # Qt's widgets are imported only for the window
 
         config_path = Path(args.config).expanduser() if args.config else None
-        return run(StartOptions(config_path, args.profile, None, args.demo), verbose=args.verbose)
+        return run(StartOptions(config_path, args.profile, None, args.demo, args.lang, tuple(args.qt_arguments)),
+                   verbose=args.verbose)
     return start_panel_and_hand_over(args)
 
 
@@ -108,7 +109,8 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     from app.self_test import own_command
 
     options = ["--config", os.path.abspath(os.path.expanduser(args.config))] if args.config else []
-    gui_options = [*(["--profile", args.profile] if args.profile else []), *(["--demo"] if args.demo else [])]
+    gui_options = [*(["--profile", args.profile] if args.profile else []), *(["--demo"] if args.demo else []),
+                   *(["--lang", args.lang] if args.lang else []), *args.qt_arguments]
     return own_command(*options, "gui", *gui_options)
 
 

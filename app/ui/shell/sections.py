@@ -1,5 +1,6 @@
 """The window's building blocks: a framed section, and the placeholder shown until one is built."""
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 
@@ -15,9 +16,9 @@ def section(parent: QWidget, content: QWidget, stretch: bool = False) -> QFrame:
 def starting_placeholder(parent: QWidget) -> QWidget:
     """What the transfer section's place shows until it is built (see window.PanelWindow._build_rest)."""
     placeholder = QWidget(parent)
-    title = QLabel("TRANSFER", placeholder)
+    title = QLabel(QCoreApplication.translate("TransferSection", "TRANSFER"), placeholder)
     title.setObjectName("sectionTitle")
-    starting = QLabel("Starting…", placeholder)
+    starting = QLabel(QCoreApplication.translate("TransferSection", "Starting…"), placeholder)
     starting.setObjectName("muted")
     layout = QVBoxLayout(placeholder)
     layout.setContentsMargins(0, 0, 0, 0)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
 from app.ui.common.tasks import spawn
 
@@ -71,8 +71,9 @@ class ServiceSession(QObject):
         window.trainer_tools.set_simulator(services.demo.simulator if services.demo is not None else None)
         # Short enough for the header beside "On top" and "Settings…"; the endpoint in the tooltip.
         # In demo mode the badge says it all and the header's room goes to the trainer's button.
-        window.profile_label.setText("" if services.is_demo else f"Profile {profile.name}")
-        window.profile_label.setToolTip(f"Profile {profile.name}: {services.endpoint}")
+        window.profile_label.setText("" if services.is_demo else self.tr("Profile {name}").format(name=profile.name))
+        window.profile_label.setToolTip(self.tr("Profile {name}: {endpoint}").format(name=profile.name,
+                                                                                     endpoint=services.endpoint))
         window.call_panel.set_demo_mode(services.is_demo)
         from app.core.calls import CallSource
 
@@ -107,7 +108,7 @@ class ServiceSession(QObject):
         services, self.services = self.services, None
         self._let_go()
         self._window.header.show_key_state("", "")
-        self._window.form.set_checker(None, "Reconnecting…")
+        self._window.form.set_checker(None, self.tr("Reconnecting…"))
         self._show_state_in_settings()
         return services
 
@@ -143,7 +144,7 @@ class ServiceSession(QObject):
             return
         window = self._window
         if window.controller.busy():
-            window.show_notice("info", "Closing…", "Waiting for the transfer in progress to finish.")
+            window.show_notice("info", self.tr("Closing…"), self.tr("Waiting for the transfer in progress to finish."))
             await window.controller.wait_idle(services.profile.timeout_s + _SHUTDOWN_GRACE_S)
         self._let_go()
         import asyncio  # the window is built before asyncio is loaded (app.py: the first paint)
@@ -174,8 +175,9 @@ class ServiceSession(QObject):
         try:
             await asyncio.get_running_loop().run_in_executor(None, self.services.favorites.save)
         except OSError as error:
-            self._window.show_notice("warning", "Favorites not saved",
-                                     f"{error.strerror or error}. They last until the panel closes.")
+            self._window.show_notice("warning", self.tr("Favorites not saved"),
+                                     self.tr("{error}. They last until the panel closes.").format(
+                                         error=error.strerror or error))
 
     def is_favorite(self, target_id: str) -> bool:
         favorites = self.services.favorites if self.services is not None else None
@@ -191,8 +193,9 @@ class ServiceSession(QObject):
         in_directory = number <= len(ids) and index is not None and index.get(ids[number - 1]) is not None
         view = window.directory.view_for(ids[number - 1]) if in_directory else None
         if view is None:
-            window.show_notice("info", f"No favorite {number}",
-                               "Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with Ctrl+1…9.")
+            window.show_notice("info", self.tr("No favorite {number}").format(number=number),
+                               self.tr("Star a target (☆ on its row or in the form, or Ctrl+D) to pick it with "
+                                       "Ctrl+1…9."))
             return
         window.target_activated(view)
 
@@ -200,7 +203,7 @@ class ServiceSession(QObject):
     def _show_key_problem(self, problem: PanelError | None) -> None:
         """Transfers that cannot be signed (no keyring, a locked one, no key) are not offered: the
         header says why in a word (the reason in its tooltip), and so does the Transfer button."""
-        from app.messages import KEY_STATE_LABELS, Front, describe
+        from app.messages import KEY_STATE_LABELS, Front, describe, say
 
         window, services = self._window, self.services
         self.key_problem = problem
@@ -210,7 +213,8 @@ class ServiceSession(QObject):
                 window.form.set_checker(services.desk.check)
             return
         reason = describe(problem, Front.WINDOW)
-        window.header.show_key_state(KEY_STATE_LABELS.get(problem.code, "Cannot sign"), reason)
+        short = say(KEY_STATE_LABELS[problem.code]) if problem.code in KEY_STATE_LABELS else self.tr("Cannot sign")
+        window.header.show_key_state(short, reason)
         window.form.set_checker(None, reason)
 
     def check_key_again(self) -> None:
@@ -303,23 +307,27 @@ class ServiceSession(QObject):
 
 def _empty_directory_text(services: Services) -> str:
     if services.is_demo:
-        return "The demo directory is empty."
+        return QCoreApplication.translate("ServiceSession", "The demo directory is empty.")
     if services.directory_source is not None:
-        return f"Loading the directory from {services.directory_source.label}…"
-    return ("No directory is set up for this profile yet.\nPaste an agent (005…), queue (00G…) "
-            "or flow (300…) ID in the search box to transfer to it.")
+        return QCoreApplication.translate("ServiceSession", "Loading the directory from {source}…").format(
+            source=services.directory_source.label)
+    return QCoreApplication.translate("ServiceSession", "No directory is set up for this profile yet.\nPaste an agent "
+                                      "(005…), queue (00G…) or flow (300…) ID in the search box to transfer to it.")
 
 
 def _history_notice(services: Services) -> tuple[str, str]:
     """What the rep must know about the history before the next transfer (shown once)."""
     from app.messages import Front, outcome_text
+    from app.ui.common.i18n import clock
 
     if services.interrupted:
-        lines = [f"{entry.at.astimezone():%H:%M} {entry.call_id}: "
+        lines = [f"{clock(entry.at.astimezone())} {entry.call_id}: "
                  f"{outcome_text(entry.outcome, entry.target_label, Front.WINDOW).headline}"
                  for entry in services.interrupted if entry.outcome is not None]
-        return ("The panel closed during a transfer",
-                "\n".join([*lines[:3], "Check the softphone: these calls may have moved. They are in the "
-                                        "history (Ctrl+H) and transferring them again asks first."]))
-    return ("A new transfer history was started",
-            f"The old one could not be used and was moved to {services.journal_moved_aside}.")
+        return (QCoreApplication.translate("ServiceSession", "The panel closed during a transfer"),
+                "\n".join([*lines[:3], QCoreApplication.translate(
+                    "ServiceSession", "Check the softphone: these calls may have moved. They are in the history "
+                    "(Ctrl+H) and transferring them again asks first.")]))
+    return (QCoreApplication.translate("ServiceSession", "A new transfer history was started"),
+            QCoreApplication.translate("ServiceSession", "The old one could not be used and was moved to "
+                                       "{path}.").format(path=services.journal_moved_aside))

@@ -82,8 +82,8 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self._refit_pending = False
         self._refitting = False
         self._screen_followed = False
-        self.setWindowTitle("Voice Transfer Panel")
-        a11y.name(self, "Voice Transfer Panel")
+        self.setWindowTitle(self.tr("Voice Transfer Panel"))
+        a11y.name(self, self.tr("Voice Transfer Panel"))
         self.session = ServiceSession(self)  # what binds the window to its services (session.py)
         self._config_path = config_path
         self._closing = False
@@ -151,8 +151,8 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         from app.ui.settings.signin import SignInRow
         from app.ui.transfer.section import TransferSection
 
-        self.notice = Banner("Notice", self)
-        self.notice_action = self.notice.add_button("Settings…", "Open settings to fix this")
+        self.notice = Banner(self.tr("Notice"), self)
+        self.notice_action = self.notice.add_button(self.tr("Settings…"), self.tr("Open settings to fix this"))
         self.notice_action.clicked.connect(self.open_settings)
         self.notice.set_dismissable(True)
         self.notice_dismiss = self.notice.close_button
@@ -171,7 +171,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         self.call_panel.sig_call_changed.connect(self.form.set_call_id)
         self.form.sig_favorite_toggled.connect(self.session.toggle_favorite)
         self.form.set_call_id(self.call_panel.text())
-        self.form.set_checker(None, "Starting…")
+        self.form.set_checker(None, self.tr("Starting…"))
         self._update_tab_order()
 
     def finish_setup(self) -> None:
@@ -250,12 +250,12 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         from app.messages import Front, describe
 
         self.finish_setup()
-        self.profile_label.setText("Not connected")
+        self.profile_label.setText(self.tr("Not connected"))
         message = describe(error, Front.WINDOW) if isinstance(error, PanelError) else \
-            f"Starting failed ({type(error).__name__}). Details are in the log."
-        self.show_notice("failure", "The panel cannot connect", message, settings=True)
-        self.form.set_checker(None, "Fix the problem shown at the top (Settings…) to transfer.")
-        self.directory.set_index(None, "No directory: the panel is not connected.")
+            self.tr("Starting failed ({error}). Details are in the log.").format(error=type(error).__name__)
+        self.show_notice("failure", self.tr("The panel cannot connect"), message, settings=True)
+        self.form.set_checker(None, self.tr("Fix the problem shown at the top (Settings…) to transfer."))
+        self.directory.set_index(None, self.tr("No directory: the panel is not connected."))
 
     # ---- messages -----------------------------------------------------------------------
     def show_notice(self, level: str, title: str, detail: str, settings: bool = False) -> None:
@@ -267,11 +267,10 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
     def show_error(self, description: str) -> None:
         """An unexpected error (from the error hooks): shown without blocking anything."""
         self._error_count += 1
-        count = f" ({self._error_count} so far)" if self._error_count > 1 else ""
-        self.show_notice(
-            "failure", f"Something went wrong{count}",
-            f"{description}\nThe panel is still working; details are in the log.",
-        )
+        title = (self.tr("Something went wrong (%n so far)", "", self._error_count) if self._error_count > 1
+                 else self.tr("Something went wrong"))
+        self.show_notice("failure", title, self.tr("{description}\nThe panel is still working; details are in the "
+                                                   "log.").format(description=description))
 
     # ---- the flow of a transfer -----------------------------------------------------------
     def _target_selected(self, view) -> None:

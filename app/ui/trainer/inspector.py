@@ -77,7 +77,7 @@ class InspectorWindow(QWidget):
 
     def __init__(self, simulator: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Request inspector")
+        self.setWindowTitle(self.tr("Request inspector"))
         self.simulator = simulator
         self._origin = simulator.base_url.removesuffix(BASE_PATH)
         self.request_list = RequestList(self)
@@ -88,12 +88,14 @@ class InspectorWindow(QWidget):
         self.details.setObjectName("inspectorDetails")
         self.details.setReadOnly(True)
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.details.setPlaceholderText("Transfer a call: its request and answer appear here.")
-        self.hint = QLabel("Newest first · the token is never shown, only its decoded claims", self)
+        self.details.setPlaceholderText(self.tr("Transfer a call: its request and answer appear here."))
+        self.hint = QLabel(self.tr("Newest first · the token is never shown, only its decoded claims"), self)
         self.hint.setObjectName("muted")
-        self.clear_button = QPushButton("Clear", self)
-        for widget, text in ((self.requests, "Requests, newest first"), (self.details, "Request details"),
-                             (self.clear_button, "Clear the list")):
+        self.hint.setWordWrap(True)  # longer languages: it wraps rather than widening the window
+        self.clear_button = QPushButton(self.tr("Clear"), self)
+        for widget, text in ((self.requests, self.tr("Requests, newest first")),
+                             (self.details, self.tr("Request details")),
+                             (self.clear_button, self.tr("Clear the list"))):
             a11y.name(widget, text)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.requests)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,20 +32,28 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ConfigError, PanelError
 from app.core.ids import ROUTING_TARGET_KINDS
-from app.simulator.scenarios import SCENARIOS, ClassPlan, load_plan, save_plan
+from app.simulator.scenarios import SCENARIOS, ClassPlan, Scenario, load_plan, save_plan
 from app.ui.common import a11y
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.keys import INSPECTOR
 from app.ui.common.tasks import spawn
 from app.ui.common.windows import close_keys, open_on_screen
 
-_PLAN_FILTER = "Class plans (*.toml)"
+_PLAN_FILTER = QT_TRANSLATE_NOOP("TrainerWindow", "Class plans (*.toml)")
+
+
+def _said(scenario: Scenario) -> tuple[str, str]:
+    """A scenario's title and what the rep sees, in the window's language."""
+    return scenario.said(lambda text: QCoreApplication.translate("Scenarios", text))
 
 
 def _scenario_box(parent: QWidget) -> QComboBox:
     box = QComboBox(parent)
     for scenario in SCENARIOS.values():
-        box.addItem(scenario.title, scenario.key)
-        box.setItemData(box.count() - 1, f"The rep sees {scenario.rep_sees}", Qt.ItemDataRole.ToolTipRole)
+        title, rep_sees = _said(scenario)
+        box.addItem(title, scenario.key)
+        box.setItemData(box.count() - 1, QCoreApplication.translate("TrainerWindow", "The rep sees {what}").format(
+            what=rep_sees), Qt.ItemDataRole.ToolTipRole)
     return box
 
 
@@ -56,7 +64,7 @@ class TrainerWindow(QWidget):
     def __init__(self, simulator: Any, current_target: Callable[[], Any], parent: QWidget | None = None) -> None:
         """`current_target()`: the TargetView in the panel's transfer form, or None."""
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Trainer")
+        self.setWindowTitle(self.tr("Trainer"))
         self.simulator = simulator
         self._current_target = current_target
         self.plan = ClassPlan()
@@ -67,36 +75,37 @@ class TrainerWindow(QWidget):
         self.every_hint.setWordWrap(True)
         self.rules = QListWidget(self)
         self.rule_scenario = _scenario_box(self)
-        self.add_rule_button = QPushButton("Set for the selected target", self)
-        self.add_rule_button.setToolTip("The target in the panel's transfer form meets this scenario instead")
-        self.remove_rule_button = QPushButton("Remove", self)
-        self.load_button = QPushButton("Load plan…", self)
-        self.save_button = QPushButton("Save plan…", self)
+        self.add_rule_button = QPushButton(self.tr("Set for the selected target"), self)
+        self.add_rule_button.setToolTip(self.tr("The target in the panel's transfer form meets this scenario instead"))
+        self.remove_rule_button = QPushButton(self.tr("Remove"), self)
+        self.load_button = QPushButton(self.tr("Load plan…"), self)
+        self.save_button = QPushButton(self.tr("Save plan…"), self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.presenter = QCheckBox("Presenter view (large text for a projector)", self)
-        self.inspector_button = QPushButton("Request inspector…", self)
-        self.inspector_button.setToolTip("What each transfer sent and got back (Ctrl+I)")
+        self.presenter = QCheckBox(self.tr("Presenter view (large text for a projector)"), self)
+        self.inspector_button = QPushButton(self.tr("Request inspector…"), self)
+        self.inspector_button.setToolTip(self.tr("What each transfer sent and got back (Ctrl+I)"))
         # The lists and combo boxes are named by their labels (buddies), the labels speak their text.
-        for widget, text in ((self.add_rule_button, "Set the scenario for the selected target"),
-                             (self.remove_rule_button, "Remove the selected target's scenario"),
-                             (self.load_button, "Load a class plan"), (self.save_button, "Save the class plan"),
-                             (self.inspector_button, "Open the request inspector")):
+        for widget, text in ((self.add_rule_button, self.tr("Set the scenario for the selected target")),
+                             (self.remove_rule_button, self.tr("Remove the selected target's scenario")),
+                             (self.load_button, self.tr("Load a class plan")),
+                             (self.save_button, self.tr("Save the class plan")),
+                             (self.inspector_button, self.tr("Open the request inspector"))):
             a11y.name(widget, text)
 
-        every_title = QLabel("&Every transfer meets", self)
+        every_title = QLabel(self.tr("&Every transfer meets"), self)
         every_title.setObjectName("fieldLabel")
         every_title.setBuddy(self.every_target)
-        rules_title = QLabel("Except these &targets", self)
+        rules_title = QLabel(self.tr("Except these &targets"), self)
         rules_title.setObjectName("fieldLabel")
         rules_title.setBuddy(self.rules)
-        rule_title = QLabel("&Scenario for the target in the panel's form", self)
+        rule_title = QLabel(self.tr("&Scenario for the target in the panel's form"), self)
         rule_title.setBuddy(self.rule_scenario)
-        rule_row = QHBoxLayout()
-        rule_row.addWidget(self.rule_scenario, 1)
+        rule_row = QHBoxLayout()  # under the scenario: longer languages need the width
         rule_row.addWidget(self.add_rule_button)
         rule_row.addWidget(self.remove_rule_button)
+        rule_row.addStretch(1)
         file_row = QHBoxLayout()
         file_row.addWidget(self.load_button)
         file_row.addWidget(self.save_button)
@@ -110,6 +119,7 @@ class TrainerWindow(QWidget):
         layout.addWidget(rules_title)
         layout.addWidget(self.rules, 1)
         layout.addWidget(rule_title)
+        layout.addWidget(self.rule_scenario)
         layout.addLayout(rule_row)
         layout.addSpacing(6)
         layout.addLayout(file_row)
@@ -140,7 +150,7 @@ class TrainerWindow(QWidget):
         plan.apply(self.simulator)
         self.plan = plan
         self._show_plan()
-        self.status.setText(message or "Applied: the next transfers meet this plan.")
+        self.status.setText(message or self.tr("Applied: the next transfers meet this plan."))
 
     def _every_target_chosen(self) -> None:
         if self.every_target.currentData() != self.plan.every_target:  # chosen, not shown by _show_plan
@@ -149,7 +159,7 @@ class TrainerWindow(QWidget):
     def set_rule_for_selected_target(self) -> None:
         target = self._current_target()
         if target is None or target.kind not in ROUTING_TARGET_KINDS:
-            self.status.setText("Pick a target in the panel first; it then meets the scenario chosen here.")
+            self.status.setText(self.tr("Pick a target in the panel first; it then meets the scenario chosen here."))
             return
         try:
             plan = self.plan.with_rule(target.target_id, self.rule_scenario.currentData(), target.name)
@@ -166,19 +176,20 @@ class TrainerWindow(QWidget):
     def _show_plan(self) -> None:
         every = SCENARIOS[self.plan.every_target]
         self.every_target.setCurrentIndex(self.every_target.findData(every.key))
-        self.every_hint.setText(f"The rep sees {every.rep_sees}.")
+        self.every_hint.setText(self.tr("The rep sees {what}.").format(what=_said(every)[1]))
         self.rules.clear()
         for rule in self.plan.targets:
-            item = QListWidgetItem(f"{rule.label or rule.target_id} — {SCENARIOS[rule.scenario].title}")
+            title, rep_sees = _said(SCENARIOS[rule.scenario])
+            item = QListWidgetItem(f"{rule.label or rule.target_id} — {title}")
             item.setData(Qt.ItemDataRole.UserRole, rule.target_id)
-            item.setToolTip(f"{rule.target_id}: the rep sees {SCENARIOS[rule.scenario].rep_sees}")
+            item.setToolTip(self.tr("{target}: the rep sees {what}").format(target=rule.target_id, what=rep_sees))
             self.rules.addItem(item)
         self.remove_rule_button.setEnabled(bool(self.plan.targets))
 
     # ---- plan files ---------------------------------------------------------------------
     def _choose_file(self, save: bool) -> None:
-        title = "Save the class plan" if save else "Load a class plan"
-        dialog = QFileDialog(self, title, str(Path.home() / "class-plan.toml"), _PLAN_FILTER)
+        title = self.tr("Save the class plan") if save else self.tr("Load a class plan")
+        dialog = QFileDialog(self, title, str(Path.home() / "class-plan.toml"), self.tr(_PLAN_FILTER))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if save:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
@@ -194,11 +205,11 @@ class TrainerWindow(QWidget):
             plan = await asyncio.get_running_loop().run_in_executor(None, load_plan, path)
         except ConfigError as error:
             if shiboken6.isValid(self):
-                self.status.setText(f"{error}\nThe plan in use is unchanged.")
+                self.status.setText(self.tr("{error}\nThe plan in use is unchanged.").format(error=error))
             return False
         if not shiboken6.isValid(self):
             return False  # the demo ended while the file was read: its simulator is gone
-        self.set_plan(plan, f"Loaded {path.name}: the next transfers meet this plan.")
+        self.set_plan(plan, self.tr("Loaded {file}: the next transfers meet this plan.").format(file=path.name))
         return True
 
     async def save_to(self, path: Path) -> bool:
@@ -209,6 +220,6 @@ class TrainerWindow(QWidget):
                 self.status.setText(str(error))
             return False
         if shiboken6.isValid(self):
-            self.status.setText(
-                f"Saved to {path}. Load it next class, or give it to `transfer-panel simulator --plan`.")
+            self.status.setText(self.tr("Saved to {path}. Load it next class, or give it to `transfer-panel "
+                                        "simulator --plan`.").format(path=path))
         return True

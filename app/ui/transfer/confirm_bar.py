@@ -5,7 +5,7 @@ Non-modal on purpose: a modal dialog inside the transfer coroutine would re-ente
 event loop. The window keeps the pending request and sends it on `sig_confirmed`.
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
@@ -20,9 +20,9 @@ class ConfirmBar(Banner):
     sig_cancelled = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Confirm a second transfer", parent)
-        self.confirm_button = self.add_button("Transfer again", "Transfer this call again")
-        self.cancel_button = self.add_button("Cancel", "Cancel the second transfer")
+        super().__init__(QCoreApplication.translate("ConfirmBar", "Confirm a second transfer"), parent)
+        self.confirm_button = self.add_button(self.tr("Transfer again"), self.tr("Transfer this call again"))
+        self.cancel_button = self.add_button(self.tr("Cancel"), self.tr("Cancel the second transfer"))
         self.confirm_button.clicked.connect(self._confirm)
         self.cancel_button.clicked.connect(self._cancel)
 
@@ -37,12 +37,14 @@ class ConfirmBar(Banner):
         previous = describe(refusal, Front.WINDOW)
         if refusal.code is Problem.TRANSFER_IN_FLIGHT:
             self.confirm_button.hide()
-            self.show_message("warning", "This call is being transferred.", previous)
+            self.show_message("warning", self.tr("This call is being transferred."), previous)
         else:
             self.confirm_button.show()
-            self.confirm_button.setText(f"Transfer again to {label}" if len(label) <= 28 else "Transfer again")
-            self.show_message("warning", "This call may already be moving.",
-                              f"{previous} Routing it again may move it twice. Transfer it to {label} anyway?")
+            self.confirm_button.setText(self.tr("Transfer again to {label}").format(label=label) if len(label) <= 28
+                                        else self.tr("Transfer again"))
+            self.show_message("warning", self.tr("This call may already be moving."),
+                              self.tr("{previous} Routing it again may move it twice. Transfer it to {label} "
+                                      "anyway?").format(previous=previous, label=label))
         for button in (self.confirm_button, self.cancel_button):  # what the rep hears on them
             a11y.describe(button, self.spoken_text())
         self.cancel_button.setFocus()

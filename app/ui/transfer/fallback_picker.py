@@ -79,12 +79,12 @@ class FallbackPicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(12)
-        a11y.name(self, "Fallback queue")
+        a11y.name(self, self.tr("Fallback queue"))
         a11y.describe(self,
-            "Optional: the queue that takes the call if routing to the flow fails. Type to search queues."
+            self.tr("Optional: the queue that takes the call if routing to the flow fails. Type to search queues.")
         )
-        self.setToolTip("Used if routing to the flow fails (optional)")
-        self.editor().setPlaceholderText("None (optional) · type to search queues")
+        self.setToolTip(self.tr("Used if routing to the flow fails (optional)"))
+        self.editor().setPlaceholderText(self.tr("None (optional) · type to search queues"))
         completer = QCompleter(self.queue_list, self)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

@@ -6,7 +6,7 @@ itself); everything else goes to `RouteRequest.build`, whose message is shown he
 
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,24 +22,27 @@ from PySide6.QtWidgets import (
 
 from app.ui.common import a11y
 
+translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
+
 VISIBLE_ROWS = 3
+
 
 
 class _Row:
     def __init__(self, parent: QWidget) -> None:
         self.key = QLineEdit(parent)
-        self.key.setPlaceholderText("Name (API name)")
+        self.key.setPlaceholderText(translate("FlowInputsEditor", "Name (API name)"))
         self.value = QLineEdit(parent)
-        self.value.setPlaceholderText("Value")
+        self.value.setPlaceholderText(translate("FlowInputsEditor", "Value"))
         self.remove = QToolButton(parent)
         self.remove.setText("✕")
         self.remove.setAutoRaise(True)
 
     def number(self, number: int) -> None:
-        a11y.name(self.key, f"Flow input {number} name")
-        a11y.name(self.value, f"Flow input {number} value")
-        a11y.name(self.remove, f"Remove flow input {number}")
-        self.remove.setToolTip(f"Remove flow input {number}")
+        a11y.name(self.key, translate("FlowInputsEditor", "Flow input {number} name").format(number=number))
+        a11y.name(self.value, translate("FlowInputsEditor", "Flow input {number} value").format(number=number))
+        a11y.name(self.remove, translate("FlowInputsEditor", "Remove flow input {number}").format(number=number))
+        self.remove.setToolTip(translate("FlowInputsEditor", "Remove flow input {number}").format(number=number))
 
     def widgets(self) -> tuple[QWidget, QWidget, QWidget]:
         return self.key, self.value, self.remove
@@ -52,17 +55,17 @@ class FlowInputsEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
-        self.title = QLabel("Flow inputs", self)
+        self.title = QLabel(self.tr("Flow inputs"), self)
         self.title.setObjectName("fieldLabel")
-        self.empty_note = QLabel("None. Add the flow's input variables if it needs any.", self)
+        self.empty_note = QLabel(self.tr("None. Add the flow's input variables if it needs any."), self)
         self.empty_note.setObjectName("muted")
         self.empty_note.setWordWrap(True)
-        self.add_button = QPushButton("Add input", self)
-        a11y.name(self.add_button, "Add a flow input")
+        self.add_button = QPushButton(self.tr("Add input"), self)
+        a11y.name(self.add_button, self.tr("Add a flow input"))
         self.add_button.setAutoDefault(False)
         self.problem = QLabel(self)
         self.problem.setObjectName("inputsProblem")
-        a11y.name(self.problem, "Flow inputs problem")
+        a11y.name(self.problem, self.tr("Flow inputs problem"))
         self.problem.setWordWrap(True)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.hide()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from app.core.ids import IdKind
 from app.ui.common import a11y
 from app.ui.common.fitted_text import ElidedButton, FittedLabel
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.icons import PRESENCE_WORDS, kind_icon, presence_icon
 from app.ui.common.style import restyle
 from app.ui.directory.target_view import TargetView
@@ -34,8 +35,15 @@ if TYPE_CHECKING:
 
     Checker = Callable[..., CheckedTransfer]  # TransferDesk.check
 
-NO_TARGET = "Choose an agent, queue or flow in the directory above."
-_TRANSFER_KEYS = "Ctrl+Enter"
+NO_TARGET = QT_TRANSLATE_NOOP("TransferForm", "Choose an agent, queue or flow in the directory above.")
+_TRANSFER_KEYS = "Ctrl+Return"
+
+
+def _with_keys(action: str) -> str:
+    """"Transfer to Billing (Ctrl+Enter)", the keys as the desktop's language names them."""
+    from PySide6.QtGui import QKeySequence
+
+    return f"{action} ({QKeySequence(_TRANSFER_KEYS).toString(QKeySequence.SequenceFormat.NativeText)})"
 
 
 class TransferForm(QWidget):
@@ -50,12 +58,12 @@ class TransferForm(QWidget):
         self._call_id = ""
         self._busy = False
         self._check: Checker | None = None
-        self._waiting_reason = "Starting…"
+        self._waiting_reason = self.tr("Starting…")
         self._request: RouteRequest | None = None
         self._favorite = False
         self._said = ""  # the last transfer's progress or outcome, on the Transfer button (say_on_transfer_button)
 
-        self.title = QLabel("TRANSFER", self)
+        self.title = QLabel(self.tr("TRANSFER"), self)
         self.title.setObjectName("sectionTitle")
         self.kind_icon = QLabel(self)
         self.kind_icon.setFixedSize(QSize(28, 28))
@@ -79,7 +87,7 @@ class TransferForm(QWidget):
         self.presence.setObjectName("targetMeta")
 
         self.flow_box = QWidget(self)
-        self.fallback_label = QLabel("&Fallback queue", self.flow_box)
+        self.fallback_label = QLabel(self.tr("&Fallback queue"), self.flow_box)
         self.fallback_label.setObjectName("fieldLabel")
         self.fallback = FallbackPicker(self.flow_box)
         self.fallback_label.setBuddy(self.fallback)
@@ -95,10 +103,10 @@ class TransferForm(QWidget):
 
         # The footer's parts (see the module's docstring): parented here, placed by TransferSection.
         self.action = QWidget(self)
-        self.transfer_button = ElidedButton("Transfer", self.action)
+        self.transfer_button = ElidedButton(self.tr("Transfer"), self.action)
         self.transfer_button.setObjectName("transferButton")
-        a11y.name(self.transfer_button, "Transfer")
-        self.transfer_button.setToolTip(f"Transfer the call ({_TRANSFER_KEYS})")
+        a11y.name(self.transfer_button, self.tr("Transfer"))
+        self.transfer_button.setToolTip(_with_keys(self.tr("Transfer")))
         self.transfer_button.setAutoDefault(False)
         self.transfer_button.setEnabled(False)
         self.reason = FittedLabel(self, one_line=False)  # a message: it goes with the footer's others
@@ -168,9 +176,9 @@ class TransferForm(QWidget):
         """Show whether the target on the form is a favorite."""
         self._favorite = favorite
         self.star_button.setText("★" if favorite else "☆")
-        action = "Remove from favorites" if favorite else "Add to favorites"
+        action = self.tr("Remove from favorites") if favorite else self.tr("Add to favorites")
         a11y.name(self.star_button, action)
-        self.star_button.setToolTip(f"{action} (Ctrl+D); Ctrl+1…9 picks favorite 1…9")
+        self.star_button.setToolTip(self.tr("{action} (Ctrl+D); Ctrl+1…9 picks favorite 1…9").format(action=action))
 
     def toggle_favorite(self) -> None:
         """Star or unstar the target on the form (the star button, Ctrl+D)."""
@@ -188,7 +196,7 @@ class TransferForm(QWidget):
         """The desk's check once the services are up; None before (Transfer stays off and
         `waiting_reason` says why)."""
         self._check = check
-        self._waiting_reason = waiting_reason or "Starting…"
+        self._waiting_reason = waiting_reason or self.tr("Starting…")
         self._revalidate()
 
     def set_busy(self, busy: bool) -> None:
@@ -244,8 +252,8 @@ class TransferForm(QWidget):
         self.kind_icon.setVisible(target is not None)
         if target is None:
             self.kind_icon.clear()
-            self.name.setText("No target selected")
-            self.meta.setText("Search the directory, then pick a row (Enter or click).")
+            self.name.setText(self.tr("No target selected"))
+            self.meta.setText(self.tr("Search the directory, then pick a row (Enter or click)."))
             self.presence_row.hide()
             self.flow_box.hide()
             self.star_button.hide()
@@ -254,11 +262,12 @@ class TransferForm(QWidget):
             self.kind_icon.setPixmap(kind_icon(target.kind, 28).pixmap(28, 28))
             a11y.name(self.kind_icon, target.kind_label)
             self.name.setText(target.name)
-            self.meta.setText(f"{target.kind_label} · {target.target_id}")
+            self.meta.setText(f"{target.kind_label} · {target.target_id}")  # the kind's word is translated
             self.presence_icon.setVisible(target.presence is not None)
             if target.presence is not None:
                 self.presence_icon.setPixmap(presence_icon(target.presence, 14).pixmap(14, 14))
-                a11y.name(self.presence_icon, f"Presence: {PRESENCE_WORDS[target.presence]}")
+                a11y.name(self.presence_icon, self.tr("Presence: {state}").format(
+                    state=self.tr(PRESENCE_WORDS[target.presence])))
             detail = target.secondary if target.kind is IdKind.AGENT else target.secondary_with_label
             self.presence.setText(detail)
             self.presence_row.setVisible(bool(detail))
@@ -272,15 +281,15 @@ class TransferForm(QWidget):
         if self._busy:
             # Still enabled (trigger() ignores it meanwhile): a disabled button would lose the focus,
             # and a screen reader would follow the focus to whatever control came next.
-            self.transfer_button.setText("Transferring…")
+            self.transfer_button.setText(self.tr("Transferring…"))
             self.transfer_button.setEnabled(True)
             self.reason.setText("")
         else:
             name = target.name if target is not None else ""
-            self.transfer_button.setText(f"Transfer to {name}" if target else "Transfer")
-            self.transfer_button.setToolTip(f"Transfer to {name} ({_TRANSFER_KEYS})" if target
-                                            else f"Transfer the call ({_TRANSFER_KEYS})")
-            a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
+            action = self.tr("Transfer to {name}").format(name=name) if target else self.tr("Transfer")
+            self.transfer_button.setText(action)
+            self.transfer_button.setToolTip(_with_keys(action))  # the whole text, however the button elides it
+            a11y.name(self.transfer_button, action)
             a11y.describe(self.transfer_button, self._said or self.transfer_button.toolTip())
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)
@@ -298,7 +307,7 @@ class TransferForm(QWidget):
             return None, self._waiting_reason, True
         target = self._target
         if target is None:
-            return None, NO_TARGET, True
+            return None, self.tr(NO_TARGET), True
         from app.core.errors import Problem
         from app.core.routing.request import Field  # loaded with the services, after the first paint
         from app.messages import Front, describe
@@ -312,6 +321,6 @@ class TransferForm(QWidget):
         if checked.request is None:
             first = next(iter(checked.problems.values()))
             if first.code is Problem.CALL_ID_EMPTY and len(checked.problems) == 1:
-                return None, "Waiting for a call from the softphone.", True
+                return None, self.tr("Waiting for a call from the softphone."), True
             return None, describe(first, Front.WINDOW), False
         return checked.request, "", False

@@ -11,7 +11,7 @@ counts it down.
 import math
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QWidget
 
 from app.core.routing.outcome import RouteOutcome, Severity
@@ -19,6 +19,7 @@ from app.core.routing.request import RouteRequest
 from app.messages import RepOutcome, TransferFacts, rep_outcome
 from app.ui.common import a11y
 from app.ui.common.banner import Banner
+from app.ui.common.i18n import number
 
 COUNTDOWN_STEP_MS = 1000  # one second of a Retry-After (tests make it shorter)
 _LEVELS = {Severity.SUCCESS: "success", Severity.WARNING: "warning", Severity.FAILURE: "failure"}
@@ -28,16 +29,17 @@ class OutcomeBanner(Banner):
     sig_retry = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Transfer outcome", parent)
+        super().__init__(QCoreApplication.translate("OutcomeBanner", "Transfer outcome"), parent)
         self.details_button = QToolButton(self)
         self.details_button.setObjectName("outcomeDetailsButton")
-        self.details_button.setText("Details")
+        self.details_button.setText(self.tr("Details"))
         self.details_button.setCheckable(True)
         self.details_button.setAutoRaise(True)
         self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.details_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a tool button is no Tab stop by default
-        a11y.name(self.details_button, "Details for IT")
-        a11y.describe(self.details_button, "Shows the HTTP status, the server's answer and what IT should check")
+        a11y.name(self.details_button, self.tr("Details for IT"))
+        a11y.describe(self.details_button,
+                      self.tr("Shows the HTTP status, the server's answer and what IT should check"))
         self.details_button.toggled.connect(self._show_details)
         self.buttons.insertWidget(0, self.details_button)  # left of the row; Retry stays on the right
         self.details = QLabel(self)
@@ -47,7 +49,7 @@ class OutcomeBanner(Banner):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # as the banner's text
         self.details.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.add_below(self.details)
-        self.retry_button = self.add_button("Retry", "Retry the transfer")
+        self.retry_button = self.add_button(self.tr("Retry"), self.tr("Retry the transfer"))
         self.retry_button.clicked.connect(self.sig_retry)
         self.retry_button.hide()
         self.dismiss_button = self.close_button
@@ -65,7 +67,8 @@ class OutcomeBanner(Banner):
         self.retry_button.hide()
         self._set_details("")
         self.set_dismissable(False)
-        self.show_message("progress", f"Transferring to {label}…", "Waiting for Salesforce to answer.", busy=True)
+        self.show_message("progress", self.tr("Transferring to {label}…").format(label=label),
+                          self.tr("Waiting for Salesforce to answer."), busy=True)
 
     def show_outcome(self, outcome: RouteOutcome, request: RouteRequest, queues: Iterable[tuple[str, str]] = ()
                      ) -> None:
@@ -82,7 +85,7 @@ class OutcomeBanner(Banner):
         self.set_dismissable(True)
         happened = said.happened
         if outcome.accepted:  # no-break spaces: the duration never wraps onto a line of its own
-            happened += f"\u00a0·\u00a0{outcome.elapsed_ms:.0f}\u00a0ms"
+            happened += "\u00a0·\u00a0" + self.tr("{ms}\u00a0ms").format(ms=number(round(outcome.elapsed_ms)))
         self.show_message(_LEVELS[outcome.traits.severity], happened, said.now)
 
     def text(self) -> str:
@@ -106,7 +109,7 @@ class OutcomeBanner(Banner):
             self._wait_left -= 1
         waiting = self._wait_left > 0
         self.retry_button.setEnabled(not waiting)
-        self.retry_button.setText(f"Retry in {self._wait_left} s" if waiting else "Retry")
+        self.retry_button.setText(self.tr("Retry in %n s", "", self._wait_left) if waiting else self.tr("Retry"))
         if not waiting:
             self._countdown.stop()
 
@@ -114,11 +117,11 @@ class OutcomeBanner(Banner):
         self._countdown.stop()
         self._wait_left = 0
         self.retry_button.setEnabled(True)
-        self.retry_button.setText("Retry")
+        self.retry_button.setText(self.tr("Retry"))
 
 
 def _details_text(said: RepOutcome) -> str:
     lines = list(said.details)
     if said.for_it:
-        lines += ["For IT:", *(f"• {hint}" for hint in said.for_it)]
+        lines += [QCoreApplication.translate("OutcomeBanner", "For IT:"), *(f"• {hint}" for hint in said.for_it)]
     return "\n".join(lines)
