@@ -82,3 +82,33 @@ def test_agent_words_keep_agents_and_targets_of_other_kinds_holding_the_word_fol
     assert labels(index.search("queue", kind=IdKind.QUEUE)) == ["Agent Billing Desk", "Billing", "Sales"]
     # Typing on to a longer word is a plain word again.
     assert labels(index.search("queues2")) == []
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("Mueller", "Zoë Müller"), ("muller", "Zoë Müller"), ("Weiss", "Jürgen Weiß"), ("weiß", "Jürgen Weiß"),
+    ("juergen weiss", "Jürgen Weiß"), ("soeren", "Søren Kjærgaard"), ("kjaergaard", "Søren Kjærgaard"),
+    ("aasa", "Åsa Lindqvist"), ("olga", "Ольга Смирнова"), ("olga smirnova", "Ольга Смирнова"),
+    ("ольга", "Ольга Смирнова"), ("dmitry", "Дмитрий Иванов"), ("dmitriy", "Дмитрий Иванов"),
+    ("dmitrii ivanov", "Дмитрий Иванов"), ("giorgos", "Γιώργος Παπαδόπουλος"),
+    ("papadopoulos", "Γιώργος Παπαδόπουλος"), ("γιωργος", "Γιώργος Παπαδόπουλος"),
+])
+def test_names_are_found_however_they_are_typed(demo, typed, name):
+    assert name in labels(demo.search(typed)), typed
+
+
+@pytest.mark.parametrize(("name", "typed"), [
+    ("Юлия Петрова", ["yulia", "yuliya", "iuliia"]), ("Мария", ["maria", "mariya"]), ("Фёдор", ["fyodor", "fedor"]),
+    ("Наталья", ["natalya", "natalia"]), ("Микола Шевченко", ["mykola", "shevchenko"]),
+    ("Сергій", ["serhii"]), ("Євген", ["yevhen"]), ("Χρήστος", ["christos", "hristos"]),
+    ("Ευάγγελος", ["evangelos"]), ("Ђорђе Петровић", ["djordje petrovic"]),
+])
+def test_cyrillic_and_greek_names_answer_to_their_usual_latin_spellings(name, typed):
+    index = SearchIndex([agent(1, name, "Available"), agent(2, "Someone Else", "Available")])
+    for query in typed:
+        assert labels(index.search(query)) == [name], query
+
+
+def test_a_latin_spelling_ranks_below_the_names_written_that_way():
+    index = SearchIndex([agent(1, "Zoë Müller", "Available"), agent(2, "Hans Mueller", "Available")])
+    assert labels(index.search("mueller")) == ["Hans Mueller", "Zoë Müller"]
+    assert labels(index.search("muller")) == ["Zoë Müller"]

@@ -3,7 +3,8 @@
 Rules (see `text.py` for folding):
 
 * The query is split into folded words; a target matches when every word occurs
-  somewhere in its label or search terms (`Target.search_terms`), in any order.
+  somewhere in its label, its search terms (`Target.search_terms`) or the other spellings
+  of these (`other_spellings`: "mueller" for Müller, "olga" for Ольга), in any order.
 * Ranking: label equals the query, then label starts with it, then every query word
   starts a word of the label, then the rest. Within each of these tiers, what can take
   the call now comes first (queues, flows, available agents and agents whose presence is
@@ -60,7 +61,7 @@ from typing import overload
 
 from app.core.directory.table import KIND_CODES, TargetTable, sorted_pieces
 from app.core.directory.target import KIND_ORDER, PresenceState, Target
-from app.core.directory.text import folded_words, words
+from app.core.directory.text import folded_words, other_spellings, words
 from app.core.ids import IdKind, InvalidIdError, looks_like_salesforce_id, parse_id
 
 _HISTORY = 8  # recent queries kept per index: narrowing sources and instant backspace
@@ -150,6 +151,8 @@ def _search_text(kind: IdKind, label: str, secondary: str, extra: Sequence[str])
 
 
 def _haystacks_of(search_texts: list[str]) -> list[str]:
+    """The haystacks of these search texts, each with its `other_spellings` as one more term."""
+    search_texts = [f"{text}\x1f{spelled}" if (spelled := other_spellings(text)) else text for text in search_texts]
     folded = _TERMS.sub(lambda terms: terms[0].replace(" ", "\t").replace("\x1f", "\n"), folded_words(search_texts))
     return [" " + hay for hay in folded.split("\x1e")]
 
