@@ -95,6 +95,14 @@ _SIGN_IN_WINDOW = "sign in with Sign in… at the top of the panel"
 _OPENBAO_ASK_IT = "Try again; if it persists, tell IT."
 
 
+def _target_not_available(p: Params) -> str:
+    state, status = str(p["state"]), str(p.get("status") or "")
+    standing = state if status.lower() in ("", state) else f"{state} ({status})"
+    if state == "offline":
+        return f"{p['target_label']} is {standing}: routing the call to them will likely fail."
+    return f"{p['target_label']} is {standing}: the call may wait until they are free, or routing may fail."
+
+
 def _already_routed(p: Params) -> str:
     when = _clock_time(p.get("at"))
     if p.get("status") == OutcomeStatus.ACCEPTED.value:
@@ -143,6 +151,8 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.ALREADY_ROUTED: lambda p: (f"{_already_routed(p)} Nothing was sent. Check the softphone; to route it "
                                        "again anyway, add --again."),
     Problem.TRANSFER_IN_FLIGHT: "A transfer of this call is already on its way: wait for its outcome.",
+    Problem.TARGET_NOT_AVAILABLE: lambda p: (f"{_target_not_available(p)} Nothing was sent. Pick another target, "
+                                             "or to route it there anyway, add --even-if-unavailable."),
     Problem.CONFIG_UNREADABLE: "Cannot read the config file {path}: {reason}.",
     Problem.CONFIG_TOO_BIG: "The config file {path} is over {limit_kib} KiB: that is not a config file. Check the "
                             "path (--config, $TRANSFER_PANEL_CONFIG).",
@@ -358,6 +368,7 @@ TEMPLATES: dict[Problem, Template] = {
 # Where the window says it differently: it has Settings, not commands or options.
 WINDOW_TEMPLATES: dict[Problem, Template] = {
     Problem.ALREADY_ROUTED: _already_routed,
+    Problem.TARGET_NOT_AVAILABLE: _target_not_available,
     Problem.SECRET_MISSING: "No private key is stored for profile '{profile}' in {backend}: open Settings… and set "
                             "its key (transfers fail until then).",
     Problem.SECRET_CORRUPT: lambda p: (f"The private key stored for profile '{p['profile']}' in {p['backend']} is "
