@@ -20,6 +20,20 @@ def describe(widget: QWidget, text: str) -> None:
     _apply(widget, "setAccessibleDescription", text)
 
 
+def announce(widget: QWidget, text: str, assertive: bool = False) -> None:
+    """Have screen readers say `text` now (Qt's announcement event; AT-SPI's Announcement signal).
+
+    Assertive interrupts what is being said (a failure the rep must act on); polite waits."""
+    if not text or not shiboken6.isValid(widget):
+        return
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    event = QAccessibleAnnouncementEvent(widget, text)
+    if assertive:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
+
+
 def _apply(widget: QWidget, setter: str, text: str) -> None:
     if _pending is None:
         getattr(widget, setter)(text)

@@ -40,12 +40,13 @@ QLabel#caller { color: #17202b; font-weight: 600; }
 QPlainTextEdit#inspectorDetails { font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace; }
 QLineEdit#search { padding: 5px 6px; border: 1px solid #b8c2ce; border-radius: 5px; font-size: 14px; }
 QLineEdit#search:focus, QLineEdit#callId:focus { border: 2px solid #0b5cad; }
-QPushButton#kindFilter {
-    border: 1px solid #b8c2ce; border-radius: 4px; padding: 3px 9px; background: #ffffff;
+QRadioButton#kindFilter {
+    border: 1px solid #b8c2ce; border-radius: 4px; padding: 3px 9px; background: #ffffff; spacing: 0;
 }
-QPushButton#kindFilter:checked { background: #0b5cad; color: white; border-color: #0b5cad; }
-QPushButton#kindFilter:focus { border: 2px solid #0b5cad; }
-QPushButton#kindFilter:checked:focus { border: 2px solid #06325f; }
+QRadioButton#kindFilter::indicator { width: 0; height: 0; }
+QRadioButton#kindFilter:checked { background: #0b5cad; color: white; border-color: #0b5cad; }
+QRadioButton#kindFilter:focus { border: 2px solid #0b5cad; }
+QRadioButton#kindFilter:checked:focus { border: 2px solid #06325f; }
 QListView#results { border: 1px solid #d5dbe3; border-radius: 5px; background: #ffffff; }
 QListView#results:focus { border: 2px solid #0b5cad; }
 QLabel#targetName { font-size: 16px; font-weight: 600; color: #17202b; }

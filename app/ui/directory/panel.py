@@ -4,6 +4,13 @@ Each change of the query asks the core `SearchIndex` for a new result and resets
 model with it. Keyboard: Up/Down (and Page Up/Down) in the search box move through the
 results, Enter picks the highlighted (or first) row, Esc clears the search. The keyboard,
 the row painter and the empty list's text come right after the first paint (`finish_setup`).
+
+Screen readers (issue 14, item 6): the focus stays in the search box while the rep types and
+moves through the results, so what the rep needs to hear is put where the focus is, as the
+search box's accessible description (the result count, "No match for …", then the highlighted
+row as Up/Down move it), and a pause in typing announces the count. The kind filters are one
+radio group. While assistive technology is active the list holds every row of a result up to
+`SPOKEN_ROWS`, so it reports the true number of items; beyond that its description says it.
 """
 
 from __future__ import annotations
@@ -11,8 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Signal
-from PySide6.QtGui import QKeyEvent, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QFocusEvent, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -22,7 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QProgressBar,
-    QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,10 +44,24 @@ if TYPE_CHECKING:  # loaded with the first search, not for the first paint
     from app.ui.directory.target_view import TargetView
 
 KINDS = (("All", None), ("Agents", IdKind.AGENT), ("Queues", IdKind.QUEUE), ("Flows", IdKind.FLOW))
+SEARCH_HINT = "Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears."
+SPOKEN_ROWS = 5_000  # rows a result holds at once for a screen reader (~2 ms to lay out; 100,000 take ~170 ms)
+ANNOUNCE_PAUSE_MS = 600  # the count is announced once the rep stops typing this long, not at every key
 
 
 def _list_minimum_height() -> int:
     return round(ROW_HEIGHT * text_scale()) * 2 + 4  # two rows and the frame
+
+
+class SearchField(QLineEdit):
+    """The search box, heard as soon as it takes the focus. QLineEdit selects its text while it takes
+    the focus (Tab, Ctrl+K), so assistive technology got a selection (caret) event before the focus
+    event, and Orca said nothing; the focus is reported first here (Qt reports it again after)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Focus))
+        super().focusInEvent(event)
 
 
 class ResultsView(QListView):
@@ -82,22 +103,23 @@ class DirectoryPanel(QWidget):
         self._empty_hint = "Loading the directory…"
         self.title = QLabel("DIRECTORY", self)
         self.title.setObjectName("sectionTitle")
-        self.search = QLineEdit(self)
+        self.search = SearchField(self)
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search agents, queues, flows")
         a11y.name(self.search, "Search the directory")
-        a11y.describe(self.search,
-            "Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears"
-        )
+        a11y.describe(self.search, SEARCH_HINT)
+        self._status = ""  # the result count or why there is none, as said to assistive technology
+        self._announce_timer: QTimer | None = None  # finish_setup
         self.search.setToolTip("Search (Ctrl+K)")
+        # One radio group (exclusive; the arrows move and choose, Tab stops once): screen readers say
+        # "Agents, radio button, 2 of 4". Drawn as a row of pills (the sheet hides the indicator).
         self.kind_group = QButtonGroup(self)
-        self.kind_buttons: dict[IdKind | None, QPushButton] = {}
+        self.kind_buttons: dict[IdKind | None, QRadioButton] = {}
         for text, kind in KINDS:
-            button = QPushButton(text, self)
+            button = QRadioButton(text, self)
             button.setObjectName("kindFilter")
-            button.setCheckable(True)
-            button.setAutoDefault(False)
-            a11y.name(button, f"Show {text.lower()}" if kind else "Show all kinds")
+            a11y.name(button, text)
+            a11y.describe(button, f"Show {text.lower()}" if kind else "Show all kinds")
             self.kind_group.addButton(button)
             self.kind_buttons[kind] = button
         self.kind_buttons[None].setChecked(True)
@@ -106,9 +128,8 @@ class DirectoryPanel(QWidget):
         legend = ("Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; "
                   "amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also "
                   "written under each agent's name.")
-        self.count = QLabel(self)
+        self.count = QLabel(self)  # speaks its text ("335 results")
         self.count.setObjectName("resultCount")
-        a11y.name(self.count, "Number of results")
         self.progress = QProgressBar(self)
         self.progress.setMaximumHeight(6)
         self.progress.setTextVisible(False)
@@ -123,6 +144,7 @@ class DirectoryPanel(QWidget):
         self.results = ResultsView(self)
         self.results.setObjectName("results")
         a11y.name(self.results, "Directory results")
+        self._legend = legend
         a11y.describe(self.results, legend)
         self.available_only.setToolTip(f"Hide agents who are busy, away or offline.\n{legend}")
         self.results.setModel(self.model)
@@ -177,6 +199,11 @@ class DirectoryPanel(QWidget):
         self._fit_count()
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
+        self._announce_timer = QTimer(self)
+        self._announce_timer.setSingleShot(True)
+        self._announce_timer.setInterval(ANNOUNCE_PAUSE_MS)
+        self._announce_timer.timeout.connect(self._announce_status)
+        self.search.textEdited.connect(self._announce_timer.start)
         self.refresh()
 
     # ---- directory ----------------------------------------------------------------------
@@ -231,7 +258,7 @@ class DirectoryPanel(QWidget):
                 return kind
         return None
 
-    def _kind_toggled(self, _button: QPushButton, checked: bool) -> None:
+    def _kind_toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:  # the button left unchecked toggles too
             self.refresh()
 
@@ -245,11 +272,29 @@ class DirectoryPanel(QWidget):
             rows = self._index.search(query, kind=self.kind(), available_only=self.available_only.isChecked())
         if entered is not None and self._holds(rows, entered.target_id):
             entered = None
-        self.model.set_result(rows, entered)
+        self.model.set_result(rows, entered, SPOKEN_ROWS if QAccessible.isActive() else 0)
         total = self.model.total_rows()
         self.count.setText(f"{total:,} result{'s' if total != 1 else ''}" if self._index is not None else "")
         self.results.placeholder = self._placeholder(query)
         self.results.viewport().update()
+        self._say_status(self.results.placeholder.split("\n")[0] or self.count.text())
+
+    def status(self) -> str:
+        """What assistive technology is told of the result: its count, or why the list is empty."""
+        return self._status
+
+    def _say_status(self, status: str) -> None:
+        if status == self._status:
+            return
+        self._status = status
+        a11y.describe(self.search, f"{status} {SEARCH_HINT}" if status else SEARCH_HINT)
+        shown = self.model.rowCount()
+        partly = f"; {shown:,} listed, more as you move down" if shown < self.model.total_rows() else ""
+        a11y.describe(self.results, f"{status}{partly}. {self._legend}" if status else self._legend)
+
+    def _announce_status(self) -> None:
+        if self._status and self.search.hasFocus():
+            a11y.announce(self.search, self._status)
 
     def focus_search(self) -> None:
         self.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
@@ -317,6 +362,11 @@ class DirectoryPanel(QWidget):
             index, self.results.selectionModel().SelectionFlag.ClearAndSelect
         )
         self.results.scrollTo(index)
+        if self.search.hasFocus():  # Up/Down in the search box: the highlighted row is heard there
+            row_text = index.data(QtCore.Qt.ItemDataRole.AccessibleTextRole)
+            spoken = f"{row_text}, {row + 1} of {self.model.total_rows():,}"
+            a11y.describe(self.search, spoken)
+            self._status = spoken
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
