@@ -32,6 +32,7 @@ QLineEdit#callId {
 QLineEdit#callId[invalid="true"] { border: 2px solid #b3261e; }
 QLabel#callProblem, QLabel#transferReason, QLabel#inputsProblem { color: #a3231b; }
 QLabel#transferReason[tone="hint"] { color: #4f5b69; }
+QLabel#transferReason[tone="warning"] { color: #8a5200; }
 QLabel#fieldLabel { color: #2b3744; font-weight: 600; }
 QToolButton#bannerClose { color: #3d4b5c; border: none; padding: 0 3px; }
 QToolButton#bannerClose:hover { color: #17202b; background: rgba(0, 0, 0, 0.06); border-radius: 3px; }

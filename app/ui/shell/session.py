@@ -207,7 +207,7 @@ class ServiceSession(QObject):
         if problem is None:
             window.header.show_key_state("", "")
             if services is not None:
-                window.form.set_checker(services.desk.check)
+                window.form.set_checker(services.desk.check, caution=services.desk.caution)
             return
         reason = describe(problem, Front.WINDOW)
         window.header.show_key_state(KEY_STATE_LABELS.get(problem.code, "Cannot sign"), reason)
