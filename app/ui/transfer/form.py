@@ -3,7 +3,9 @@
 The button is enabled only when the core's `TransferDesk.check` (handed over with
 `set_checker` once the services are up) accepts what is on screen;
 otherwise its reason is shown under it, and a flow-input problem next to the inputs. The
-form never decides what is valid by itself.
+form never decides what is valid by itself: what the desk's `caution` says of the target (an
+agent who is busy, away or offline) is shown under the button too, and the desk asks again on
+Transfer. A fallback queue the rep is still typing is not called wrong until the rep leaves it.
 
 The form is the window's middle part (what the target is, the flow options: these scroll);
 `action` (the Transfer button) and `reason` (why it is off) go into the window's fixed footer,
@@ -30,9 +32,11 @@ from app.ui.transfer.flow_inputs import FlowInputsEditor
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from app.core.errors import PanelError
     from app.core.routing.request import CheckedTransfer, RouteRequest
 
     Checker = Callable[..., CheckedTransfer]  # TransferDesk.check
+    Caution = Callable[[str, str], PanelError | None]  # TransferDesk.caution
 
 _NO_TARGET = "Choose an agent, queue or flow in the directory above."
 _TRANSFER_KEYS = "Ctrl+Enter"
@@ -50,6 +54,7 @@ class TransferForm(QWidget):
         self._call_id = ""
         self._busy = False
         self._check: Checker | None = None
+        self._caution: Caution | None = None
         self._waiting_reason = "Starting…"
         self._request: RouteRequest | None = None
         self._favorite = False
@@ -143,6 +148,7 @@ class TransferForm(QWidget):
         layout.addWidget(self.flow_box)
 
         self.fallback.sig_changed.connect(self._revalidate)
+        self.fallback.sig_left.connect(self._revalidate)
         self.inputs.sig_changed.connect(self._revalidate)
         self.transfer_button.clicked.connect(self.trigger)
         self._show_target()
@@ -156,6 +162,7 @@ class TransferForm(QWidget):
         if not same_id:
             self.fallback.reset()
             self.inputs.clear()
+            self.inputs.set_known(target.inputs if target is not None else ())
         self._show_target()
 
     def target(self) -> TargetView | None:
@@ -189,10 +196,11 @@ class TransferForm(QWidget):
     def set_queues(self, labels: list[str], queue_ids: list[str]) -> None:
         self.fallback.set_queues(labels, queue_ids)
 
-    def set_checker(self, check: Checker | None, waiting_reason: str = "") -> None:
-        """The desk's check once the services are up; None before (Transfer stays off and
+    def set_checker(self, check: Checker | None, waiting_reason: str = "", caution: Caution | None = None) -> None:
+        """The desk's check (and caution) once the services are up; None before (Transfer stays off and
         `waiting_reason` says why)."""
         self._check = check
+        self._caution = caution
         self._waiting_reason = waiting_reason or "Starting…"
         self._revalidate()
 
@@ -275,7 +283,7 @@ class TransferForm(QWidget):
             a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)
-        tone = "hint" if waiting or request is not None else "error"
+        tone = "hint" if waiting or (request is not None and not reason) else "error" if request is None else "warning"
         if self.reason.property("tone") != tone:
             self.reason.setProperty("tone", tone)
             restyle(self.reason)
@@ -304,5 +312,8 @@ class TransferForm(QWidget):
             first = next(iter(checked.problems.values()))
             if first.code is Problem.CALL_ID_EMPTY and len(checked.problems) == 1:
                 return None, "Waiting for a call from the softphone.", True
+            if Field.FALLBACK_QUEUE in checked.problems and not self.fallback.is_settled():
+                return None, "Pick the fallback queue: Enter takes the top match.", True  # still typing
             return None, describe(first, Front.WINDOW), False
-        return checked.request, "", False
+        caution = self._caution(target.target_id, target.name) if self._caution is not None else None
+        return checked.request, describe(caution, Front.WINDOW) if caution else "", False
