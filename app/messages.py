@@ -408,8 +408,17 @@ def describe(error: PanelError, front: Front = Front.CLI) -> str:
     if error.code is Problem.VALUE_BAD_ID:
         return ": ".join([text, *(describe(detail, front) for detail in error.details)])
     if error.details:
-        return "\n".join([text, *(f"  - {describe(detail, front)}" for detail in error.details)])
+        return "\n".join([text, *(f"  - {_place(detail, error)}{describe(detail, front)}" for detail in error.details)])
     return text
+
+
+def _place(problem: PanelError, within: PanelError) -> str:
+    """Where a file's problem is written: "line 5: ", or "/etc/…/site.toml, line 3: " when it is
+    in another file than the one the list is about; nothing when it has no line."""
+    line, file = problem.params.get("line"), problem.params.get("file")
+    if not line:
+        return ""
+    return f"line {line}: " if not file or file == within.params.get("path") else f"{file}, line {line}: "
 
 
 def describe_code(code: Problem, params: Params, front: Front = Front.CLI) -> str:

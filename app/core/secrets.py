@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # keyring is imported lazily: finding a backend can take a wh
 SERVICE = "voice-transfer-panel"
 PART_CHARS = 1000
 MANIFEST_VERSION = 1
+SWEPT_GENERATIONS = 64  # how many key replacements a damaged set's clean-up looks back over
 # The operating systems' own stores: anything else keyring may pick (a plaintext or
 # "encrypted" file from keyrings.alt, a null or fail backend) is refused, never used.
 _PLATFORM_BACKENDS = ("keyring.backends.Windows", "keyring.backends.macOS", "keyring.backends.SecretService",
@@ -132,7 +133,7 @@ class SecretStore:
         payload = base64.b64encode(json.dumps(
             {"pem": secret.pem, "passphrase": secret.passphrase}).encode()).decode("ascii")
         parts = [payload[i:i + PART_CHARS] for i in range(0, len(payload), PART_CHARS)]
-        old = self._manifest(profile, purpose)
+        old = self._manifest_or_clear_damaged(profile, purpose)
         generation = old["generation"] + 1 if old else 1
         for index, part in enumerate(parts):
             self._set(self._part_name(profile, purpose, generation, index), part)
@@ -164,9 +165,13 @@ class SecretStore:
 
     def delete_private_key(self, profile: str,
                            purpose: SecretPurpose = SecretPurpose.SCRT) -> bool:
-        """Removes the key; returns False when none was stored. Manifest first, so a
-        deletion cut off half way leaves nothing that looks usable."""
-        manifest = self._manifest(profile, purpose)
+        """Removes the key (a damaged set too); returns False when none was stored. Manifest
+        first, so a deletion cut off half way leaves nothing that looks usable."""
+        try:
+            manifest = self._manifest(profile, purpose)
+        except SecretCorruptError:
+            self._clear_damaged(profile, purpose)
+            return True
         if manifest is None:
             return False
         self._delete(self._manifest_name(profile, purpose))
@@ -220,6 +225,25 @@ class SecretStore:
         if not valid:
             raise self._corrupt(profile, "manifest")
         return manifest
+
+    def _manifest_or_clear_damaged(self, profile: str, purpose: SecretPurpose) -> dict[str, Any] | None:
+        """The manifest, or None once a damaged one and every part it may have had are removed:
+        storing a new key is how a rep repairs a damaged set, so it must not be refused."""
+        try:
+            return self._manifest(profile, purpose)
+        except SecretCorruptError:
+            self._clear_damaged(profile, purpose)
+            return None
+
+    def _clear_damaged(self, profile: str, purpose: SecretPurpose) -> None:
+        # Keyrings cannot list entries, so parts are found by name: every generation a
+        # profile is likely to reach, each part until the first missing one.
+        self._delete(self._manifest_name(profile, purpose))
+        for generation in range(1, SWEPT_GENERATIONS + 1):
+            index = 0
+            while self._get(self._part_name(profile, purpose, generation, index)) is not None:
+                self._delete(self._part_name(profile, purpose, generation, index))
+                index += 1
 
     def _delete_parts(self, profile: str, purpose: SecretPurpose, manifest: dict[str, Any]) -> None:
         for index in range(manifest["count"]):

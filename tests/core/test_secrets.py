@@ -128,6 +128,50 @@ def test_damaged_sets_are_reported_corrupt_never_used(key_4096, damage):
     assert "PRIVATE" not in message and backend.entries.get(first_part, "x")[:20] not in message
 
 
+def damage_manifest(store: SecretStore, profile: str) -> None:
+    """Writes a manifest that cannot be read, through the store's own backend (a real one too)."""
+    store._backend.set_password(SERVICE, f"{profile}/scrt/manifest", "{not json")
+
+
+@pytest.mark.parametrize("repair", ["store-again", "delete"])
+def test_a_damaged_set_is_repaired_by_storing_again_or_deleting_and_leaves_no_part(rsa_key, key_4096, repair):
+    # The corrupt message tells the rep to store the key again: that must work, not fail the same way.
+    backend = MemoryKeyring()
+    store = SecretStore(backend=backend)
+    for _ in range(3):  # a few replacements: the damaged set's parts are not generation 1
+        store.set_private_key("emea", PrivateKeySecret(pem_of(key_4096)))
+    damage_manifest(store, "emea")
+    with pytest.raises(SecretCorruptError):
+        store.get_private_key("emea")
+
+    if repair == "store-again":
+        store.set_private_key("emea", PrivateKeySecret(pem_of(rsa_key)))
+        assert store.get_private_key("emea").pem == pem_of(rsa_key)
+        manifest = json.loads(backend.entries[(SERVICE, "emea/scrt/manifest")])
+        kept = {f"emea/scrt/part-{manifest['generation']}-{i}" for i in range(manifest["count"])}
+    else:
+        assert store.delete_private_key("emea")
+        assert not store.has_private_key("emea")
+        kept = set()
+    assert {name for (_, name) in backend.entries if "/part-" in name} == kept
+
+
+@pytest.mark.real_keyring
+def test_real_keyring_damaged_set_deleted_leaves_no_entry(key_4096):
+    require_real_keyring()
+    store = SecretStore()
+    profile = f"test-{uuid.uuid4().hex[:10]}"
+    try:
+        store.set_private_key(profile, PrivateKeySecret(pem_of(key_4096)))
+        damage_manifest(store, profile)
+        with pytest.raises(SecretCorruptError):
+            store.get_private_key(profile)
+        assert store.delete_private_key(profile)
+    finally:
+        remaining = {name for name in stored_usernames(SERVICE) if name.startswith(profile + "/")}
+    assert remaining == set()
+
+
 def test_purposes_are_kept_apart(rsa_key, key_4096):
     store = SecretStore(backend=MemoryKeyring())
     store.set_private_key("emea", PrivateKeySecret(pem_of(rsa_key)))

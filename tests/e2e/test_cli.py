@@ -54,7 +54,7 @@ def test_profiles_check_lists_every_problem(tmp_path):
     config.write_text('[profiles.x]\nbase_url = "http://example.com"\norg_id = "00D"\ncall_center = "A"\n')
     result = cli("--config", str(config), "profiles", "check")
     assert result.returncode == 3
-    assert "base_url" in result.stderr and "org_id" in result.stderr
+    assert "line 2: [profiles.x] base_url" in result.stderr and "line 3: [profiles.x] org_id" in result.stderr
 
 
 def test_credentials_routes_and_no_secret_in_any_file_the_app_wrote(tmp_path, rsa_key, simulator, keyring_profile):
