@@ -109,7 +109,6 @@ class DirectoryPanel(QWidget):
         a11y.name(self.search, "Search the directory")
         a11y.describe(self.search, SEARCH_HINT)
         self._status = ""  # the result count or why there is none, as said to assistive technology
-        self._announce_timer: QTimer | None = None  # finish_setup
         self.search.setToolTip("Search (Ctrl+K)")
         # One radio group (exclusive; the arrows move and choose, Tab stops once): screen readers say
         # "Agents, radio button, 2 of 4". Drawn as a row of pills (the sheet hides the indicator).
@@ -199,11 +198,11 @@ class DirectoryPanel(QWidget):
         self._fit_count()
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
-        self._announce_timer = QTimer(self)
-        self._announce_timer.setSingleShot(True)
-        self._announce_timer.setInterval(ANNOUNCE_PAUSE_MS)
-        self._announce_timer.timeout.connect(self._announce_status)
-        self.search.textEdited.connect(self._announce_timer.start)
+        timer = QTimer(self)  # the count is announced once the typing pauses
+        timer.setSingleShot(True)
+        timer.setInterval(ANNOUNCE_PAUSE_MS)
+        timer.timeout.connect(self._announce_status)
+        self.search.textEdited.connect(lambda _text: timer.start())
         self.refresh()
 
     # ---- directory ----------------------------------------------------------------------
