@@ -26,36 +26,8 @@ from app.core.directory.search import SearchIndex
 from app.core.ids import checksum_suffix
 from app.ui.shell.single_instance import INSTANCE_ENV
 
-REQUIRE_ENV = "TRANSFER_PANEL_REQUIRE_XVFB"
 REPO = Path(__file__).parents[2]
 DEMO_CALL_ID = re.compile(r"0LQ5g0000[0-9A-Za-z]{6}[A-Z0-5]{3}")  # app.demo.new_demo_call_id's shape
-
-
-def _tools() -> None:
-    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
-    if missing:
-        message = f"{' and '.join(missing)} not installed"
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"{message}, and {REQUIRE_ENV}=1 requires them")
-        pytest.skip(message)
-
-
-@pytest.fixture
-def display():
-    """A private Xvfb display with the laptop's screen; its name."""
-    _tools()
-    read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as numbers:
-        number = numbers.readline().strip()  # Xvfb writes it once it accepts connections
-    try:
-        assert number.isdigit(), "Xvfb did not start"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def xdotool(display: str, *args: str, timeout: float = 30) -> str:
@@ -80,29 +52,29 @@ def journal_rows(path: Path) -> list[tuple[str, str, str]]:
         return journal.execute("SELECT call_id, target_id, state FROM transfers").fetchall()
 
 
-def test_typing_before_ctrl_k_then_a_keyboard_transfer_sends_the_clean_call_id(display):
+def test_typing_before_ctrl_k_then_a_keyboard_transfer_sends_the_clean_call_id(xvfb_display):
     runtime = tempfile.mkdtemp(prefix="tp-run-")  # the hand-over socket's folder: short, private
-    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "XDG_RUNTIME_DIR": runtime,
+    env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb", "XDG_RUNTIME_DIR": runtime,
            INSTANCE_ENV: f"tp-xdo-{uuid.uuid4().hex[:8]}"}
     env.pop("QT_SCALE_FACTOR", None)
     journal = Path(env["XDG_DATA_HOME"]) / "transfer-panel" / "journal.sqlite3"
     panel = subprocess.Popen([sys.executable, "-m", "app", "--demo"], env=env, cwd=REPO,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        window = xdotool(display, "search", "--sync", "--onlyvisible", "--name", "Voice Transfer Panel").split()[0]
+        window = xdotool(xvfb_display, "search", "--sync", "--onlyvisible", "--name", "Voice Transfer Panel").split()[0]
         wait_for(journal.exists, "the demo's services (the journal is opened with them)")
-        xdotool(display, "windowfocus", "--sync", window)
+        xdotool(xvfb_display, "windowfocus", "--sync", window)
 
         # Typed before Ctrl+K, as the rep who starts typing at once: it searches, never edits the call.
-        xdotool(display, "type", "--delay", "40", "bil em")
-        xdotool(display, "key", "Return")
+        xdotool(xvfb_display, "type", "--delay", "40", "bil em")
+        xdotool(xvfb_display, "key", "Return")
         # Then the keyboard transfer: Ctrl+K, "bil", Enter (the first result), Ctrl+Enter. Until the demo
         # directory has loaded (a moment after the services), Enter finds nothing and nothing is sent:
         # then the same keys again. A sent transfer is in the journal before the request leaves.
         for _attempt in range(10):
-            xdotool(display, "key", "ctrl+k")
-            xdotool(display, "type", "--delay", "40", "bil")
-            xdotool(display, "key", "Return", "ctrl+Return")
+            xdotool(xvfb_display, "key", "ctrl+k")
+            xdotool(xvfb_display, "type", "--delay", "40", "bil")
+            xdotool(xvfb_display, "key", "Return", "ctrl+Return")
             deadline = time.monotonic() + 3
             while not journal_rows(journal) and time.monotonic() < deadline:
                 time.sleep(0.1)

@@ -1,8 +1,12 @@
-"""The transfer history window: newest first, filters, copy, transfer again, CSV export."""
+"""The transfer history window: newest first, filters, copy, transfer again, CSV export; what
+each transfer sent; named filters and a table Tab leaves."""
 
 import csv
+import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.core.routing.outcome import StatusGroup
 from app.simulator.faults import Fault
@@ -113,3 +117,58 @@ def test_a_reload_reads_only_the_rows_it_shows(qtbot, panel, demo_services):
     history.search.setText("call-99")  # a filter change reloads
     qtbot.waitUntil(lambda: history.model.rowCount() == 11)  # call-99, call-990…999
     assert all(width > 40 for width in map(history.table.columnWidth, range(4)))  # the columns still show
+
+
+def test_history_shows_what_was_sent_fallback_inputs_on_demand_and_duration(qtbot, panel, demo_services):
+    """Issue 13 item 21: the fallback queue (by name), how many flow inputs (their values only on
+    demand: they may hold customer data), how long it took, the outcome in words."""
+    flow, queue = first_target(demo_services, "flow"), first_target(demo_services, "queue")
+    panel.new_demo_call()
+    pick(qtbot, panel, flow)
+    panel.form.fallback.choose(queue.target_id)
+    panel.form.inputs.add_row("CustomerTier", "Gold")
+    panel.form.inputs.add_row("Language", "pt-BR")
+    panel.form.trigger()
+    wait_outcome(qtbot, panel, f"Routing requested to {flow.name}")
+
+    panel.session.open_history()
+    history = panel.session.history
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1)
+    model = history.model
+    headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    row = {header: model.index(0, column).data() for column, header in enumerate(headers)}
+    assert row["Outcome"] == "Routing requested" and row["Target"] == flow.name
+    assert row["Fallback queue"] == queue.name
+    assert row["Flow inputs"] == "2 inputs"  # no values until asked for
+    assert re.fullmatch(r"\d+ ms|\d+\.\d s", row["Took"]), row["Took"]
+    history.table.selectRow(0)
+    history.copy_row()
+    copied = QGuiApplication.clipboard().text()
+    assert f"fallback queue {queue.name} ({queue.target_id})" in copied and "flow inputs: 2 inputs" in copied
+    assert "Gold" not in copied
+
+    history.show_values.setChecked(True)  # on demand: the values, in the table and a copied row
+    assert model.index(0, headers.index("Flow inputs")).data() == "CustomerTier = Gold; Language = pt-BR"
+    history.copy_row()
+    assert "flow inputs: CustomerTier = Gold; Language = pt-BR" in QGuiApplication.clipboard().text()
+    history.show_values.setChecked(False)
+    assert model.index(0, headers.index("Flow inputs")).data() == "2 inputs"
+
+
+def test_history_filters_are_named_by_their_labels_and_tab_leaves_the_table(qtbot, panel, demo_services):
+    """Issue 14 items 4 and 5: a combo box is named on Linux only through a label (its buddy); Tab
+    moves from the table to the next control (the arrows move between cells), never cell to cell."""
+    transfer(qtbot, panel, first_target(demo_services, "queue"))
+    panel.session.open_history()
+    history = panel.session.history
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1)
+    buddies = {label.buddy(): label.text().replace("&", "") for label in history.findChildren(QLabel) if label.buddy()}
+    assert buddies == {history.outcome: "Outcome", history.period: "Period", history.search: "Find"}
+
+    assert not history.table.tabKeyNavigation()
+    history.activateWindow()
+    qtbot.waitUntil(history.isActiveWindow)
+    history.table.setFocus()
+    history.table.selectRow(0)
+    qtbot.keyClick(history.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is history.copy_button

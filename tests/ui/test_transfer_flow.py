@@ -116,7 +116,8 @@ def test_double_send_guard_sends_exactly_one_request(qtbot, panel, demo_services
     button = panel.form.transfer_button
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert button.text() == "Transferring…" and not button.isEnabled()  # at once, before anything is sent
+    # At once, before anything is sent: busy, and inert while it is (enabled: it keeps the keyboard focus).
+    assert button.text() == "Transferring…" and not panel.form.can_transfer()
     qtbot.waitUntil(lambda: panel.outcome.isVisible() and "Transferring to" in panel.outcome.text())
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # impatient second click
     qtbot.keyClick(panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # and the shortcut

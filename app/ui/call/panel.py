@@ -65,14 +65,11 @@ class CallPanel(QWidget):
         self.edit_button.setAutoDefault(False)
         self.edit_button.hide()
         self.source_label = FittedLabel(self)
-        self.source_label.setObjectName("callSource")
-        a11y.name(self.source_label, "Where the call ID came from")
+        self.source_label.setObjectName("callSource")  # the labels speak their text: "Source: demo"
         self.status = FittedLabel(self)  # one line: a problem is also said in full under Transfer
         self.status.setObjectName("callKind")
-        a11y.name(self.status, "Call ID check")
         self.caller = FittedLabel(self)
         self.caller.setObjectName("caller")
-        a11y.name(self.caller, "Caller")
         self.caller.hide()
         self.new_demo_button = QPushButton("New demo call", self)
         a11y.name(self.new_demo_button, "Start a new demo call")

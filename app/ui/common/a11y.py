@@ -1,9 +1,18 @@
-"""Accessible names and descriptions, applied right after the window's first paint.
+"""Accessible names, descriptions and announcements, applied right after the window's first paint.
 
 The first `setAccessibleName` of a process starts Qt's accessibility bridge (on Linux a
 D-Bus round trip to AT-SPI, ~12 ms), which the first paint does not need. Until
 `flush()` runs (the window calls it after its first paint), calls are queued in order;
 after it they apply at once. Every accessible name in the panel goes through here.
+
+What to name: controls (buttons, fields, lists), and labels only where they show no text (an
+icon). A label that shows text speaks that text: a name set in code would hide it from a
+screen reader. A field takes its name from its buddy label (`QLabel.setBuddy`), which also
+gives Linux screen readers the labelled-by relation a combo box is named by.
+
+`announce` says something that happened away from the focus (a transfer's outcome). Orca 43
+ignores announcements, so what the rep must hear also goes where the focus is (`describe` the
+focused control): the screen reader reads a description that changes on the focused object.
 """
 
 import shiboken6

@@ -6,6 +6,8 @@ words as well as by colour. Its text wraps, inside a long word too, so it never 
 window; `set_one_line` shows the title alone on one line (the compact layout).
 """
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,9 +25,10 @@ from app.ui.common import a11y
 from app.ui.common.fitted_text import FittedLabel
 from app.ui.common.style import restyle, text_scale, themed
 
+_SEPARATOR = re.compile(r"[ \u00a0]·[ \u00a0]")
 GLYPHS = {"success": "✓", "failure": "✕", "warning": "⚠", "progress": "…", "info": "ℹ"}
-_GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",
-                 "progress": "#0b5cad", "info": "#3d4b5c"}
+GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",
+                "progress": "#06325f", "info": "#3d4b5c"}  # 4.5:1 on their banners (tests/ui/test_contrast.py)
 
 
 class Banner(QFrame):
@@ -42,14 +45,11 @@ class Banner(QFrame):
         self.title.setObjectName("bannerTitle")
         self.detail = FittedLabel(self, one_line=False)
         self.detail.setObjectName("bannerDetail")
-        for label in (self.title, self.detail):
+        for label in (self.title, self.detail):  # they speak their text (no name of their own)
             label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(
-                Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-            )
+            # Selectable with the mouse only: selectable by keyboard, a label is a Tab stop that shows no focus.
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        a11y.name(self.title, f"{accessible_name} title")
-        a11y.name(self.detail, f"{accessible_name} details")
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)  # busy indicator
         self.progress.setTextVisible(False)
@@ -118,14 +118,14 @@ class Banner(QFrame):
         self.setProperty("level", level)
         self.glyph.setText(GLYPHS[level])
         size = round(16 * text_scale())  # the presenter view scales it with the rest
-        self.glyph.setStyleSheet(f"color: {themed(_GLYPH_COLORS[level])}; font-size: {size}px; font-weight: 700;")
+        self.glyph.setStyleSheet(f"color: {themed(GLYPH_COLORS[level])}; font-size: {size}px; font-weight: 700;")
         self.title.setText(title)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail) and not self._one_line)
         if self._one_line:
             self.title.setToolTip(self.text())
         self.progress.setVisible(busy)
-        a11y.describe(self, f"{title} {detail}".strip())
+        a11y.describe(self, self.spoken_text())
         restyle(self)  # re-read the [level=...] rules
         self._update_button_row()
         self.show()
@@ -133,3 +133,10 @@ class Banner(QFrame):
     def text(self) -> str:
         """Everything the banner says (for tests and screen readers)."""
         return "\n".join(part for part in (self.title.text(), self.detail.text()) if part)
+
+    def spoken_text(self) -> str:
+        """The title and the details as one sentence to say ("·" read as a pause, not as "dot")."""
+        title, detail = (_SEPARATOR.sub(", ", part.strip()) for part in (self.title.text(), self.detail.text()))
+        if title and detail and title[-1] not in ".!?…:":
+            title += "."
+        return " ".join(part for part in (title, detail) if part)

@@ -4,8 +4,8 @@ A QLabel or QPushButton is at least as wide as its text (a wrapped label: as its
 word), so one long name or pasted ID made the whole window wider than the screen and cut
 buttons off. These widgets give way instead:
 
-* `FittedLabel`, one line: elided ("Queue 00G5g00000Ab…"), the full text in its tooltip and
-  accessible description.
+* `FittedLabel`, one line: elided ("Queue 00G5g00000Ab…"), the full text in its tooltip; a
+  screen reader reads the full text (a label's accessible name is its text).
 * `FittedLabel`, wrapping: wraps between words and, only where a word is wider than the
   line, inside it.
 * `ElidedButton`: the button's text elided to its width; the full text stays its `text()`.
@@ -21,8 +21,6 @@ from PySide6 import QtCore  # QtCore.Qt, not Qt: see the module's docstring
 from PySide6.QtCore import QEvent, QPointF, QSize
 from PySide6.QtGui import QPainter, QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QWidget
-
-from app.ui.common import a11y
 
 _FEW_CHARACTERS = "Mmm…"  # the least a shrunk text keeps: enough to see that something is there
 
@@ -52,7 +50,6 @@ class FittedLabel(QLabel):
         super().setText(text)
         self._longest_word = -1
         self.setToolTip(text)  # the owner may set a richer one after
-        a11y.describe(self, text)
 
     # ---- sizes --------------------------------------------------------------------------
     def sizeHint(self) -> QSize:

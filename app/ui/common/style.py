@@ -26,7 +26,7 @@ QLabel#demoBadge {
 QLabel#profileLabel { color: #3d4b5c; }
 QLineEdit#callId {
     font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace; font-size: 17px;
-    font-weight: 600; padding: 4px 6px; border: 1px solid #b8c2ce; border-radius: 5px;
+    font-weight: 600; padding: 4px 6px; border: 1px solid #7a8694; border-radius: 5px;
     background: #fbfcfd;
 }
 QLineEdit#callId[invalid="true"] { border: 2px solid #b3261e; }
@@ -39,17 +39,17 @@ QToolButton#bannerClose:hover { color: #17202b; background: rgba(0, 0, 0, 0.06);
 QLabel#callKind { color: #2f6b3a; }
 QLabel#caller { color: #17202b; font-weight: 600; }
 QPlainTextEdit#inspectorDetails { font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace; }
-QLineEdit#search { padding: 5px 6px; border: 1px solid #b8c2ce; border-radius: 5px; font-size: 14px; }
-QLineEdit#search:focus, QLineEdit#callId:focus { border: 2px solid #0b5cad; }
+QLineEdit#search { padding: 5px 6px; border: 1px solid #7a8694; border-radius: 5px; font-size: 14px; }
+QLineEdit#search:focus, QLineEdit#callId:focus { border: 2px solid #06325f; }
 QRadioButton#kindFilter {
-    border: 1px solid #b8c2ce; border-radius: 4px; padding: 3px 9px; background: #ffffff; spacing: 0;
+    border: 1px solid #7a8694; border-radius: 4px; padding: 3px 9px; background: #ffffff; spacing: 0;
 }
 QRadioButton#kindFilter::indicator { width: 0; height: 0; }
 QRadioButton#kindFilter:checked { background: #0b5cad; color: white; border-color: #0b5cad; }
-QRadioButton#kindFilter:focus { border: 2px solid #0b5cad; }
+QRadioButton#kindFilter:focus { border: 2px solid #06325f; }
 QRadioButton#kindFilter:checked:focus { border: 2px solid #06325f; }
 QListView#results { border: 1px solid #d5dbe3; border-radius: 5px; background: #ffffff; }
-QListView#results:focus { border: 2px solid #0b5cad; }
+QListView#results:focus { border: 2px solid #06325f; }
 QLabel#targetName { font-size: 16px; font-weight: 600; color: #17202b; }
 QLabel#targetMeta { color: #3d4b5c; }
 QPushButton[header="true"] { padding: 3px 8px; min-width: 0; }
@@ -72,21 +72,33 @@ QFrame#banner[level="progress"] { background: #e8f0fa; border-color: #9dbbe0; }
 QFrame#banner[level="info"] { background: #eef1f5; border-color: #c2cad4; }
 QLabel#bannerTitle { font-weight: 600; color: #17202b; }
 QLabel#bannerDetail { color: #2b3744; }
+QLineEdit, QPlainTextEdit { border: 1px solid #7a8694; border-radius: 3px; padding: 2px; background: #ffffff; }
+QLineEdit:focus, QPlainTextEdit:focus { border: 2px solid #06325f; padding: 1px; }
+QComboBox QLineEdit, QAbstractSpinBox QLineEdit { border: none; padding: 0; background: transparent; }
+QCheckBox { border: 2px solid transparent; border-radius: 3px; }
+QCheckBox:focus { border: 2px solid #06325f; }
 """
 
+
+# Focus rings are #06325f (dark: #9cc7f2), field borders #7a8694: 3:1 or more on every background
+# they sit on; Fusion's fainter ones (a check box's focus, a text field's frame) are replaced here.
+# Combo and spin boxes and check boxes keep Fusion's drawing (styled here they would lose its
+# arrows and tick): their frames get the contrast through their palette (FUSION_FRAMED below).
+# Measured in tests/ui/test_contrast.py.
 
 # The sheet, the row painter and the banners are written in light colours; on a dark
 # desktop each maps to its counterpart here (same roles, contrast kept at 4.5:1 or more).
 # Colours that read on both (the accent, the demo red, kind and presence icons) stay.
 _DARK = {
     "#f4f6f9": "#1b1f24", "#ffffff": "#252a31", "#fbfcfd": "#20252b", "#d5dbe3": "#3a424c",
-    "#b8c2ce": "#55606d", "#3d4b5c": "#b5c0cc", "#4f5b69": "#a4afbb", "#17202b": "#e8edf2",
+    "#7a8694": "#808b98", "#6b7785": "#808b98", "#3d4b5c": "#b5c0cc", "#4f5b69": "#a4afbb", "#17202b": "#e8edf2",
     "#2b3744": "#d3dae2", "#06325f": "#9cc7f2", "#a3231b": "#ff8a80", "#2f6b3a": "#7fd08f",
     "#c9d1db": "#3a424c", "#e7f4ea": "#1e3325", "#8cc79a": "#3f7a4f", "#fbeaea": "#3a2222",
     "#e3a09b": "#8a4a45", "#fff4e0": "#3a3020", "#e6b566": "#8a6a2a", "#e8f0fa": "#1f2d3d",
     "#9dbbe0": "#3d5a80", "#eef1f5": "#262c33", "#c2cad4": "#46505c", "#dce9f8": "#24405f",
     "#f0f4f9": "#2a3038", "#edf0f4": "#2f363f", "#1f7a35": "#7fd08f", "#8a5200": "#f0b860",
     "#a40000": "#ff8a80",
+    "#1f8a3b": "#4cc36a", "#c4291c": "#ff7a6e", "#b26a00": "#e8a33c", "#6e6e6e": "#9aa3ad",  # presence shapes
 }
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _FONT_SIZE = re.compile(r"font-size: (\d+)px")
@@ -113,8 +125,12 @@ def follow_color_scheme(dark: bool | None = None) -> bool:
         dark = QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
     _scheme.dark = dark
     app = QApplication.instance()
-    if isinstance(app, QApplication) and (_scheme.dark or was_dark):  # light at start: Fusion's own
-        app.setPalette(_dark_palette() if _scheme.dark else app.style().standardPalette())
+    if isinstance(app, QApplication):
+        # Light at start: the palette Qt made (asking for the style's would cost the first paint a few ms).
+        palette = _dark_palette() if _scheme.dark else _light_palette(
+            app.style().standardPalette() if was_dark else app.palette())
+        app.setPalette(palette)
+        _frame_fusion_controls(app)
     return _scheme.dark
 
 
@@ -153,13 +169,36 @@ def set_text_scale(scale: float) -> None:
     app.setFont(font)
 
 
+# Fusion draws the frames of these (and a check box's square) in their palette's Window colour
+# darkened by 140 (2.3:1 on white, 1.3:1 in dark): each gets a Window colour that darkens to FUSION_FRAME.
+FUSION_FRAMED = ("QComboBox", "QAbstractSpinBox", "QCheckBox")
+FUSION_FRAME = "#6b7785"  # dark: #808b98, as the sheet's field borders
+
+
+def _frame_fusion_controls(app: QApplication) -> None:
+    framed = app.palette()  # a copy (not QPalette(palette): resolving that overload builds PySide6's `Qt`)
+    framed.setColor(QPalette.ColorRole.Window, QColor(themed(FUSION_FRAME)).lighter(140))
+    for class_name in FUSION_FRAMED:
+        app.setPalette(framed, class_name)  # type: ignore[arg-type]  # PySide6 takes a str (its stub says bytes)
+
+
+def _light_palette(palette: QPalette) -> QPalette:
+    """Fusion's, with placeholder text dark enough to read (Fusion's is the text at half alpha: 4.0:1) and
+    the accent as the selection (white on Fusion's #308cc6 is 3.7:1; its focus frames are a shade of it)."""
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#5f6b78"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#0b5cad"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return palette
+
+
 def _dark_palette() -> QPalette:
+    """A light highlight (with dark text on it): Fusion draws its focus frames in a shade of it."""
     palette = QPalette()
     for role, color in ((QPalette.ColorRole.Window, "#1b1f24"), (QPalette.ColorRole.WindowText, "#e8edf2"),
                         (QPalette.ColorRole.Base, "#252a31"), (QPalette.ColorRole.AlternateBase, "#2a3038"),
                         (QPalette.ColorRole.Text, "#e8edf2"), (QPalette.ColorRole.Button, "#2a3038"),
-                        (QPalette.ColorRole.ButtonText, "#e8edf2"), (QPalette.ColorRole.Highlight, "#24405f"),
-                        (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#252a31"),
+                        (QPalette.ColorRole.ButtonText, "#e8edf2"), (QPalette.ColorRole.Highlight, "#9cc7f2"),
+                        (QPalette.ColorRole.HighlightedText, "#10161d"), (QPalette.ColorRole.ToolTipBase, "#252a31"),
                         (QPalette.ColorRole.ToolTipText, "#e8edf2"), (QPalette.ColorRole.PlaceholderText, "#8a96a3"),
                         (QPalette.ColorRole.Link, "#9cc7f2")):
         palette.setColor(role, QColor(color))

@@ -175,8 +175,7 @@ class ConfigFilePage(QWidget):
         self.editor.setAccessibleName("Config file text")
         self.editor.textChanged.connect(self._edited)
         self.status = QLabel(self)
-        self.status.setObjectName("fileStatus")
-        self.status.setAccessibleName("Config file status")
+        self.status.setObjectName("fileStatus")  # it speaks its text, as every label
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reload_button = self._button("Re&load", "Read the config file again", self._reload)

@@ -87,8 +87,8 @@ class CredentialsPanel(QGroupBox):
         self._keyring.sig_busy_changed.connect(lambda _busy: self._update_controls())
         self.file_dialog: QFileDialog | None = None
 
-        self.backend_label = self._label("backendLabel", "Keyring backend")
-        self.key_status = self._label("keyStatus", "Key status")
+        self.backend_label = self._label("backendLabel")
+        self.key_status = self._label("keyStatus")
         self.passphrase = QLineEdit(self)
         self.passphrase.setObjectName("passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -107,7 +107,7 @@ class CredentialsPanel(QGroupBox):
         self.remove_key_button = self._button("Re&move key", "Remove key", self._remove_key)
         self.test_button = self._button("T&est", "Test the key and show a token's claims", self._test)
         # Asked in place before a stored key is replaced (never a modal box: the panel stays usable).
-        self.replace_question = self._label("replaceQuestion", "Replace the stored key?")
+        self.replace_question = self._label("replaceQuestion")
         self.replace_button = self._button("Replace the ke&y…", "Replace the stored key", self._replace_confirmed)
         self.keep_button = self._button("Keep it", "Keep the stored key", self._hide_replace_question)
         self._replace_row = QWidget(self)
@@ -118,9 +118,9 @@ class CredentialsPanel(QGroupBox):
         replace_row.addWidget(self.keep_button, 0, Qt.AlignmentFlag.AlignTop)
         self._replace_row.hide()
         self._has_key: bool | None = None  # as the last look at the keyring found it
-        self.busy_label = self._label("busyLabel", "Progress")
-        self.message = self._label("credMessage", "Key result")
-        self.claims = self._label("claims", "Token claims and key fingerprint", wrap=False)
+        self.busy_label = self._label("busyLabel")
+        self.message = self._label("credMessage")
+        self.claims = self._label("claims", wrap=False)
         self.claims.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 
         form = QFormLayout()
@@ -147,10 +147,10 @@ class CredentialsPanel(QGroupBox):
         self.message.hide()
         self.claims.hide()
 
-    def _label(self, name: str, accessible: str, wrap: bool = True) -> QLabel:
+    def _label(self, name: str, wrap: bool = True) -> QLabel:
+        """A label for messages: it speaks its text (a name set here would hide it from a screen reader)."""
         label = QLabel(self)
         label.setObjectName(name)
-        label.setAccessibleName(accessible)
         label.setWordWrap(wrap)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label

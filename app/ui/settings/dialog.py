@@ -81,7 +81,6 @@ class SettingsDialog(QDialog):
 
         self.config_error = QLabel(self)
         self.config_error.setObjectName("configError")
-        self.config_error.setAccessibleName("Configuration file problem")
         self.config_error.setWordWrap(True)
         self.config_error.setStyleSheet(_error_style())
         self.config_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -100,7 +99,6 @@ class SettingsDialog(QDialog):
         self.form = ProfileForm(self)
         self.form_status = QLabel(self)
         self.form_status.setObjectName("formStatus")
-        self.form_status.setAccessibleName("Profile status")
         self.form_status.setWordWrap(True)
         self.form_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton("&Save profile", self)
@@ -114,7 +112,6 @@ class SettingsDialog(QDialog):
 
         self.mode_label = QLabel(self)
         self.mode_label.setObjectName("panelMode")
-        self.mode_label.setAccessibleName("What the panel uses")
         self.mode_label.setWordWrap(True)
         self.use_button = QPushButton("&Use this profile", self)
         self.use_button.setAccessibleName("Use this profile in the panel")
@@ -151,6 +148,7 @@ class SettingsDialog(QDialog):
         scroll = QScrollArea(self)  # every key and the claims make the page taller than a small screen
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop on the area itself would say nothing
         scroll.setWidget(page)
         profiles_page = QWidget(self)
         columns = QHBoxLayout(profiles_page)
@@ -179,9 +177,9 @@ class SettingsDialog(QDialog):
         self.resize(760, 720)
 
     def _update_tab_order(self) -> None:
-        chain = [self.show_file_button, self.profile_list, self.new_button, *self.form.tab_chain(), self.save_button,
-                 *self.credentials.tab_chain(), *self.file_page.tab_chain(), self.use_button, self.demo_button,
-                 self.close_button]
+        chain = [self.show_file_button, self.tabs.tabBar(), self.profile_list, self.new_button, *self.form.tab_chain(),
+                 self.save_button, *self.credentials.tab_chain(), *self.file_page.tab_chain(), self.use_button,
+                 self.demo_button, self.close_button]
         for first, second in pairwise(chain):
             self.setTabOrder(first, second)
 

@@ -35,7 +35,6 @@ class SignInRow(QFrame):
         self.status_label = QLabel("Not signed in to OpenBao.", self)
         self.status_label.setWordWrap(True)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        a11y.name(self.status_label, "OpenBao sign-in status")
         self.sign_in_button = QPushButton("Sign in…", self)
         a11y.name(self.sign_in_button, "Sign in to OpenBao")
         self.sign_in_button.setAutoDefault(False)
@@ -68,6 +67,9 @@ class SignInRow(QFrame):
         column.addLayout(top)
         column.addWidget(self._password_form)
         self.hide()
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.sign_in_button, self.username, self.password, self.submit_button]
 
     def set_session(self, session: OpenBaoSession | None) -> None:
         """Follow this profile's sign-in (None: the profile signs with a local key; the row hides).

@@ -28,8 +28,7 @@ class PanelHeader(QWidget):
         self.demo_badge.hide()
         self.profile_label = FittedLabel(self)  # it gives way (elided, the full text in its tooltip), not the buttons
         self.profile_label.setText("Starting…")
-        self.profile_label.setObjectName("profileLabel")
-        a11y.name(self.profile_label, "Connection")
+        self.profile_label.setObjectName("profileLabel")  # it speaks its text, as every label
         # Words, not icons: an emoji pin is a box without an emoji font.
         self.pin_button = _header_button(self, "On top", "Compact and always on top",
                                          "Compact and always on top, beside the softphone")
@@ -63,8 +62,7 @@ class PanelHeader(QWidget):
         else:
             text, meaning = "TRAINING", f"Training profile: transfers go to {endpoint}"
         self.demo_badge.setText(text)
-        self.demo_badge.setToolTip(meaning)
-        a11y.name(self.demo_badge, meaning)
+        self.demo_badge.setToolTip(meaning)  # a screen reader reads it as the badge's description
         self.demo_badge.setVisible(bool(mode))
 
     def show_key_state(self, short: str, reason: str) -> None:

@@ -282,9 +282,16 @@ class ServiceSession(QObject):
         if self.services is None:
             return
         if self.history is None:
-            self.history = JournalView(self.services.journal, self._window)
+            self.history = JournalView(self.services.journal, self._window, queue_name=self._queue_name)
             self.history.sig_transfer_again.connect(self._transfer_again)
         self.history.open()
+
+    def _queue_name(self, queue_id: str) -> str | None:
+        """A queue's name in the directory in use, for the history's rows. Called off the GUI thread:
+        `get` reads the index's table, which never changes (a new directory is a new index)."""
+        index = self._window.directory.index()
+        target = index.get(queue_id) if index is not None else None
+        return target.label if target is not None else None
 
     def _transfer_again(self, entry: JournalEntry) -> None:
         window = self._window

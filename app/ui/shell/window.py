@@ -232,12 +232,14 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         return self.form.fallback.lineEdit()
 
     def _update_tab_order(self) -> None:
+        """Tab follows the screen, top to bottom and each row left to right: the header, the call,
+        a notice or the sign-in, the search, its filters, the results, the form, Transfer and its messages."""
+        call = self.call_panel
+        notices = (self.notice_dismiss, self.notice_action, *self.sign_in.tab_chain()) if self.transfer else ()
         chain = [
-            self.call_panel.call_id, self.call_panel.copy_button, self.call_panel.new_demo_button,
+            *self.header.buttons(), call.call_id, call.edit_button, call.copy_button, call.new_demo_button, *notices,
             self.directory.search, *self.directory.kind_buttons.values(), self.directory.available_only,
-            self.directory.results,
-            *((*self.transfer.tab_chain(), self.notice_action, self.notice_dismiss) if self.transfer else ()),
-            *self.header.buttons(),
+            self.directory.results, *(self.transfer.tab_chain() if self.transfer else ()),
         ]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)

@@ -78,13 +78,10 @@ class TrainerWindow(QWidget):
         self.presenter = QCheckBox("Presenter view (large text for a projector)", self)
         self.inspector_button = QPushButton("Request inspector…", self)
         self.inspector_button.setToolTip("What each transfer sent and got back (Ctrl+I)")
-        for widget, text in ((self.every_target, "Scenario for every target"), (self.every_hint, "What the rep sees"),
-                             (self.rules, "Scenarios for single targets"),
-                             (self.rule_scenario, "Scenario for the target"),
-                             (self.add_rule_button, "Set the scenario for the selected target"),
+        # The lists and combo boxes are named by their labels (buddies), the labels speak their text.
+        for widget, text in ((self.add_rule_button, "Set the scenario for the selected target"),
                              (self.remove_rule_button, "Remove the selected target's scenario"),
                              (self.load_button, "Load a class plan"), (self.save_button, "Save the class plan"),
-                             (self.status, "Trainer status"), (self.presenter, "Presenter view"),
                              (self.inspector_button, "Open the request inspector")):
             a11y.name(widget, text)
 
@@ -94,6 +91,8 @@ class TrainerWindow(QWidget):
         rules_title = QLabel("Except these &targets", self)
         rules_title.setObjectName("fieldLabel")
         rules_title.setBuddy(self.rules)
+        rule_title = QLabel("&Scenario for the target in the panel's form", self)
+        rule_title.setBuddy(self.rule_scenario)
         rule_row = QHBoxLayout()
         rule_row.addWidget(self.rule_scenario, 1)
         rule_row.addWidget(self.add_rule_button)
@@ -110,6 +109,7 @@ class TrainerWindow(QWidget):
         layout.addSpacing(6)
         layout.addWidget(rules_title)
         layout.addWidget(self.rules, 1)
+        layout.addWidget(rule_title)
         layout.addLayout(rule_row)
         layout.addSpacing(6)
         layout.addLayout(file_row)

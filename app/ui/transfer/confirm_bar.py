@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core.errors import AlreadyRoutedError, Problem, TargetUnavailableError
 from app.messages import Front, describe
+from app.ui.common import a11y
 from app.ui.common.banner import Banner
 
 
@@ -47,12 +48,15 @@ class ConfirmBar(Banner):
             self.confirm_button.setText(f"Transfer again to {label}" if len(label) <= 28 else "Transfer again")
             self.show_message("warning", "This call may already be moving.",
                               f"{previous} Routing it again may move it twice. Transfer it to {label} anyway?")
+        for button in (self.confirm_button, self.cancel_button):  # what the rep hears on them
+            a11y.describe(button, self.spoken_text())
         self.cancel_button.setFocus()
 
+    # The answer first, then the bar hides: the answer's slot moves the focus on before its button goes.
     def _confirm(self) -> None:
-        self.hide()
         self.sig_confirmed.emit()
+        self.hide()
 
     def _cancel(self) -> None:
-        self.hide()
         self.sig_cancelled.emit()
+        self.hide()

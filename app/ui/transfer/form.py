@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from app.core.ids import IdKind
 from app.ui.common import a11y
 from app.ui.common.fitted_text import ElidedButton, FittedLabel
-from app.ui.common.icons import kind_icon, presence_icon
+from app.ui.common.icons import PRESENCE_WORDS, kind_icon, presence_icon
 from app.ui.common.style import restyle
 from app.ui.directory.target_view import TargetView
 from app.ui.transfer.fallback_picker import FallbackPicker
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     Checker = Callable[..., CheckedTransfer]  # TransferDesk.check
     Caution = Callable[[str, str], PanelError | None]  # TransferDesk.caution
 
-_NO_TARGET = "Choose an agent, queue or flow in the directory above."
+NO_TARGET = "Choose an agent, queue or flow in the directory above."
 _TRANSFER_KEYS = "Ctrl+Enter"
 
 
@@ -58,23 +58,20 @@ class TransferForm(QWidget):
         self._waiting_reason = "Starting…"
         self._request: RouteRequest | None = None
         self._favorite = False
+        self._said = ""  # the last transfer's progress or outcome, on the Transfer button (say_on_transfer_button)
 
         self.title = QLabel("TRANSFER", self)
         self.title.setObjectName("sectionTitle")
         self.kind_icon = QLabel(self)
         self.kind_icon.setFixedSize(QSize(28, 28))
-        a11y.name(self.kind_icon, "Target kind icon")
+        # The labels that show text speak it (see app/ui/common/a11y.py); the icons are named.
         self.name = FittedLabel(self)
         self.name.setObjectName("targetName")
-        a11y.name(self.name, "Target name")
         self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.meta = FittedLabel(self)
         self.meta.setObjectName("targetMeta")
-        a11y.name(self.meta, "Target kind and ID")
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
+        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # no Tab stop without a ring
         self.star_button = QToolButton(self)
         self.star_button.setObjectName("starButton")
         self.star_button.setAutoRaise(True)
@@ -82,11 +79,9 @@ class TransferForm(QWidget):
         self.presence_row = QWidget(self)  # hidden as one (a layout of hidden widgets breaks sizing)
         self.presence_icon = QLabel(self.presence_row)
         self.presence_icon.setFixedSize(QSize(14, 14))
-        a11y.name(self.presence_icon, "Presence icon")
         self.presence = FittedLabel(self.presence_row)
         self.presence.setTextFormat(Qt.TextFormat.PlainText)
         self.presence.setObjectName("targetMeta")
-        a11y.name(self.presence, "Agent presence")
 
         self.flow_box = QWidget(self)
         self.fallback_label = QLabel("&Fallback queue", self.flow_box)
@@ -113,7 +108,6 @@ class TransferForm(QWidget):
         self.transfer_button.setEnabled(False)
         self.reason = FittedLabel(self, one_line=False)  # a message: it goes with the footer's others
         self.reason.setObjectName("transferReason")
-        a11y.name(self.reason, "Why Transfer is not available")
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
         action = QVBoxLayout(self.action)
         action.setContentsMargins(0, 0, 0, 0)
@@ -163,6 +157,7 @@ class TransferForm(QWidget):
             self.fallback.reset()
             self.inputs.clear()
             self.inputs.set_known(target.inputs if target is not None else ())
+            self._said = ""  # the outcome was another target's
         self._show_target()
 
     def target(self) -> TargetView | None:
@@ -217,12 +212,22 @@ class TransferForm(QWidget):
         return self.reason.text()
 
     def can_transfer(self) -> bool:
-        return self.transfer_button.isEnabled()
+        return self.transfer_button.isEnabled() and not self._busy
 
     def trigger(self) -> None:
-        """Transfer now (the button, Ctrl+Enter): only when the request is valid and none is in flight."""
+        """Transfer now (the button, Ctrl+Enter): only when the request is valid and none is in flight.
+
+        The focus goes to the Transfer button (Ctrl+Enter may come from the search or a field) and
+        stays there while the transfer runs: what it says about the outcome is said there."""
         if self._request is not None and not self._busy and self.transfer_button.isEnabled():
+            self.transfer_button.setFocus()
             self.sig_transfer_requested.emit(self._request)
+
+    def say_on_transfer_button(self, text: str) -> None:
+        """What a screen reader hears on the Transfer button besides its name: the progress or outcome
+        of the last transfer ("": its tooltip). Said at once when the button has the focus."""
+        self._said = text
+        a11y.describe(self.transfer_button, text or self.transfer_button.toolTip())
 
     def focus_entry(self) -> bool:
         """Focus the first thing to do in the form; False when nothing here can take focus."""
@@ -255,12 +260,13 @@ class TransferForm(QWidget):
         else:
             self.star_button.setVisible(not target.entered)
             self.kind_icon.setPixmap(kind_icon(target.kind, 28).pixmap(28, 28))
-            a11y.name(self.kind_icon, f"{target.kind_label} icon")
+            a11y.name(self.kind_icon, target.kind_label)
             self.name.setText(target.name)
             self.meta.setText(f"{target.kind_label} · {target.target_id}")
             self.presence_icon.setVisible(target.presence is not None)
             if target.presence is not None:
                 self.presence_icon.setPixmap(presence_icon(target.presence, 14).pixmap(14, 14))
+                a11y.name(self.presence_icon, f"Presence: {PRESENCE_WORDS[target.presence]}")
             detail = target.secondary if target.kind is IdKind.AGENT else target.secondary_with_label
             self.presence.setText(detail)
             self.presence_row.setVisible(bool(detail))
@@ -272,8 +278,10 @@ class TransferForm(QWidget):
         self._request = request
         target = self._target
         if self._busy:
+            # Still enabled (trigger() ignores it meanwhile): a disabled button would lose the focus,
+            # and a screen reader would follow the focus to whatever control came next.
             self.transfer_button.setText("Transferring…")
-            self.transfer_button.setEnabled(False)
+            self.transfer_button.setEnabled(True)
             self.reason.setText("")
         else:
             name = target.name if target is not None else ""
@@ -281,6 +289,7 @@ class TransferForm(QWidget):
             self.transfer_button.setToolTip(f"Transfer to {name} ({_TRANSFER_KEYS})" if target
                                             else f"Transfer the call ({_TRANSFER_KEYS})")
             a11y.name(self.transfer_button, f"Transfer to {name}" if target else "Transfer")
+            a11y.describe(self.transfer_button, self._said or self.transfer_button.toolTip())
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)
         tone = "hint" if waiting or (request is not None and not reason) else "error" if request is None else "warning"
@@ -297,7 +306,7 @@ class TransferForm(QWidget):
             return None, self._waiting_reason, True
         target = self._target
         if target is None:
-            return None, _NO_TARGET, True
+            return None, NO_TARGET, True
         from app.core.errors import Problem
         from app.core.routing.request import Field  # loaded with the services, after the first paint
         from app.messages import Front, describe

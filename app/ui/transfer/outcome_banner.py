@@ -44,10 +44,8 @@ class OutcomeBanner(Banner):
         self.details.setObjectName("outcomeDetails")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
-        self.details.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # as the banner's text
         self.details.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        a11y.name(self.details, "Transfer outcome details for IT")
         self.add_below(self.details)
         self.retry_button = self.add_button("Retry", "Retry the transfer")
         self.retry_button.clicked.connect(self.sig_retry)
@@ -59,7 +57,8 @@ class OutcomeBanner(Banner):
         self._set_details("")
 
     def tab_chain(self) -> list[QWidget]:
-        return [self.details_button, self.retry_button, self.dismiss_button]
+        """In the order they are on screen: Dismiss at the top right, then the row under the text."""
+        return [self.dismiss_button, self.details_button, self.retry_button]
 
     def show_progress(self, label: str) -> None:
         self._stop_countdown()

@@ -5,12 +5,18 @@ Wires the form to the `TransferController` and shows what the controller reports
 progress, the outcome in place, Retry where safe, and the non-modal confirmation bar. The
 footer never leaves the window: its messages take what room the window has left and scroll
 beyond it (`MessageArea`).
+
+A screen reader hears each of them where the rep is: the focus stays on the Transfer button
+through a transfer (Retry takes it when offered, the question's Cancel while it asks), the
+outcome and the question are announced, and the focused button's description says them too
+(Orca 43 ignores announcements but reads a description that changes on the focused object).
 """
 
 import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.ui.common import a11y
 from app.ui.common.scrolling import MessageArea
 from app.ui.transfer.confirm_bar import ConfirmBar
 from app.ui.transfer.controller import TransferController
@@ -57,27 +63,37 @@ class TransferSection(QWidget):
     def _started(self, request) -> None:
         self.confirm_bar.hide()
         self.outcome.show_progress(request.target_label)
+        self.form.say_on_transfer_button(self.outcome.spoken_text())
         self._shown(self.outcome)
 
     def _finished(self, request, outcome) -> None:
         self.outcome.show_outcome(outcome, request, self.form.fallback.queues())
+        said = self.outcome.spoken_text()
+        self.form.say_on_transfer_button(said)
+        a11y.announce(self.outcome, said, assertive=not outcome.accepted)
         self._shown(self.outcome)
-        if self.outcome.retry_button.isVisible():
-            self.outcome.retry_button.setFocus()
+        retry = self.outcome.retry_button
+        if retry.isVisible() and retry.isEnabled():  # while a Retry-After counts down the focus stays
+            a11y.describe(retry, said)
+            retry.setFocus()
 
     def _confirm_needed(self, request, refusal) -> None:
         self._pending_confirmation = request
         self.outcome.hide()
-        self.confirm_bar.ask(refusal, request.target_label)
+        self.confirm_bar.ask(refusal, request.target_label)  # the focus goes to its Cancel
+        self.form.say_on_transfer_button(self.confirm_bar.spoken_text())
+        a11y.announce(self.confirm_bar, self.confirm_bar.spoken_text(), assertive=True)
         self._shown(self.confirm_bar)
 
     def _confirmed(self) -> None:
+        self.form.transfer_button.setFocus()  # before the question's buttons hide
         request, self._pending_confirmation = self._pending_confirmation, None
         if request is not None:
             self.controller.request_transfer(request, confirmed=True)
 
     def _cancelled(self) -> None:
         self._pending_confirmation = None
+        self.form.say_on_transfer_button("")
         self.form.transfer_button.setFocus()
 
     def _shown(self, banner: QWidget) -> None:
