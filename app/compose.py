@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,10 +19,11 @@ from typing import TYPE_CHECKING
 from app.core.calls import IncomingCall
 from app.core.config_files import load_config, resolve_config_path
 from app.core.credentials import CredentialsDesk
-from app.core.desk import TransferDesk
+from app.core.desk import DirectoryLookup, TransferDesk
 from app.core.directory.favorites import Favorites, FavoritesError, favorites_path
 from app.core.directory.search import SearchIndex
 from app.core.directory.sources import DirectorySource, SourceNeeds, source_for
+from app.core.directory.target import Target
 from app.core.errors import InputError, PanelError, Problem
 from app.core.journal import Journal, JournalEntry, default_journal_path
 from app.core.profile import DirectoryOrigin, Profile, SigningMethod
@@ -121,19 +123,52 @@ def openbao_session(profile: Profile, credentials: CredentialsDesk, *, revoke_on
                           revoke_on_close=revoke_on_close)
 
 
-def open_desk(profile: Profile, minter: TokenMinter, journal: Journal) -> TransferDesk:
-    return TransferDesk(profile, RouteClient(profile, minter), journal)
+def open_desk(profile: Profile, minter: TokenMinter, journal: Journal,
+              directory: DirectoryLookup | None = None) -> TransferDesk:
+    return TransferDesk(profile, RouteClient(profile, minter), journal, directory)
 
 
 # ---- the command line ----------------------------------------------------------------------------
 def open_cli_desk(profile: Profile, journal_path: Path | None = None) -> TransferDesk:
     """A configured profile's desk for one `route` (a journal that cannot be used: JournalError, exit 3)."""
     minter = TokenMinter(signer_for(profile, CredentialsDesk()), scrt_spec(profile))
-    return open_desk(profile, minter, Journal(journal_path or default_journal_path()))
+    return open_desk(profile, minter, Journal(journal_path or default_journal_path()), cli_directory(profile))
 
 
 def open_demo_desk(demo: DemoEnvironment, journal_path: Path | None = None) -> TransferDesk:
-    return open_desk(demo.profile, demo.minter(), Journal(journal_path or default_journal_path()))
+    return open_desk(demo.profile, demo.minter(), Journal(journal_path or default_journal_path()),
+                     cli_directory(replace(demo.profile, directory_source=DirectoryOrigin.DEMO)))
+
+
+def cli_directory(profile: Profile) -> DirectoryLookup | None:
+    """What `route` knows of the profile's targets (an agent's presence), read at the first look-up: the
+    demo directory or the profile's directory file. None for a Salesforce directory: the command line
+    reads no org directory, so it cannot tell whether an agent is available (the window does)."""
+    if profile.directory_source is DirectoryOrigin.DEMO:
+        from app.core.directory.demo import load_demo_directory
+
+        return _first_lookup(load_demo_directory)
+    if profile.directory_source is DirectoryOrigin.FILE and profile.directory_file:
+        from app.core.directory.file_source import load_directory_file
+
+        return _first_lookup(lambda: load_directory_file(Path(profile.directory_file).expanduser()).targets)
+    return None
+
+
+def _first_lookup(load: Callable[[], Iterable[Target]]) -> DirectoryLookup:
+    by_id: dict[str, Target] | None = None
+
+    def lookup(target_id: str) -> Target | None:
+        nonlocal by_id
+        if by_id is None:
+            try:
+                by_id = {target.id: target for target in load()}
+            except PanelError as error:  # a broken file is the window's to report: route as without one
+                log.warning("route: the directory cannot be read (%s); presence is not checked", error)
+                by_id = {}
+        return by_id.get(target_id)
+
+    return lookup
 
 
 # ---- the window ----------------------------------------------------------------------------------

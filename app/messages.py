@@ -163,6 +163,21 @@ def _sign_in_cli(p: _Lenient) -> str:
     return f"sign in with: transfer-panel credentials login --profile {p['profile']}"
 
 
+_STANDINGS = {"busy": QT_TRANSLATE_NOOP("Messages", "busy"), "away": QT_TRANSLATE_NOOP("Messages", "away"),
+              "offline": QT_TRANSLATE_NOOP("Messages", "offline")}
+
+
+def _target_not_available(p: _Lenient) -> str:
+    state, status = str(p["state"]), str(p.get("status") or "")
+    said = p.word(_STANDINGS.get(state, state))
+    standing = said if status.lower() in ("", state) else p.fill("{said} ({status})", said=said, status=status)
+    if state == "offline":
+        return p.say(QT_TRANSLATE_NOOP("Messages", "{target_label} is {standing}: routing the call to them will likely "
+                                       "fail."), standing=standing)
+    return p.say(QT_TRANSLATE_NOOP("Messages", "{target_label} is {standing}: the call may wait until they are free, "
+                                   "or routing may fail."), standing=standing)
+
+
 def _already_routed(p: _Lenient) -> str:
     when = p.clock(p.get("at"))
     if p.get("status") == OutcomeStatus.ACCEPTED.value:
@@ -232,6 +247,9 @@ TEMPLATES: dict[Problem, Template] = {
                                             already=_already_routed(p)),
     Problem.TRANSFER_IN_FLIGHT: QT_TRANSLATE_NOOP("Messages", "A transfer of this call is already on its way: wait "
                                                   "for its outcome."),
+    Problem.TARGET_NOT_AVAILABLE: lambda p: p.say(
+        QT_TRANSLATE_NOOP("Messages", "{unavailable} Nothing was sent. Pick another target, or to route it there "
+                          "anyway, add --even-if-unavailable."), unavailable=_target_not_available(p)),
     Problem.CONFIG_UNREADABLE: QT_TRANSLATE_NOOP("Messages", "Cannot read the config file {path}: {reason}."),
     Problem.CONFIG_TOO_BIG: QT_TRANSLATE_NOOP("Messages", "The config file {path} is over {limit_kib} KiB: that is "
                                               "not a config file. Check the path (--config, $TRANSFER_PANEL_CONFIG)."),
@@ -522,6 +540,7 @@ TEMPLATES: dict[Problem, Template] = {
 # Where the window says it differently: it has Settings, not commands or options.
 WINDOW_TEMPLATES: dict[Problem, Template] = {
     Problem.ALREADY_ROUTED: _already_routed,
+    Problem.TARGET_NOT_AVAILABLE: _target_not_available,
     Problem.SECRET_MISSING: QT_TRANSLATE_NOOP("Messages", "No private key is stored for profile '{profile}' in "
                                               "{backend}: open Settings… and set its key (transfers fail until "
                                               "then)."),

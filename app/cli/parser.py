@@ -18,7 +18,8 @@ from app import __version__
 EXIT_CODES_HELP = """exit codes:
   0  routing requested (or the command succeeded)
   1  unexpected internal error (see the log)
-  2  input error: a call ID, target or option is invalid, or the call was already routed (see --again)
+  2  input error: a call ID, target or option is invalid, the call was already routed (see --again), or the
+     agent is busy, away or offline (see --even-if-unavailable)
   3  configuration or credential error, or Salesforce refused the credentials (401/403)
   4  rejected by the server (400, 404, 405 wrong route shape, 5xx)
   5  not sent or throttled: nothing was routed, retrying is safe
@@ -95,6 +96,9 @@ def _add_route(commands: Any) -> None:
     route.add_argument("--again", action="store_true",
                        help="route even though this call already has a routing request that went (or may have gone) "
                             "through")
+    route.add_argument("--even-if-unavailable", action="store_true",
+                       help="route to an agent the directory (demo or file) shows as busy, away or offline; without "
+                            "it such a transfer is refused (exit 2)")
     route.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
     route.set_defaults(handler="app.cli.route:run_route")
 

@@ -56,7 +56,7 @@ def _route(args: argparse.Namespace) -> tuple[Profile, RouteRequest, RouteOutcom
         except InputError:
             asyncio.run(desk.aclose())
             raise
-        return profile, request, asyncio.run(_transfer(desk, request, args.again))
+        return profile, request, asyncio.run(_transfer(desk, request, args.again, args.even_if_unavailable))
     finally:
         if demo is not None:
             demo.close()
@@ -72,9 +72,10 @@ def _request(desk: TransferDesk, call_id: str, args: argparse.Namespace) -> Rout
     return checked.request
 
 
-async def _transfer(desk: TransferDesk, request: RouteRequest, again: bool) -> RouteOutcome:
+async def _transfer(desk: TransferDesk, request: RouteRequest, again: bool, even_if_unavailable: bool
+                    ) -> RouteOutcome:
     try:
-        return await desk.transfer(request, again=again)
+        return await desk.transfer(request, again=again, even_if_unavailable=even_if_unavailable)
     finally:
         await desk.aclose()
 

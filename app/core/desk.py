@@ -2,7 +2,9 @@
 
 `TransferDesk.check` says whether what the rep entered is a valid request (the problems per
 field when not); `transfer` refuses a second request for a call that already has one which
-went (or may have gone) through, unless the rep confirmed, and otherwise sends it. Every
+went (or may have gone) through, unless the rep confirmed, and a request to an agent the
+directory knows is busy, away or offline (`caution`), unless the rep confirmed that too; and
+otherwise sends it. Every
 transfer that is attempted, whatever is raised on the way, ends in exactly one `RouteOutcome`
 and one journal row, and the row is written before the request leaves (`Journal.begin`).
 """
@@ -16,7 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TypeVar
 
-from app.core.errors import AlreadyRoutedError, JournalError, Problem
+from app.core.directory.target import Target
+from app.core.errors import AlreadyRoutedError, JournalError, Problem, TargetUnavailableError
 from app.core.ids import InvalidIdError, parse_id
 from app.core.journal import Journal
 from app.core.profile import Profile, contact_id_matcher
@@ -33,14 +36,17 @@ from app.core.routing.request import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+DirectoryLookup = Callable[[str], Target | None]  # what the directory knows of a target ID (None: nothing)
 
 
 class TransferDesk:
     """Checks and sends the transfers of one profile; owns its client and journal."""
 
-    def __init__(self, profile: Profile, client: RouteClient, journal: Journal) -> None:
+    def __init__(self, profile: Profile, client: RouteClient, journal: Journal,
+                 directory: DirectoryLookup | None = None) -> None:
         self.profile = profile
         self.journal = journal
+        self._directory = directory
         self._contact_id = contact_id_matcher(profile)
         self._client = client
         self._in_flight: set[str] = set()
@@ -58,17 +64,35 @@ class TransferDesk:
         """The call ID as it will be sent, or the InputError saying why it cannot be one."""
         return validate_call_id(text, self._contact_id)
 
+    def set_directory(self, directory: DirectoryLookup | None) -> None:
+        """Where presence is looked up from now on (the window's directory is refreshed while it runs)."""
+        self._directory = directory
+
+    def caution(self, target: str, target_label: str = "") -> TargetUnavailableError | None:
+        """Why the rep should think twice before routing to `target`: the directory knows it as an agent
+        who is busy, away or offline. None for queues, flows, available agents and unknown presence."""
+        known = self._directory(target) if self._directory is not None else None
+        state = known.confirm_first if known is not None else None
+        if known is None or state is None or known.presence is None:
+            return None
+        named = target_label if target_label not in ("", target, known.id) else known.label  # a label, not the ID
+        return TargetUnavailableError(Problem.TARGET_NOT_AVAILABLE, target=known.id, target_label=named,
+                                      status=known.presence.status, state=state.value)
+
     # ---- sending ---------------------------------------------------------------------------
-    async def transfer(self, request: RouteRequest, *, again: bool = False,
+    async def transfer(self, request: RouteRequest, *, again: bool = False, even_if_unavailable: bool = False,
                        on_start: Callable[[], None] | None = None) -> RouteOutcome:
         """Send `request`. Raises `AlreadyRoutedError` (nothing sent, no row) when one for the call
         is on its way right now, or, unless `again`, when the journal knows a transfer of the call
         that went or may have gone through (checked as the write-ahead row is written: from any
-        front end, any process). `on_start` is called before signing starts (the window shows
-        its progress from then on)."""
+        front end, any process). Raises `TargetUnavailableError` (nothing sent, no row) when the
+        target is an agent the directory knows as busy, away or offline, unless `even_if_unavailable`.
+        `on_start` is called before signing starts (the window shows its progress from then on)."""
         call_ids = same_call_ids(request.call_id)
         if call_ids[0] in self._in_flight:
             raise AlreadyRoutedError(Problem.TRANSFER_IN_FLIGHT, call_id=request.call_id)
+        if not even_if_unavailable and (caution := self.caution(request.target.value, request.target_label)):
+            raise caution
         self._in_flight.add(call_ids[0])
         try:
             if on_start is not None:

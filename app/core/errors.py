@@ -47,6 +47,7 @@ class Problem(StrEnum):
     # the double-send guard
     ALREADY_ROUTED = "transfer.already_routed"
     TRANSFER_IN_FLIGHT = "transfer.in_flight"
+    TARGET_NOT_AVAILABLE = "transfer.target_not_available"  # `target_label`, `status` (the org's label), `state`
     # config files and profiles
     CONFIG_UNREADABLE = "config.unreadable"
     CONFIG_TOO_BIG = "config.too_big"
@@ -228,6 +229,11 @@ class InputError(PanelError):
 class AlreadyRoutedError(InputError):
     """This call already has a routing request that went (or may have gone) through: sending
     another needs the rep's confirmation (`--again` on the command line)."""
+
+
+class TargetUnavailableError(InputError):
+    """The directory says the agent is busy, away or offline: the call may wait for them or routing may
+    fail, so sending needs the rep's confirmation (`--even-if-unavailable` on the command line)."""
 
 
 class ConfigError(PanelError):

@@ -6,10 +6,17 @@
   RS256, signed by the registered key, `iss` the consumer key, `sub` the username,
   `aud` the login URL (the simulator's own URL unless set), expiring within 5 minutes.
   Errors in OAuth's shape (`{"error", "error_description"}`).
-* `GET /services/data/vNN.N/query?q=…`: exactly the three queries of DOMAIN.md section 4,
-  over an org generated from `generate_targets(size, seed)`, in pages (`nextRecordsUrl`,
+* `GET /services/data/vNN.N/query?q=…`: exactly the three queries of DOMAIN.md section 4
+  (flows with their `ActiveVersionId`), and the flows' input variables from
+  `FlowVariableView`, which, as in a real org, answers only a query filtered by
+  `FlowVersionViewId` (here: `IN (…)` of version IDs), over an org generated from
+  `generate_targets(size, seed)`, in pages (`nextRecordsUrl`,
   `GET …/query/<locator>-<offset>`). Every answer carries `Sforce-Limit-Info`; past the
   daily limit, 403 `REQUEST_LIMIT_EXCEEDED`. Unknown token: 401 `INVALID_SESSION_ID`.
+
+Each flow's active version (`301…`) has the generated flow's input variables, plus those a
+real routing flow has that a rep cannot set: `recordId` (the work item, set by
+Omni-Channel) and a collection.
 
 Presence changes over time: every `presence_period_s` a deterministic quarter of the
 agents changes status, and offline agents are absent from the presence query, as in a
@@ -32,8 +39,14 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from app.core.directory import Target, generate_targets
-from app.core.directory.salesforce import AGENTS_SOQL, FLOWS_SOQL, JWT_BEARER, QUEUES_SOQL  # DOMAIN.md §4
-from app.core.ids import IdKind
+from app.core.directory.salesforce import (  # DOMAIN.md §4
+    AGENTS_SOQL,
+    FLOW_INPUTS_SOQL,
+    FLOWS_SOQL,
+    JWT_BEARER,
+    QUEUES_SOQL,
+)
+from app.core.ids import IdKind, checksum_suffix
 from app.simulator.faults import Fault
 from app.simulator.responses import Answer, error_answer
 
@@ -49,6 +62,15 @@ def _normalised(soql: str) -> str:
 
 _QUERIES = {_normalised(AGENTS_SOQL): "agents", _normalised(QUEUES_SOQL): "queues",
             _normalised(FLOWS_SOQL): "flows"}
+_VARIABLES_QUERY = _normalised(FLOW_INPUTS_SOQL.partition("{versions}")[0])  # then the version IDs, then ")"
+_KEPT_VARIABLE_QUERIES = 16  # the pages of the latest variable queries, for their next pages
+_QUOTED_ID = re.compile(r"\s*'([A-Za-z0-9]{15,18})'\s*")
+
+
+def version_id(flow_id: str) -> str:
+    """The ID of the active version (301…) of a simulated flow (300…)."""
+    id15 = "301" + flow_id[3:15]
+    return id15 + checksum_suffix(id15)
 
 
 @dataclass(slots=True)
@@ -189,8 +211,11 @@ class SalesforceApi:
 
     def _first_page(self, soql: str, version: str) -> Answer:
         query = _QUERIES.get(_normalised(soql))
+        spaced = " ".join(soql.split())  # as `_normalised`, keeping the IDs' case
+        if query is None and spaced.casefold().startswith(_VARIABLES_QUERY):
+            return self._variables_page(spaced[len(_VARIABLES_QUERY):], version)  # an ASCII prefix: same length
         if query is None:
-            return _rest_error(400, f"The simulator knows only the panel's three directory queries, not: {soql[:200]}",
+            return _rest_error(400, f"The simulator knows only the panel's directory queries, not: {soql[:200]}",
                                "MALFORMED_QUERY")
         epoch = int(self._clock() // self.presence_period_s) if query == "agents" else 0
         return self._serve(self._paginated(query, epoch, version), 0)
@@ -199,7 +224,44 @@ class SalesforceApi:
         query, epoch, version = _decode_locator(locator)
         if query is None or offset % self.page_size:
             return _rest_error(400, f"Invalid query locator {locator}-{offset}", "INVALID_QUERY_LOCATOR")
+        if query == "variables":  # kept when first asked: the version IDs are not in the locator
+            with self._lock:
+                pages = self._pages.get((f"variables@{version}", epoch))
+            if pages is None:
+                return _rest_error(400, f"Invalid query locator {locator}-{offset}", "INVALID_QUERY_LOCATOR")
+            return self._serve(pages, offset // self.page_size)
         return self._serve(self._paginated(query, epoch, version), offset // self.page_size)
+
+    def _variables_page(self, versions_text: str, version: str) -> Answer:
+        """The input variables of the flow versions listed as `'301…', …)`, in pages like any query."""
+        listed, _close, rest = versions_text.rpartition(")")
+        quoted = listed.split(",")
+        versions = [match[1] for text in quoted if (match := _QUOTED_ID.fullmatch(text))]
+        if rest.strip() or not versions or len(versions) != len(quoted):
+            return _rest_error(400, "FlowVariableView needs a filter on FlowVersionViewId: IN ('301…', …)",
+                               "MALFORMED_QUERY")
+        flows = {version_id(t.id): t for t in self.targets if t.kind is IdKind.FLOW}
+        base = f"/services/data/v{version}/sobjects/FlowVariableView"
+        records = []
+        for flow_version in dict.fromkeys(versions):
+            flow = flows.get(flow_version)
+            if flow is None:
+                continue
+            variables = [("recordId", "String", False, "The work item (set by Omni-Channel)"),
+                         *((v.name, v.data_type, False, v.description) for v in flow.inputs),
+                         ("RoutingTrace", "String", True, "Steps taken (a collection)")]
+            records += [{"attributes": {"type": "FlowVariableView", "url": f"{base}/{flow_version}.{name}"},
+                         "FlowVersionViewId": flow_version, "ApiName": name, "DataType": data_type,
+                         "IsCollection": collection, "Description": description}
+                        for name, data_type, collection, description in variables]
+        key = zlib.crc32(",".join(sorted(set(versions))).encode())
+        pages = self._paged(records, "variables", key, version)
+        with self._lock:
+            kept = [k for k in self._pages if k[0].startswith("variables@")]
+            for old in kept[:max(0, len(kept) - _KEPT_VARIABLE_QUERIES + 1)]:  # a client asking anything: bounded
+                del self._pages[old]
+            self._pages[(f"variables@{version}", key)] = pages
+        return self._serve(pages, 0)
 
     @staticmethod
     def _serve(pages: list[bytes], index: int) -> Answer:
@@ -214,7 +276,15 @@ class SalesforceApi:
             pages = self._pages.get(key)
         if pages is not None:
             return pages
-        records = self._records(query, epoch, version)
+        pages = self._paged(self._records(query, epoch, version), query, epoch, version)
+        with self._lock:
+            if query == "agents":  # keep only the current presence epoch
+                self._pages = {k: v for k, v in self._pages.items() if not k[0].startswith("agents@")}
+            self._pages[key] = pages
+        return pages
+
+    def _paged(self, records: list[dict], query: str, epoch: int, version: str) -> list[bytes]:
+        """The records as pages of a query result, serialised."""
         size, total = self.page_size, len(records)
         locator = _encode_locator(query, epoch, version)
         pages = []
@@ -223,10 +293,6 @@ class SalesforceApi:
             if not page["done"]:
                 page["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator}-{start + size}"
             pages.append(json.dumps(page, ensure_ascii=False).encode())
-        with self._lock:
-            if query == "agents":  # keep only the current presence epoch
-                self._pages = {k: v for k, v in self._pages.items() if not k[0].startswith("agents@")}
-            self._pages[key] = pages
         return pages
 
     def _records(self, query: str, epoch: int, version: str) -> list[dict]:
@@ -236,7 +302,7 @@ class SalesforceApi:
                      "DeveloperName": t.secondary} for t in self.targets if t.kind is IdKind.QUEUE]
         if query == "flows":
             return [{"attributes": {"type": "FlowDefinitionView", "url": f"{base}/FlowDefinitionView/{t.id}"},
-                     "DurableId": t.id, "ApiName": t.secondary, "Label": t.label}
+                     "DurableId": t.id, "ApiName": t.secondary, "Label": t.label, "ActiveVersionId": version_id(t.id)}
                     for t in self.targets if t.kind is IdKind.FLOW]
         period_start = datetime.fromtimestamp(epoch * self.presence_period_s, UTC)
         records = []
@@ -270,10 +336,10 @@ def _encode_locator(query: str, epoch: int, version: str) -> str:
 
 
 def _decode_locator(locator: str) -> tuple[str | None, int, str]:
-    match = re.fullmatch(r"01g([aqf])([0-9a-f]+)v(\d+)(\d)", locator)
+    match = re.fullmatch(r"01g([aqfv])([0-9a-f]+)v(\d+)(\d)", locator)
     if match is None:
         return None, 0, ""
-    query = {"a": "agents", "q": "queues", "f": "flows"}[match[1]]
+    query = {"a": "agents", "q": "queues", "f": "flows", "v": "variables"}[match[1]]
     return query, int(match[2], 16), f"{match[3]}.{match[4]}"
 
 

@@ -234,6 +234,22 @@
         <translation>إلغاء التحويل الثاني</translation>
     </message>
     <message>
+        <source>Transfer to {label} anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{previous} Transfer the call to them anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This call is being transferred.</source>
         <translation>يجري تحويل هذه المكالمة.</translation>
     </message>
@@ -487,6 +503,10 @@ Fingerprint: {fingerprint}</source>
         <translation>إظهار كل الأنواع</translation>
     </message>
     <message>
+        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading the directory…</source>
         <translation>جارٍ تحميل الدليل…</translation>
     </message>
@@ -503,10 +523,6 @@ Fingerprint: {fingerprint}</source>
         <translation>البحث في الدليل</translation>
     </message>
     <message>
-        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears</source>
-        <translation>اكتب أي جزء من الاسم؛ يتنقل السهمان لأعلى ولأسفل بين النتائج، ويختار Enter نتيجة، ويمسح Escape البحث</translation>
-    </message>
-    <message>
         <source>Search (Ctrl+K)</source>
         <translation>بحث (Ctrl+K)</translation>
     </message>
@@ -521,10 +537,6 @@ Fingerprint: {fingerprint}</source>
     <message>
         <source>Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also written under each agent&apos;s name.</source>
         <translation>الحضور: دائرة خضراء بعلامة صح = متاح؛ دائرة حمراء بشرطة = مشغول أو في مكالمة؛ دائرة كهرمانية بعقارب ساعة = بعيد؛ حلقة رمادية = غير متصل أو غير معروف. تُكتب الحالة أيضًا تحت اسم كل موظف.</translation>
-    </message>
-    <message>
-        <source>Number of results</source>
-        <translation>عدد النتائج</translation>
     </message>
     <message>
         <source>Directory refresh progress</source>
@@ -552,6 +564,14 @@ Fingerprint: {fingerprint}</source>
             <numerusform>%Ln نتيجة</numerusform>
             <numerusform>%Ln نتيجة</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>; {shown} listed, more as you move down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{row}, {position} of {total}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -668,6 +688,14 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     <message>
         <source>Flow inputs</source>
         <translation>مُدخلات المسار</translation>
+    </message>
+    <message>
+        <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Down lists the flow&apos;s)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -1052,6 +1080,26 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>[profiles.{profile}] المفتاح {key} مفقود: يحتاج إليه {by} = &quot;{source}&quot;</translation>
     </message>
     <message>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
         <translation>طُلب توجيه هذه المكالمة إلى {target_label} بالفعل في {when}.</translation>
     </message>
@@ -1165,6 +1213,10 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     <message>
         <source>A transfer of this call is already on its way: wait for its outcome.</source>
         <translation>تحويل هذه المكالمة جارٍ بالفعل: انتظر نتيجته.</translation>
+    </message>
+    <message>
+        <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3235,6 +3287,10 @@ The plan in use is unchanged.</source>
     <message>
         <source>Waiting for a call from the softphone.</source>
         <translation>في انتظار مكالمة من الهاتف البرمجي.</translation>
+    </message>
+    <message>
+        <source>Pick the fallback queue: Enter takes the top match.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>available</source>

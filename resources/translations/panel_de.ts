@@ -226,6 +226,22 @@
         <translation>Die zweite Weiterleitung abbrechen</translation>
     </message>
     <message>
+        <source>Transfer to {label} anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{previous} Transfer the call to them anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This call is being transferred.</source>
         <translation>Dieser Anruf wird gerade weitergeleitet.</translation>
     </message>
@@ -479,6 +495,10 @@ Fingerabdruck: {fingerprint}</translation>
         <translation>Alle Arten zeigen</translation>
     </message>
     <message>
+        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading the directory…</source>
         <translation>Verzeichnis wird geladen…</translation>
     </message>
@@ -495,10 +515,6 @@ Fingerabdruck: {fingerprint}</translation>
         <translation>Verzeichnis durchsuchen</translation>
     </message>
     <message>
-        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears</source>
-        <translation>Einen beliebigen Teil eines Namens eingeben; Auf und Ab bewegen durch die Ergebnisse, Eingabe wählt eines, Escape leert</translation>
-    </message>
-    <message>
         <source>Search (Ctrl+K)</source>
         <translation>Suchen (Strg+K)</translation>
     </message>
@@ -513,10 +529,6 @@ Fingerabdruck: {fingerprint}</translation>
     <message>
         <source>Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also written under each agent&apos;s name.</source>
         <translation>Präsenz: grüne Scheibe mit Haken = Verfügbar; rote Scheibe mit Balken = Beschäftigt oder im Gespräch; gelbe Scheibe mit Uhrzeigern = Abwesend; grauer Ring = Offline oder unbekannt. Der Status steht auch unter dem Namen jedes Agenten.</translation>
-    </message>
-    <message>
-        <source>Number of results</source>
-        <translation>Anzahl der Ergebnisse</translation>
     </message>
     <message>
         <source>Directory refresh progress</source>
@@ -540,6 +552,14 @@ Fingerabdruck: {fingerprint}</translation>
             <numerusform>%Ln Ergebnis</numerusform>
             <numerusform>%Ln Ergebnisse</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>; {shown} listed, more as you move down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{row}, {position} of {total}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -644,6 +664,14 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     <message>
         <source>Flow inputs</source>
         <translation>Flow-Eingaben</translation>
+    </message>
+    <message>
+        <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Down lists the flow&apos;s)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -1004,6 +1032,26 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
         <translation>[profiles.{profile}] {key} fehlt: {by} = &quot;{source}&quot; braucht es</translation>
     </message>
     <message>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
         <translation>Die Weiterleitung dieses Anrufs an {target_label} wurde bereits um {when} angefordert.</translation>
     </message>
@@ -1113,6 +1161,10 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     <message>
         <source>A transfer of this call is already on its way: wait for its outcome.</source>
         <translation>Eine Weiterleitung dieses Anrufs ist bereits unterwegs: Warten Sie auf ihr Ergebnis.</translation>
+    </message>
+    <message>
+        <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3155,6 +3207,10 @@ Der verwendete Plan ist unverändert.</translation>
     <message>
         <source>Waiting for a call from the softphone.</source>
         <translation>Warte auf einen Anruf vom Softphone.</translation>
+    </message>
+    <message>
+        <source>Pick the fallback queue: Enter takes the top match.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>available</source>

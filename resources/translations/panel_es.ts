@@ -226,6 +226,22 @@
         <translation>Cancelar la segunda transferencia</translation>
     </message>
     <message>
+        <source>Transfer to {label} anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{previous} Transfer the call to them anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This call is being transferred.</source>
         <translation>Esta llamada se está transfiriendo.</translation>
     </message>
@@ -479,6 +495,10 @@ Huella: {fingerprint}</translation>
         <translation>Mostrar todos los tipos</translation>
     </message>
     <message>
+        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading the directory…</source>
         <translation>Cargando el directorio…</translation>
     </message>
@@ -495,10 +515,6 @@ Huella: {fingerprint}</translation>
         <translation>Buscar en el directorio</translation>
     </message>
     <message>
-        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears</source>
-        <translation>Escriba cualquier parte de un nombre; Arriba y Abajo recorren los resultados, Intro elige uno, Escape borra</translation>
-    </message>
-    <message>
         <source>Search (Ctrl+K)</source>
         <translation>Buscar (Ctrl+K)</translation>
     </message>
@@ -513,10 +529,6 @@ Huella: {fingerprint}</translation>
     <message>
         <source>Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also written under each agent&apos;s name.</source>
         <translation>Presencia: disco verde con una marca = Disponible; disco rojo con una barra = Ocupado o en llamada; disco ámbar con agujas de reloj = Ausente; anillo gris = Desconectado o desconocido. El estado también figura bajo el nombre de cada agente.</translation>
-    </message>
-    <message>
-        <source>Number of results</source>
-        <translation>Número de resultados</translation>
     </message>
     <message>
         <source>Directory refresh progress</source>
@@ -540,6 +552,14 @@ Huella: {fingerprint}</translation>
             <numerusform>%Ln resultado</numerusform>
             <numerusform>%Ln resultados</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>; {shown} listed, more as you move down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{row}, {position} of {total}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -644,6 +664,14 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     <message>
         <source>Flow inputs</source>
         <translation>Entradas del flujo</translation>
+    </message>
+    <message>
+        <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Down lists the flow&apos;s)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -1004,6 +1032,26 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
         <translation>[profiles.{profile}] falta {key}: {by} = &quot;{source}&quot; lo necesita</translation>
     </message>
     <message>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
         <translation>El enrutamiento de esta llamada a {target_label} ya se solicitó a las {when}.</translation>
     </message>
@@ -1113,6 +1161,10 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     <message>
         <source>A transfer of this call is already on its way: wait for its outcome.</source>
         <translation>Ya hay una transferencia de esta llamada en curso: espere su resultado.</translation>
+    </message>
+    <message>
+        <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3155,6 +3207,10 @@ El plan en uso no ha cambiado.</translation>
     <message>
         <source>Waiting for a call from the softphone.</source>
         <translation>Esperando una llamada del softphone.</translation>
+    </message>
+    <message>
+        <source>Pick the fallback queue: Enter takes the top match.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>available</source>

@@ -226,6 +226,22 @@
         <translation>Annuler le second transfert</translation>
     </message>
     <message>
+        <source>Transfer to {label} anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{previous} Transfer the call to them anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This call is being transferred.</source>
         <translation>Cet appel est en cours de transfert.</translation>
     </message>
@@ -479,6 +495,10 @@ Empreinte&#xa0;: {fingerprint}</translation>
         <translation>Afficher tous les types</translation>
     </message>
     <message>
+        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading the directory…</source>
         <translation>Chargement de l&apos;annuaire…</translation>
     </message>
@@ -495,10 +515,6 @@ Empreinte&#xa0;: {fingerprint}</translation>
         <translation>Rechercher dans l&apos;annuaire</translation>
     </message>
     <message>
-        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears</source>
-        <translation>Tapez une partie d&apos;un nom&#xa0;; Haut et Bas parcourent les résultats, Entrée en choisit un, Échap efface</translation>
-    </message>
-    <message>
         <source>Search (Ctrl+K)</source>
         <translation>Rechercher (Ctrl+K)</translation>
     </message>
@@ -513,10 +529,6 @@ Empreinte&#xa0;: {fingerprint}</translation>
     <message>
         <source>Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also written under each agent&apos;s name.</source>
         <translation>Présence&#xa0;: disque vert avec une coche = Disponible&#xa0;; disque rouge avec une barre = Occupé ou en appel&#xa0;; disque orange avec des aiguilles = Absent&#xa0;; anneau gris = Hors ligne ou inconnu. Le statut est aussi écrit sous le nom de chaque agent.</translation>
-    </message>
-    <message>
-        <source>Number of results</source>
-        <translation>Nombre de résultats</translation>
     </message>
     <message>
         <source>Directory refresh progress</source>
@@ -540,6 +552,14 @@ Empreinte&#xa0;: {fingerprint}</translation>
             <numerusform>%Ln résultat</numerusform>
             <numerusform>%Ln résultats</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>; {shown} listed, more as you move down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{row}, {position} of {total}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -644,6 +664,14 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     <message>
         <source>Flow inputs</source>
         <translation>Entrées du flux</translation>
+    </message>
+    <message>
+        <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Down lists the flow&apos;s)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -1004,6 +1032,26 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
         <translation>[profiles.{profile}] {key} est manquant&#xa0;: {by} = &quot;{source}&quot; en a besoin</translation>
     </message>
     <message>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
         <translation>Le routage de cet appel vers {target_label} a déjà été demandé à {when}.</translation>
     </message>
@@ -1113,6 +1161,10 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     <message>
         <source>A transfer of this call is already on its way: wait for its outcome.</source>
         <translation>Un transfert de cet appel est déjà en cours&#xa0;: attendez son résultat.</translation>
+    </message>
+    <message>
+        <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3155,6 +3207,10 @@ Le plan en cours est inchangé.</translation>
     <message>
         <source>Waiting for a call from the softphone.</source>
         <translation>En attente d&apos;un appel du softphone.</translation>
+    </message>
+    <message>
+        <source>Pick the fallback queue: Enter takes the top match.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>available</source>

@@ -224,6 +224,22 @@
         <translation>2 回目の転送をキャンセル</translation>
     </message>
     <message>
+        <source>Transfer to {label} anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{previous} Transfer the call to them anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This call is being transferred.</source>
         <translation>この通話は転送中です。</translation>
     </message>
@@ -477,6 +493,10 @@ Fingerprint: {fingerprint}</source>
         <translation>すべての種類を表示</translation>
     </message>
     <message>
+        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading the directory…</source>
         <translation>ディレクトリを読み込んでいます…</translation>
     </message>
@@ -493,10 +513,6 @@ Fingerprint: {fingerprint}</source>
         <translation>ディレクトリを検索</translation>
     </message>
     <message>
-        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears</source>
-        <translation>名前の一部を入力してください。上下キーで結果を移動、Enter で選択、Esc で消去します</translation>
-    </message>
-    <message>
         <source>Search (Ctrl+K)</source>
         <translation>検索 (Ctrl+K)</translation>
     </message>
@@ -511,10 +527,6 @@ Fingerprint: {fingerprint}</source>
     <message>
         <source>Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also written under each agent&apos;s name.</source>
         <translation>在席状況: チェック付きの緑の円 = 対応可能、横棒付きの赤い円 = 取り込み中または通話中、時計の針付きの黄色の円 = 離席中、灰色の輪 = オフラインまたは不明。状態は各エージェント名の下にも表示されます。</translation>
-    </message>
-    <message>
-        <source>Number of results</source>
-        <translation>結果の件数</translation>
     </message>
     <message>
         <source>Directory refresh progress</source>
@@ -537,6 +549,14 @@ Fingerprint: {fingerprint}</source>
         <translation>
             <numerusform>%Ln 件</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>; {shown} listed, more as you move down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{row}, {position} of {total}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -638,6 +658,14 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     <message>
         <source>Flow inputs</source>
         <translation>フロー入力</translation>
+    </message>
+    <message>
+        <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Down lists the flow&apos;s)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -992,6 +1020,26 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>[profiles.{profile}] {key} がありません: {by} = &quot;{source}&quot; で必要です</translation>
     </message>
     <message>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
         <translation>この通話の {target_label} へのルーティングは {when} にすでに要求されています。</translation>
     </message>
@@ -1100,6 +1148,10 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     <message>
         <source>A transfer of this call is already on its way: wait for its outcome.</source>
         <translation>この通話の転送はすでに進行中です。結果をお待ちください。</translation>
+    </message>
+    <message>
+        <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3135,6 +3187,10 @@ The plan in use is unchanged.</source>
     <message>
         <source>Waiting for a call from the softphone.</source>
         <translation>ソフトフォンからの通話を待っています。</translation>
+    </message>
+    <message>
+        <source>Pick the fallback queue: Enter takes the top match.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>available</source>

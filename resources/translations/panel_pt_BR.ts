@@ -226,6 +226,22 @@
         <translation>Cancelar a segunda transferência</translation>
     </message>
     <message>
+        <source>Transfer to {label} anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{previous} Transfer the call to them anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This call is being transferred.</source>
         <translation>Esta chamada está sendo transferida.</translation>
     </message>
@@ -479,6 +495,10 @@ Impressão digital: {fingerprint}</translation>
         <translation>Mostrar todos os tipos</translation>
     </message>
     <message>
+        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading the directory…</source>
         <translation>Carregando o diretório…</translation>
     </message>
@@ -495,10 +515,6 @@ Impressão digital: {fingerprint}</translation>
         <translation>Buscar no diretório</translation>
     </message>
     <message>
-        <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears</source>
-        <translation>Digite qualquer parte de um nome; as setas para cima e para baixo percorrem os resultados, Enter escolhe um, Esc limpa</translation>
-    </message>
-    <message>
         <source>Search (Ctrl+K)</source>
         <translation>Buscar (Ctrl+K)</translation>
     </message>
@@ -513,10 +529,6 @@ Impressão digital: {fingerprint}</translation>
     <message>
         <source>Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also written under each agent&apos;s name.</source>
         <translation>Presença: disco verde com visto = Disponível; disco vermelho com barra = Ocupado ou em chamada; disco âmbar com ponteiros de relógio = Ausente; anel cinza = Offline ou desconhecido. O status também aparece escrito abaixo do nome de cada agente.</translation>
-    </message>
-    <message>
-        <source>Number of results</source>
-        <translation>Número de resultados</translation>
     </message>
     <message>
         <source>Directory refresh progress</source>
@@ -540,6 +552,14 @@ Impressão digital: {fingerprint}</translation>
             <numerusform>%Ln resultado</numerusform>
             <numerusform>%Ln resultados</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>; {shown} listed, more as you move down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{row}, {position} of {total}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -644,6 +664,14 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     <message>
         <source>Flow inputs</source>
         <translation>Entradas do fluxo</translation>
+    </message>
+    <message>
+        <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Down lists the flow&apos;s)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -1004,6 +1032,26 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
         <translation>[profiles.{profile}] {key} está faltando: {by} = &quot;{source}&quot; precisa dela</translation>
     </message>
     <message>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
         <translation>O roteamento desta chamada para {target_label} já foi solicitado às {when}.</translation>
     </message>
@@ -1113,6 +1161,10 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     <message>
         <source>A transfer of this call is already on its way: wait for its outcome.</source>
         <translation>Uma transferência desta chamada já está em andamento: aguarde o resultado.</translation>
+    </message>
+    <message>
+        <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3155,6 +3207,10 @@ O plano em uso não mudou.</translation>
     <message>
         <source>Waiting for a call from the softphone.</source>
         <translation>Aguardando uma chamada do softphone.</translation>
+    </message>
+    <message>
+        <source>Pick the fallback queue: Enter takes the top match.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>available</source>

@@ -151,7 +151,9 @@ def test_with_preferences_results_are_a_reordering_of_the_plain_search(steps, pr
         expected = plain.search(query, kind).indices
         assert sorted(with_preferences.indices) == sorted(expected)
         head = [i for i in with_preferences.indices[:len(set(preferred))] if i in set(preferred)]
-        assert head == [i for i in dict.fromkeys(preferred) if i in set(expected)]
+        # in the given order within each standing (available first)
+        assert head == sorted((i for i in dict.fromkeys(preferred) if i in set(expected)),
+                              key=lambda i: standing(_GENERATED.targets[i]))
     _GENERATED.set_preferred([])
 
 
@@ -181,6 +183,12 @@ def test_bulk_builds_hold_off_full_collections_only_and_restore_them_whatever_or
         sys.setswitchinterval(interval)
 
 
+def standing(target: Target) -> int:
+    """0: can take a call now (queues, flows, available agents, presence unknown); 1: busy or away; 2: offline."""
+    state = target.presence.state.value if target.presence else "available"
+    return {"available": 0, "busy": 1, "away": 1, "offline": 2}[state]
+
+
 def reference_search(targets: list[Target], query: str, kind=None, available_only=False, preferred=()) -> list[str]:
     """The search rules of app/core/directory/search.py written the plain way: IDs, best first."""
     from app.core.directory.search import haystack
@@ -189,18 +197,34 @@ def reference_search(targets: list[Target], query: str, kind=None, available_onl
     last = {target.id: at for at, target in enumerate(targets)}  # the same ID again: the last stays, in its place
     unique = [target for at, target in enumerate(targets) if last[target.id] == at]
     hays = {target.id: haystack(target) for target in unique}
-    kept = [t for t in unique if (kind is None or t.kind.value == kind) and (not available_only or t.available)]
-    terms = words(query)
-    if not terms:
-        ranked = sorted(kept, key=lambda t: (KIND_ORDER.index(t.kind), hays[t.id]))
-    else:
+    by_id = {target.id: target for target in unique}
+
+    def ranked(terms: list[str], kind: str | None) -> list[Target]:
+        kept = [t for t in unique if (kind is None or t.kind.value == kind) and (not available_only or t.available)]
+        if not terms:
+            return sorted(kept, key=lambda t: (KIND_ORDER.index(t.kind), standing(t), hays[t.id]))
         phrase = " " + " ".join(terms)
         matching = [t for t in kept if all(term in hays[t.id] for term in terms)]
-        ranked = sorted(matching, key=lambda t: (
+        return sorted(matching, key=lambda t: (
             0 if hays[t.id].startswith(phrase) else 1 if all(" " + term in hays[t.id] for term in terms) else 2,
-            hays[t.id]))
-    ids = [t.id for t in ranked]
-    first = [i for i in dict.fromkeys(preferred) if i in ids]
+            standing(t), hays[t.id]))
+
+    terms = words(query)
+    kind_words = {"agent": "agent", "agents": "agent", "queue": "queue", "queues": "queue", "flow": "flow",
+                  "flows": "flow"}
+    named = next((term for term in terms if term in kind_words), None)
+    if named is not None and kind in (None, kind_words[named]):
+        others = list(terms)
+        others.remove(named)
+        found = ranked(others, kind_words[named])
+        if kind is None:  # then the other kinds' targets holding the word itself, in the singular
+            literal = [kind_words[named] if term == named else term for term in terms]
+            found += [t for t in ranked(literal, None) if t.kind.value != kind_words[named]]
+    else:
+        found = ranked(terms, kind)
+    ids = [t.id for t in found]
+    kept = [t for t in unique if (kind is None or t.kind.value == kind) and (not available_only or t.available)]
+    first = sorted((i for i in dict.fromkeys(preferred) if i in ids), key=lambda i: standing(by_id[i]))
     pasted = query.strip()
     if terms and len(pasted) in (15, 18):
         pasted_id = next((t.id for t in kept if t.id[:15] == pasted[:15] and len(pasted) == 15 or t.id == pasted), None)
@@ -237,6 +261,20 @@ def test_every_query_as_typed_matches_the_rules_written_plainly(typed, kind, ava
             assert found == reference_search(_ORACLE_TARGETS, query, kind, available, ids), query
     finally:
         _ORACLE.set_preferred([])
+
+
+_WORDS = ["queue ", "queues ", "flow", "flows ", "agent ", "agents", "bil", "l em", "tech ", "ov", "zo", "a", " ", "e"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
+       kind=st.sampled_from([None, "agent", "queue", "flow"]), available=st.booleans())
+def test_kind_words_typed_key_by_key_match_the_rules_written_plainly(pieces, kind, available):
+    query = ""
+    for char in "".join(pieces):
+        query += char
+        found = [target.id for target in _ORACLE.search(query, kind, available)]
+        assert found == reference_search(_ORACLE_TARGETS, query, kind, available), query
 
 
 def test_a_pasted_id_of_a_target_comes_first_even_when_its_name_matches_too():

@@ -62,7 +62,10 @@ def test_presence_refresh_updates_agents_and_keeps_queues_and_flows(run, org, tm
     assert kinds(first, IdKind.QUEUE) == kinds(second, IdKind.QUEUE) and kinds(second, IdKind.FLOW)
     statuses = lambda snapshot: {t.id: t.presence.status for t in snapshot.index.targets if t.presence}  # noqa: E731
     assert statuses(first) != statuses(second)
-    assert calls - 2 == api.api_calls - calls  # only the presence pages: not the queue and flow queries
+    # only the presence pages: not the queue and flow queries, nor the flows' variables
+    assert calls - 3 == api.api_calls - calls
+    inputs = lambda snapshot: {t.id: t.inputs for t in snapshot.index.targets if t.kind is IdKind.FLOW}  # noqa: E731
+    assert inputs(second) == inputs(first) and any(inputs(second).values())  # kept with the flows
 
 
 def test_a_file_source_reloads_only_when_the_file_changes(run, tmp_path):

@@ -42,10 +42,6 @@ SPOKEN = {
     "Transfer history": ["1 transfer"],
     "Trainer": ["The rep sees .+"],
 }
-# The directory's widgets belong to the search work (branch i13-search): what the probe finds there is
-# expected to fail until that branch is merged.
-SEARCH_BRANCH = "i13-search"
-SEARCH_BRANCH_FINDINGS = [r"no label speaks the text shown: '\[\\\\d,\]\+ results\?'"]
 
 
 def atspi_python() -> str:
@@ -82,10 +78,6 @@ def summary(report: dict) -> str:
     return "\n".join(lines)
 
 
-def from_the_search_branch(finding: dict) -> bool:
-    return any(re.search(pattern, finding["what"]) for pattern in SEARCH_BRANCH_FINDINGS)
-
-
 def test_a_screen_reader_hears_every_control_and_the_outcome_of_a_keyboard_transfer(xvfb_display, capsys):
     python = atspi_python()
     runtime = tempfile.mkdtemp(prefix="tp-a11y-")  # the hand-over socket's folder: short, private
@@ -111,8 +103,4 @@ def test_a_screen_reader_hears_every_control_and_the_outcome_of_a_keyboard_trans
     transfer = report.get("transfer", {})
     assert transfer.get("outcome_seen"), f"the keyboard transfer's outcome never reached AT-SPI: {transfer}"
     findings = report["findings"]
-    ours = [finding for finding in findings if not from_the_search_branch(finding)]
-    assert not ours, "\n".join(json.dumps(finding, ensure_ascii=False) for finding in ours)
-    if findings:
-        pytest.xfail(f"left for branch {SEARCH_BRANCH} (the directory's widgets): "
-                     + "; ".join(finding["what"] for finding in findings))
+    assert not findings, "\n".join(json.dumps(finding, ensure_ascii=False) for finding in findings)

@@ -159,3 +159,16 @@ def test_a_row_left_sending_by_a_killed_panel_is_outcome_unknown_at_the_next_sta
 def test_the_panel_command_refuses_a_call_id_with_a_space_before_anything_starts():
     result = cli("--call-id", "abc def")
     assert result.returncode == 2 and "a contact ID has no spaces" in result.stderr
+
+
+def test_the_cli_refuses_a_busy_demo_agent_unless_even_if_unavailable():
+    busy = "005Hs00000O4AxhIAF"  # Łukasz Wójcik, "On a call" in the demo directory
+    refused = cli("route", "--demo", "--call-id", "0LQ5g00000BUSY1", "--target", busy)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "Łukasz Wójcik is busy (On a call)" in refused.stderr and "--even-if-unavailable" in refused.stderr
+    as_json = json.loads(cli("route", "--demo", "--call-id", "0LQ5g00000BUSY1", "--target", busy, "--json").stdout)
+    assert as_json["error"] == "transfer.target_not_available" and as_json["exit_code"] == 2
+    assert Journal(_journal_path()).recent() == []  # nothing was sent
+    confirmed = cli("route", "--demo", "--call-id", "0LQ5g00000BUSY1", "--target", busy, "--even-if-unavailable")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert [row.target_id for row in Journal(_journal_path()).recent()] == [busy]

@@ -7,9 +7,9 @@ keeps the last good copy. The content is the directory's `TargetTable` columns i
 few milliseconds and leave no object per target behind.
 
 The file starts with a magic string and a BLAKE2 digest of the rest. A file that is
-damaged (any byte changed, cut short, grown), from another format version, too large or
-not a file at all is reported and ignored, never trusted and never fatal: the next
-refresh replaces it.
+damaged (any byte changed, cut short, grown), too large or not a file at all is reported
+and ignored, never trusted and never fatal: the next refresh replaces it. One written by
+another version of the panel (another `FORMAT`) is ignored as if there were none.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from app.core.directory.table import TargetTable
 from app.core.directory.target import Target
 from app.core.errors import PanelError, Problem
 
-FORMAT = 3
+FORMAT = 4  # 4: flow inputs
 MAGIC = b"transfer-panel directory cache\n"
 MAX_CACHE_BYTES = 512 * 2**20  # ~10 million targets
 _DIGEST = 32
@@ -79,8 +79,8 @@ def load_directory(path: Path) -> CachedDirectory | None:
         raise _damaged(path, "checksum")
     try:
         version, fetched_at, source, columns = marshal.loads(payload)
-        if version != FORMAT:
-            raise ValueError(f"format {version}")
+        if version != FORMAT:  # written by another version of the panel: the next refresh replaces it
+            return None
         return CachedDirectory(TargetTable.from_columns(columns), datetime.fromtimestamp(fetched_at, UTC), str(source))
     except (ValueError, EOFError, TypeError, KeyError, IndexError, OverflowError, OSError) as error:
         # The checksum held: a file of another version of the panel, or one written by something else.

@@ -6,7 +6,8 @@
       "format": 1,
       "agents": [["005…18 chars", "Zoë Müller", "Available", 12], ["005…", "田中 優希", "Busy", 3, "Yūki Tanaka"], …],
       "queues": [["00G…", "Billing (EMEA)", "Billing_EMEA"], …],
-      "flows":  [["300…", "After-hours Routing", "After_hours_Routing"], …]
+      "flows":  [["300…", "After-hours Routing", "After_hours_Routing"], …],
+      "flow_inputs": {"300…": [["CallbackNumber", "String", "The number to call back…"], …], …}
     }
 
 * agents: ID, name, presence status (a key of `STATUSES`), minutes since the status
@@ -15,6 +16,8 @@
 * queues: ID, name, DeveloperName, then extra search terms.
 * flows: ID, label, ApiName (the route uses the flow definition's 300… DurableId), then
   extra search terms.
+* flow_inputs (optional): per flow ID, its input variables as API name, DataType and
+  description (`names.FLOW_INPUTS`).
 
 IDs are valid 18-character Salesforce IDs with the kind's prefix. The file is generated,
 deterministically: `python -m app.core.directory.make_demo` rewrites it.
@@ -30,14 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from app.core.directory import names
-from app.core.directory.target import Presence, PresenceState, Target
+from app.core.directory.target import FlowVariable, Presence, PresenceState, Target
 from app.core.errors import PanelError, Problem
 from app.core.ids import checksum_suffix
 from app.core.resources import resource_path
 
 FORMAT = 1
 DEMO_FILE = "demo/directory.json"
-DEMO_AGENTS = 300
+DEMO_AGENTS = 300 + len(names.LATER_FEATURED_AGENTS)
 _DEMO_SEED = 2024
 
 # Status label -> (meaning, share of agents in generated data, longest minutes in it).
@@ -67,7 +70,7 @@ def generate_targets(n: int, seed: int = 0, now: datetime | None = None) -> list
     queues, flows = round(n * 0.03), round(n * 0.01)
     rng = random.Random(seed)
     document = build_document(
-        rng, list(_agent_names(rng, n - queues - flows)),
+        rng, list(_agent_names(rng, n - queues - flows, tuple(names.NATIVE_NAMES))),
         _labels(rng, names.QUEUE_TOPICS, queues), _labels(rng, names.FLOW_PURPOSES, flows),
     )
     return targets_from_document(document, now)
@@ -86,7 +89,9 @@ def targets_from_document(document: dict[str, Any], now: datetime | None = None)
             presences[status, minutes] = presence
         targets.append(Target.agent(target_id, name, presence, tuple(extra)))
     targets.extend(Target.queue(i, name, developer, tuple(extra)) for i, name, developer, *extra in document["queues"])
-    targets.extend(Target.flow(i, label, api, tuple(extra)) for i, label, api, *extra in document["flows"])
+    inputs = document.get("flow_inputs", {})
+    targets.extend(Target.flow(i, label, api, tuple(extra), tuple(FlowVariable(*row) for row in inputs.get(i, ())))
+                   for i, label, api, *extra in document["flows"])
     return targets
 
 
@@ -99,20 +104,27 @@ def build_document(rng: random.Random, agents: Sequence[tuple[str, tuple[str, ..
     for target_id, (name, extra) in zip(_ids(rng, "005"), agents, strict=False):
         status = rng.choices(statuses, weights)[0]
         agent_rows.append([target_id, name, status, rng.randint(0, STATUSES[status][2]), *extra])
+    queue_rows = [[i, label, api_name(label)] for i, label in zip(_ids(rng, "00G"), queues, strict=False)]
+    flow_rows = [[i, label, api_name(label)] for i, label in zip(_ids(rng, "300"), flows, strict=False)]
     return {
         "format": FORMAT,
         "agents": agent_rows,
-        "queues": [[i, label, api_name(label)] for i, label in zip(_ids(rng, "00G"), queues, strict=False)],
-        "flows": [[i, label, api_name(label)] for i, label in zip(_ids(rng, "300"), flows, strict=False)],
+        "queues": queue_rows,
+        "flows": flow_rows,
+        "flow_inputs": {i: [list(row) for row in variables] for i, label, _api in flow_rows
+                        if (variables := names.FLOW_INPUTS.get(label.split(" (")[0]))},
     }
 
 
 def demo_document() -> dict[str, Any]:
     """The content of the bundled demo file."""
     rng = random.Random(_DEMO_SEED)
-    featured = names.FEATURED_AGENTS
-    agents = [*featured, *_agent_names(rng, DEMO_AGENTS - len(featured))]
-    return build_document(rng, agents, names.DEMO_QUEUES, names.DEMO_FLOWS)
+    featured, later = names.FEATURED_AGENTS, names.LATER_FEATURED_AGENTS
+    agents = [*featured, *_agent_names(rng, DEMO_AGENTS - len(featured) - len(later), names.DEMO_SCRIPTS)]
+    document = build_document(rng, agents, names.DEMO_QUEUES, names.DEMO_FLOWS)
+    # Agents featured since: drawn apart, so every earlier ID and status stays what trainers know.
+    document["agents"] += build_document(random.Random(_DEMO_SEED + 1), later, (), ())["agents"]
+    return document
 
 
 def api_name(label: str) -> str:
@@ -134,10 +146,11 @@ def _ids(rng: random.Random, prefix: str) -> Iterator[str]:
         counter += 1
 
 
-def _agent_names(rng: random.Random, count: int) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """(name, extra search terms): mostly Latin-script names, some Vietnamese and native-script ones."""
+def _agent_names(rng: random.Random, count: int, scripts: tuple[str, ...]) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(name, extra search terms): mostly Latin-script names, some Vietnamese and some in these other
+    scripts (`names.NATIVE_NAMES` keys)."""
     latin = list(names.LATIN_NAMES.values())
-    native = list(names.NATIVE_NAMES.values())
+    native = [names.NATIVE_NAMES[script] for script in scripts]
     for _ in range(count):
         roll = rng.random()
         if roll < 0.72:

@@ -3,16 +3,18 @@
 CSV (UTF-8, with or without a BOM; a header row names the columns, in any order; one row
 per line, so a field cannot hold a line break):
 
-    kind,id,name,detail,presence
-    queue,00GHs00000tBAocMAG,Billing (EMEA),Billing_EMEA,
-    agent,005Hs00000O4AxuIAF,Zoë Müller,,Available
+    kind,id,name,detail,presence,inputs
+    queue,00GHs00000tBAocMAG,Billing (EMEA),Billing_EMEA,,
+    flow,300Hs00000Ub631IAB,VIP Callback Flow,VIP_Callback_Flow,,CustomerTier;CallbackNumber
+    agent,005Hs00000O4AxuIAF,Zoë Müller,,Available,
 
 JSON: `{"targets": [{"kind": "queue", "id": "…", "name": "…", "detail": "…"}, …]}`.
 
 `kind` is agent, queue or flow; `id` the 15- or 18-character ID (flows: the 300… flow
 definition ID); `detail` the queue's developer name or the flow's API name; `presence`
 (agents, optional) the status label, read as available / busy / away / offline by the
-words in it.
+words in it; `inputs` (flows, optional) the flow's input variables, API names separated
+by ";" (or spaces), which the transfer form offers as flow input names.
 
 Whatever the file holds, loading it is bounded and never stops at a bad row: a row that
 cannot be used (a wrong ID, a quote left open, a line longer than `MAX_LINE_BYTES`, a JSON
@@ -39,16 +41,18 @@ from itertools import pairwise
 from pathlib import Path
 
 from app.core.directory.table import TableBuilder, TargetTable, sorted_pieces
-from app.core.directory.target import Presence, checked_id, state_for_label
+from app.core.directory.target import FlowVariable, Presence, checked_id, state_for_label
 from app.core.errors import ConfigError, InputError, PanelError, Problem
 from app.core.ids import IdKind
+from app.core.routing.request import validate_flow_inputs
 
-COLUMNS = ("kind", "id", "name", "detail", "presence")
+COLUMNS = ("kind", "id", "name", "detail", "presence", "inputs")
 MAX_FILE_BYTES = 256 * 2**20  # ~3 million rows; a directory file beyond that is not one
 MAX_LINE_BYTES = 4096  # a CSV line or a JSON target; names and IDs are far shorter
 MAX_PROBLEMS = 100
 _KINDS = {"agent": IdKind.AGENT, "queue": IdKind.QUEUE, "flow": IdKind.FLOW}
 _BOM = b"\xef\xbb\xbf"
+_INPUT_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,18 +311,19 @@ class _Collector:
     def add(self, line: int, values: list[str], problems: _Problems, position: int | None = None) -> None:
         """One row's values in the order of COLUMNS (`position`: a JSON target's); a problem
         instead when they cannot make a target."""
-        kind_text, target_id, name, detail, status = (value.strip() for value in values)
+        kind_text, target_id, name, detail, status, inputs_text = (value.strip() for value in values)
         try:
             kind = _KINDS.get(kind_text.lower())
             if kind is None:
                 raise InputError(Problem.DIRECTORY_ROW_BAD_KIND, kind=kind_text)
             presence = self._presence(status) if kind is IdKind.AGENT else None
             target_id = checked_id(kind, target_id, name)  # what Target checks, without the object
+            inputs = _flow_variables(kind, inputs_text)
         except InputError as error:
             problems.skipped_row(line, error, position)
             return
         secondary = (presence.status if presence else "") if kind is IdKind.AGENT else detail  # as Target.agent does
-        self._builder.add_fields(kind, target_id, name, secondary, presence)
+        self._builder.add_fields(kind, target_id, name, secondary, presence, (), inputs)
         self._lines.append(line)
 
     def _presence(self, status: str) -> Presence | None:
@@ -337,6 +342,15 @@ class _Collector:
                     problems.replaced(self._lines[later], table.id(later), self._lines[earlier])
             table = table.take([position for position in range(len(table)) if position not in replaced])
         return FileLoad(table, problems.kept, problems.skipped)
+
+
+def _flow_variables(kind: IdKind, text: str) -> tuple[FlowVariable, ...]:
+    """A flow's input variables as the file lists them; InputError when they cannot be sent as
+    flow inputs (the transfer's own rules), or are given for an agent or a queue."""
+    names = [name for name in _INPUT_SEPARATORS.split(text) if name]
+    if names and kind is not IdKind.FLOW:
+        raise InputError(Problem.FLOW_INPUTS_NOT_FOR_KIND, kind=kind.value)
+    return tuple(FlowVariable(name) for name, _value in validate_flow_inputs(tuple((name, "") for name in names)))
 
 
 class FileWatch:

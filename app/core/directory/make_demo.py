@@ -20,6 +20,9 @@ def write_demo_document(path: Path) -> None:
     for section in ("agents", "queues", "flows"):
         rows = ",\n".join("    " + json.dumps(row, ensure_ascii=False) for row in document[section])
         sections.append(f'  "{section}": [\n{rows}\n  ]')
+    inputs = ",\n".join(f"    {json.dumps(flow_id)}: {json.dumps(rows, ensure_ascii=False)}"
+                         for flow_id, rows in document["flow_inputs"].items())
+    sections.append(f'  "flow_inputs": {{\n{inputs}\n  }}')
     path.write_text(f'{{\n  "format": {FORMAT},\n' + ",\n".join(sections) + "\n}\n", encoding="utf-8")
 
 

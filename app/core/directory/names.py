@@ -96,7 +96,33 @@ NATIVE_NAMES: dict[str, NativeNames] = {
          ("रेड्डी", "Reddy"), ("नायर", "Nair"), ("मेहता", "Mehta")),
         " ", False, False,
     ),
+    # Russian family names in -ых/-их are the same for women and men.
+    "ru": (
+        (("Ольга", "Olga"), ("Дмитрий", "Dmitry"), ("Анна", "Anna"), ("Сергей", "Sergey"), ("Наталья", "Natalya"),
+         ("Алексей", "Alexey"), ("Мария", "Maria"), ("Иван", "Ivan"), ("Екатерина", "Ekaterina"), ("Юлия", "Yulia")),
+        (("Черных", "Chernykh"), ("Белых", "Belykh"), ("Седых", "Sedykh"), ("Долгих", "Dolgikh"),
+         ("Крутых", "Krutykh"), ("Толстых", "Tolstykh")),
+        " ", False, False,
+    ),
+    "uk": (
+        (("Микола", "Mykola"), ("Олена", "Olena"), ("Сергій", "Serhii"), ("Оксана", "Oksana"), ("Андрій", "Andrii"),
+         ("Ірина", "Iryna"), ("Юрій", "Yurii"), ("Наталія", "Nataliia")),
+        (("Шевченко", "Shevchenko"), ("Коваленко", "Kovalenko"), ("Бондаренко", "Bondarenko"),
+         ("Ткаченко", "Tkachenko"), ("Кравчук", "Kravchuk"), ("Мельник", "Melnyk"), ("Бойко", "Boiko")),
+        " ", False, False,
+    ),
+    # Greek family names differ for women: men's names only.
+    "el": (
+        (("Γιώργος", "Giorgos"), ("Δημήτρης", "Dimitris"), ("Νίκος", "Nikos"), ("Κώστας", "Kostas"),
+         ("Χρήστος", "Christos"), ("Γιάννης", "Giannis"), ("Παναγιώτης", "Panagiotis"), ("Ευάγγελος", "Evangelos")),
+        (("Παπαδόπουλος", "Papadopoulos"), ("Παπαδάκης", "Papadakis"), ("Οικονόμου", "Oikonomou"),
+         ("Γεωργίου", "Georgiou"), ("Βλαχος", "Vlachos"), ("Αντωνίου", "Antoniou")),
+        " ", False, False,
+    ),
 }
+# The scripts the bundled demo was generated with: more would change its every ID after the first
+# one drawn differently (trainers' saved plans name them). Its Cyrillic and Greek agents are featured.
+DEMO_SCRIPTS: tuple[str, ...] = ("ja", "zh", "ko", "ar", "hi")
 
 # People every demo shows, so trainers can try accent-insensitive search on them:
 # (name, other spellings search should find them by).
@@ -107,6 +133,11 @@ FEATURED_AGENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Åsa Lindqvist", ()), ("João Gonçalves", ()), ("Bill Evans", ()), ("Liam O'Brien", ()),
     ("田中 優希", ("Yūki Tanaka",)), ("Wang Fang", ("王芳",)), ("김민준", ("Kim Min-jun",)),
     ("عمر حداد", ("Omar Haddad",)), ("Priya Sharma", ("प्रिया शर्मा",)),
+)
+# Featured since, listed after the others (their own random draws, so no earlier ID or status changes):
+# found by their Latin spellings without any given ("olga", "dmitry", "giorgos").
+LATER_FEATURED_AGENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Ольга Смирнова", ()), ("Дмитрий Иванов", ()), ("Γιώργος Παπαδόπουλος", ()),
 )
 
 DEMO_QUEUES: tuple[str, ...] = (
@@ -123,6 +154,30 @@ DEMO_FLOWS: tuple[str, ...] = (
     "Overflow to Partner", "Skills-based Routing", "Holiday Closure", "Outage Announcement",
     "Callback Scheduler", "Post-call Survey",
 )
+
+# The input variables of the demo's and generated routing flows, by purpose (a label before " ("):
+# (API name, DataType, description). A real routing flow also takes `recordId`, the work item, which
+# Omni-Channel fills in itself: the simulator's org lists it, and the panel leaves it out.
+FLOW_INPUTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "After-hours Routing": (("CallbackNumber", "String", "The number to call back, as +4930123456"),),
+    "VIP Callback Flow": (("CustomerTier", "String", "Gold, Silver or Bronze"),
+                          ("CallbackNumber", "String", "The number to call back, as +4930123456")),
+    "Language Selection": (("CallerLanguage", "String", "The caller's language: en, de, fr, es, pt or ja"),),
+    "Overflow to Partner": (("PartnerCode", "String", "The partner site's code"),
+                            ("Priority", "Number", "1 (urgent) to 5")),
+    "Skills-based Routing": (("Skill", "String", "The skill the call needs, e.g. Billing"),
+                             ("CallerLanguage", "String", "The caller's language: en, de, fr, es, pt or ja")),
+    "Outage Announcement": (("OutageId", "String", "The incident's number"),),
+    "Callback Scheduler": (("CallbackNumber", "String", "The number to call back, as +4930123456"),
+                           ("PreferredTime", "DateTime", "When the caller wants the call back")),
+    "Post-call Survey": (("SurveyOptIn", "Boolean", "true when the caller agreed to the survey"),),
+    "Queue Overflow": (("Priority", "Number", "1 (urgent) to 5"),),
+    "Priority Routing": (("Priority", "Number", "1 (urgent) to 5"),
+                         ("CustomerTier", "String", "Gold, Silver or Bronze")),
+    "Identity Check": (("CaseNumber", "String", "The open case, if any"),
+                       ("VerifiedBy", "String", "How the caller was verified: PIN or questions")),
+    "Outbound Callback": (("CallbackNumber", "String", "The number to call back, as +4930123456"),),
+}
 
 # Building blocks for generated orgs of any size.
 QUEUE_TOPICS: tuple[str, ...] = (

@@ -5,24 +5,41 @@ Logs in with the OAuth 2.0 JWT bearer flow (its own key, stored in the keyring u
 page by page, and fetches a new access token once when a page answers 401. Each page is
 turned into `Target`s on a worker thread, so a 100,000-entry refresh never stalls the
 window's event loop. `api_usage` holds the last `Sforce-Limit-Info` figures.
+
+The flows' input variables come from `FlowVariableView` (API 46.0+), which answers only
+a query filtered by flow version (`FlowVersionViewId`): the active versions of all flows,
+`FLOW_VERSIONS_PER_QUERY` to a query. Variables a rep cannot set as text are left out:
+collections, records and Apex types, and `recordId`, which Omni-Channel fills in with the
+work item. Not tried against a live org: whether it takes the versions as one `IN (…)`
+list. When the query is refused, the flows load without their variables (logged) and the
+form lets the rep type them, as before.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from app.core.directory.target import Presence, PresenceState, Target, building_in_bulk, state_for_label
-from app.core.errors import CredentialError, PanelError, Problem
-from app.core.ids import InvalidIdError
+from app.core.directory.target import (
+    FlowVariable,
+    Presence,
+    PresenceState,
+    Target,
+    building_in_bulk,
+    state_for_label,
+)
+from app.core.errors import CredentialError, InputError, PanelError, Problem
+from app.core.ids import IdKind, InvalidIdError, parse_id
 from app.core.profile import Profile
+from app.core.routing.request import validate_flow_inputs
 from app.core.signing import TokenMinter, TokenSpec
 from app.core.signing.rsa_key import RsaKeySigner
 
@@ -30,12 +47,20 @@ AGENTS_SOQL = ("SELECT UserId, User.Name, ServicePresenceStatus.MasterLabel, IsA
                "FROM UserServicePresence WHERE IsCurrentState = true")
 QUEUES_SOQL = ("SELECT Id, Name, DeveloperName FROM Group WHERE Type = 'Queue' AND Id IN "
                "(SELECT QueueId FROM QueueSobject WHERE SobjectType = 'VoiceCall')")
-FLOWS_SOQL = ("SELECT DurableId, ApiName, Label FROM FlowDefinitionView "
+FLOWS_SOQL = ("SELECT DurableId, ApiName, Label, ActiveVersionId FROM FlowDefinitionView "
               "WHERE ProcessType = 'RoutingFlow' AND IsActive = true")
+FLOW_INPUTS_SOQL = ("SELECT FlowVersionViewId, ApiName, DataType, IsCollection, Description FROM FlowVariableView "
+                    "WHERE IsInput = true AND FlowVersionViewId IN ({versions})")
+FLOW_VERSIONS_PER_QUERY = 200  # ~4,400 characters of IDs: the query's URL stays far below the REST limit
+# Flow data types a rep can give as text; the others (sObject, Apex) hold records or objects.
+_TEXT_DATA_TYPES = frozenset({"String", "Number", "Currency", "Boolean", "Date", "DateTime", "Picklist",
+                              "Multipicklist"})
+_SET_BY_OMNI_CHANNEL = frozenset({"recordid"})  # the work item's ID, folded
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
 
 ProgressCallback = Callable[[int, int | None], None]  # (records so far, total if known)
+log = logging.getLogger(__name__)
 
 
 class DirectoryRefreshError(PanelError):
@@ -84,11 +109,13 @@ class SalesforceDirectory:
             if progress is not None:
                 progress(counted + done_in_query, None if total_in_query is None else counted + total_in_query)
 
-        targets: list[Target] = []
         with building_in_bulk():
-            for soql, convert in ((QUEUES_SOQL, _queues), (FLOWS_SOQL, _flows), (AGENTS_SOQL, _agents)):
-                targets += await self._query(soql, convert, report)
-                counted = len(targets)
+            targets = await self._query(QUEUES_SOQL, _queues, report)
+            counted = len(targets)
+            flows = await self._query(FLOWS_SOQL, _flows, report)
+            targets += await self._with_inputs(flows)
+            counted = len(targets)
+            targets += await self._query(AGENTS_SOQL, _agents, report)
         return targets
 
     async def agents(self) -> list[Target]:
@@ -100,14 +127,30 @@ class SalesforceDirectory:
         await self._http.aclose()
         await self._assertions.aclose()
 
+    async def _with_inputs(self, flows: list[tuple[Target, str]]) -> list[Target]:
+        """The flows, each with the input variables of its active version (see the module's docstring)."""
+        versions = sorted({version for _flow, version in flows if version})
+        variables: dict[str, list[FlowVariable]] = {}
+        try:
+            for at in range(0, len(versions), FLOW_VERSIONS_PER_QUERY):
+                chosen = ", ".join(f"'{version}'" for version in versions[at:at + FLOW_VERSIONS_PER_QUERY])
+                for version, variable in await self._query(FLOW_INPUTS_SOQL.format(versions=chosen), _variables,
+                                                           None):
+                    variables.setdefault(version, []).append(variable)
+        except DirectoryRefreshError as error:
+            log.warning("the flows' input variables could not be read (%s); the flows load without them", error)
+            variables = {}
+        return [replace(flow, inputs=_settable(variables.get(version, ()))) if version in variables else flow
+                for flow, version in flows]
+
     # -- queries ------------------------------------------------------------------------
 
-    async def _query(self, soql: str, convert: Callable[[list[dict[str, Any]]], list[Target]],
-                     progress: ProgressCallback | None) -> list[Target]:
+    async def _query[T](self, soql: str, convert: Callable[[list[dict[str, Any]]], list[T]],
+                        progress: ProgressCallback | None) -> list[T]:
         loop = asyncio.get_running_loop()
         path: str | None = f"/services/data/v{self.profile.salesforce_api_version}/query"
         params: dict[str, str] | None = {"q": soql}
-        targets: list[Target] = []
+        targets: list[T] = []
         done = 0
         while path:
             body = await self._get(path, params)
@@ -201,8 +244,8 @@ def _rest_error(response: httpx.Response) -> tuple[str, str]:
 
 # -- records to targets (run on a worker thread; bad rows are skipped, never fatal) -------
 
-def _read_page(body: bytes, convert: Callable[[list[dict[str, Any]]], list[Target]]
-               ) -> tuple[list[Target], int, int | None, str | None]:
+def _read_page[T](body: bytes, convert: Callable[[list[dict[str, Any]]], list[T]]
+                  ) -> tuple[list[T], int, int | None, str | None]:
     """(targets, records read, totalSize, next page's path or None) of one query page."""
     try:
         page = json.loads(body)
@@ -237,11 +280,47 @@ def _queues(records: list[dict[str, Any]]) -> list[Target]:
     return _each(records, lambda r: Target.queue(r["Id"], r["Name"], r.get("DeveloperName") or ""))
 
 
-def _flows(records: list[dict[str, Any]]) -> list[Target]:
-    return _each(records, lambda r: Target.flow(r["DurableId"], r["Label"], r.get("ApiName") or ""))
+def _flows(records: list[dict[str, Any]]) -> list[tuple[Target, str]]:
+    """(flow, the ID of its active version, "" when there is none that can be asked about)."""
+    return _each(records, lambda r: (Target.flow(r["DurableId"], r["Label"], r.get("ApiName") or ""),
+                                     _version_id(r.get("ActiveVersionId"))))
 
 
-def _each(records: list[dict[str, Any]], build: Callable[[dict[str, Any]], Target]) -> list[Target]:
+def _version_id(value: object) -> str:
+    """A flow version ID fit to put in a query (it came from the org, but is checked all the same)."""
+    try:
+        version = parse_id(value) if isinstance(value, str) else None
+    except InvalidIdError:
+        return ""
+    return version.value if version is not None and version.kind is IdKind.FLOW_VERSION else ""
+
+
+def _variables(records: list[dict[str, Any]]) -> list[tuple[str, FlowVariable]]:
+    """(flow version ID, variable) of each input variable a rep can set as text."""
+    return [(version, variable) for version, variable in _each(records, _variable) if variable is not None]
+
+
+def _variable(record: dict[str, Any]) -> tuple[str, FlowVariable | None]:
+    version, name, data_type = _version_id(record["FlowVersionViewId"]), str(record["ApiName"]), record["DataType"]
+    if (not version or record.get("IsCollection") or data_type not in _TEXT_DATA_TYPES
+            or name.casefold() in _SET_BY_OMNI_CHANNEL):
+        return version, None
+    return version, FlowVariable(name, data_type, str(record.get("Description") or ""))
+
+
+def _settable(variables: Iterable[FlowVariable]) -> tuple[FlowVariable, ...]:
+    """The variables whose names the transfer's own rules accept as flow input names, each once."""
+    kept: list[FlowVariable] = []
+    for variable in variables:
+        try:
+            validate_flow_inputs(tuple((v.name, "") for v in (*kept, variable)))
+        except InputError:
+            continue
+        kept.append(variable)
+    return tuple(kept)
+
+
+def _each[T](records: list[dict[str, Any]], build: Callable[[dict[str, Any]], T]) -> list[T]:
     targets = []
     for record in records:
         try:

@@ -9,7 +9,9 @@ collection to visit. A `TargetTable` holds the same values in seven objects:
 * `texts`: UTF-8, per target its label, then "\\x1f" and its secondary text, then "\\x1f"
   and each extra search term; `text_ends[i]` is where target i's text ends;
 * `presence_codes[i]`: 0 for no presence, else 1 + the index of the agent's (status label,
-  state) in `presences`; `since[i]`: the presence's start as a POSIX timestamp (NaN: unknown).
+  state) in `presences`; `since[i]`: the presence's start as a POSIX timestamp (NaN: unknown);
+* `flow_inputs`: the input variables of the flows that have known ones, by flow ID (a few
+  hundred entries at most: flows are about 1% of a directory).
 
 It is a `Sequence[Target]`: `table[i]` builds that target when asked (a row being painted,
 a route), so a search result costs nothing per target it does not show. Values are stored
@@ -27,7 +29,7 @@ from datetime import UTC, datetime
 from itertools import accumulate, pairwise
 from typing import Any, overload
 
-from app.core.directory.target import Presence, PresenceState, Target, restore_target
+from app.core.directory.target import FlowVariable, Presence, PresenceState, Target, restore_target
 from app.core.ids import IdKind
 
 KIND_CODES = {IdKind.AGENT: ord("a"), IdKind.QUEUE: ord("q"), IdKind.FLOW: ord("f")}
@@ -36,15 +38,19 @@ ID_LENGTH = 18
 SEPARATOR = "\x1f"
 _UNKNOWN = math.nan
 _SORT_PIECE = 16_384  # a sort of this many strings holds the GIL ~5 ms
-# kinds, IDs, texts, text ends, presence codes, presences (status, state), since: see `columns`
-Columns = tuple[bytes, str, bytes, bytes, bytes, tuple[tuple[str, str], ...], bytes]
+# kinds, IDs, texts, text ends, presence codes, presences (status, state), since, flow inputs
+# (flow ID, ((name, data type, description), …)): see `columns`
+Columns = tuple[bytes, str, bytes, bytes, bytes, tuple[tuple[str, str], ...], bytes,
+                tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]]
+FlowInputs = dict[str, tuple[FlowVariable, ...]]
 
 
 class TargetTable(Sequence[Target]):
-    __slots__ = ("kinds", "ids", "texts", "text_ends", "presence_codes", "presences", "since")
+    __slots__ = ("kinds", "ids", "texts", "text_ends", "presence_codes", "presences", "since", "flow_inputs")
 
     def __init__(self, kinds: bytes, ids: str, texts: bytes, text_ends: array[int], presence_codes: array[int],
-                 presences: tuple[tuple[str, PresenceState], ...], since: array[float]) -> None:
+                 presences: tuple[tuple[str, PresenceState], ...], since: array[float],
+                 flow_inputs: FlowInputs | None = None) -> None:
         self.kinds = kinds
         self.ids = ids
         self.texts = texts
@@ -52,6 +58,7 @@ class TargetTable(Sequence[Target]):
         self.presence_codes = presence_codes
         self.presences = presences
         self.since = since
+        self.flow_inputs: FlowInputs = flow_inputs or {}  # shared by the tables `take` makes: keyed by ID
 
     @classmethod
     def of(cls, targets: Iterable[Target]) -> TargetTable:
@@ -77,9 +84,10 @@ class TargetTable(Sequence[Target]):
         start = self.text_ends[position - 1] if position else 0
         label, secondary, *extra = self.texts[start:self.text_ends[position]].decode().split(SEPARATOR)
         id_start = position * ID_LENGTH
-        return restore_target(_KIND_OF_CODE[self.kinds[position]], self.ids[id_start:id_start + ID_LENGTH], label,
-                              secondary, self.presence(position) if self.presence_codes[position] else None,
-                              tuple(extra))
+        kind, target_id = _KIND_OF_CODE[self.kinds[position]], self.ids[id_start:id_start + ID_LENGTH]
+        return restore_target(kind, target_id, label, secondary,
+                              self.presence(position) if self.presence_codes[position] else None, tuple(extra),
+                              self.flow_inputs.get(target_id, ()) if kind is IdKind.FLOW else ())
 
     def __iter__(self) -> Iterator[Target]:
         return map(self.__getitem__, range(len(self)))
@@ -131,6 +139,7 @@ class TargetTable(Sequence[Target]):
             _gathered(array("I"), self.presence_codes, positions),
             self.presences,
             _gathered(array("d"), self.since, positions),
+            self.flow_inputs,
         )
 
     def copy(self) -> TargetTable:
@@ -138,7 +147,7 @@ class TargetTable(Sequence[Target]):
         return TargetTable(self.kinds, self.ids, self.texts, array("I", self.text_ends),
                            array("I", self.presence_codes),
                            tuple((status.encode().decode(), state) for status, state in self.presences),
-                           array("d", self.since))
+                           array("d", self.since), dict(self.flow_inputs))
 
     def of_kinds(self, *kinds: IdKind) -> TargetTable:
         """The targets of these kinds, in table order."""
@@ -149,14 +158,16 @@ class TargetTable(Sequence[Target]):
     def columns(self) -> Columns:
         """Plain values (bytes, str, tuples) that `from_columns` turns back into this table."""
         return (self.kinds, self.ids, self.texts, self.text_ends.tobytes(), self.presence_codes.tobytes(),
-                tuple((status, state.value) for status, state in self.presences), self.since.tobytes())
+                tuple((status, state.value) for status, state in self.presences), self.since.tobytes(),
+                tuple((flow_id, tuple((v.name, v.data_type, v.description) for v in variables))
+                      for flow_id, variables in self.flow_inputs.items()))
 
     @classmethod
     def from_columns(cls, columns: Columns) -> TargetTable:
         """The table of `columns()`; ValueError when they do not describe one (a damaged file)."""
-        kinds, ids, texts, ends_bytes, codes_bytes, presence_rows, since_bytes = columns
+        kinds, ids, texts, ends_bytes, codes_bytes, presence_rows, since_bytes, input_rows = columns
         if not (isinstance(kinds, bytes) and isinstance(ids, str) and isinstance(texts, bytes)
-                and isinstance(presence_rows, tuple)):
+                and isinstance(presence_rows, tuple) and isinstance(input_rows, tuple)):
             raise ValueError("column types")
         count = len(kinds)
         text_ends, presence_codes, since = array("I"), array("I"), array("d")
@@ -174,7 +185,10 @@ class TargetTable(Sequence[Target]):
         if count and max(presence_codes) > len(presences):
             raise ValueError("presence codes")
         texts.decode()  # UTF-8 throughout (UnicodeDecodeError is a ValueError)
-        return cls(kinds, ids, texts, text_ends, presence_codes, presences, since)
+        flow_inputs = {str(flow_id): tuple(FlowVariable(str(name), str(data_type), str(description))
+                                           for name, data_type, description in variables)
+                       for flow_id, variables in input_rows}
+        return cls(kinds, ids, texts, text_ends, presence_codes, presences, since, flow_inputs)
 
 
 class TableBuilder:
@@ -188,16 +202,22 @@ class TableBuilder:
         self._codes = array("I")
         self._since = array("d")
         self._presences: dict[tuple[str, PresenceState], int] = {}
+        self._flow_inputs: FlowInputs = {}
 
     def __len__(self) -> int:
         return len(self._kinds)
 
     def add(self, target: Target) -> None:
-        self.add_fields(target.kind, target.id, target.label, target.secondary, target.presence, target.extra)
+        self.add_fields(target.kind, target.id, target.label, target.secondary, target.presence, target.extra,
+                        target.inputs)
 
     def add_fields(self, kind: IdKind, target_id: str, label: str, secondary: str, presence: Presence | None,
-                   extra: tuple[str, ...] = ()) -> None:
+                   extra: tuple[str, ...] = (), inputs: tuple[FlowVariable, ...] = ()) -> None:
         """One target's values, validated by the caller (as `Target` does): an 18-character ID."""
+        if inputs:
+            self._flow_inputs[target_id] = inputs
+        elif kind is IdKind.FLOW:  # a later row of the same flow without inputs replaces the earlier one
+            self._flow_inputs.pop(target_id, None)
         self._kinds.append(KIND_CODES[kind])
         self._ids += target_id.encode("ascii")
         text = SEPARATOR.join((label, secondary, *extra)) if extra else f"{label}{SEPARATOR}{secondary}"
@@ -218,7 +238,7 @@ class TableBuilder:
 
     def build(self) -> TargetTable:
         return TargetTable(bytes(self._kinds), self._ids.decode("ascii"), bytes(self._texts), self._ends,
-                           self._codes, tuple(self._presences), self._since)
+                           self._codes, tuple(self._presences), self._since, self._flow_inputs)
 
 
 def _gathered[Column: (bytearray, array[int], array[float])](into: Column, column: Sequence[Any],

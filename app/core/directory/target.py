@@ -62,12 +62,22 @@ class Presence:
 
 
 @dataclass(frozen=True, slots=True)
+class FlowVariable:
+    """An input variable of a flow: a key its `flowInputParameters` may set, as the directory describes it."""
+
+    name: str  # the variable's API name: the key that is sent
+    data_type: str = ""  # Salesforce's DataType ("String", "Number", "Boolean"…); "" when the source does not say
+    description: str = ""  # what the org's admin wrote about it
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """One routing target. `id` is always the validated 18-character form.
 
     `secondary` is the row's second line: the presence status for agents, the
     DeveloperName for queues, the ApiName for flows. `extra` holds more terms search
-    should match (e.g. a name in another script). Prefer the `agent`, `queue` and `flow`
+    should match (e.g. a name in another script). `inputs`: a flow's input variables where
+    the source knows them (empty otherwise). Prefer the `agent`, `queue` and `flow`
     constructors, which fill `secondary` consistently.
     """
 
@@ -77,10 +87,13 @@ class Target:
     secondary: str = ""
     presence: Presence | None = None
     extra: tuple[str, ...] = ()
+    inputs: tuple[FlowVariable, ...] = ()
 
     def __post_init__(self) -> None:
         kind = self.kind if type(self.kind) is IdKind else IdKind(self.kind)
         target_id = checked_id(kind, self.id, self.label, self.presence is not None)
+        if self.inputs and kind is not IdKind.FLOW:
+            raise InputError(Problem.FLOW_INPUTS_NOT_FOR_KIND, kind=kind.value)
         # Frozen: normalise through object.__setattr__ (a 15-character ID, a str kind).
         if kind is not self.kind:
             object.__setattr__(self, "kind", kind)
@@ -96,13 +109,23 @@ class Target:
         return cls(IdKind.QUEUE, id, name, developer_name, None, extra)
 
     @classmethod
-    def flow(cls, id: str, label: str, api_name: str = "", extra: tuple[str, ...] = ()) -> "Target":
-        return cls(IdKind.FLOW, id, label, api_name, None, extra)
+    def flow(cls, id: str, label: str, api_name: str = "", extra: tuple[str, ...] = (),
+             inputs: tuple[FlowVariable, ...] = ()) -> "Target":
+        return cls(IdKind.FLOW, id, label, api_name, None, extra, inputs)
 
     @property
     def available(self) -> bool:
         """Routable right now: queues and flows always are; agents when their presence says so."""
         return self.kind is not IdKind.AGENT or (self.presence is not None and self.presence.available)
+
+    @property
+    def confirm_first(self) -> PresenceState | None:
+        """Whether the rep is asked before a transfer here: an agent known to be busy, away or offline may
+        not take the call now (it waits, or routing fails). The state to name; None for queues, flows,
+        available agents and agents whose presence is unknown."""
+        if self.kind is not IdKind.AGENT or self.presence is None or self.presence.available:
+            return None
+        return self.presence.state
 
     @property
     def search_terms(self) -> tuple[str, ...]:
@@ -132,7 +155,7 @@ def checked_id(kind: IdKind, target_id: str, label: str, has_presence: bool = Fa
 
 
 def restore_target(kind: IdKind, id: str, label: str, secondary: str, presence: Presence | None,
-                   extra: tuple[str, ...]) -> Target:
+                   extra: tuple[str, ...], inputs: tuple[FlowVariable, ...] = ()) -> Target:
     """Rebuild a `Target` this app validated and stored itself (a `TargetTable`, the offline cache).
 
     Skips `__post_init__`'s checks, which are most of the cost of loading 100,000 targets;
@@ -145,13 +168,14 @@ def restore_target(kind: IdKind, id: str, label: str, secondary: str, presence: 
     _set_secondary(target, secondary)
     _set_presence(target, presence)
     _set_extra(target, extra)
+    _set_inputs(target, inputs)
     return target
 
 
 # The slots' own setters: what object.__setattr__ finds after a look-up by name, ~2x faster.
 _new = object.__new__
-_set_kind, _set_id, _set_label, _set_secondary, _set_presence, _set_extra = (
-    Target.__dict__[name].__set__ for name in ("kind", "id", "label", "secondary", "presence", "extra"))
+_set_kind, _set_id, _set_label, _set_secondary, _set_presence, _set_extra, _set_inputs = (
+    Target.__dict__[name].__set__ for name in ("kind", "id", "label", "secondary", "presence", "extra", "inputs"))
 
 
 class _Pause:

@@ -8,8 +8,13 @@ names. A small table handles the Latin letters NFKD leaves whole ("ø", "æ", "�
 Arabic vowel marks and hamza are dropped too, so "احمد" finds "أحمد".
 
 Both sides are folded, so matching is accent-insensitive in both directions: "zoe" finds
-"Zoë" and "zoë" finds "Zoe". "ü" folds to "u", not "ue": "muller" finds "Müller",
-"mueller" does not.
+"Zoë" and "zoë" finds "Zoe". "ü" folds to "u": "muller" finds "Müller".
+
+`other_spellings` gives the words a rep may type for a name besides its folded words, which
+the search index adds to what it searches: umlauts and Nordic letters written out ("mueller"
+finds Müller, "soeren" Søren, "aasa" Åsa; "weiss" finds Weiß by folding already), and
+Cyrillic and Greek names in the Latin spellings in common use ("olga" finds Ольга,
+"dmitry", "dmitriy" and "dmitrii" find Дмитрий, "mykola" finds Микола, "giorgos" Γιώργος).
 
 `words` then splits on whitespace and punctuation ("Billing (EMEA)", "Billing_EMEA" and
 "billing-emea" all give ["billing", "emea"]).
@@ -69,3 +74,69 @@ def folded_words(texts: list[str]) -> str:
     """
     spaced = _SEPARATORS_BUT_MARKS.sub(" ", fold("\x1e".join(texts)))
     return _SPACE_AROUND_MARKS.sub(r"\1", spaced).strip(" ")
+
+
+# ---- other spellings ----------------------------------------------------------------------------
+# What calls for other spellings: umlauts and Nordic letters (composed or not), Greek and Cyrillic.
+_SPELLED_OTHERWISE = re.compile("[äöüÄÖÜøØåÅ\u0308\u030a\u0370-\u03ff\u0400-\u04ff\u1f00-\u1fff]")
+_WRITTEN_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ø": "oe", "å": "aa"})
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Cyrillic letters (lowercase, composed) as most schemes write them; each scheme below changes a few.
+_CYRILLIC_LETTERS = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u", "ђ": "dj", "ј": "j",
+    "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz", "ѓ": "gj", "ќ": "kj", "ѕ": "dz", "'": "", "’": "",
+}
+_WORD_START, _WORD_END = r"(?<![^\W\d_])", r"(?![^\W\d_])"  # not after, not before a letter
+# (rules applied first, letters): English as newspapers write Russian names (Dmitry, Yulia, Fyodor);
+# BGN/PCGN without its diacritics (Dmitriy, Yuliya); ICAO 9303, Russian passports since 2013 (Dmitrii,
+# Iuliia); Ukrainian national (Mykola, Serhii, Yevhen).
+_CYRILLIC_SCHEMES: tuple[tuple[tuple[tuple[re.Pattern[str], str], ...], dict[int, str]], ...] = tuple(
+    (tuple((re.compile(pattern), latin) for pattern, latin in rules),
+     str.maketrans({**_CYRILLIC_LETTERS, **changed}))
+    for rules, changed in (
+        (((f"[иы]й{_WORD_END}", "y"), (f"ия{_WORD_END}", "ia")), {"ё": "yo"}),
+        ((), {}),
+        ((), {"й": "i", "ю": "iu", "я": "ia", "ъ": "ie", "ї": "i", "є": "ie"}),
+        (tuple((_WORD_START + letter, latin) for letter, latin in (("є", "ye"), ("ї", "yi"), ("й", "y"),
+                                                                   ("ю", "yu"), ("я", "ya"))),
+         {"г": "h", "и": "y", "й": "i", "ю": "iu", "я": "ia", "ї": "i", "є": "ie"}),
+    )
+)
+# Greek, folded (no accents, "ς" is "σ"), after ELOT 743: digraphs first, then letters; a second
+# spelling writes "χ" as "h" (Christos, Hristos).
+_GREEK = re.compile("[\u0370-\u03ff]")
+_GREEK_DIGRAPHS = (("ου", "ou"), ("αυ", "av"), ("ευ", "ev"), ("ηυ", "iv"), ("γγ", "ng"), ("γκ", "gk"),
+                   ("γξ", "nx"), ("γχ", "nch"))
+_GREEK_LETTERS = {
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k",
+    "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "τ": "t", "υ": "y",
+    "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+}
+_GREEK_SCHEMES = (str.maketrans(_GREEK_LETTERS), str.maketrans({**_GREEK_LETTERS, "χ": "h"}))
+
+
+def other_spellings(text: str) -> str:
+    """The words a rep may type for `text` that its own folded words do not hold (see the module's
+    docstring), folded and separated by spaces; "" when there are none (the common case, found fast)."""
+    if not _SPELLED_OTHERWISE.search(text):
+        return ""
+    lower = unicodedata.normalize("NFC", text).casefold()
+    spellings = [lower.translate(_WRITTEN_OUT)]
+    if _CYRILLIC.search(lower):
+        for rules, letters in _CYRILLIC_SCHEMES:
+            spelled = lower
+            for pattern, latin in rules:
+                spelled = pattern.sub(latin, spelled)
+            spellings.append(spelled.translate(letters))
+    if _GREEK.search(folded := fold(lower)):
+        for letters in _GREEK_SCHEMES:
+            spelled = folded
+            for greek, latin in _GREEK_DIGRAPHS:
+                spelled = spelled.replace(greek, latin)
+            spellings.append(spelled.translate(letters))
+    own = set(words(text))
+    found = dict.fromkeys(word for spelled in spellings for word in words(spelled) if word not in own)
+    return " ".join(found)

@@ -32,6 +32,7 @@ QLineEdit#callId {
 QLineEdit#callId[invalid="true"] { border: 2px solid #b3261e; }
 QLabel#callProblem, QLabel#transferReason, QLabel#inputsProblem { color: #a3231b; }
 QLabel#transferReason[tone="hint"] { color: #4f5b69; }
+QLabel#transferReason[tone="warning"] { color: #8a5200; }
 QLabel#fieldLabel { color: #2b3744; font-weight: 600; }
 QToolButton#bannerClose { color: #3d4b5c; border: none; padding: 0 3px; }
 QToolButton#bannerClose:hover { color: #17202b; background: rgba(0, 0, 0, 0.06); border-radius: 3px; }
@@ -40,12 +41,13 @@ QLabel#caller { color: #17202b; font-weight: 600; }
 QPlainTextEdit#inspectorDetails { font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace; }
 QLineEdit#search { padding: 5px 6px; border: 1px solid #7a8694; border-radius: 5px; font-size: 14px; }
 QLineEdit#search:focus, QLineEdit#callId:focus { border: 2px solid #06325f; }
-QPushButton#kindFilter {
-    border: 1px solid #7a8694; border-radius: 4px; padding: 3px 9px; background: #ffffff;
+QRadioButton#kindFilter {
+    border: 1px solid #7a8694; border-radius: 4px; padding: 3px 9px; background: #ffffff; spacing: 0;
 }
-QPushButton#kindFilter:checked { background: #0b5cad; color: white; border-color: #0b5cad; }
-QPushButton#kindFilter:focus { border: 2px solid #06325f; }
-QPushButton#kindFilter:checked:focus { border: 2px solid #06325f; }
+QRadioButton#kindFilter::indicator { width: 0; height: 0; }
+QRadioButton#kindFilter:checked { background: #0b5cad; color: white; border-color: #0b5cad; }
+QRadioButton#kindFilter:focus { border: 2px solid #06325f; }
+QRadioButton#kindFilter:checked:focus { border: 2px solid #06325f; }
 QListView#results { border: 1px solid #d5dbe3; border-radius: 5px; background: #ffffff; }
 QListView#results:focus { border: 2px solid #06325f; }
 QLabel#targetName { font-size: 16px; font-weight: 600; color: #17202b; }

@@ -40,14 +40,15 @@ class TargetListModel(QAbstractListModel):
         self._changing = False
         self._favorites: frozenset[str] = frozenset()
 
-    def set_result(self, rows: Sequence[Any], entered: TargetView | None = None) -> None:
-        """Show a new result (and, first, a row for an ID the rep pasted)."""
+    def set_result(self, rows: Sequence[Any], entered: TargetView | None = None, at_once: int = 0) -> None:
+        """Show a new result (and, first, a row for an ID the rep pasted); `at_once`: hold that many
+        rows from the start instead of a batch (assistive technology counts the rows it is given)."""
         self._changing = True  # views and testers may ask to fetch while a change is announced: not then
         self.beginResetModel()
         self._rows = rows
         self._entered = entered
         self._views.clear()
-        self._shown = min(self.total_rows(), BATCH_ROWS)
+        self._shown = min(self.total_rows(), max(BATCH_ROWS, at_once))
         self.endResetModel()
         self._changing = False
 

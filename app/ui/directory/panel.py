@@ -4,6 +4,13 @@ Each change of the query asks the core `SearchIndex` for a new result and resets
 model with it. Keyboard: Up/Down (and Page Up/Down) in the search box move through the
 results, Enter picks the highlighted (or first) row, Esc clears the search. The keyboard,
 the row painter and the empty list's text come right after the first paint (`finish_setup`).
+
+Screen readers (issue 14, item 6): the focus stays in the search box while the rep types and
+moves through the results, so what the rep needs to hear is put where the focus is, as the
+search box's accessible description (the result count, "No match for …", then the highlighted
+row as Up/Down move it), and a pause in typing announces the count. The kind filters are one
+radio group. While assistive technology is active the list holds every row of a result up to
+`SPOKEN_ROWS`, so it reports the true number of items; beyond that its description says it.
 """
 
 from __future__ import annotations
@@ -11,8 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Signal
-from PySide6.QtGui import QKeyEvent, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QFocusEvent, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -22,14 +29,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QProgressBar,
-    QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.ids import IdKind
 from app.ui.common import a11y
-from app.ui.common.i18n import QT_TRANSLATE_NOOP
+from app.ui.common.i18n import QT_TRANSLATE_NOOP, number
 from app.ui.common.style import text_scale
 from app.ui.directory.model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
 
@@ -45,10 +52,25 @@ _SHOW_KIND = {IdKind.AGENT: QT_TRANSLATE_NOOP("DirectoryPanel", "Show agents"),
               IdKind.QUEUE: QT_TRANSLATE_NOOP("DirectoryPanel", "Show queues"),
               IdKind.FLOW: QT_TRANSLATE_NOOP("DirectoryPanel", "Show flows"),
               None: QT_TRANSLATE_NOOP("DirectoryPanel", "Show all kinds")}
+SEARCH_HINT = QT_TRANSLATE_NOOP("DirectoryPanel", "Type any part of a name; Up and Down move through the results, "
+                                "Enter picks one, Escape clears.")
+SPOKEN_ROWS = 5_000  # rows a result holds at once for a screen reader (~2 ms to lay out; 100,000 take ~170 ms)
+ANNOUNCE_PAUSE_MS = 600  # the count is announced once the rep stops typing this long, not at every key
 
 
 def _list_minimum_height() -> int:
     return round(ROW_HEIGHT * text_scale()) * 2 + 4  # two rows and the frame
+
+
+class SearchField(QLineEdit):
+    """The search box, heard as soon as it takes the focus. QLineEdit selects its text while it takes
+    the focus (Tab, Ctrl+K), so assistive technology got a selection (caret) event before the focus
+    event, and Orca said nothing; the focus is reported first here (Qt reports it again after)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Focus))
+        super().focusInEvent(event)
 
 
 class ResultsView(QListView):
@@ -90,21 +112,22 @@ class DirectoryPanel(QWidget):
         self._empty_hint = self.tr("Loading the directory…")
         self.title = QLabel(self.tr("DIRECTORY"), self)
         self.title.setObjectName("sectionTitle")
-        self.search = QLineEdit(self)
+        self.search = SearchField(self)
         self.search.setObjectName("search")
         self.search.setPlaceholderText(self.tr("Search agents, queues, flows"))
         a11y.name(self.search, self.tr("Search the directory"))
-        a11y.describe(self.search, self.tr("Type any part of a name; Up and Down move through the results, Enter "
-                                           "picks one, Escape clears"))
+        a11y.describe(self.search, self.tr(SEARCH_HINT))
+        self._status = ""  # the result count or why there is none, as said to assistive technology
         self.search.setToolTip(self.tr("Search (Ctrl+K)"))
+        # One radio group (exclusive; the arrows move and choose, Tab stops once): screen readers say
+        # "Agents, radio button, 2 of 4". Drawn as a row of pills (the sheet hides the indicator).
         self.kind_group = QButtonGroup(self)
-        self.kind_buttons: dict[IdKind | None, QPushButton] = {}
+        self.kind_buttons: dict[IdKind | None, QRadioButton] = {}
         for text, kind in KINDS:
-            button = QPushButton(self.tr(text), self)
+            button = QRadioButton(self.tr(text), self)
             button.setObjectName("kindFilter")
-            button.setCheckable(True)
-            button.setAutoDefault(False)
-            a11y.name(button, self.tr(_SHOW_KIND[kind]))
+            a11y.name(button, self.tr(text))
+            a11y.describe(button, self.tr(_SHOW_KIND[kind]))
             self.kind_group.addButton(button)
             self.kind_buttons[kind] = button
         self.kind_buttons[None].setChecked(True)
@@ -113,9 +136,8 @@ class DirectoryPanel(QWidget):
         legend = self.tr("Presence: green disc with a check = Available; red disc with a bar = Busy or on a call; "
                          "amber disc with clock hands = Away; grey ring = Offline or unknown. The status is also "
                          "written under each agent's name.")
-        self.count = QLabel(self)
+        self.count = QLabel(self)  # speaks its text ("335 results")
         self.count.setObjectName("resultCount")
-        a11y.name(self.count, self.tr("Number of results"))
         self.progress = QProgressBar(self)
         self.progress.setMaximumHeight(6)
         self.progress.setTextVisible(False)
@@ -130,6 +152,7 @@ class DirectoryPanel(QWidget):
         self.results = ResultsView(self)
         self.results.setObjectName("results")
         a11y.name(self.results, self.tr("Directory results"))
+        self._legend = legend
         a11y.describe(self.results, legend)
         self.available_only.setToolTip(self.tr("Hide agents who are busy, away or offline.") + f"\n{legend}")
         self.results.setModel(self.model)
@@ -184,6 +207,11 @@ class DirectoryPanel(QWidget):
         self._fit_count()
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
+        timer = QTimer(self)  # the count is announced once the typing pauses
+        timer.setSingleShot(True)
+        timer.setInterval(ANNOUNCE_PAUSE_MS)
+        timer.timeout.connect(self._announce_status)
+        self.search.textEdited.connect(lambda _text: timer.start())
         self.refresh()
 
     # ---- directory ----------------------------------------------------------------------
@@ -238,7 +266,7 @@ class DirectoryPanel(QWidget):
                 return kind
         return None
 
-    def _kind_toggled(self, _button: QPushButton, checked: bool) -> None:
+    def _kind_toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:  # the button left unchecked toggles too
             self.refresh()
 
@@ -252,11 +280,31 @@ class DirectoryPanel(QWidget):
             rows = self._index.search(query, kind=self.kind(), available_only=self.available_only.isChecked())
         if entered is not None and self._holds(rows, entered.target_id):
             entered = None
-        self.model.set_result(rows, entered)
+        self.model.set_result(rows, entered, SPOKEN_ROWS if QAccessible.isActive() else 0)
         total = self.model.total_rows()
         self.count.setText(self.tr("%Ln result(s)", "", total) if self._index is not None else "")
         self.results.placeholder = self._placeholder(query)
         self.results.viewport().update()
+        self._say_status(self.results.placeholder.split("\n")[0] or self.count.text())
+
+    def status(self) -> str:
+        """What assistive technology is told of the result: its count, or why the list is empty."""
+        return self._status
+
+    def _say_status(self, status: str) -> None:
+        if status == self._status:
+            return
+        self._status = status
+        hint = self.tr(SEARCH_HINT)
+        a11y.describe(self.search, f"{status} {hint}" if status else hint)
+        shown = self.model.rowCount()
+        partly = (self.tr("; {shown} listed, more as you move down").format(shown=number(shown))
+                  if shown < self.model.total_rows() else "")
+        a11y.describe(self.results, f"{status}{partly}. {self._legend}" if status else self._legend)
+
+    def _announce_status(self) -> None:
+        if self._status and self.search.hasFocus():
+            a11y.announce(self.search, self._status)
 
     def focus_search(self) -> None:
         self.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
@@ -325,6 +373,12 @@ class DirectoryPanel(QWidget):
             index, self.results.selectionModel().SelectionFlag.ClearAndSelect
         )
         self.results.scrollTo(index)
+        if self.search.hasFocus():  # Up/Down in the search box: the highlighted row is heard there
+            row_text = index.data(QtCore.Qt.ItemDataRole.AccessibleTextRole)
+            spoken = self.tr("{row}, {position} of {total}").format(
+                row=row_text, position=number(row + 1), total=number(self.model.total_rows()))
+            a11y.describe(self.search, spoken)
+            self._status = spoken
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -17,6 +17,7 @@ from app.ui.common.icons import PresenceShape
 
 if TYPE_CHECKING:  # the core directory loads after the first paint
     from app.core.directory import Target
+    from app.core.directory.target import FlowVariable
 
 KIND_LABELS = {IdKind.AGENT: QT_TRANSLATE_NOOP("TargetView", "Agent"),
                IdKind.QUEUE: QT_TRANSLATE_NOOP("TargetView", "Queue"),
@@ -37,6 +38,7 @@ class TargetView:
     secondary: str = ""  # presence for agents, developer name for queues, API name for flows
     presence: PresenceShape | None = None
     entered: bool = False  # typed or pasted by the rep, not from the directory
+    inputs: tuple[FlowVariable, ...] = ()  # a flow's input variables, where the directory knows them
 
     @property
     def kind_label(self) -> str:
@@ -80,7 +82,7 @@ def entered_target(text: str) -> TargetView | None:
 def view_of(target: Target) -> TargetView:
     """Adapt a core directory `Target`. An agent without a known presence says so in words."""
     if target.kind is not IdKind.AGENT:
-        return TargetView(target.kind, target.id, target.label, target.secondary)
+        return TargetView(target.kind, target.id, target.label, target.secondary, inputs=target.inputs)
     if target.presence is None:
         return TargetView(IdKind.AGENT, target.id, target.label,
                           QCoreApplication.translate("TargetView", "Presence unknown"), PresenceShape.UNKNOWN)

@@ -210,7 +210,7 @@ class ServiceSession(QObject):
         if problem is None:
             window.header.show_key_state("", "")
             if services is not None:
-                window.form.set_checker(services.desk.check)
+                window.form.set_checker(services.desk.check, caution=services.desk.caution)
             return
         reason = describe(problem, Front.WINDOW)
         short = say(KEY_STATE_LABELS[problem.code]) if problem.code in KEY_STATE_LABELS else self.tr("Cannot sign")

@@ -280,10 +280,11 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     def _directory_changed(self, index) -> None:
         """A new directory (at start or refreshed): the fallback picker offers its queues, in the
-        index's label order."""
+        index's label order, and the desk knows the agents' presence from it."""
         from app.core.ids import IdKind
 
         self.form.set_queues(*(index.labels_and_ids(IdKind.QUEUE) if index is not None else ([], [])))
+        self.controller.follow_directory(index)  # the desk warns of busy agents as this directory shows them
 
     def target_activated(self, view) -> None:
         self._target_selected(view)

@@ -1,5 +1,5 @@
 """The inline question before routing a call that already has a routing request that went (or may
-have gone) through.
+have gone) through, or routing it to an agent the directory shows as busy, away or offline.
 
 Non-modal on purpose: a modal dialog inside the transfer coroutine would re-enter the
 event loop. The window keeps the pending request and sends it on `sig_confirmed`.
@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from app.core.errors import AlreadyRoutedError, Problem
+from app.core.errors import AlreadyRoutedError, Problem, TargetUnavailableError
 from app.messages import Front, describe
 from app.ui.common import a11y
 from app.ui.common.banner import Banner
@@ -33,9 +33,16 @@ class ConfirmBar(Banner):
             return
         super().keyPressEvent(event)
 
-    def ask(self, refusal: AlreadyRoutedError, label: str) -> None:
+    def ask(self, refusal: AlreadyRoutedError | TargetUnavailableError, label: str) -> None:
         previous = describe(refusal, Front.WINDOW)
-        if refusal.code is Problem.TRANSFER_IN_FLIGHT:
+        if refusal.code is Problem.TARGET_NOT_AVAILABLE:
+            self.confirm_button.show()
+            self.confirm_button.setText(self.tr("Transfer to {label} anyway").format(label=label) if len(label) <= 24
+                                        else self.tr("Transfer anyway"))
+            self.show_message("warning", self.tr("{label} is {state}.").format(
+                label=label, state=QCoreApplication.translate("Messages", str(refusal.params["state"]))),
+                self.tr("{previous} Transfer the call to them anyway?").format(previous=previous))
+        elif refusal.code is Problem.TRANSFER_IN_FLIGHT:
             self.confirm_button.hide()
             self.show_message("warning", self.tr("This call is being transferred."), previous)
         else:

@@ -1,8 +1,11 @@
 """The fallback-queue picker for a flow: queues only, searchable by any part of the name.
 
-An editable combo box over the directory's queues with a "contains" completer. A name
+An editable combo box over the directory's queues with a "contains" completer: the list
+narrows as the rep types, and Enter takes the top match (or the one highlighted). A name
 picked from the list gives that queue's ID; any other text (a pasted 00G… ID) is passed
-as typed to `RouteRequest.build`, which says what is wrong with it, if anything.
+as typed to `RouteRequest.build`, which says what is wrong with it, if anything. While the
+rep is still typing a name (`is_settled`), the form does not call that text wrong yet: it
+does once the rep leaves the field (`sig_left`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from app.ui.common import a11y
@@ -71,6 +75,7 @@ class QueueList(QAbstractListModel):
 
 class FallbackPicker(QComboBox):
     sig_changed = Signal()
+    sig_left = Signal()  # the rep left the field: what it holds is judged now
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,7 +96,40 @@ class FallbackPicker(QComboBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setMaxVisibleItems(10)
         self.setCompleter(completer)
+        self._completer = completer
         self.editTextChanged.connect(lambda _text: self.sig_changed.emit())
+        self.editor().returnPressed.connect(self.pick_top_match)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # not when the list of matches opens
+            self.sig_left.emit()
+
+    def is_settled(self) -> bool:
+        """Whether the text is the rep's final word: a queue's name, nothing (no fallback), or whatever is
+        there once the rep has left the field. Not while the rep is typing in it."""
+        text = self.currentText().strip()
+        return not text or not self.hasFocus() or self.queue_list.row_named(text) > 0
+
+    def pick_top_match(self) -> bool:
+        """Enter: take the queue highlighted in the list, else the first whose name holds the text typed.
+        False when the text is a queue's name already, empty, or matches none (it stays as typed)."""
+        text = self.currentText().strip()
+        if not text or self.queue_list.row_named(text) > 0:
+            return False
+        completer, matches = self._completer, self._completer.popup()
+        assert matches is not None  # a completer always has its popup
+        highlighted = matches.currentIndex() if matches.isVisible() else QModelIndex()
+        if highlighted.isValid():
+            label = highlighted.data()
+        else:
+            completer.setCompletionPrefix(text)
+            if not completer.setCurrentRow(0):
+                return False
+            label = completer.currentCompletion()
+        matches.hide()
+        self.setCurrentIndex(self.queue_list.row_named(label))
+        return True
 
     def set_queues(self, labels: list[str], queue_ids: list[str]) -> None:
         """Offer these queues (names and IDs, in the order shown), keeping the text typed or chosen."""

@@ -2,12 +2,22 @@
 
 A row left completely blank is not an input (so "Add input" never blocks a transfer by
 itself); everything else goes to `RouteRequest.build`, whose message is shown here.
+
+Where the directory knows the flow's input variables (`set_known`), each name field completes
+them as the rep types, and Down in it lists them all (with each one's type and description);
+any other name can still be typed.
 """
 
-from itertools import pairwise
+from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QCompleter,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -21,10 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.common import a11y
+from app.ui.common.i18n import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
+if TYPE_CHECKING:
+    from app.core.directory.target import FlowVariable
 
 VISIBLE_ROWS = 3
+_EMPTY_NOTE = QT_TRANSLATE_NOOP("FlowInputsEditor", "None. Add the flow's input variables if it needs any.")
 
 
 
@@ -55,9 +69,11 @@ class FlowInputsEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
+        self._known: tuple[FlowVariable, ...] = ()
+        self._known_names = QStandardItemModel(self)  # what each name field completes
         self.title = QLabel(self.tr("Flow inputs"), self)
         self.title.setObjectName("fieldLabel")
-        self.empty_note = QLabel(self.tr("None. Add the flow's input variables if it needs any."), self)
+        self.empty_note = QLabel(self.tr(_EMPTY_NOTE), self)
         self.empty_note.setObjectName("muted")
         self.empty_note.setWordWrap(True)
         self.add_button = QPushButton(self.tr("Add input"), self)
@@ -92,6 +108,37 @@ class FlowInputsEditor(QWidget):
         self.add_button.clicked.connect(self._add_clicked)
 
     # ---- content ------------------------------------------------------------------------
+    def set_known(self, variables: Sequence[FlowVariable]) -> None:
+        """The chosen flow's input variables (none: the directory does not know them): the names offered."""
+        self._known = tuple(variables)
+        self._known_names.clear()
+        for variable in self._known:
+            item = QStandardItem(variable.name)
+            about = " · ".join(part for part in (variable.data_type, variable.description) if part)
+            item.setToolTip(f"{variable.name}: {about}" if about else variable.name)
+            item.setEditable(False)
+            self._known_names.appendRow(item)
+        names = ", ".join(variable.name for variable in self._known)
+        self.empty_note.setText(self.tr("None. This flow takes {names}: Add input, then Down in its name lists "
+                                        "them.").format(names=names) if names else self.tr(_EMPTY_NOTE))
+        for row in self._rows:
+            self._offer_known(row.key)
+
+    def known_names(self) -> list[str]:
+        return [variable.name for variable in self._known]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down (or Alt+Down) in a name field lists every known variable, whatever it holds."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QLineEdit) and self._known:
+            key_event: QKeyEvent = event  # type: ignore[assignment]
+            completer = watched.completer()
+            listing = completer.popup() if completer is not None else None
+            if key_event.key() == Qt.Key.Key_Down and completer is not None and listing and not listing.isVisible():
+                completer.setCompletionPrefix("")
+                completer.complete()
+                return True
+        return False
+
     def pairs(self) -> list[tuple[str, str]]:
         """The inputs in order; rows with neither a name nor a value are skipped."""
         return [(row.key.text(), row.value.text()) for row in self._rows
@@ -101,6 +148,7 @@ class FlowInputsEditor(QWidget):
         row = _Row(self)
         row.key.setText(key)
         row.value.setText(value)
+        self._offer_known(row.key)
         row.key.textChanged.connect(self.sig_changed)
         row.value.textChanged.connect(self.sig_changed)
         row.remove.clicked.connect(lambda: self.remove_row(self._rows.index(row)))
@@ -150,6 +198,20 @@ class FlowInputsEditor(QWidget):
         return chain
 
     # ---- internals ----------------------------------------------------------------------
+    def _offer_known(self, key: QLineEdit) -> None:
+        if not self._known:
+            key.setCompleter(None)  # type: ignore[arg-type]  # Qt takes None: no completion
+            key.setPlaceholderText(self.tr("Name (API name)"))
+            return
+        if key.completer() is None:
+            completer = QCompleter(self._known_names, key)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            key.setCompleter(completer)
+            key.installEventFilter(self)
+        key.setPlaceholderText(self.tr("Name (Down lists the flow's)"))
+
     def _add_clicked(self) -> None:
         self.add_row().setFocus()
 
@@ -161,6 +223,7 @@ class FlowInputsEditor(QWidget):
             row.number(number)
             for column, widget in enumerate(row.widgets()):
                 self._grid.addWidget(widget, number - 1, column)
+                widget.show()  # now, not when the layout gets to it: "Add input" puts the focus in it
         self.empty_note.setVisible(not self._rows)
         if self._rows and self._scroll is None:
             self._scroll = QScrollArea(self)  # grows to VISIBLE_ROWS rows, then scrolls

@@ -3,7 +3,9 @@
 The button is enabled only when the core's `TransferDesk.check` (handed over with
 `set_checker` once the services are up) accepts what is on screen;
 otherwise its reason is shown under it, and a flow-input problem next to the inputs. The
-form never decides what is valid by itself.
+form never decides what is valid by itself: what the desk's `caution` says of the target (an
+agent who is busy, away or offline) is shown under the button too, and the desk asks again on
+Transfer. A fallback queue the rep is still typing is not called wrong until the rep leaves it.
 
 The form is the window's middle part (what the target is, the flow options: these scroll);
 `action` (the Transfer button) and `reason` (why it is off) go into the window's fixed footer,
@@ -31,9 +33,11 @@ from app.ui.transfer.flow_inputs import FlowInputsEditor
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from app.core.errors import PanelError
     from app.core.routing.request import CheckedTransfer, RouteRequest
 
     Checker = Callable[..., CheckedTransfer]  # TransferDesk.check
+    Caution = Callable[[str, str], PanelError | None]  # TransferDesk.caution
 
 NO_TARGET = QT_TRANSLATE_NOOP("TransferForm", "Choose an agent, queue or flow in the directory above.")
 _TRANSFER_KEYS = "Ctrl+Return"
@@ -58,6 +62,7 @@ class TransferForm(QWidget):
         self._call_id = ""
         self._busy = False
         self._check: Checker | None = None
+        self._caution: Caution | None = None
         self._waiting_reason = self.tr("Starting…")
         self._request: RouteRequest | None = None
         self._favorite = False
@@ -145,6 +150,7 @@ class TransferForm(QWidget):
         layout.addWidget(self.flow_box)
 
         self.fallback.sig_changed.connect(self._revalidate)
+        self.fallback.sig_left.connect(self._revalidate)
         self.inputs.sig_changed.connect(self._revalidate)
         self.transfer_button.clicked.connect(self.trigger)
         self._show_target()
@@ -158,6 +164,7 @@ class TransferForm(QWidget):
         if not same_id:
             self.fallback.reset()
             self.inputs.clear()
+            self.inputs.set_known(target.inputs if target is not None else ())
             self._said = ""  # the outcome was another target's
         self._show_target()
 
@@ -192,10 +199,11 @@ class TransferForm(QWidget):
     def set_queues(self, labels: list[str], queue_ids: list[str]) -> None:
         self.fallback.set_queues(labels, queue_ids)
 
-    def set_checker(self, check: Checker | None, waiting_reason: str = "") -> None:
-        """The desk's check once the services are up; None before (Transfer stays off and
+    def set_checker(self, check: Checker | None, waiting_reason: str = "", caution: Caution | None = None) -> None:
+        """The desk's check (and caution) once the services are up; None before (Transfer stays off and
         `waiting_reason` says why)."""
         self._check = check
+        self._caution = caution
         self._waiting_reason = waiting_reason or self.tr("Starting…")
         self._revalidate()
 
@@ -293,7 +301,7 @@ class TransferForm(QWidget):
             a11y.describe(self.transfer_button, self._said or self.transfer_button.toolTip())
             self.transfer_button.setEnabled(request is not None)
             self.reason.setText(reason)
-        tone = "hint" if waiting or request is not None else "error"
+        tone = "hint" if waiting or (request is not None and not reason) else "error" if request is None else "warning"
         if self.reason.property("tone") != tone:
             self.reason.setProperty("tone", tone)
             restyle(self.reason)
@@ -322,5 +330,8 @@ class TransferForm(QWidget):
             first = next(iter(checked.problems.values()))
             if first.code is Problem.CALL_ID_EMPTY and len(checked.problems) == 1:
                 return None, self.tr("Waiting for a call from the softphone."), True
+            if Field.FALLBACK_QUEUE in checked.problems and not self.fallback.is_settled():
+                return None, self.tr("Pick the fallback queue: Enter takes the top match."), True  # still typing
             return None, describe(first, Front.WINDOW), False
-        return checked.request, "", False
+        caution = self._caution(target.target_id, target.name) if self._caution is not None else None
+        return checked.request, describe(caution, Front.WINDOW) if caution else "", False
