@@ -235,19 +235,19 @@
     </message>
     <message>
         <source>Transfer to {label} anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>التحويل إلى {label} على أي حال</translation>
     </message>
     <message>
         <source>Transfer anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>التحويل على أي حال</translation>
     </message>
     <message>
         <source>{label} is {state}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} {state}.</translation>
     </message>
     <message>
         <source>{previous} Transfer the call to them anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>{previous} هل تريد تحويل المكالمة على أي حال؟</translation>
     </message>
     <message>
         <source>This call is being transferred.</source>
@@ -504,7 +504,7 @@ Fingerprint: {fingerprint}</source>
     </message>
     <message>
         <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
-        <translation type="unfinished"></translation>
+        <translation>اكتب أي جزء من الاسم؛ يتنقل السهمان لأعلى ولأسفل بين النتائج، ويختار Enter إحداها، ويمسح Esc البحث.</translation>
     </message>
     <message>
         <source>Loading the directory…</source>
@@ -567,11 +567,11 @@ Fingerprint: {fingerprint}</source>
     </message>
     <message>
         <source>; {shown} listed, more as you move down</source>
-        <translation type="unfinished"></translation>
+        <translation>؛ {shown} معروضة، والمزيد عند النزول</translation>
     </message>
     <message>
         <source>{row}, {position} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{row}، {position} من {total}</translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -691,11 +691,11 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
-        <translation type="unfinished"></translation>
+        <translation>لا شيء. يأخذ هذا المسار {names}: اضغط «إضافة مُدخل»، ثم السهم لأسفل في حقل الاسم يعرضها.</translation>
     </message>
     <message>
         <source>Name (Down lists the flow&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>الاسم (السهم لأسفل يعرض مُدخلات المسار)</translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -765,11 +765,11 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>المدة</translation>
     </message>
     <message>
         <source>Fallback queue</source>
-        <translation type="unfinished">قائمة الانتظار البديلة</translation>
+        <translation>قائمة الانتظار البديلة</translation>
     </message>
     <message>
         <source>Message</source>
@@ -777,7 +777,7 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>Flow inputs</source>
-        <translation type="unfinished">مُدخلات المسار</translation>
+        <translation>مُدخلات المسار</translation>
     </message>
 </context>
 <context>
@@ -804,13 +804,13 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message numerus="yes">
         <source>%n input(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>لا مُدخلات (%n)</numerusform>
+            <numerusform>مُدخل واحد (%n)</numerusform>
+            <numerusform>مُدخلان (%n)</numerusform>
+            <numerusform>%n مُدخلات</numerusform>
+            <numerusform>%n مُدخلًا</numerusform>
+            <numerusform>%n مُدخل</numerusform>
         </translation>
     </message>
     <message>
@@ -823,15 +823,15 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>&amp;Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>النتيجة(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Period</source>
-        <translation type="unfinished"></translation>
+        <translation>الفترة(&amp;P)</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>بحث(&amp;F)</translation>
     </message>
     <message>
         <source>Copy row</source>
@@ -851,11 +851,11 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>Show flow-input values</source>
-        <translation type="unfinished"></translation>
+        <translation>إظهار قيم مُدخلات المسار</translation>
     </message>
     <message>
         <source>They may hold customer data: show them only when needed</source>
-        <translation type="unfinished"></translation>
+        <translation>قد تحتوي على بيانات العملاء: لا تُظهرها إلا عند الحاجة</translation>
     </message>
     <message>
         <source>Include flow-input values</source>
@@ -1081,23 +1081,23 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>مشغول</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>بعيد</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>غير متصل</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} {standing}: من المرجح أن يفشل توجيه المكالمة.</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} {standing}: قد تنتظر المكالمة حتى يتفرغ، أو قد يفشل التوجيه.</translation>
     </message>
     <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
@@ -1216,7 +1216,7 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{unavailable} لم يُرسل شيء. اختر وجهة أخرى، أو لتوجيهها إلى هناك على أي حال، أضف --even-if-unavailable.</translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3197,7 +3197,7 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID in the search box to
     </message>
     <message>
         <source>&amp;Scenario for the target in the panel&apos;s form</source>
-        <translation type="unfinished"></translation>
+        <translation>السيناريو للوجهة في نموذج اللوحة(&amp;S)</translation>
     </message>
     <message>
         <source>Applied: the next transfers meet this plan.</source>
@@ -3274,7 +3274,7 @@ The plan in use is unchanged.</source>
     </message>
     <message>
         <source>Presence: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>الحضور: {state}</translation>
     </message>
     <message>
         <source>Transferring…</source>
@@ -3290,27 +3290,27 @@ The plan in use is unchanged.</source>
     </message>
     <message>
         <source>Pick the fallback queue: Enter takes the top match.</source>
-        <translation type="unfinished"></translation>
+        <translation>اختر قائمة الانتظار البديلة: يأخذ Enter أول نتيجة مطابقة.</translation>
     </message>
     <message>
         <source>available</source>
-        <translation type="unfinished"></translation>
+        <translation>متاح</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>مشغول</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>بعيد</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>غير متصل</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>غير معروف</translation>
     </message>
 </context>
 <context>

@@ -227,19 +227,19 @@
     </message>
     <message>
         <source>Transfer to {label} anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Trotzdem an {label}</translation>
     </message>
     <message>
         <source>Transfer anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Trotzdem weiterleiten</translation>
     </message>
     <message>
         <source>{label} is {state}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} ist {state}.</translation>
     </message>
     <message>
         <source>{previous} Transfer the call to them anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>{previous} Den Anruf trotzdem weiterleiten?</translation>
     </message>
     <message>
         <source>This call is being transferred.</source>
@@ -496,7 +496,7 @@ Fingerabdruck: {fingerprint}</translation>
     </message>
     <message>
         <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie einen beliebigen Teil eines Namens ein; Pfeil nach oben und unten bewegen durch die Ergebnisse, Eingabe wählt eines aus, Esc leert die Suche.</translation>
     </message>
     <message>
         <source>Loading the directory…</source>
@@ -555,11 +555,11 @@ Fingerabdruck: {fingerprint}</translation>
     </message>
     <message>
         <source>; {shown} listed, more as you move down</source>
-        <translation type="unfinished"></translation>
+        <translation>; {shown} angezeigt, weitere beim Blättern nach unten</translation>
     </message>
     <message>
         <source>{row}, {position} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{row}, {position} von {total}</translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -667,11 +667,11 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine. Dieser Flow nimmt {names}: Klicken Sie auf „Eingabe hinzufügen“, dann zeigt Pfeil nach unten im Namensfeld sie an.</translation>
     </message>
     <message>
         <source>Name (Down lists the flow&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Name (Pfeil nach unten zeigt die des Flows)</translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -741,11 +741,11 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Fallback queue</source>
-        <translation type="unfinished">Ausweich-Warteschlange</translation>
+        <translation>Ausweich-Warteschlange</translation>
     </message>
     <message>
         <source>Message</source>
@@ -753,7 +753,7 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>Flow inputs</source>
-        <translation type="unfinished">Flow-Eingaben</translation>
+        <translation>Flow-Eingaben</translation>
     </message>
 </context>
 <context>
@@ -780,9 +780,9 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message numerus="yes">
         <source>%n input(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Eingabe</numerusform>
+            <numerusform>%n Eingaben</numerusform>
         </translation>
     </message>
     <message>
@@ -795,15 +795,15 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>&amp;Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ergebnis</translation>
     </message>
     <message>
         <source>&amp;Period</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zeitraum</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Suchen</translation>
     </message>
     <message>
         <source>Copy row</source>
@@ -823,11 +823,11 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>Show flow-input values</source>
-        <translation type="unfinished"></translation>
+        <translation>Werte der Flow-Eingaben zeigen</translation>
     </message>
     <message>
         <source>They may hold customer data: show them only when needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie können Kundendaten enthalten: nur zeigen, wenn nötig</translation>
     </message>
     <message>
         <source>Include flow-input values</source>
@@ -1033,23 +1033,23 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>beschäftigt</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>abwesend</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>offline</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} ist {standing}: Die Weiterleitung des Anrufs wird wahrscheinlich scheitern.</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} ist {standing}: Der Anruf wartet womöglich, bis die Person frei ist, oder die Weiterleitung scheitert.</translation>
     </message>
     <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
@@ -1164,7 +1164,7 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{unavailable} Es wurde nichts gesendet. Wählen Sie ein anderes Ziel, oder fügen Sie --even-if-unavailable hinzu, um trotzdem dorthin weiterzuleiten.</translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3117,7 +3117,7 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
     </message>
     <message>
         <source>&amp;Scenario for the target in the panel&apos;s form</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Szenario für das Ziel im Formular des Panels</translation>
     </message>
     <message>
         <source>Applied: the next transfers meet this plan.</source>
@@ -3194,7 +3194,7 @@ Der verwendete Plan ist unverändert.</translation>
     </message>
     <message>
         <source>Presence: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>Präsenz: {state}</translation>
     </message>
     <message>
         <source>Transferring…</source>
@@ -3210,27 +3210,27 @@ Der verwendete Plan ist unverändert.</translation>
     </message>
     <message>
         <source>Pick the fallback queue: Enter takes the top match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie die Ausweich-Warteschlange: Eingabe übernimmt den ersten Treffer.</translation>
     </message>
     <message>
         <source>available</source>
-        <translation type="unfinished"></translation>
+        <translation>verfügbar</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>beschäftigt</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>abwesend</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>offline</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
 </context>
 <context>

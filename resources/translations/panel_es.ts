@@ -227,19 +227,19 @@
     </message>
     <message>
         <source>Transfer to {label} anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Transferir a {label} de todos modos</translation>
     </message>
     <message>
         <source>Transfer anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Transferir de todos modos</translation>
     </message>
     <message>
         <source>{label} is {state}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} está {state}.</translation>
     </message>
     <message>
         <source>{previous} Transfer the call to them anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>{previous} ¿Transferirle la llamada de todos modos?</translation>
     </message>
     <message>
         <source>This call is being transferred.</source>
@@ -496,7 +496,7 @@ Huella: {fingerprint}</translation>
     </message>
     <message>
         <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escriba cualquier parte de un nombre; las flechas Arriba y Abajo recorren los resultados, Intro elige uno y Esc borra la búsqueda.</translation>
     </message>
     <message>
         <source>Loading the directory…</source>
@@ -555,11 +555,11 @@ Huella: {fingerprint}</translation>
     </message>
     <message>
         <source>; {shown} listed, more as you move down</source>
-        <translation type="unfinished"></translation>
+        <translation>; {shown} en la lista, más al bajar</translation>
     </message>
     <message>
         <source>{row}, {position} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{row}, {position} de {total}</translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -667,11 +667,11 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message>
         <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ninguna. Este flujo admite {names}: pulse Añadir entrada y luego la flecha Abajo en el campo del nombre las muestra.</translation>
     </message>
     <message>
         <source>Name (Down lists the flow&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre (Abajo muestra las del flujo)</translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -741,11 +741,11 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>Duración</translation>
     </message>
     <message>
         <source>Fallback queue</source>
-        <translation type="unfinished">Cola de respaldo</translation>
+        <translation>Cola de respaldo</translation>
     </message>
     <message>
         <source>Message</source>
@@ -753,7 +753,7 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message>
         <source>Flow inputs</source>
-        <translation type="unfinished">Entradas del flujo</translation>
+        <translation>Entradas del flujo</translation>
     </message>
 </context>
 <context>
@@ -780,9 +780,9 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message numerus="yes">
         <source>%n input(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrada</numerusform>
+            <numerusform>%n entradas</numerusform>
         </translation>
     </message>
     <message>
@@ -795,15 +795,15 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message>
         <source>&amp;Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Resultado</translation>
     </message>
     <message>
         <source>&amp;Period</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Periodo</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Buscar</translation>
     </message>
     <message>
         <source>Copy row</source>
@@ -823,11 +823,11 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message>
         <source>Show flow-input values</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar los valores de las entradas de flujo</translation>
     </message>
     <message>
         <source>They may hold customer data: show them only when needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Pueden contener datos de clientes: muéstrelos solo cuando sea necesario</translation>
     </message>
     <message>
         <source>Include flow-input values</source>
@@ -1033,23 +1033,23 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>ocupado</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>ausente</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>desconectado</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} está {standing}: lo más probable es que el enrutamiento de la llamada falle.</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} está {standing}: la llamada puede esperar hasta que quede libre, o el enrutamiento puede fallar.</translation>
     </message>
     <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
@@ -1164,7 +1164,7 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
     </message>
     <message>
         <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{unavailable} No se ha enviado nada. Elija otro destino o, para enrutarla allí de todos modos, añada --even-if-unavailable.</translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3117,7 +3117,7 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) en el cuadro de b
     </message>
     <message>
         <source>&amp;Scenario for the target in the panel&apos;s form</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Escenario para el destino del formulario del panel</translation>
     </message>
     <message>
         <source>Applied: the next transfers meet this plan.</source>
@@ -3194,7 +3194,7 @@ El plan en uso no ha cambiado.</translation>
     </message>
     <message>
         <source>Presence: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>Presencia: {state}</translation>
     </message>
     <message>
         <source>Transferring…</source>
@@ -3210,27 +3210,27 @@ El plan en uso no ha cambiado.</translation>
     </message>
     <message>
         <source>Pick the fallback queue: Enter takes the top match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija la cola de respaldo: Intro toma la primera coincidencia.</translation>
     </message>
     <message>
         <source>available</source>
-        <translation type="unfinished"></translation>
+        <translation>disponible</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>ocupado</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>ausente</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>desconectado</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>desconocido</translation>
     </message>
 </context>
 <context>

@@ -227,19 +227,19 @@
     </message>
     <message>
         <source>Transfer to {label} anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Transférer quand même vers {label}</translation>
     </message>
     <message>
         <source>Transfer anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Transférer quand même</translation>
     </message>
     <message>
         <source>{label} is {state}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} est {state}.</translation>
     </message>
     <message>
         <source>{previous} Transfer the call to them anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>{previous} Lui transférer l&apos;appel quand même&#xa0;?</translation>
     </message>
     <message>
         <source>This call is being transferred.</source>
@@ -496,7 +496,7 @@ Empreinte&#xa0;: {fingerprint}</translation>
     </message>
     <message>
         <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tapez une partie d&apos;un nom&#xa0;; les flèches Haut et Bas parcourent les résultats, Entrée en choisit un, Échap efface la recherche.</translation>
     </message>
     <message>
         <source>Loading the directory…</source>
@@ -555,11 +555,11 @@ Empreinte&#xa0;: {fingerprint}</translation>
     </message>
     <message>
         <source>; {shown} listed, more as you move down</source>
-        <translation type="unfinished"></translation>
+        <translation>&#xa0;; {shown} affichés, d&apos;autres en descendant</translation>
     </message>
     <message>
         <source>{row}, {position} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{row}, {position} sur {total}</translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -667,11 +667,11 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message>
         <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune. Ce flux prend {names}&#xa0;: cliquez sur «&#xa0;Ajouter une entrée&#xa0;», puis la flèche Bas dans le champ du nom les affiche.</translation>
     </message>
     <message>
         <source>Name (Down lists the flow&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom (flèche Bas pour ceux du flux)</translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -741,11 +741,11 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée</translation>
     </message>
     <message>
         <source>Fallback queue</source>
-        <translation type="unfinished">File de secours</translation>
+        <translation>File de secours</translation>
     </message>
     <message>
         <source>Message</source>
@@ -753,7 +753,7 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message>
         <source>Flow inputs</source>
-        <translation type="unfinished">Entrées du flux</translation>
+        <translation>Entrées du flux</translation>
     </message>
 </context>
 <context>
@@ -780,9 +780,9 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message numerus="yes">
         <source>%n input(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrée</numerusform>
+            <numerusform>%n entrées</numerusform>
         </translation>
     </message>
     <message>
@@ -795,15 +795,15 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message>
         <source>&amp;Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Résultat</translation>
     </message>
     <message>
         <source>&amp;Period</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Période</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>Re&amp;chercher</translation>
     </message>
     <message>
         <source>Copy row</source>
@@ -823,11 +823,11 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message>
         <source>Show flow-input values</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher les valeurs des entrées de flux</translation>
     </message>
     <message>
         <source>They may hold customer data: show them only when needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Elles peuvent contenir des données client&#xa0;: ne les affichez qu&apos;en cas de besoin</translation>
     </message>
     <message>
         <source>Include flow-input values</source>
@@ -1033,23 +1033,23 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>occupé</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>absent</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>hors ligne</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} est {standing}&#xa0;: le routage de l&apos;appel vers cette personne échouera probablement.</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} est {standing}&#xa0;: l&apos;appel risque d&apos;attendre que la personne se libère, ou le routage peut échouer.</translation>
     </message>
     <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
@@ -1164,7 +1164,7 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
     </message>
     <message>
         <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{unavailable} Rien n&apos;a été envoyé. Choisissez une autre cible ou, pour le router là quand même, ajoutez --even-if-unavailable.</translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3117,7 +3117,7 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) dans la
     </message>
     <message>
         <source>&amp;Scenario for the target in the panel&apos;s form</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Scénario pour la cible du formulaire du panneau</translation>
     </message>
     <message>
         <source>Applied: the next transfers meet this plan.</source>
@@ -3194,7 +3194,7 @@ Le plan en cours est inchangé.</translation>
     </message>
     <message>
         <source>Presence: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>Présence&#xa0;: {state}</translation>
     </message>
     <message>
         <source>Transferring…</source>
@@ -3210,27 +3210,27 @@ Le plan en cours est inchangé.</translation>
     </message>
     <message>
         <source>Pick the fallback queue: Enter takes the top match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez la file de secours&#xa0;: Entrée prend le premier résultat.</translation>
     </message>
     <message>
         <source>available</source>
-        <translation type="unfinished"></translation>
+        <translation>disponible</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>occupé</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>absent</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>hors ligne</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>inconnu</translation>
     </message>
 </context>
 <context>

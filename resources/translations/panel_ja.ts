@@ -225,19 +225,19 @@
     </message>
     <message>
         <source>Transfer to {label} anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>それでも {label} に転送</translation>
     </message>
     <message>
         <source>Transfer anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>それでも転送</translation>
     </message>
     <message>
         <source>{label} is {state}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} は {state} です。</translation>
     </message>
     <message>
         <source>{previous} Transfer the call to them anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>{previous} それでも転送しますか?</translation>
     </message>
     <message>
         <source>This call is being transferred.</source>
@@ -494,7 +494,7 @@ Fingerprint: {fingerprint}</source>
     </message>
     <message>
         <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
-        <translation type="unfinished"></translation>
+        <translation>名前の一部を入力してください。上下の矢印キーで結果を移動し、Enter で選択、Esc で消去します。</translation>
     </message>
     <message>
         <source>Loading the directory…</source>
@@ -552,11 +552,11 @@ Fingerprint: {fingerprint}</source>
     </message>
     <message>
         <source>; {shown} listed, more as you move down</source>
-        <translation type="unfinished"></translation>
+        <translation>、{shown} 件を表示中 (下へ移動すると続きを表示)</translation>
     </message>
     <message>
         <source>{row}, {position} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{row}、{total} 件中 {position} 件目</translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -661,11 +661,11 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
-        <translation type="unfinished"></translation>
+        <translation>なし。このフローの入力は {names} です。「入力を追加」の後、名前欄で下矢印キーを押すと一覧が表示されます。</translation>
     </message>
     <message>
         <source>Name (Down lists the flow&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>名前 (下矢印キーでフローの入力を一覧表示)</translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -735,11 +735,11 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>所要時間</translation>
     </message>
     <message>
         <source>Fallback queue</source>
-        <translation type="unfinished">フォールバックキュー</translation>
+        <translation>フォールバックキュー</translation>
     </message>
     <message>
         <source>Message</source>
@@ -747,7 +747,7 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>Flow inputs</source>
-        <translation type="unfinished">フロー入力</translation>
+        <translation>フロー入力</translation>
     </message>
 </context>
 <context>
@@ -774,8 +774,8 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message numerus="yes">
         <source>%n input(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>入力 %n 件</numerusform>
         </translation>
     </message>
     <message>
@@ -788,15 +788,15 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>&amp;Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>結果(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Period</source>
-        <translation type="unfinished"></translation>
+        <translation>期間(&amp;P)</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>検索(&amp;F)</translation>
     </message>
     <message>
         <source>Copy row</source>
@@ -816,11 +816,11 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>Show flow-input values</source>
-        <translation type="unfinished"></translation>
+        <translation>フロー入力の値を表示</translation>
     </message>
     <message>
         <source>They may hold customer data: show them only when needed</source>
-        <translation type="unfinished"></translation>
+        <translation>顧客データが含まれる場合があります。必要な場合にのみ表示してください</translation>
     </message>
     <message>
         <source>Include flow-input values</source>
@@ -1021,23 +1021,23 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>取り込み中</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>離席中</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>オフライン</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} は {standing} です。通話をルーティングしても失敗する可能性が高いです。</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} は {standing} です。対応可能になるまで通話が待機するか、ルーティングが失敗する可能性があります。</translation>
     </message>
     <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
@@ -1151,7 +1151,7 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
     </message>
     <message>
         <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{unavailable} 何も送信していません。別の転送先を選ぶか、それでもルーティングする場合は --even-if-unavailable を付けてください。</translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3097,7 +3097,7 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID in the search box to
     </message>
     <message>
         <source>&amp;Scenario for the target in the panel&apos;s form</source>
-        <translation type="unfinished"></translation>
+        <translation>パネルのフォームの転送先のシナリオ(&amp;S)</translation>
     </message>
     <message>
         <source>Applied: the next transfers meet this plan.</source>
@@ -3174,7 +3174,7 @@ The plan in use is unchanged.</source>
     </message>
     <message>
         <source>Presence: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>在席状況: {state}</translation>
     </message>
     <message>
         <source>Transferring…</source>
@@ -3190,27 +3190,27 @@ The plan in use is unchanged.</source>
     </message>
     <message>
         <source>Pick the fallback queue: Enter takes the top match.</source>
-        <translation type="unfinished"></translation>
+        <translation>フォールバックキューを選んでください。Enter で一番上の候補を選択します。</translation>
     </message>
     <message>
         <source>available</source>
-        <translation type="unfinished"></translation>
+        <translation>対応可能</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>取り込み中</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>離席中</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>オフライン</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>不明</translation>
     </message>
 </context>
 <context>

@@ -227,19 +227,19 @@
     </message>
     <message>
         <source>Transfer to {label} anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Transferir para {label} mesmo assim</translation>
     </message>
     <message>
         <source>Transfer anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Transferir mesmo assim</translation>
     </message>
     <message>
         <source>{label} is {state}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} está {state}.</translation>
     </message>
     <message>
         <source>{previous} Transfer the call to them anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>{previous} Transferir a chamada mesmo assim?</translation>
     </message>
     <message>
         <source>This call is being transferred.</source>
@@ -496,7 +496,7 @@ Impressão digital: {fingerprint}</translation>
     </message>
     <message>
         <source>Type any part of a name; Up and Down move through the results, Enter picks one, Escape clears.</source>
-        <translation type="unfinished"></translation>
+        <translation>Digite qualquer parte de um nome; as setas para cima e para baixo percorrem os resultados, Enter escolhe um e Esc limpa a busca.</translation>
     </message>
     <message>
         <source>Loading the directory…</source>
@@ -555,11 +555,11 @@ Impressão digital: {fingerprint}</translation>
     </message>
     <message>
         <source>; {shown} listed, more as you move down</source>
-        <translation type="unfinished"></translation>
+        <translation>; {shown} listados, mais ao descer</translation>
     </message>
     <message>
         <source>{row}, {position} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{row}, {position} de {total}</translation>
     </message>
     <message>
         <source>No match for “{query}”.
@@ -667,11 +667,11 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message>
         <source>None. This flow takes {names}: Add input, then Down in its name lists them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nenhuma. Este fluxo recebe {names}: clique em Adicionar entrada e, no campo do nome, a seta para baixo as lista.</translation>
     </message>
     <message>
         <source>Name (Down lists the flow&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nome (seta para baixo lista as do fluxo)</translation>
     </message>
     <message>
         <source>None. Add the flow&apos;s input variables if it needs any.</source>
@@ -741,11 +741,11 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>Duração</translation>
     </message>
     <message>
         <source>Fallback queue</source>
-        <translation type="unfinished">Fila de contingência</translation>
+        <translation>Fila de contingência</translation>
     </message>
     <message>
         <source>Message</source>
@@ -753,7 +753,7 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message>
         <source>Flow inputs</source>
-        <translation type="unfinished">Entradas do fluxo</translation>
+        <translation>Entradas do fluxo</translation>
     </message>
 </context>
 <context>
@@ -780,9 +780,9 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message numerus="yes">
         <source>%n input(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrada</numerusform>
+            <numerusform>%n entradas</numerusform>
         </translation>
     </message>
     <message>
@@ -795,15 +795,15 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message>
         <source>&amp;Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Resultado</translation>
     </message>
     <message>
         <source>&amp;Period</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Período</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Buscar</translation>
     </message>
     <message>
         <source>Copy row</source>
@@ -823,11 +823,11 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message>
         <source>Show flow-input values</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar valores das entradas de fluxo</translation>
     </message>
     <message>
         <source>They may hold customer data: show them only when needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Podem conter dados do cliente: mostre-os só quando necessário</translation>
     </message>
     <message>
         <source>Include flow-input values</source>
@@ -1033,23 +1033,23 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>ocupado</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>ausente</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>offline</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: routing the call to them will likely fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} está {standing}: o roteamento da chamada provavelmente vai falhar.</translation>
     </message>
     <message>
         <source>{target_label} is {standing}: the call may wait until they are free, or routing may fail.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target_label} está {standing}: a chamada pode esperar até a pessoa ficar livre, ou o roteamento pode falhar.</translation>
     </message>
     <message>
         <source>Routing this call to {target_label} was already requested at {when}.</source>
@@ -1164,7 +1164,7 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
     </message>
     <message>
         <source>{unavailable} Nothing was sent. Pick another target, or to route it there anyway, add --even-if-unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{unavailable} Nada foi enviado. Escolha outro destino ou, para roteá-la para lá mesmo assim, adicione --even-if-unavailable.</translation>
     </message>
     <message>
         <source>Cannot read the config file {path}: {reason}.</source>
@@ -3117,7 +3117,7 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) na caixa de busca
     </message>
     <message>
         <source>&amp;Scenario for the target in the panel&apos;s form</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cenário para o destino no formulário do painel</translation>
     </message>
     <message>
         <source>Applied: the next transfers meet this plan.</source>
@@ -3194,7 +3194,7 @@ O plano em uso não mudou.</translation>
     </message>
     <message>
         <source>Presence: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>Presença: {state}</translation>
     </message>
     <message>
         <source>Transferring…</source>
@@ -3210,27 +3210,27 @@ O plano em uso não mudou.</translation>
     </message>
     <message>
         <source>Pick the fallback queue: Enter takes the top match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escolha a fila de contingência: Enter usa o primeiro resultado.</translation>
     </message>
     <message>
         <source>available</source>
-        <translation type="unfinished"></translation>
+        <translation>disponível</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>ocupado</translation>
     </message>
     <message>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>ausente</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>offline</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>desconhecido</translation>
     </message>
 </context>
 <context>
