@@ -17,6 +17,7 @@ Counts that need a plural form are looked up with the count (`Words.translate(â€
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,6 +56,7 @@ class Words:
     integer: Callable[[int], str]  # 1234567 -> "1,234,567" / "1.234.567"
     decimal: Callable[[float], str]  # 2.5 -> "2.5" / "2,5"
     clock: Callable[[datetime], str]  # a local time of day, hours and minutes
+    isolate: bool = False  # right-to-left text: each filled-in value is set apart (see _IsolatingFormatter)
 
 
 ENGLISH = Words(translate=lambda context, text, count: text, integer=lambda value: f"{value:,}",
@@ -1063,6 +1065,17 @@ def _join(*parts: str) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
 
+class _IsolatingFormatter(string.Formatter):
+    """Fills each value in between Unicode's first-strong isolate and pop (U+2068, U+2069): in
+    right-to-left text a Latin name keeps its own order, "Billing (Americas)" its closing bracket."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return f"\u2068{super().format_field(value, format_spec)}\u2069"
+
+
+_ISOLATING = _IsolatingFormatter()
+
+
 class _Lenient(dict[str, ParamValue]):
     """Parameters for a template, and the words to say it in: one a template names but the error
     lacks shows as "?" rather than failing (a row written by another version may lack one)."""
@@ -1093,9 +1106,9 @@ class _Lenient(dict[str, ParamValue]):
     def fill(self, template: str, **extra: ParamValue) -> str:
         """A template already in these words, filled with these parameters and `extra` (decimals as
         the words write them)."""
-        values = {key: self.words.decimal(value) if isinstance(value, float) else value
-                  for key, value in {**self, **extra}.items()}
-        return template.format_map(_Lenient(values, self.words))
+        values = _Lenient({key: self.words.decimal(value) if isinstance(value, float) else value
+                           for key, value in {**self, **extra}.items()}, self.words)
+        return _ISOLATING.vformat(template, (), values) if self.words.isolate else template.format_map(values)
 
     def number(self, value: ParamValue) -> str:
         """A count or size, grouped as the words write it (1,234,567; a value that is not a number as it is)."""

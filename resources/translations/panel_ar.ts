@@ -2302,10 +2302,6 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <source>Waiting for Salesforce to answer.</source>
         <translation>في انتظار رد Salesforce.</translation>
     </message>
-    <message>
-        <source>{ms}&#xa0;ms</source>
-        <translation>{ms} ms</translation>
-    </message>
     <message numerus="yes">
         <source>Retry in %n s</source>
         <translation>

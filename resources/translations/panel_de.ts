@@ -2238,10 +2238,6 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
         <source>Waiting for Salesforce to answer.</source>
         <translation>Warte auf die Antwort von Salesforce.</translation>
     </message>
-    <message>
-        <source>{ms}&#xa0;ms</source>
-        <translation>{ms}&#xa0;ms</translation>
-    </message>
     <message numerus="yes">
         <source>Retry in %n s</source>
         <translation>

@@ -2238,10 +2238,6 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
         <source>Waiting for Salesforce to answer.</source>
         <translation>Esperando la respuesta de Salesforce.</translation>
     </message>
-    <message>
-        <source>{ms}&#xa0;ms</source>
-        <translation>{ms}&#xa0;ms</translation>
-    </message>
     <message numerus="yes">
         <source>Retry in %n s</source>
         <translation>

@@ -2238,10 +2238,6 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
         <source>Waiting for Salesforce to answer.</source>
         <translation>En attente de la réponse de Salesforce.</translation>
     </message>
-    <message>
-        <source>{ms}&#xa0;ms</source>
-        <translation>{ms} ms</translation>
-    </message>
     <message numerus="yes">
         <source>Retry in %n s</source>
         <translation>

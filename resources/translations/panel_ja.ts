@@ -2222,10 +2222,6 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <source>Waiting for Salesforce to answer.</source>
         <translation>Salesforce の応答を待っています。</translation>
     </message>
-    <message>
-        <source>{ms}&#xa0;ms</source>
-        <translation>{ms} ms</translation>
-    </message>
     <message numerus="yes">
         <source>Retry in %n s</source>
         <translation>

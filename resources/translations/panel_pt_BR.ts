@@ -2238,10 +2238,6 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
         <source>Waiting for Salesforce to answer.</source>
         <translation>Aguardando a resposta do Salesforce.</translation>
     </message>
-    <message>
-        <source>{ms}&#xa0;ms</source>
-        <translation>{ms}&#xa0;ms</translation>
-    </message>
     <message numerus="yes">
         <source>Retry in %n s</source>
         <translation>

@@ -183,6 +183,23 @@ def test_arabic_lays_the_window_out_right_to_left(speak, qtbot, open_panel, demo
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
 
 
+def test_right_to_left_sets_names_apart_so_their_brackets_stay_put(speak, qtbot, open_panel, demo_services):
+    # Without the isolates, "Billing (Americas)" in Arabic text shows as "(Billing (Americas".
+    from app.core.routing.outcome import Cause, OutcomeStatus, RouteOutcome
+    from app.messages import outcome_text
+    from tests.ui.panel_helpers import first_target
+
+    outcome = RouteOutcome(OutcomeStatus.ACCEPTED, Cause.ANSWER_ACCEPTED, http_status=200, elapsed_ms=52.0)
+    speak("ar")
+    assert "\u2068Billing (Americas)\u2069" in outcome_text(outcome, "Billing (Americas)", Front.WINDOW).headline
+    window = open_panel(demo_services)
+    window.form.set_target(first_target(demo_services, "queue", "Billing (Americas)"))
+    assert "\u2068Billing (Americas)\u2069" in window.form.transfer_button.text()
+    assert "\u2068" not in outcome_text(outcome, "Billing (Americas)", Front.CLI).headline  # scripts read plain text
+    speak("de")
+    assert "\u2068" not in outcome_text(outcome, "Billing (Americas)", Front.WINDOW).headline
+
+
 def test_reverse_keeps_its_direction_whatever_the_language(speak):
     TRANSLATIONS.install(LanguageChoice("de", "--lang"))
     QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # as `-reverse` sets it

@@ -260,6 +260,17 @@ def _set_direction(app: QCoreApplication, right_to_left: bool) -> None:
     app.setLayoutDirection(direction.RightToLeft if right_to_left else direction.LeftToRight)  # type: ignore[attr-defined]
 
 
+def right_to_left() -> bool:
+    app = QCoreApplication.instance()
+    return bool(app is not None and app.isRightToLeft())  # type: ignore[attr-defined]
+
+
+def isolated(text: str) -> str:
+    """A name to put into a translated sentence: in right-to-left text it is set apart (Unicode's
+    first-strong isolate), so "Billing (Americas)" keeps its closing bracket at its end."""
+    return f"\u2068{text}\u2069" if right_to_left() else text
+
+
 def connect_core_words() -> None:
     """The core's words (app/messages.py) in the window's language. Called once app.messages is
     imported: ~70 ms that the first paint does without (app/ui/shell/app.py)."""
@@ -276,7 +287,8 @@ def window_words(locale: QLocale) -> messages.Words:
         translate=lambda context, source, count: QCoreApplication.translate(context, source, None, count),
         integer=lambda value: locale.toString(value),
         decimal=lambda value: locale.toString(value, "g", 6),
-        clock=lambda moment: clock(moment, locale))
+        clock=lambda moment: clock(moment, locale),
+        isolate=right_to_left())
 
 
 def clock(moment: datetime, locale: QLocale | None = None, seconds: bool = False) -> str:

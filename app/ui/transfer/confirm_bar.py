@@ -13,6 +13,7 @@ from app.core.errors import AlreadyRoutedError, Problem, TargetUnavailableError
 from app.messages import Front, describe
 from app.ui.common import a11y
 from app.ui.common.banner import Banner
+from app.ui.common.i18n import isolated
 
 
 class ConfirmBar(Banner):
@@ -34,24 +35,24 @@ class ConfirmBar(Banner):
         super().keyPressEvent(event)
 
     def ask(self, refusal: AlreadyRoutedError | TargetUnavailableError, label: str) -> None:
-        previous = describe(refusal, Front.WINDOW)
+        previous, shown = describe(refusal, Front.WINDOW), isolated(label)
         if refusal.code is Problem.TARGET_NOT_AVAILABLE:
             self.confirm_button.show()
-            self.confirm_button.setText(self.tr("Transfer to {label} anyway").format(label=label) if len(label) <= 24
+            self.confirm_button.setText(self.tr("Transfer to {label} anyway").format(label=shown) if len(label) <= 24
                                         else self.tr("Transfer anyway"))
             self.show_message("warning", self.tr("{label} is {state}.").format(
-                label=label, state=QCoreApplication.translate("Messages", str(refusal.params["state"]))),
+                label=shown, state=QCoreApplication.translate("Messages", str(refusal.params["state"]))),
                 self.tr("{previous} Transfer the call to them anyway?").format(previous=previous))
         elif refusal.code is Problem.TRANSFER_IN_FLIGHT:
             self.confirm_button.hide()
             self.show_message("warning", self.tr("This call is being transferred."), previous)
         else:
             self.confirm_button.show()
-            self.confirm_button.setText(self.tr("Transfer again to {label}").format(label=label) if len(label) <= 28
+            self.confirm_button.setText(self.tr("Transfer again to {label}").format(label=shown) if len(label) <= 28
                                         else self.tr("Transfer again"))
             self.show_message("warning", self.tr("This call may already be moving."),
                               self.tr("{previous} Routing it again may move it twice. Transfer it to {label} "
-                                      "anyway?").format(previous=previous, label=label))
+                                      "anyway?").format(previous=previous, label=shown))
         for button in (self.confirm_button, self.cancel_button):  # what the rep hears on them
             a11y.describe(button, self.spoken_text())
         self.cancel_button.setFocus()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from app.core.ids import IdKind
 from app.ui.common import a11y
 from app.ui.common.fitted_text import ElidedButton, FittedLabel
-from app.ui.common.i18n import QT_TRANSLATE_NOOP
+from app.ui.common.i18n import QT_TRANSLATE_NOOP, isolated
 from app.ui.common.icons import PRESENCE_WORDS, kind_icon, presence_icon
 from app.ui.common.style import restyle
 from app.ui.directory.target_view import TargetView
@@ -294,7 +294,7 @@ class TransferForm(QWidget):
             self.reason.setText("")
         else:
             name = target.name if target is not None else ""
-            action = self.tr("Transfer to {name}").format(name=name) if target else self.tr("Transfer")
+            action = self.tr("Transfer to {name}").format(name=isolated(name)) if target else self.tr("Transfer")
             self.transfer_button.setText(action)
             self.transfer_button.setToolTip(_with_keys(action))  # the whole text, however the button elides it
             a11y.name(self.transfer_button, action)

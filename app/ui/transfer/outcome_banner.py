@@ -84,8 +84,8 @@ class OutcomeBanner(Banner):
         self._set_details(_details_text(said))
         self.set_dismissable(True)
         happened = said.happened
-        if outcome.accepted:  # no-break spaces: the duration never wraps onto a line of its own
-            happened += "\u00a0·\u00a0" + self.tr("{ms}\u00a0ms").format(ms=number(round(outcome.elapsed_ms)))
+        if outcome.accepted:  # no-break spaces: the duration never wraps onto a line alone (`ms` in any language)
+            happened += f"\u00a0·\u00a0{number(round(outcome.elapsed_ms))}\u00a0ms"
         self.show_message(_LEVELS[outcome.traits.severity], happened, said.now)
 
     def text(self) -> str:
