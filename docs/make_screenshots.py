@@ -299,13 +299,13 @@ def main() -> int:
     on_laptop = LAPTOP_SCENE in sys.argv[1:]
     language = sys.argv[sys.argv.index("--lang") + 1] if "--lang" in sys.argv[1:] else None
     app = QApplication.instance() or QApplication([*sys.argv[:1], *QT_STYLE_ARGS])
-    if language is not None:
-        from app.ui.common.i18n import TRANSLATIONS, LanguageChoice, connect_core_words
+    from app.ui.common.i18n import TRANSLATIONS, LanguageChoice, connect_core_words
 
-        chosen = TRANSLATIONS.install(LanguageChoice(language, "--lang"))
-        if chosen.problem:
-            raise SystemExit(chosen.problem)
-        connect_core_words()
+    # English too is a catalogue (its plural forms: "1 result", "2 results"), installed as the panel does.
+    chosen = TRANSLATIONS.install(LanguageChoice(language or "en", "--lang"))
+    if chosen.problem:
+        raise SystemExit(chosen.problem)
+    connect_core_words()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = PanelWindow()
