@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from app.core.desk import DirectoryLookup, TransferDesk
 from app.core.directory.favorites import Favorites, FavoritesError, favorites_path
 from app.core.directory.search import SearchIndex
 from app.core.directory.sources import DirectorySource, SourceNeeds, source_for
+from app.core.directory.table import TargetTable
 from app.core.directory.target import Target
 from app.core.errors import InputError, PanelError, Problem
 from app.core.journal import Journal, JournalEntry, default_journal_path
@@ -147,26 +148,23 @@ def cli_directory(profile: Profile) -> DirectoryLookup | None:
     if profile.directory_source is DirectoryOrigin.DEMO:
         from app.core.directory.demo import load_demo_directory
 
-        return _first_lookup(load_demo_directory)
+        return _lookup_in(lambda: TargetTable.of(load_demo_directory()))
     if profile.directory_source is DirectoryOrigin.FILE and profile.directory_file:
         from app.core.directory.file_source import load_directory_file
 
-        return _first_lookup(lambda: load_directory_file(Path(profile.directory_file).expanduser()).targets)
+        return _lookup_in(lambda: load_directory_file(Path(profile.directory_file).expanduser()).targets)
     return None
 
 
-def _first_lookup(load: Callable[[], Iterable[Target]]) -> DirectoryLookup:
-    by_id: dict[str, Target] | None = None
+def _lookup_in(load: Callable[[], TargetTable]) -> DirectoryLookup:
+    """The command line routes once: the directory is read for that one look-up, no Target built but its."""
 
     def lookup(target_id: str) -> Target | None:
-        nonlocal by_id
-        if by_id is None:
-            try:
-                by_id = {target.id: target for target in load()}
-            except PanelError as error:  # a broken file is the window's to report: route as without one
-                log.warning("route: the directory cannot be read (%s); presence is not checked", error)
-                by_id = {}
-        return by_id.get(target_id)
+        try:
+            return load().find(target_id)
+        except PanelError as error:  # a broken file is the window's to report: route as without one
+            log.warning("route: the directory cannot be read (%s); presence is not checked", error)
+            return None
 
     return lookup
 

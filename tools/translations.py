@@ -9,8 +9,8 @@ The texts are every `self.tr(…)` / `QCoreApplication.translate(…)` in app/ui
 `QT_TRANSLATE_NOOP("Messages", …)` in app/messages.py (the command line stays English) and the
 trainer's scenarios in app/simulator/scenarios.py ("Scenarios"). The
 .ts files keep no source line numbers, so a code change that moves a text leaves them alone.
-English has a catalogue of its plural forms only (panel_en.ts). Translators: see
-/work/helpers/TRANSLATING.md or the README's "Languages".
+English has a catalogue of its plural forms only (panel_en.ts). Translators: see the README's
+"Languages".
 """
 
 from __future__ import annotations
@@ -25,8 +25,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout: the app's package beside it
+from app.ui.common import i18n  # noqa: E402
+from app.ui.common.i18n import compile_catalogue, pyside_tool  # noqa: E402
+
 TRANSLATIONS = ROOT / "resources" / "translations"
-LANGUAGES = ("de", "fr", "es", "pt_BR", "ja", "ar")  # English is the source; its catalogue holds plural forms
+LANGUAGES = tuple(code for code in i18n.LANGUAGES if code != "en")  # English's catalogue holds plural forms only
 
 
 def sources() -> list[Path]:
@@ -34,24 +38,13 @@ def sources() -> list[Path]:
                    *(ROOT / "app" / "ui").rglob("*.py")])
 
 
-def tool(name: str) -> str:
-    """pyside6-lupdate / pyside6-lrelease: PySide6-Essentials ships both."""
-    import PySide6
-
-    bundled = Path(PySide6.__file__).parent / (f"{name}.exe" if sys.platform == "win32" else name)
-    found = str(bundled) if bundled.is_file() else shutil.which(f"pyside6-{name}")
-    if found is None:
-        raise SystemExit(f"pyside6-{name} is missing: install PySide6-Essentials")
-    return found
-
-
 def update(folder: Path = TRANSLATIONS, quiet: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     files = [str(path) for path in sources()]
     common = ["-locations", "none", "-no-obsolete", "-source-language", "en_US", *(["-silent"] if quiet else [])]
     targets = [str(folder / f"panel_{language}.ts") for language in LANGUAGES]
-    subprocess.run([tool("lupdate"), *files, *common, "-ts", *targets], check=True)
-    subprocess.run([tool("lupdate"), *files, *common, "-pluralonly", "-target-language", "en_US",
+    subprocess.run([pyside_tool("lupdate"), *files, *common, "-ts", *targets], check=True)
+    subprocess.run([pyside_tool("lupdate"), *files, *common, "-pluralonly", "-target-language", "en_US",
                     "-ts", str(folder / "panel_en.ts")], check=True)
 
 
@@ -60,7 +53,7 @@ def compile_all(destination: Path, folder: Path = TRANSLATIONS) -> list[Path]:
     written = []
     for source in sorted(folder.glob("panel_*.ts")):
         target = destination / source.with_suffix(".qm").name
-        subprocess.run([tool("lrelease"), "-silent", str(source), "-qm", str(target)], check=True)
+        compile_catalogue(source, target)
         written.append(target)
     return written
 
@@ -97,7 +90,7 @@ def pseudo(destination: Path) -> Path:
     source_file = destination / "panel_pseudo.ts"
     tree.write(source_file, encoding="utf-8", xml_declaration=True)
     target = destination / "panel_pseudo.qm"
-    subprocess.run([tool("lrelease"), "-silent", str(source_file), "-qm", str(target)], check=True)
+    compile_catalogue(source_file, target)
     return target
 
 

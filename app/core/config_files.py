@@ -79,13 +79,6 @@ def resolve_config_path(cli_path: str | os.PathLike[str] | None = None) -> Path:
     return default_config_path()
 
 
-def read_document(path: Path) -> dict[str, Any] | None:
-    """A config file as TOML (None when it does not exist). Bounded: only a regular file of at most
-    `MAX_CONFIG_BYTES` is read, and nesting too deep for the parser is refused, not a crash."""
-    text = read_text(path)
-    return None if text is None else parse_document(text, path)
-
-
 def read_text(path: Path) -> str | None:
     """A config file's text (None when it does not exist): a regular file of at most `MAX_CONFIG_BYTES`,
     UTF-8. Anything else is a ConfigError saying what it is."""

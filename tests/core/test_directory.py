@@ -281,3 +281,13 @@ def test_a_pasted_id_of_a_target_comes_first_even_when_its_name_matches_too():
     target = _ORACLE_TARGETS[100]
     assert _ORACLE.search(target.id)[0] == target
     assert _ORACLE.search(target.id[:15].lower()).indices == ()  # IDs are case-sensitive
+
+
+def test_a_table_finds_one_target_by_its_id_and_nothing_across_two_ids():
+    from app.core.directory.table import TargetTable
+
+    targets = load_demo_directory()
+    table = TargetTable.of(targets)
+    assert table.find(targets[7].id) == targets[7] and table.find(targets[-1].id) == targets[-1]
+    straddling = targets[0].id[9:] + targets[1].id[:9]  # the end of one ID and the start of the next
+    assert table.find(straddling) is None and table.find("005000000000000AAA") is None

@@ -143,38 +143,40 @@ def compiled_catalogue(language: str) -> Path | None:
     source = sources / f"panel_{language}.ts" if sources is not None else None
     if source is None or not source.is_file():
         return None
-    import hashlib
-
     from platformdirs import user_cache_path  # only where a catalogue must be compiled
 
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    target = user_cache_path("transfer-panel", appauthor=False) / "translations" / f"panel_{language}-{digest}.qm"
+    stat = source.stat()  # an edited .ts has another size or time: compiled again (no hashing at each start)
+    version = f"{stat.st_size:x}-{stat.st_mtime_ns:x}"
+    target = user_cache_path("transfer-panel", appauthor=False) / "translations" / f"panel_{language}-{version}.qm"
     if not target.is_file():
         compile_catalogue(source, target)
     return target
 
 
-def lrelease() -> str:
-    """pyside6-lrelease's program: PySide6-Essentials ships it inside its package."""
+def pyside_tool(name: str) -> str:
+    """pyside6-lrelease's (or pyside6-lupdate's) program: PySide6-Essentials ships them inside its package."""
     import shutil
 
     import PySide6
 
-    bundled = Path(PySide6.__file__).parent / ("lrelease.exe" if sys.platform == "win32" else "lrelease")
-    found = str(bundled) if bundled.is_file() else shutil.which("pyside6-lrelease")
+    bundled = Path(PySide6.__file__).parent / (f"{name}.exe" if sys.platform == "win32" else name)
+    found = str(bundled) if bundled.is_file() else shutil.which(f"pyside6-{name}")
     if found is None:
-        raise FileNotFoundError("pyside6-lrelease is missing: reinstall PySide6-Essentials")
+        raise FileNotFoundError(f"pyside6-{name} is missing: reinstall PySide6-Essentials")
     return found
 
 
 def compile_catalogue(source: Path, target: Path) -> None:
-    """`source` (.ts) to `target` (.qm), written whole or not at all."""
+    """`source` (.ts) to `target` (.qm), written whole or not at all; OSError if it cannot be."""
     import subprocess
 
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}")
-    subprocess.run([lrelease(), "-silent", str(source), "-qm", str(partial)], check=True, capture_output=True,
-                   timeout=_LRELEASE_TIMEOUT_S)
+    try:
+        subprocess.run([pyside_tool("lrelease"), "-silent", str(source), "-qm", str(partial)], check=True,
+                       capture_output=True, timeout=_LRELEASE_TIMEOUT_S)
+    except subprocess.SubprocessError as error:
+        raise OSError(f"pyside6-lrelease failed on {source.name}: {error}") from None
     partial.replace(target)
 
 
@@ -220,11 +222,9 @@ class Translations:
 
     @staticmethod
     def _load_panel(language: str) -> QTranslator | None:
-        import subprocess
-
         try:
             path = compiled_catalogue(language)
-        except (OSError, subprocess.SubprocessError) as error:
+        except OSError as error:
             log.warning("the %s catalogue could not be compiled: %s", language, error)
             return None
         if path is None:
@@ -301,11 +301,6 @@ def clock(moment: datetime, locale: QLocale | None = None, seconds: bool = False
 
 
 TRANSLATIONS = Translations()
-
-
-def locale() -> QLocale:
-    """The window's locale (QLocale() is the same once a language is installed)."""
-    return TRANSLATIONS.locale
 
 
 def date_and_time(moment: datetime, locale: QLocale | None = None, seconds: bool = False) -> str:
