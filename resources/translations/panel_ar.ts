@@ -129,10 +129,6 @@
         <translation>السطر {line}: {problem}</translation>
     </message>
     <message>
-        <source>Unexpected error ({error}); details are in the log file.</source>
-        <translation>خطأ غير متوقع ({error})؛ التفاصيل في ملف السجل.</translation>
-    </message>
-    <message>
         <source>Problems in the config file</source>
         <translation>مشكلات في ملف الإعدادات</translation>
     </message>

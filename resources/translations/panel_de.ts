@@ -129,10 +129,6 @@
         <translation>Zeile {line}: {problem}</translation>
     </message>
     <message>
-        <source>Unexpected error ({error}); details are in the log file.</source>
-        <translation>Unerwarteter Fehler ({error}); Einzelheiten stehen in der Protokolldatei.</translation>
-    </message>
-    <message>
         <source>Problems in the config file</source>
         <translation>Probleme in der Konfigurationsdatei</translation>
     </message>

@@ -129,10 +129,6 @@
         <translation>Línea {line}: {problem}</translation>
     </message>
     <message>
-        <source>Unexpected error ({error}); details are in the log file.</source>
-        <translation>Error inesperado ({error}); los detalles están en el archivo de registro.</translation>
-    </message>
-    <message>
         <source>Problems in the config file</source>
         <translation>Problemas en el archivo de configuración</translation>
     </message>

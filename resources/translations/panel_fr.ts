@@ -129,10 +129,6 @@
         <translation>Ligne {line}&#xa0;: {problem}</translation>
     </message>
     <message>
-        <source>Unexpected error ({error}); details are in the log file.</source>
-        <translation>Erreur inattendue ({error})&#xa0;; les détails sont dans le fichier journal.</translation>
-    </message>
-    <message>
         <source>Problems in the config file</source>
         <translation>Problèmes dans le fichier de configuration</translation>
     </message>

@@ -129,10 +129,6 @@
         <translation>{line} 行目: {problem}</translation>
     </message>
     <message>
-        <source>Unexpected error ({error}); details are in the log file.</source>
-        <translation>予期しないエラー ({error})。詳細はログファイルにあります。</translation>
-    </message>
-    <message>
         <source>Problems in the config file</source>
         <translation>設定ファイルの問題</translation>
     </message>

@@ -129,10 +129,6 @@
         <translation>Linha {line}: {problem}</translation>
     </message>
     <message>
-        <source>Unexpected error ({error}); details are in the log file.</source>
-        <translation>Erro inesperado ({error}); os detalhes estão no arquivo de log.</translation>
-    </message>
-    <message>
         <source>Problems in the config file</source>
         <translation>Problemas no arquivo de configuração</translation>
     </message>

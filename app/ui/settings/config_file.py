@@ -32,6 +32,7 @@ from app.core.errors import PanelError, Problem
 from app.messages import Front, describe, describe_code
 from app.ui.common.background import Background
 from app.ui.common.style import themed
+from app.ui.settings.credentials import action_button, error_message
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
 
@@ -55,9 +56,7 @@ def error_text(error: Exception) -> str:
     """What went wrong reading or writing a config file, in the window's words, each of a file's
     problems with its line (a bug's type only: its details are in the log)."""
     if not isinstance(error, PanelError):
-        log.error("Settings: unexpected %s", type(error).__name__, exc_info=error)
-        return translate("ConfigFilePage", "Unexpected error ({error}); details are in the log file.").format(
-            error=type(error).__name__)
+        return error_message(error)
     user_file = Path(str(error.params.get("path") or error.params.get("file") or ""))
     if not error.details:
         return problem_text(error, user_file)
@@ -202,11 +201,7 @@ class ConfigFilePage(QWidget):
         self._show_problems(())
 
     def _button(self, text: str, accessible: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setAccessibleName(accessible)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
+        return action_button(self, text, accessible, slot)
 
     def tab_chain(self) -> list[QWidget]:
         return [self.problems, self.fix_button, self.editor, self.reload_button, self.save_button]

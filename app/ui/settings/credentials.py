@@ -53,6 +53,15 @@ def error_message(error: Exception) -> str:
         error=type(error).__name__)
 
 
+def action_button(parent: QWidget, text: str, accessible: str, slot: Callable[[], None]) -> QPushButton:
+    """A Settings page's button: named for screen readers, never the default (Enter stays in the fields)."""
+    button = QPushButton(text, parent)
+    button.setAccessibleName(accessible)
+    button.setAutoDefault(False)
+    button.clicked.connect(slot)
+    return button
+
+
 def format_claims(claims: dict[str, Any], fingerprint: str) -> str:
     lines = []
     for name in ("iss", "sub", "aud", "iat", "exp", "jti"):
@@ -168,11 +177,7 @@ class CredentialsPanel(QGroupBox):
         return label
 
     def _button(self, text: str, accessible: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setAccessibleName(accessible)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
+        return action_button(self, text, accessible, slot)
 
     @staticmethod
     def _show(label: QLabel, text: str) -> None:

@@ -472,20 +472,19 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
 
     def _needed_height(self) -> int:
         """The height that shows everything without scrolling (the middle at its full height)."""
-        layout_height = self._root.totalHeightForWidth(self.width())
-        if layout_height < 0:
-            layout_height = self._root.totalSizeHint().height()
-        return layout_height - self.body_scroll.sizeHint().height() + self.body_scroll.needed_height()
+        return self._layout_height() - self.body_scroll.sizeHint().height() + self.body_scroll.needed_height()
+
+    def _layout_height(self) -> int:
+        """What the window's layout asks for at its width (its size hint where height does not follow width)."""
+        height = self._root.totalHeightForWidth(self.width())
+        return height if height >= 0 else self._root.totalSizeHint().height()
 
     def _fit_messages(self) -> None:
         """The footer's messages get what the window has left (the compact window: the screen)."""
         if self.transfer is None:
             return
         messages = self.transfer.messages
-        layout_height = self._root.totalHeightForWidth(self.width())
-        if layout_height < 0:
-            layout_height = self._root.totalSizeHint().height()
-        others = layout_height - (0 if messages.isHidden() else messages.sizeHint().height())
+        others = self._layout_height() - (0 if messages.isHidden() else messages.sizeHint().height())
         room = largest_size(self).height() if self._compact else self.height()
         messages.set_cap(max(2 * self.fontMetrics().height(), room - others))
 
