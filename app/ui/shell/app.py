@@ -48,7 +48,6 @@ def _preload() -> None:
     import httpcore  # noqa: F401
 
     import app.compose  # noqa: F401
-    import app.demo  # noqa: F401
     import app.messages  # noqa: F401
 
 
