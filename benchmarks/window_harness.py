@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from array import array
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -63,13 +64,16 @@ class Heartbeat:
     """A timer ticking every 5 ms on the GUI thread; a stall is a gap between ticks beyond that.
 
     `mark(name)` starts a new segment, so one run reports the longest stall per phase.
+    Gaps are kept in arrays, not as float objects: a tick's float that stays would pin the
+    allocator's arena it landed in, among the temporary objects of a directory build (at 1M
+    targets the RSS read 70 MiB higher than the same load without a heartbeat).
     """
 
     def __init__(self) -> None:
         from PySide6.QtCore import QTimer
 
-        self.segments: dict[str, list[float]] = {}
-        self._current: list[float] = []
+        self.segments: dict[str, array[float]] = {}
+        self._current: array[float] = array("d")
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setInterval(TICK_MS)
@@ -87,7 +91,7 @@ class Heartbeat:
 
     def mark(self, segment: str) -> None:
         """Gaps from now on count for `segment` (a gap spanning the mark counts for the new one)."""
-        self._current = self.segments.setdefault(segment, [])
+        self._current = self.segments.setdefault(segment, array("d"))
 
     def stop(self) -> None:
         self._tick()  # the gap up to now: a stall at the very end counts too
