@@ -160,6 +160,22 @@ def test_typing_before_ctrl_k_searches_and_never_touches_the_call_id(qtbot, pane
     assert not panel.call_panel.is_locked() and QApplication.focusWidget() is panel.call_panel.call_id
 
 
+def test_letters_typed_on_a_button_a_filter_or_the_list_go_to_the_search_and_space_still_presses(qtbot, panel):
+    """Whatever control has the focus, a letter is the start of a search; Space on a button is its press."""
+    directory = panel.directory
+    controls = [panel.history_button, directory.kind_buttons[None], directory.available_only, directory.results]
+    for control, letter in zip(controls, "bilq", strict=True):
+        directory.search.clear()
+        control.setFocus()
+        assert QApplication.focusWidget() is control
+        key(qtbot, getattr(Qt.Key, f"Key_{letter.upper()}"))
+        assert directory.search.text() == letter and directory.search.hasFocus(), type(control).__name__
+    queues = directory.kind_buttons[next(kind for kind in directory.kind_buttons if kind is not None)]
+    queues.setFocus()
+    key(qtbot, Qt.Key.Key_Space)
+    assert queues.isChecked() and directory.search.text() == "q"
+
+
 def test_esc_cancels_the_transfer_again_question(qtbot, panel, demo_services):
     from tests.ui.panel_helpers import first_target, pick, wait_idle, wait_outcome
 

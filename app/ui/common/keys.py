@@ -55,23 +55,26 @@ class ShortcutGuard(QObject):
 class TypeToSearch(QObject):
     """Printable keys pressed anywhere in `window` outside an editable field go to `search`.
 
-    An application-wide event filter: the results list and the buttons would otherwise take
-    the letters (the list for its own type-ahead). Space on a button, Enter, Tab and keys with
-    Ctrl, Alt or Meta keep their meaning."""
+    It watches the window, which sees every key its controls leave unused (a button, a check
+    box, the read-only call ID), and the controls that would use letters themselves
+    (`takes_letters`: the results list, for its own type-ahead). Not the whole application:
+    Qt then hands every event of every object to Python, and the first one for an object of a
+    class PySide had not loaded yet made it load them all (a 30-48 ms stall while the directory
+    loaded). Space on a button, Enter, Tab and keys with Ctrl, Alt or Meta keep their meaning."""
 
-    def __init__(self, window: QWidget, search: QLineEdit) -> None:
+    def __init__(self, window: QWidget, search: QLineEdit, takes_letters: tuple[QWidget, ...] = ()) -> None:
         super().__init__(window)
         self._window = window
         self._search = search
-        app = QApplication.instance()
-        assert app is not None
-        app.installEventFilter(self)
+        for widget in (window, *takes_letters):
+            widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         text = event.text()
-        receiver = watched if isinstance(watched, QWidget) else None  # first the focus widget, then its parents
+        focus = (QApplication.focusWidget() or watched) if watched is self._window else watched  # a key left unused
+        receiver = focus if isinstance(focus, QWidget) else None
         if (not text.isprintable() or not text or receiver is None or receiver is self._search
                 or (text.isspace() and isinstance(receiver, QAbstractButton))  # Space presses a button
                 or not (receiver is self._window or self._window.isAncestorOf(receiver)) or _is_editable(receiver)

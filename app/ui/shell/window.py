@@ -223,7 +223,7 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
             keys.add_shortcuts(self, sequences, slot)
         # Letters typed outside a field go to the search, so a rep who starts typing before Ctrl+K
         # searches (the call ID is read-only unless the rep chose to edit it).
-        self._type_to_search = keys.TypeToSearch(self, self.directory.search)
+        self._type_to_search = keys.TypeToSearch(self, self.directory.search, (self.directory.results,))
         if self.focusWidget() in (None, self.call_panel.call_id):
             self.directory.search.setFocus()
         self.setup_finished = True
