@@ -1,5 +1,5 @@
 """Regenerate docs/screenshots/*.png: the demo panel as a rep sees it (idle, a search, a flow
-form, a success, dark colours, a failure, the history), the trainer tools and a Salesforce
+form, a success, dark colours, Windows' High Contrast Black, a failure, the history), the trainer tools and a Salesforce
 directory from the simulator; and the panel on a 1366×768 laptop at 1× and at 2× scale.
 
     xvfb-run -a -s "-screen 0 1280x900x24" python docs/make_screenshots.py
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.compose import open_demo_services
 from app.simulator.faults import Fault
+from app.ui.common import style
 from app.ui.common.style import QT_STYLE_ARGS
 from app.ui.directory.target_view import view_of
 from app.ui.shell.window import PanelWindow
@@ -104,6 +105,7 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     await settle()
     save(window, "dark")
     window.follow_color_scheme(False)
+    await high_contrast_scene(window)
 
     agent = find(services, "agent", "")
     services.demo.simulator.script_fault(Fault(status=400, message="The agent is not available for routing"), times=1)
@@ -125,6 +127,23 @@ async def scenes(window: PanelWindow, journal: Path) -> None:
     window.session.detach()
     await salesforce_scene(window, journal)
     await window.shutdown()
+
+
+async def high_contrast_scene(window: PanelWindow) -> None:
+    """Windows' High Contrast Black: its palette where the panel asks the desktop for one (no Windows here)."""
+    from tests.ui.contrast_themes import contrast_theme_palette
+
+    asks_the_desktop = style.desktop_palette
+    style.desktop_palette = lambda: contrast_theme_palette("high contrast black")
+    try:
+        window.follow_color_scheme(high_contrast=True)
+        window.directory.search.setText("bil")
+        window.directory.move_current(1)
+        await settle()
+        save(window, "high-contrast")
+    finally:
+        style.desktop_palette = asks_the_desktop
+        window.follow_color_scheme(False, high_contrast=False)
 
 
 def save_other(widget, name: str) -> None:

@@ -1,6 +1,12 @@
 """Contrast (WCAG 2.2 AA, issue 14 item 10), measured from the colours the panel really uses: the
-application palette the panel sets, the style sheet it applies (as `themed` maps it for dark), the
-colours Fusion derives from that palette for the controls it draws, and the painted presence shapes.
+application palette the panel sets, the style sheet it applies (as `themed` maps it for dark and high
+contrast), the colours Fusion derives from that palette for the controls it draws, and the painted
+presence shapes.
+
+High contrast is measured with the palettes Qt's Windows theme makes from four contrast themes' system
+colours (Windows 10's High Contrast Black and White, Windows 11's Aquatic and Desert, as Microsoft
+documents them; not read off a Windows machine: there is none here), given to the panel where it asks the
+desktop for its palette. Windows itself cannot run here; that one function is the only stand-in.
 
 Text needs 4.5:1 against its background; focus indicators, field borders and the presence shapes
 3:1 against what is next to them. A translucent colour is measured as blended over its background.
@@ -14,8 +20,9 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QSpinBox, QStyleFactory, QWidget
 
 from app.ui.common import style
-from app.ui.common.banner import GLYPH_COLORS
+from app.ui.common.banner import GLYPHS
 from app.ui.common.icons import PresenceShape, presence_color
+from tests.ui.contrast_themes import CONTRAST_THEMES, contrast_theme_palette
 
 TEXT, GRAPHIC = 4.5, 3.0
 _RULE = re.compile(r"([^{}]+)\{([^}]*)\}")
@@ -80,14 +87,27 @@ def drawn_frame(widget: QWidget) -> QColor:
     return image.pixelColor(0, image.height() // 2)
 
 
-@pytest.fixture(params=["light", "dark"])
-def scheme(request, qapp):
+@pytest.fixture
+def contrast_theme(monkeypatch):
+    """`contrast_theme(name)`: the desktop's palette is that contrast theme's from now on."""
+    def use(name: str) -> None:
+        monkeypatch.setattr(style, "desktop_palette", lambda: contrast_theme_palette(name))
+
+    return use
+
+
+@pytest.fixture(params=["light", "dark", *CONTRAST_THEMES])
+def scheme(request, qapp, contrast_theme):
     """The panel's colours in `request.param`, as a desktop in that scheme gets them."""
     previous_style = qapp.style().name()
     qapp.setStyle(QStyleFactory.create("Fusion"))  # as app.py starts it (QT_STYLE_ARGS)
-    style.follow_color_scheme(request.param == "dark")
+    if request.param in CONTRAST_THEMES:
+        contrast_theme(request.param)
+        style.follow_color_scheme(high_contrast=True)
+    else:
+        style.follow_color_scheme(request.param == "dark")
     yield request.param
-    style.follow_color_scheme(False)
+    style.follow_color_scheme(False, high_contrast=False)
     qapp.setStyle(QStyleFactory.create(previous_style))
 
 
@@ -123,11 +143,12 @@ def measured(scheme: str) -> list[tuple[str, float, float]]:
         ("demo badge", sheet_color(rules, "QLabel#demoBadge", "color"),
          sheet_color(rules, "QLabel#demoBadge", "background"), TEXT),
     ]
-    for level, glyph in GLYPH_COLORS.items():
+    for level in GLYPHS:
         banner = sheet_color(rules, f'QFrame#banner[level="{level}"]', "background")
+        glyph = sheet_color(rules, f'QFrame#banner[level="{level}"] QLabel#bannerGlyph', "color")
         pairs += [(f"{level} banner title", sheet_color(rules, "QLabel#bannerTitle", "color"), banner, TEXT),
                   (f"{level} banner detail", sheet_color(rules, "QLabel#bannerDetail", "color"), banner, TEXT),
-                  (f"{level} banner glyph", QColor(style.themed(glyph)), banner, TEXT)]
+                  (f"{level} banner glyph", glyph, banner, TEXT)]
     focus_rings = ["QLineEdit#search:focus", "#kindFilter:focus", "QListView#results:focus",
                    "QPushButton#transferButton:focus", "QCheckBox:focus", "QLineEdit:focus"]
     for ring in focus_rings:
@@ -146,9 +167,12 @@ def measured(scheme: str) -> list[tuple[str, float, float]]:
     for shape in PresenceShape:
         pairs += [(f"presence {shape.value} on a row", presence_color(shape), row, GRAPHIC),
                   (f"presence {shape.value} on a selected row", presence_color(shape), selected, GRAPHIC)]
-    if scheme == "light":  # the shapes' marks: white on the disc (dark: the row's colour, cut out)
-        pairs += [(f"presence {shape.value} mark", QColor("white"), presence_color(shape), GRAPHIC)
+    if scheme != "dark":  # the shapes' marks: white on the disc (dark: the row's colour, cut out)
+        mark = QColor(style.themed("#ffffff") if style.is_high_contrast() else "white")
+        pairs += [(f"presence {shape.value} mark", mark, presence_color(shape), GRAPHIC)
                   for shape in (PresenceShape.AVAILABLE, PresenceShape.BUSY, PresenceShape.AWAY)]
+    if style.is_high_contrast():  # a selected row keeps its background and gets a frame in the highlight
+        pairs.append(("selected row's frame", color(role.Highlight), row, GRAPHIC))
     return [(what, ratio(foreground, background), least) for what, foreground, background, least in pairs]
 
 
@@ -167,3 +191,17 @@ def test_the_ratio_is_wcags():
     assert ratio(QColor("black"), QColor("white")) == pytest.approx(21)
     assert ratio(QColor("#777777"), QColor("white")) == pytest.approx(4.48, abs=0.01)
     assert ratio(QColor(0, 0, 0, 0), QColor("white")) == pytest.approx(1)
+
+
+def test_in_high_contrast_every_colour_is_the_themes(scheme):
+    """Windows' contrast themes promise the user their own colours: the sheet and the painted rows use
+    nothing else (each of the panel's colours stands for a palette role)."""
+    if not style.is_high_contrast():
+        pytest.skip("light and dark use the panel's own colours")
+    palette, role, group = QApplication.palette(), QPalette.ColorRole, QPalette.ColorGroup
+    theirs = {palette.color(each).name() for each in role if each not in (role.NColorRoles,)}
+    theirs.add(palette.color(group.Disabled, role.Text).name())
+    sheet_colours = set(re.findall(r"#[0-9a-fA-F]{6}", style.style_sheet()))
+    painted = {presence_color(shape).name() for shape in PresenceShape}
+    assert sheet_colours | painted <= theirs, f"not the theme's: {(sheet_colours | painted) - theirs}"
+    assert "white" not in style.style_sheet()

@@ -97,3 +97,36 @@ def test_nothing_is_cut_off_in_the_narrowest_window(qtbot, panel):
     qtbot.waitUntil(lambda: panel.width() == panel.minimumWidth() and panel.body_scroll.verticalScrollBar().isVisible())
     assert panel.body_scroll.viewport().width() >= panel.body_scroll.widget().minimumSizeHint().width()
     assert panel.header.width() >= panel.header.minimumSizeHint().width()
+
+
+def test_a_high_contrast_desktop_gets_its_theme_colours_and_back(qtbot, panel, monkeypatch):
+    """Windows' contrast themes (Qt's contrast preference): the theme's palette replaces the panel's colours,
+    a selected row is framed in the theme's highlight, and turning it off brings the panel's colours back."""
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    from app.ui.common import style
+    from app.ui.shell.app import _follow_desktop_contrast, _follow_desktop_scheme
+    from tests.ui.contrast_themes import contrast_theme_palette
+
+    monkeypatch.setattr(style, "desktop_palette", lambda: contrast_theme_palette("high contrast black"))
+    try:
+        _follow_desktop_contrast(panel, Qt.ContrastPreference.HighContrast)
+        assert style.is_high_contrast() and style.is_dark()
+        assert "#f4f6f9" not in panel.styleSheet() and "#1aebff" in panel.styleSheet()
+        assert QGuiApplication.palette().color(QPalette.ColorRole.Highlight).name() == "#1aebff"
+        _follow_desktop_scheme(panel, Qt.ColorScheme.Light)  # in high contrast the theme decides, not the scheme
+        assert style.is_high_contrast() and "#1aebff" in panel.styleSheet()
+
+        results = panel.directory.results
+        panel.directory.search.setText("a")
+        first = panel.directory.model.index(0, 0)
+        results.setCurrentIndex(first)
+        row = results.visualRect(first)
+        image = results.viewport().grab(row).toImage()
+        assert image.pixelColor(row.width() // 2, 1).name() == "#1aebff"  # the frame's top edge
+        assert image.pixelColor(row.width() // 2, row.height() // 2).name() != "#1aebff"  # not filled: text reads
+    finally:
+        monkeypatch.undo()
+        _follow_desktop_contrast(panel, Qt.ContrastPreference.NoPreference)
+    assert not style.is_high_contrast() and "#f4f6f9" in panel.styleSheet()
+    assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() > 180

@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.ui.common import a11y
 from app.ui.common.fitted_text import FittedLabel
-from app.ui.common.style import restyle, text_scale, themed
+from app.ui.common.style import restyle
 
 _SEPARATOR = re.compile(r"[ \u00a0]·[ \u00a0]")
 GLYPHS = {"success": "✓", "failure": "✕", "warning": "⚠", "progress": "…", "info": "ℹ"}
-GLYPH_COLORS = {"success": "#1f7a35", "failure": "#a3231b", "warning": "#8a5200",
-                "progress": "#06325f", "info": "#3d4b5c"}  # 4.5:1 on their banners (tests/ui/test_contrast.py)
 
 
 class Banner(QFrame):
@@ -118,8 +116,6 @@ class Banner(QFrame):
     def show_message(self, level: str, title: str, detail: str = "", busy: bool = False) -> None:
         self.setProperty("level", level)
         self.glyph.setText(GLYPHS[level])
-        size = round(16 * text_scale())  # the presenter view scales it with the rest
-        self.glyph.setStyleSheet(f"color: {themed(GLYPH_COLORS[level])}; font-size: {size}px; font-weight: 700;")
         self.title.setText(title)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail) and not self._one_line)
@@ -127,7 +123,8 @@ class Banner(QFrame):
             self.title.setToolTip(self.text())
         self.progress.setVisible(busy)
         a11y.describe(self, self.spoken_text())
-        restyle(self)  # re-read the [level=...] rules
+        restyle(self)  # re-read the [level=...] rules, the glyph's colour among them
+        restyle(self.glyph)
         self._update_button_row()
         self.show()
 

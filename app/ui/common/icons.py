@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from app.core.ids import IdKind
 from app.ui.common.i18n import QT_TRANSLATE_NOOP
-from app.ui.common.style import themed
+from app.ui.common.style import is_high_contrast, themed
 
-KIND_COLORS = {IdKind.AGENT: QColor("#1d5fa8"), IdKind.QUEUE: QColor("#6b4aa0"), IdKind.FLOW: QColor("#0f7a6c")}
+_KIND_COLORS = {IdKind.AGENT: "#1d5fa8", IdKind.QUEUE: "#6b4aa0", IdKind.FLOW: "#0f7a6c"}
 
 
 class PresenceShape(Enum):
@@ -47,17 +47,18 @@ def presence_color(shape: PresenceShape) -> QColor:
 
 
 def paint_kind(painter: QPainter, rect: QRectF, kind: IdKind) -> None:
-    """A rounded tile in the kind's colour with a white glyph: person, queue lines, or flow branches."""
+    """A rounded tile in the kind's colour with a white glyph: person, queue lines, or flow branches
+    (in high contrast: the text colour, the glyph cut out in the background's)."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    color = KIND_COLORS.get(kind, QColor("#555555"))
+    color = QColor(themed(_KIND_COLORS.get(kind, "#6e6e6e")))  # any other kind: grey, no glyph
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
     radius = rect.width() * 0.22
     painter.drawRoundedRect(rect, radius, radius)
     s = rect.width()
     x, y = rect.left(), rect.top()
-    white = QColor("white")
+    white = QColor(themed("#ffffff") if is_high_contrast() else "white")
     if kind is IdKind.AGENT:
         painter.setBrush(white)
         painter.drawEllipse(QPointF(x + s * 0.5, y + s * 0.36), s * 0.16, s * 0.16)

@@ -24,6 +24,9 @@ QLabel#demoBadge {
     background: #b3261e; color: white; font-weight: 700; border-radius: 4px; padding: 2px 8px;
 }
 QLabel#profileLabel { color: #3d4b5c; }
+QPushButton#keyState {
+    background: #b3261e; color: white; font-weight: 600; border: none; border-radius: 4px; padding: 3px 8px;
+}
 QLineEdit#callId {
     font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace; font-size: 17px;
     font-weight: 600; padding: 4px 6px; border: 1px solid #7a8694; border-radius: 5px;
@@ -63,13 +66,19 @@ QPushButton#transferButton {
 }
 QPushButton#transferButton:hover { background: #0a529b; }
 QPushButton#transferButton:focus { border: 2px solid #06325f; outline: none; }
-QPushButton#transferButton:disabled { background: #c9d1db; color: #4f5b69; border-color: #c9d1db; }
+QPushButton#transferButton:disabled { background: #c9d1db; color: #4d5967; border-color: #c9d1db; }
 QFrame#banner { border-radius: 6px; border: 1px solid; }
 QFrame#banner[level="success"] { background: #e7f4ea; border-color: #8cc79a; }
 QFrame#banner[level="failure"] { background: #fbeaea; border-color: #e3a09b; }
 QFrame#banner[level="warning"] { background: #fff4e0; border-color: #e6b566; }
 QFrame#banner[level="progress"] { background: #e8f0fa; border-color: #9dbbe0; }
 QFrame#banner[level="info"] { background: #eef1f5; border-color: #c2cad4; }
+QLabel#bannerGlyph { font-size: 16px; font-weight: 700; }
+QFrame#banner[level="success"] QLabel#bannerGlyph { color: #1f7a35; }
+QFrame#banner[level="failure"] QLabel#bannerGlyph { color: #a3231b; }
+QFrame#banner[level="warning"] QLabel#bannerGlyph { color: #8a5200; }
+QFrame#banner[level="progress"] QLabel#bannerGlyph { color: #06325f; }
+QFrame#banner[level="info"] QLabel#bannerGlyph { color: #3d4b5c; }
 QLabel#bannerTitle { font-weight: 600; color: #17202b; }
 QLabel#bannerDetail { color: #2b3744; }
 QLineEdit, QPlainTextEdit { border: 1px solid #7a8694; border-radius: 3px; padding: 2px; background: #ffffff; }
@@ -91,21 +100,43 @@ QCheckBox:focus { border: 2px solid #06325f; }
 # Colours that read on both (the accent, the demo red, kind and presence icons) stay.
 _DARK = {
     "#f4f6f9": "#1b1f24", "#ffffff": "#252a31", "#fbfcfd": "#20252b", "#d5dbe3": "#3a424c",
-    "#7a8694": "#808b98", "#6b7785": "#808b98", "#3d4b5c": "#b5c0cc", "#4f5b69": "#a4afbb", "#17202b": "#e8edf2",
+    "#7a8694": "#808b98", "#6b7785": "#808b98", "#3d4b5c": "#b5c0cc", "#4f5b69": "#a4afbb", "#4d5967": "#a4afbb",
+    "#17202b": "#e8edf2",
     "#2b3744": "#d3dae2", "#06325f": "#9cc7f2", "#a3231b": "#ff8a80", "#2f6b3a": "#7fd08f",
     "#c9d1db": "#3a424c", "#e7f4ea": "#1e3325", "#8cc79a": "#3f7a4f", "#fbeaea": "#3a2222",
     "#e3a09b": "#8a4a45", "#fff4e0": "#3a3020", "#e6b566": "#8a6a2a", "#e8f0fa": "#1f2d3d",
     "#9dbbe0": "#3d5a80", "#eef1f5": "#262c33", "#c2cad4": "#46505c", "#dce9f8": "#24405f",
     "#f0f4f9": "#2a3038", "#edf0f4": "#2f363f", "#1f7a35": "#7fd08f", "#8a5200": "#f0b860",
-    "#a40000": "#ff8a80",
+    "#a40000": "#ff8a80", "#fff3bf": "#4a4020",
     "#1f8a3b": "#4cc36a", "#c4291c": "#ff7a6e", "#b26a00": "#e8a33c", "#6e6e6e": "#9aa3ad",  # presence shapes
 }
-_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+_ROLE, _GROUP = QPalette.ColorRole, QPalette.ColorGroup
+
+# In a high-contrast theme (Windows' contrast themes; a desktop's high-contrast setting) the theme's
+# own colours replace the panel's: each light colour stands for the palette role it plays, and shows
+# as the desktop palette's colour for that role. Hues that carried meaning (presence, banners, kinds)
+# become the text colour: their shapes, glyphs and words still tell them apart.
+_HIGH_CONTRAST_ROLES: dict[str, QPalette.ColorRole | tuple[QPalette.ColorGroup, QPalette.ColorRole]] = {
+    **dict.fromkeys(("#f4f6f9", "#c9d1db", "#e7f4ea", "#fbeaea", "#fff4e0", "#e8f0fa", "#eef1f5"), _ROLE.Window),
+    **dict.fromkeys(("#ffffff", "#fbfcfd", "#f0f4f9", "#dce9f8"), _ROLE.Base),  # a selected row: framed instead
+    **dict.fromkeys(("#3d4b5c", "#4f5b69", "#17202b", "#2b3744", "#2f6b3a", "#a3231b", "#8a5200", "#a40000",
+                     "#1f7a35", "#d5dbe3", "#7a8694", "#6b7785", "#084a8c", "#edf0f4", "#8cc79a", "#e3a09b",
+                     "#e6b566", "#9dbbe0", "#c2cad4", "#1f8a3b", "#c4291c", "#b26a00", "#6e6e6e", "#1d5fa8",
+                     "#6b4aa0", "#0f7a6c"), _ROLE.WindowText),
+    **dict.fromkeys(("#06325f", "#0b5cad", "#0a529b", "#b3261e", "#fff3bf"), _ROLE.Highlight),
+    "white": _ROLE.HighlightedText,  # the sheet's "white" is always text on the accent
+    "#4d5967": (_GROUP.Disabled, _ROLE.Text),
+}
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}|\bwhite\b")
 _FONT_SIZE = re.compile(r"font-size: (\d+)px")
+
+
 class _Look:
-    """What every widget's style follows: light or dark, and the text scale (presenter view)."""
+    """What every widget's style follows: light, dark or the desktop's high contrast, and the text scale."""
 
     dark = False
+    high_contrast = False
+    colors: dict[str, str] = {}  # light colour -> the one shown (none in the light scheme)
     text_scale = 1.0
     base_point_size = 0.0
 
@@ -114,37 +145,58 @@ _scheme = _Look()
 PRESENTER_SCALE = 1.5  # text on a projector, read from the back of a training room
 
 
-def follow_color_scheme(dark: bool | None = None) -> bool:
-    """Use the dark or light colours: `dark`, or else what the desktop's palette looks like; True when dark.
+def follow_color_scheme(dark: bool | None = None, high_contrast: bool | None = None) -> bool:
+    """Use the dark or light colours, or the desktop's high-contrast ones; True when the result is dark.
 
-    The palette, not the desktop's colour-scheme setting: reading that builds PySide6's `Qt`
-    namespace, which the first paint does without. app.py checks the setting right after it.
+    `dark`, or else what the desktop's palette looks like. The palette, not the desktop's colour-scheme
+    or contrast setting: reading those builds PySide6's `Qt` namespace, which the first paint does
+    without. app.py checks both right after it. `high_contrast` stays as it was when not given.
     """
-    was_dark = _scheme.dark
-    if dark is None:
-        dark = QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    _scheme.dark = dark
     app = QApplication.instance()
-    if isinstance(app, QApplication):
+    if not isinstance(app, QApplication):
+        return _scheme.dark
+    had_own_colors = bool(_scheme.colors)
+    if high_contrast is not None:
+        _scheme.high_contrast = high_contrast
+    if _scheme.high_contrast:
+        palette = _high_contrast_palette(desktop_palette())
+        _scheme.dark = palette.color(_ROLE.Window).lightness() < 128
+        _scheme.colors = {light: (palette.color(*role) if isinstance(role, tuple) else palette.color(role)).name()
+                          for light, role in _HIGH_CONTRAST_ROLES.items()}
+    else:
+        if dark is None:  # the palette at start is the desktop's; later the panel's colours are in it
+            desktop = desktop_palette() if had_own_colors else app.palette()
+            dark = desktop.color(_ROLE.Window).lightness() < 128
+        _scheme.dark, _scheme.colors = dark, (_DARK if dark else {})
         # Light at start: the palette Qt made (asking for the style's would cost the first paint a few ms).
-        palette = _dark_palette() if _scheme.dark else _light_palette(
-            app.style().standardPalette() if was_dark else app.palette())
-        app.setPalette(palette)
-        _frame_fusion_controls(app)
+        palette = _dark_palette() if dark else _light_palette(
+            app.style().standardPalette() if had_own_colors else app.palette())
+    app.setPalette(palette)
+    _frame_fusion_controls(app)
     return _scheme.dark
+
+
+def desktop_palette() -> QPalette:
+    """The desktop theme's own palette, with none of the panel's colours (Qt resolves every role from the theme)."""
+    QGuiApplication.setPalette(QPalette())
+    return QGuiApplication.palette()
 
 
 def is_dark() -> bool:
     return _scheme.dark
 
 
+def is_high_contrast() -> bool:
+    return _scheme.high_contrast
+
+
 def themed(color: str) -> str:
     """A light-theme colour as the current scheme shows it."""
-    return _DARK.get(color.lower(), color) if _scheme.dark else color
+    return _scheme.colors.get(color.lower(), color)
 
 
 def style_sheet() -> str:
-    sheet = _HEX.sub(lambda match: themed(match.group(0)), STYLE_SHEET) if _scheme.dark else STYLE_SHEET
+    sheet = _COLOR.sub(lambda match: themed(match.group(0)), STYLE_SHEET) if _scheme.colors else STYLE_SHEET
     scale = _scheme.text_scale
     return _FONT_SIZE.sub(lambda m: f"font-size: {round(int(m.group(1)) * scale)}px", sheet) if scale != 1 else sheet
 
@@ -188,6 +240,13 @@ def _light_palette(palette: QPalette) -> QPalette:
     palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#5f6b78"))
     palette.setColor(QPalette.ColorRole.Highlight, QColor("#0b5cad"))
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return palette
+
+
+def _high_contrast_palette(palette: QPalette) -> QPalette:
+    """The desktop's, with placeholder text in its disabled-text colour (a contrast theme's GrayText, made to be
+    read; Qt's default, the text at half alpha, is 4:1 on white)."""
+    palette.setColor(_ROLE.PlaceholderText, palette.color(_GROUP.Disabled, _ROLE.Text))
     return palette
 
 

@@ -24,13 +24,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.core.ids import IdKind
 from app.ui.common.i18n import QT_TRANSLATE_NOOP
 from app.ui.common.icons import PresenceShape, paint_kind, paint_presence
-from app.ui.common.style import text_scale, themed
+from app.ui.common.style import is_high_contrast, text_scale, themed
 from app.ui.directory.model import FAVORITE_ROLE, ROW_HEIGHT, TARGET_ROLE
 from app.ui.directory.target_view import TargetView
 
@@ -84,6 +84,7 @@ class _Look:
                            for kind, word in _SHORT_KIND.items()}
         self.kind_widths = {kind: self.small_metrics.horizontalAdvance(text) for kind, text in self.kind_words.items()}
         self.color = {light: QColor(themed(light)) for light in (_SELECTED, _HOVER, _ACCENT, _TEXT, _MUTED, _SEPARATOR)}
+        self.frame_selected = is_high_contrast()  # the row keeps its background, so its text keeps its contrast
         device = scale * pixel_ratio  # glyph pixels per unscaled pixel: drawn 1:1, so as crisp as painted
         self.tiles = {kind: _glyph(partial(paint_kind, kind=kind), _TILE, device) for kind in _SHORT_KIND}
         self.dots = {shape: _glyph(partial(paint_presence, shape=shape), _DOT, device) for shape in PresenceShape}
@@ -104,7 +105,7 @@ class TargetDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._looks: dict[tuple[str, float, str, float], _Look] = {}
+        self._looks: dict[tuple[str, float, str, str, str, float], _Look] = {}
 
     def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
                     index: QModelIndex | QPersistentModelIndex) -> bool:
@@ -120,12 +121,12 @@ class TargetDelegate(QStyledItemDelegate):
         return QSize(120, round(ROW_HEIGHT * text_scale()))  # the view gives every row its full width
 
     def _look(self, font: QFont, pixel_ratio: float) -> _Look:
-        key = (font.key(), text_scale(), themed(_TEXT), pixel_ratio)
+        key = (font.key(), text_scale(), themed(_TEXT), themed(_SELECTED), themed(_ACCENT), pixel_ratio)
         look = self._looks.get(key)
         if look is None:
             if len(self._looks) > 8:  # styles come and go (presenter view, dark scheme): keep a few
                 self._looks.clear()
-            look = self._looks[key] = _Look(font, key[1], pixel_ratio)
+            look = self._looks[key] = _Look(font, text_scale(), pixel_ratio)
         return look
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
@@ -156,6 +157,9 @@ class TargetDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(rect, color[_SELECTED])
             painter.fillRect(place(QRect(rect.left(), rect.top(), 3, rect.height())), color[_ACCENT])
+            if look.frame_selected:
+                painter.setPen(QPen(color[_ACCENT], 2))
+                painter.drawRect(QRectF(rect).adjusted(1, 1, -1, -1))
         elif hovered:
             painter.fillRect(rect, color[_HOVER])
         painter.setPen(color[_SEPARATOR])

@@ -31,7 +31,7 @@ from app.core.config_files import Config, ConfigReading, read_config, renamed_ke
 from app.core.errors import PanelError, Problem
 from app.messages import Front, describe, describe_code
 from app.ui.common.background import Background
-from app.ui.common.style import themed
+from app.ui.common.style import is_high_contrast, themed
 from app.ui.settings.credentials import action_button, error_message
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "…")
@@ -124,6 +124,8 @@ class NumberedEditor(QPlainTextEdit):
         self.centerCursor()
         mark = QTextEdit.ExtraSelection()
         mark.format.setBackground(QColor(themed("#fff3bf")))
+        if is_high_contrast():  # the mark is the theme's highlight: its text is the highlight's
+            mark.format.setForeground(self.palette().highlightedText())
         mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         mark.cursor = QTextCursor(block)
         self.setExtraSelections([mark])

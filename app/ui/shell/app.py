@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.ui.common.i18n import TRANSLATIONS, choose, connect_core_words, saved_choice
-from app.ui.common.style import QT_STYLE_ARGS, follow_color_scheme, is_dark
+from app.ui.common.style import QT_STYLE_ARGS, follow_color_scheme, is_dark, is_high_contrast
 from app.ui.common.tasks import spawn
 from app.ui.shell.window import PanelWindow
 
@@ -201,8 +201,11 @@ def run(options: StartOptions, verbose: bool = False) -> int:
         window.show_notice("info", "Language", language.problem)  # English: the language asked for is missing
     _set_icon(app)
     window.desktop.add_tray_icon()
-    app.styleHints().colorSchemeChanged.connect(lambda scheme: _follow_desktop_scheme(window, scheme))
-    _follow_desktop_scheme(window, app.styleHints().colorScheme())
+    hints = app.styleHints()
+    hints.colorSchemeChanged.connect(lambda scheme: _follow_desktop_scheme(window, scheme))
+    hints.accessibility().contrastPreferenceChanged.connect(lambda wish: _follow_desktop_contrast(window, wish))
+    _follow_desktop_contrast(window, hints.accessibility().contrastPreference())
+    _follow_desktop_scheme(window, hints.colorScheme())
     boot = Boot(window, options)
     instance = InstanceServer(window)
     instance.sig_call.connect(boot.receive_call)
@@ -239,11 +242,23 @@ def _restart_after_updates() -> None:
 
 
 def _follow_desktop_scheme(window: PanelWindow, scheme) -> None:
-    """The desktop's light or dark setting, where it has one (the first paint went by its palette)."""
+    """The desktop's light or dark setting, where it has one (the first paint went by its palette).
+    In high contrast the theme's palette decides; a scheme change there is another contrast theme."""
     from PySide6.QtCore import Qt
 
-    if scheme != Qt.ColorScheme.Unknown and (scheme == Qt.ColorScheme.Dark) != is_dark():
+    if is_high_contrast():
+        window.follow_color_scheme()
+    elif scheme != Qt.ColorScheme.Unknown and (scheme == Qt.ColorScheme.Dark) != is_dark():
         window.follow_color_scheme(scheme == Qt.ColorScheme.Dark)
+
+
+def _follow_desktop_contrast(window: PanelWindow, preference) -> None:
+    """The desktop's high-contrast setting (Windows' contrast themes): the theme's colours, or the panel's again."""
+    from PySide6.QtCore import Qt
+
+    high_contrast = preference == Qt.ContrastPreference.HighContrast
+    if high_contrast != is_high_contrast():
+        window.follow_color_scheme(high_contrast=high_contrast)
 
 
 def _set_icon(app: QApplication) -> None:

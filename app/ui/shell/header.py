@@ -16,10 +16,6 @@ def _header_button(parent: QWidget, text: str, name: str, tooltip: str) -> QPush
     return button
 
 
-_KEY_STATE_STYLE = ("QPushButton#keyState { background: #b3261e; color: white; font-weight: 600; border: none; "
-                    "border-radius: 4px; padding: 3px 8px; }")  # the DEMO badge's red: legible light or dark
-
-
 class PanelHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +40,6 @@ class PanelHeader(QWidget):
         # No keyring, a locked one, no key: red, beside the profile; a click checks again (show_key_state).
         self.key_state = _header_button(self, "", self.tr("Keyring"), "")
         self.key_state.setObjectName("keyState")
-        self.key_state.setStyleSheet(_KEY_STATE_STYLE)
         self.key_state.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)

@@ -500,9 +500,9 @@ class PanelWindow(QWidget):  # a window fills its background from its palette, w
         half = min(widget.height(), self.body_scroll.viewport().height()) // 2
         self.body_scroll.ensureVisible(0, top + half, 0, half)
 
-    def follow_color_scheme(self, dark: bool) -> None:
-        """The desktop switched between light and dark: repaint in the other colours."""
-        follow_color_scheme(dark)
+    def follow_color_scheme(self, dark: bool | None = None, high_contrast: bool | None = None) -> None:
+        """The desktop switched between light and dark, or high contrast on or off: repaint in those colours."""
+        follow_color_scheme(dark, high_contrast)
         self.restyle()
 
     def restyle(self) -> None:
