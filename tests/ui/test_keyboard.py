@@ -188,3 +188,32 @@ def test_esc_cancels_the_transfer_again_question(qtbot, panel, demo_services):
     qtbot.waitUntil(panel.confirm_bar.isVisible)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert not panel.confirm_bar.isVisible() and len(demo_services.demo.simulator.requests) == 1
+
+
+def test_each_letter_typed_paints_the_results_once(qtbot, panel):
+    """A new result is laid out as it is set: left to Qt's timer, the layout came after the paint
+    and repainted the whole list a second time for every key (two passes of the row painter)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    counter = PaintCounter()
+    results = panel.directory.results
+    results.viewport().installEventFilter(counter)
+    panel.directory.focus_search()
+    qtbot.wait(50)
+    per_key = []
+    for letter in "bil":
+        before = counter.paints
+        qtbot.keyClick(panel.directory.search, letter)
+        qtbot.waitUntil(lambda before=before: counter.paints > before)  # painted once…
+        qtbot.wait(60)  # …and nothing queued after it paints it again
+        per_key.append(counter.paints - before)
+    results.viewport().removeEventFilter(counter)
+    assert panel.directory.search.text() == "bil" and per_key == [1, 1, 1]

@@ -281,6 +281,7 @@ class DirectoryPanel(QWidget):
         if entered is not None and self._holds(rows, entered.target_id):
             entered = None
         self.model.set_result(rows, entered, SPOKEN_ROWS if QAccessible.isActive() else 0)
+        self.results.doItemsLayout()  # now, not from a timer: that timer repainted the whole list a second time
         total = self.model.total_rows()
         self.count.setText(self.tr("%Ln result(s)", "", total) if self._index is not None else "")
         self.results.placeholder = self._placeholder(query)
