@@ -591,6 +591,10 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>حتى {time} · {source}</translation>
     </message>
     <message>
+        <source>{used} of {limit} API calls used today</source>
+        <translation>استُخدم اليوم {used} من {limit} من استدعاءات API</translation>
+    </message>
+    <message>
         <source>{as_of} · refreshing…</source>
         <translation>{as_of} · جارٍ التحديث…</translation>
     </message>

@@ -579,6 +579,10 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
         <translation>Stand {time} · {source}</translation>
     </message>
     <message>
+        <source>{used} of {limit} API calls used today</source>
+        <translation>{used} von {limit} API-Aufrufen heute verbraucht</translation>
+    </message>
+    <message>
         <source>{as_of} · refreshing…</source>
         <translation>{as_of} · wird aktualisiert…</translation>
     </message>

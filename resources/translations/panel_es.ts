@@ -579,6 +579,10 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
         <translation>A las {time} · {source}</translation>
     </message>
     <message>
+        <source>{used} of {limit} API calls used today</source>
+        <translation>{used} de {limit} llamadas a la API usadas hoy</translation>
+    </message>
+    <message>
         <source>{as_of} · refreshing…</source>
         <translation>{as_of} · actualizando…</translation>
     </message>

@@ -579,6 +579,10 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
         <translation>À {time} · {source}</translation>
     </message>
     <message>
+        <source>{used} of {limit} API calls used today</source>
+        <translation>{used} appels d&apos;API sur {limit} utilisés aujourd&apos;hui</translation>
+    </message>
+    <message>
         <source>{as_of} · refreshing…</source>
         <translation>{as_of} · actualisation…</translation>
     </message>

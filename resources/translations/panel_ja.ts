@@ -576,6 +576,10 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>{time} 時点 · {source}</translation>
     </message>
     <message>
+        <source>{used} of {limit} API calls used today</source>
+        <translation>本日の API 呼び出し: {limit} 回中 {used} 回</translation>
+    </message>
+    <message>
         <source>{as_of} · refreshing…</source>
         <translation>{as_of} · 更新中…</translation>
     </message>

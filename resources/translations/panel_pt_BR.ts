@@ -579,6 +579,10 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
         <translation>Em {time} · {source}</translation>
     </message>
     <message>
+        <source>{used} of {limit} API calls used today</source>
+        <translation>{used} de {limit} chamadas de API usadas hoje</translation>
+    </message>
+    <message>
         <source>{as_of} · refreshing…</source>
         <translation>{as_of} · atualizando…</translation>
     </message>

@@ -147,6 +147,10 @@ def test_german_numbers_dates_and_times(speak):
     from app.ui.directory.refresher import as_of_text
 
     assert as_of_text(moment.astimezone(), "Salesforce", moment.astimezone()) == "Stand 14:05 · Salesforce"
+    from app.core.directory.salesforce import ApiUsage
+    from app.ui.directory.refresher import usage_text
+
+    assert usage_text(ApiUsage(12345, 15000)) == "12.345 von 15.000 API-Aufrufen heute verbraucht"
 
 
 def test_a_german_window_speaks_german(speak, qtbot, open_panel, demo_services):

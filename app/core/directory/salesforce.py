@@ -72,8 +72,6 @@ class ApiUsage:
     used: int
     limit: int
 
-    def __str__(self) -> str:
-        return f"{self.used:,} of {self.limit:,} API calls used today"
 
 
 def presence_state(label: str, is_away: bool) -> PresenceState:
@@ -189,7 +187,7 @@ class SalesforceDirectory:
     def _api_error(self, response: httpx.Response) -> PanelError:
         code, message = _rest_error(response)
         if code == "REQUEST_LIMIT_EXCEEDED":
-            usage = f" ({self.api_usage})" if self.api_usage else ""
+            usage = f" ({self.api_usage.used:,} of {self.api_usage.limit:,} today)" if self.api_usage else ""
             return DirectoryRefreshError(Problem.DIRECTORY,
                 text=f"The org has used up its daily Salesforce API calls{usage}. The directory keeps "
                 "its last copy; it refreshes again when the limit resets, or ask your admin to "

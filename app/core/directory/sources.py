@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.directory.cache import CachedDirectory, DirectoryCacheError, load_directory, save_directory
 from app.core.directory.file_source import FileWatch, load_directory_file
@@ -30,6 +30,9 @@ from app.core.directory.target import Target, building_in_bulk
 from app.core.errors import PanelError
 from app.core.ids import IdKind
 from app.core.profile import DirectoryOrigin, Profile
+
+if TYPE_CHECKING:
+    from app.core.directory.salesforce import ApiUsage
 
 FILE_POLL_S = 5.0  # how often a file source is checked for changes (a stat call)
 Progress = Callable[[int, int | None], None]  # (entries so far, total if known)
@@ -52,7 +55,7 @@ class DirectorySource(Protocol):
     def poll_interval_s(self) -> float | None: ...  # None: it never changes after the first refresh
 
     @property
-    def usage(self) -> object | None: ...  # e.g. the org's API usage, shown beside the freshness
+    def usage(self) -> ApiUsage | None: ...  # the org's API calls today, shown beside the freshness
 
     async def cached(self) -> DirectorySnapshot | None: ...
 
@@ -95,7 +98,7 @@ class DemoSource:
 
     label = "demo"
     poll_interval_s: float | None = None
-    usage: object | None = None
+    usage: ApiUsage | None = None
 
     async def cached(self) -> DirectorySnapshot | None:
         return None
@@ -117,7 +120,7 @@ class FileSource:
     """An admin's JSON or CSV file, read again when it changes."""
 
     poll_interval_s: float | None = FILE_POLL_S
-    usage: object | None = None
+    usage: ApiUsage | None = None
 
     def __init__(self, path: Path) -> None:
         self._watch = FileWatch(path)
@@ -158,7 +161,7 @@ class SalesforceSource:
         self._current: DirectorySnapshot | None = None
 
     @property
-    def usage(self) -> object | None:
+    def usage(self) -> ApiUsage | None:
         return self._org.api_usage
 
     async def cached(self) -> DirectorySnapshot | None:

@@ -20,6 +20,7 @@ from app.ui.common.i18n import clock, date_and_time, number
 from app.ui.common.tasks import spawn
 
 if TYPE_CHECKING:
+    from app.core.directory.salesforce import ApiUsage
     from app.core.directory.sources import DirectorySource
     from app.ui.directory.panel import DirectoryPanel
 
@@ -35,6 +36,12 @@ def as_of_text(when: datetime | None, source: str, now: datetime | None = None) 
     stamp = clock(local) if local.date() == now.date() else date_and_time(local)
     return QCoreApplication.translate("DirectoryRefresher", "As of {time} · {source}").format(time=stamp,
                                                                                               source=source)
+
+
+def usage_text(usage: ApiUsage) -> str:
+    """"12,345 of 15,000 API calls used today", in the window's language and its way of writing numbers."""
+    return QCoreApplication.translate("DirectoryRefresher", "{used} of {limit} API calls used today").format(
+        used=number(usage.used), limit=number(usage.limit))
 
 
 class DirectoryRefresher(QObject):
@@ -91,7 +98,7 @@ class DirectoryRefresher(QObject):
         self.panel.set_index(snapshot.index, self.tr("The directory is empty."))
         text = as_of_text(snapshot.as_of, snapshot.source)
         if usage := self.source.usage:
-            text += f" · {usage}"
+            text += f" · {usage_text(usage)}"
         if snapshot.problems:
             first = describe(snapshot.problems[0], Front.WINDOW)
             # The count from the source: it keeps only the first problems of a file with many.
