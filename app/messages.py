@@ -479,7 +479,34 @@ TEMPLATES: dict[Problem, Template] = {
     Problem.HANDOVER_NO_CALL_ID: QT_TRANSLATE_NOOP("Messages", "The message from the other launch holds no call ID."),
     Problem.RESOURCE_MISSING: QT_TRANSLATE_NOOP("Messages", "The panel's file {name} is missing (looked in "
                                                 "{looked}). Reinstall the panel."),
-    Problem.DIRECTORY: "{text}",
+    Problem.SALESFORCE_UNREACHABLE: QT_TRANSLATE_NOOP("Messages", "Cannot reach Salesforce at {instance} ({error}). "
+                                                      "Check the network; the directory keeps its last copy."),
+    Problem.SALESFORCE_TOKEN_REFUSED: QT_TRANSLATE_NOOP("Messages", "Salesforce refused a fresh access token for the "
+                                                        "directory (401). Check the integration user's permissions."),
+    Problem.SALESFORCE_API_LIMIT: lambda p: p.say(
+        QT_TRANSLATE_NOOP("Messages", "The org has used up its daily Salesforce API calls ({used} of {limit} today). "
+                          "The directory keeps its last copy; it refreshes again when the limit resets, or ask your "
+                          "admin to raise the refresh interval."), used=p.number(p["used"]), limit=p.number(p["limit"]))
+    if "used" in p else p.say(
+        QT_TRANSLATE_NOOP("Messages", "The org has used up its daily Salesforce API calls. The directory keeps its "
+                          "last copy; it refreshes again when the limit resets, or ask your admin to raise the "
+                          "refresh interval.")),
+    Problem.SALESFORCE_ANSWERED: QT_TRANSLATE_NOOP("Messages", "Salesforce answered {status} to the directory query: "
+                                                   "{message}. The directory keeps its last copy."),
+    Problem.SALESFORCE_LOGIN_UNREACHABLE: QT_TRANSLATE_NOOP("Messages", "Cannot reach the Salesforce login at {url} "
+                                                            "({error}). Check the network."),
+    Problem.SALESFORCE_LOGIN_REFUSED: QT_TRANSLATE_NOOP(
+        "Messages", "Salesforce refused the directory login for {username}: {reason}. Check salesforce_consumer_key, "
+        "salesforce_username and that the connected app holds the certificate of the key stored with "
+        "`transfer-panel credentials set --profile {profile} --purpose salesforce-api`."),
+    Problem.SALESFORCE_NOT_A_QUERY: QT_TRANSLATE_NOOP("Messages", "Salesforce sent an answer that is not a query "
+                                                      "result. The directory keeps its last copy."),
+    Problem.DEMO_DIRECTORY_UNREADABLE: QT_TRANSLATE_NOOP("Messages", "The demo directory {path} cannot be read "
+                                                         "({error}). Reinstall the panel."),
+    Problem.FAVORITES_UNREADABLE: QT_TRANSLATE_NOOP("Messages", "The favorites file {path} cannot be read ({error}); "
+                                                    "starting without favorites. Starring a target writes a new one."),
+    Problem.FAVORITES_DAMAGED: QT_TRANSLATE_NOOP("Messages", "The favorites file {path} is damaged; starting without "
+                                                 "favorites. Starring a target writes a new one."),
     Problem.TARGET_KIND: QT_TRANSLATE_NOOP("Messages", "a directory entry must be an agent, a queue or a flow, not a "
                                            "{kind}"),
     Problem.TARGET_ID_OF_OTHER_KIND: QT_TRANSLATE_NOOP("Messages", "the {kind} ID {id} starts with {prefix}, which "

@@ -167,8 +167,17 @@ class Problem(StrEnum):
     HANDOVER_NO_CALL_ID = "handover.no_call_id"
     # the installation
     RESOURCE_MISSING = "resource.missing"
-    # the directory (Salesforce's and the favorites' own words until they speak in codes too)
-    DIRECTORY = "directory"
+    # the Salesforce directory, the demo's and the favorites
+    SALESFORCE_UNREACHABLE = "salesforce.unreachable"  # `instance`, `error` (the exception's name)
+    SALESFORCE_TOKEN_REFUSED = "salesforce.token_refused"  # a fresh token answered 401 again
+    SALESFORCE_API_LIMIT = "salesforce.api_limit"  # `used` and `limit` when Salesforce said them
+    SALESFORCE_ANSWERED = "salesforce.answered"  # `status`, `message`
+    SALESFORCE_LOGIN_UNREACHABLE = "salesforce.login_unreachable"  # `url`, `error`
+    SALESFORCE_LOGIN_REFUSED = "salesforce.login_refused"  # `username`, `reason`, `profile`
+    SALESFORCE_NOT_A_QUERY = "salesforce.not_a_query"
+    DEMO_DIRECTORY_UNREADABLE = "demo_directory.unreadable"  # `path`, `error`
+    FAVORITES_UNREADABLE = "favorites.unreadable"  # `path`, `error`
+    FAVORITES_DAMAGED = "favorites.damaged"  # `path`
     # a target's values (`kind`, `id`, `label`): a file's row, a Salesforce record
     TARGET_KIND = "target.kind"  # not an agent, a queue or a flow
     TARGET_ID_OF_OTHER_KIND = "target.id_of_other_kind"  # `prefix` says `id_kind`

@@ -1650,6 +1650,50 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>ملف اللوحة {name} مفقود (تم البحث في {looked}). أعد تثبيت اللوحة.</translation>
     </message>
     <message>
+        <source>Cannot reach Salesforce at {instance} ({error}). Check the network; the directory keeps its last copy.</source>
+        <translation>تعذّر الوصول إلى Salesforce على {instance} ({error}). تحقق من الشبكة؛ يحتفظ الدليل بآخر نسخة له.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused a fresh access token for the directory (401). Check the integration user&apos;s permissions.</source>
+        <translation>رفض Salesforce رمز وصول جديدًا للدليل (401). تحقق من صلاحيات مستخدم التكامل.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls ({used} of {limit} today). The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>استنفدت المؤسسة استدعاءات واجهة Salesforce البرمجية لهذا اليوم ({used} من {limit} اليوم). يحتفظ الدليل بآخر نسخة له؛ وسيُحدَّث مجددًا عند إعادة تعيين الحد، أو اطلب من المسؤول زيادة فترة التحديث.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls. The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>استنفدت المؤسسة استدعاءات واجهة Salesforce البرمجية لهذا اليوم. يحتفظ الدليل بآخر نسخة له؛ وسيُحدَّث مجددًا عند إعادة تعيين الحد، أو اطلب من المسؤول زيادة فترة التحديث.</translation>
+    </message>
+    <message>
+        <source>Salesforce answered {status} to the directory query: {message}. The directory keeps its last copy.</source>
+        <translation>أجاب Salesforce على استعلام الدليل بالرمز {status}: {message}. يحتفظ الدليل بآخر نسخة له.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the Salesforce login at {url} ({error}). Check the network.</source>
+        <translation>تعذّر الوصول إلى تسجيل الدخول إلى Salesforce على {url} ({error}). تحقق من الشبكة.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused the directory login for {username}: {reason}. Check salesforce_consumer_key, salesforce_username and that the connected app holds the certificate of the key stored with `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</source>
+        <translation>رفض Salesforce تسجيل دخول الدليل للمستخدم {username}: {reason}. تحقق من salesforce_consumer_key وsalesforce_username ومن أن التطبيق المتصل يحمل شهادة المفتاح المخزَّن بالأمر `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</translation>
+    </message>
+    <message>
+        <source>Salesforce sent an answer that is not a query result. The directory keeps its last copy.</source>
+        <translation>أرسل Salesforce إجابة ليست نتيجة استعلام. يحتفظ الدليل بآخر نسخة له.</translation>
+    </message>
+    <message>
+        <source>The demo directory {path} cannot be read ({error}). Reinstall the panel.</source>
+        <translation>تعذّرت قراءة الدليل التجريبي {path} ({error}). أعد تثبيت اللوحة.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} cannot be read ({error}); starting without favorites. Starring a target writes a new one.</source>
+        <translation>تعذّرت قراءة ملف المفضلة {path} ({error})؛ البدء بدون مفضلة. وضع نجمة على وجهة يكتب ملفًا جديدًا.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} is damaged; starting without favorites. Starring a target writes a new one.</source>
+        <translation>ملف المفضلة {path} تالف؛ البدء بدون مفضلة. وضع نجمة على وجهة يكتب ملفًا جديدًا.</translation>
+    </message>
+    <message>
         <source>a directory entry must be an agent, a queue or a flow, not a {kind}</source>
         <translation>يجب أن يكون إدخال الدليل موظفًا أو قائمة انتظار أو مسارًا، وليس {kind}</translation>
     </message>

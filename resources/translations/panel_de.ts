@@ -1594,6 +1594,50 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
         <translation>Die Datei {name} des Panels fehlt (gesucht in {looked}). Installieren Sie das Panel neu.</translation>
     </message>
     <message>
+        <source>Cannot reach Salesforce at {instance} ({error}). Check the network; the directory keeps its last copy.</source>
+        <translation>Salesforce ist unter {instance} nicht erreichbar ({error}). Prüfen Sie das Netzwerk; das Verzeichnis behält seine letzte Kopie.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused a fresh access token for the directory (401). Check the integration user&apos;s permissions.</source>
+        <translation>Salesforce hat ein neues Zugriffstoken für das Verzeichnis abgelehnt (401). Prüfen Sie die Berechtigungen des Integrationsbenutzers.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls ({used} of {limit} today). The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>Die Org hat ihre täglichen Salesforce-API-Aufrufe aufgebraucht ({used} von {limit} heute). Das Verzeichnis behält seine letzte Kopie; es wird wieder aktualisiert, sobald das Limit zurückgesetzt ist, oder bitten Sie Ihren Admin, das Aktualisierungsintervall zu erhöhen.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls. The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>Die Org hat ihre täglichen Salesforce-API-Aufrufe aufgebraucht. Das Verzeichnis behält seine letzte Kopie; es wird wieder aktualisiert, sobald das Limit zurückgesetzt ist, oder bitten Sie Ihren Admin, das Aktualisierungsintervall zu erhöhen.</translation>
+    </message>
+    <message>
+        <source>Salesforce answered {status} to the directory query: {message}. The directory keeps its last copy.</source>
+        <translation>Salesforce hat die Verzeichnisabfrage mit {status} beantwortet: {message}. Das Verzeichnis behält seine letzte Kopie.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the Salesforce login at {url} ({error}). Check the network.</source>
+        <translation>Die Salesforce-Anmeldung unter {url} ist nicht erreichbar ({error}). Prüfen Sie das Netzwerk.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused the directory login for {username}: {reason}. Check salesforce_consumer_key, salesforce_username and that the connected app holds the certificate of the key stored with `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</source>
+        <translation>Salesforce hat die Verzeichnis-Anmeldung für {username} abgelehnt: {reason}. Prüfen Sie salesforce_consumer_key, salesforce_username und ob die Connected App das Zertifikat des Schlüssels hat, der mit `transfer-panel credentials set --profile {profile} --purpose salesforce-api` gespeichert wurde.</translation>
+    </message>
+    <message>
+        <source>Salesforce sent an answer that is not a query result. The directory keeps its last copy.</source>
+        <translation>Salesforce hat eine Antwort gesendet, die kein Abfrageergebnis ist. Das Verzeichnis behält seine letzte Kopie.</translation>
+    </message>
+    <message>
+        <source>The demo directory {path} cannot be read ({error}). Reinstall the panel.</source>
+        <translation>Das Demo-Verzeichnis {path} kann nicht gelesen werden ({error}). Installieren Sie das Panel neu.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} cannot be read ({error}); starting without favorites. Starring a target writes a new one.</source>
+        <translation>Die Favoritendatei {path} kann nicht gelesen werden ({error}); es geht ohne Favoriten weiter. Ein Stern an einem Ziel schreibt eine neue.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} is damaged; starting without favorites. Starring a target writes a new one.</source>
+        <translation>Die Favoritendatei {path} ist beschädigt; es geht ohne Favoriten weiter. Ein Stern an einem Ziel schreibt eine neue.</translation>
+    </message>
+    <message>
         <source>a directory entry must be an agent, a queue or a flow, not a {kind}</source>
         <translation>ein Verzeichniseintrag muss ein Agent, eine Warteschlange oder ein Flow sein, nicht {kind}</translation>
     </message>

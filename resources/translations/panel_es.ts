@@ -1594,6 +1594,50 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
         <translation>Falta el archivo {name} del panel (se buscó en {looked}). Reinstale el panel.</translation>
     </message>
     <message>
+        <source>Cannot reach Salesforce at {instance} ({error}). Check the network; the directory keeps its last copy.</source>
+        <translation>No se puede conectar con Salesforce en {instance} ({error}). Compruebe la red; el directorio conserva su última copia.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused a fresh access token for the directory (401). Check the integration user&apos;s permissions.</source>
+        <translation>Salesforce rechazó un nuevo token de acceso para el directorio (401). Compruebe los permisos del usuario de integración.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls ({used} of {limit} today). The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>La org agotó sus llamadas diarias a la API de Salesforce ({used} de {limit} hoy). El directorio conserva su última copia; se actualizará cuando se restablezca el límite, o pida a su administrador que aumente el intervalo de actualización.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls. The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>La org agotó sus llamadas diarias a la API de Salesforce. El directorio conserva su última copia; se actualizará cuando se restablezca el límite, o pida a su administrador que aumente el intervalo de actualización.</translation>
+    </message>
+    <message>
+        <source>Salesforce answered {status} to the directory query: {message}. The directory keeps its last copy.</source>
+        <translation>Salesforce respondió {status} a la consulta del directorio: {message}. El directorio conserva su última copia.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the Salesforce login at {url} ({error}). Check the network.</source>
+        <translation>No se puede conectar con el inicio de sesión de Salesforce en {url} ({error}). Compruebe la red.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused the directory login for {username}: {reason}. Check salesforce_consumer_key, salesforce_username and that the connected app holds the certificate of the key stored with `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</source>
+        <translation>Salesforce rechazó el inicio de sesión del directorio para {username}: {reason}. Compruebe salesforce_consumer_key, salesforce_username y que la aplicación conectada tenga el certificado de la clave guardada con `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</translation>
+    </message>
+    <message>
+        <source>Salesforce sent an answer that is not a query result. The directory keeps its last copy.</source>
+        <translation>Salesforce envió una respuesta que no es un resultado de consulta. El directorio conserva su última copia.</translation>
+    </message>
+    <message>
+        <source>The demo directory {path} cannot be read ({error}). Reinstall the panel.</source>
+        <translation>No se puede leer el directorio de demostración {path} ({error}). Reinstale el panel.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} cannot be read ({error}); starting without favorites. Starring a target writes a new one.</source>
+        <translation>No se puede leer el archivo de favoritos {path} ({error}); se empieza sin favoritos. Marcar un destino con estrella escribe uno nuevo.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} is damaged; starting without favorites. Starring a target writes a new one.</source>
+        <translation>El archivo de favoritos {path} está dañado; se empieza sin favoritos. Marcar un destino con estrella escribe uno nuevo.</translation>
+    </message>
+    <message>
         <source>a directory entry must be an agent, a queue or a flow, not a {kind}</source>
         <translation>una entrada del directorio debe ser un agente, una cola o un flujo, no {kind}</translation>
     </message>

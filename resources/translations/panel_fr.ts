@@ -1594,6 +1594,50 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
         <translation>Le fichier {name} du panneau est manquant (recherché dans {looked}). Réinstallez le panneau.</translation>
     </message>
     <message>
+        <source>Cannot reach Salesforce at {instance} ({error}). Check the network; the directory keeps its last copy.</source>
+        <translation>Impossible de joindre Salesforce à {instance} ({error}). Vérifiez le réseau ; l&apos;annuaire garde sa dernière copie.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused a fresh access token for the directory (401). Check the integration user&apos;s permissions.</source>
+        <translation>Salesforce a refusé un nouveau jeton d&apos;accès pour l&apos;annuaire (401). Vérifiez les autorisations de l&apos;utilisateur d&apos;intégration.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls ({used} of {limit} today). The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>L&apos;org a épuisé ses appels d&apos;API Salesforce du jour ({used} sur {limit} aujourd&apos;hui). L&apos;annuaire garde sa dernière copie ; il se rafraîchira quand la limite sera réinitialisée, ou demandez à votre administrateur d&apos;allonger l&apos;intervalle de rafraîchissement.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls. The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>L&apos;org a épuisé ses appels d&apos;API Salesforce du jour. L&apos;annuaire garde sa dernière copie ; il se rafraîchira quand la limite sera réinitialisée, ou demandez à votre administrateur d&apos;allonger l&apos;intervalle de rafraîchissement.</translation>
+    </message>
+    <message>
+        <source>Salesforce answered {status} to the directory query: {message}. The directory keeps its last copy.</source>
+        <translation>Salesforce a répondu {status} à la requête de l&apos;annuaire : {message}. L&apos;annuaire garde sa dernière copie.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the Salesforce login at {url} ({error}). Check the network.</source>
+        <translation>Impossible de joindre la connexion Salesforce à {url} ({error}). Vérifiez le réseau.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused the directory login for {username}: {reason}. Check salesforce_consumer_key, salesforce_username and that the connected app holds the certificate of the key stored with `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</source>
+        <translation>Salesforce a refusé la connexion de l&apos;annuaire pour {username} : {reason}. Vérifiez salesforce_consumer_key, salesforce_username et que l&apos;application connectée détient le certificat de la clé enregistrée avec `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</translation>
+    </message>
+    <message>
+        <source>Salesforce sent an answer that is not a query result. The directory keeps its last copy.</source>
+        <translation>Salesforce a envoyé une réponse qui n&apos;est pas un résultat de requête. L&apos;annuaire garde sa dernière copie.</translation>
+    </message>
+    <message>
+        <source>The demo directory {path} cannot be read ({error}). Reinstall the panel.</source>
+        <translation>L&apos;annuaire de démo {path} ne peut pas être lu ({error}). Réinstallez le panneau.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} cannot be read ({error}); starting without favorites. Starring a target writes a new one.</source>
+        <translation>Le fichier des favoris {path} ne peut pas être lu ({error}) ; démarrage sans favoris. Ajouter une cible aux favoris en écrit un nouveau.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} is damaged; starting without favorites. Starring a target writes a new one.</source>
+        <translation>Le fichier des favoris {path} est endommagé ; démarrage sans favoris. Ajouter une cible aux favoris en écrit un nouveau.</translation>
+    </message>
+    <message>
         <source>a directory entry must be an agent, a queue or a flow, not a {kind}</source>
         <translation>une entrée de l&apos;annuaire doit être un agent, une file ou un flux, pas un élément de type {kind}</translation>
     </message>

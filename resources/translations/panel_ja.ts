@@ -1580,6 +1580,50 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>パネルのファイル {name} がありません ({looked} を確認しました)。パネルを再インストールしてください。</translation>
     </message>
     <message>
+        <source>Cannot reach Salesforce at {instance} ({error}). Check the network; the directory keeps its last copy.</source>
+        <translation>{instance} の Salesforce に接続できません ({error})。ネットワークを確認してください。ディレクトリは最後のコピーを使い続けます。</translation>
+    </message>
+    <message>
+        <source>Salesforce refused a fresh access token for the directory (401). Check the integration user&apos;s permissions.</source>
+        <translation>Salesforce がディレクトリ用の新しいアクセストークンを拒否しました (401)。連携ユーザーの権限を確認してください。</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls ({used} of {limit} today). The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>組織は本日の Salesforce API 呼び出しを使い切りました (本日 {limit} 回中 {used} 回)。ディレクトリは最後のコピーを使い続けます。上限がリセットされると再び更新されます。または管理者に更新間隔を長くするよう依頼してください。</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls. The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>組織は本日の Salesforce API 呼び出しを使い切りました。ディレクトリは最後のコピーを使い続けます。上限がリセットされると再び更新されます。または管理者に更新間隔を長くするよう依頼してください。</translation>
+    </message>
+    <message>
+        <source>Salesforce answered {status} to the directory query: {message}. The directory keeps its last copy.</source>
+        <translation>Salesforce はディレクトリのクエリに {status} で応答しました: {message}。ディレクトリは最後のコピーを使い続けます。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the Salesforce login at {url} ({error}). Check the network.</source>
+        <translation>{url} の Salesforce ログインに接続できません ({error})。ネットワークを確認してください。</translation>
+    </message>
+    <message>
+        <source>Salesforce refused the directory login for {username}: {reason}. Check salesforce_consumer_key, salesforce_username and that the connected app holds the certificate of the key stored with `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</source>
+        <translation>Salesforce が {username} のディレクトリ ログインを拒否しました: {reason}。salesforce_consumer_key と salesforce_username、および接続アプリケーションが `transfer-panel credentials set --profile {profile} --purpose salesforce-api` で保存した鍵の証明書を持っていることを確認してください。</translation>
+    </message>
+    <message>
+        <source>Salesforce sent an answer that is not a query result. The directory keeps its last copy.</source>
+        <translation>Salesforce がクエリ結果ではない応答を返しました。ディレクトリは最後のコピーを使い続けます。</translation>
+    </message>
+    <message>
+        <source>The demo directory {path} cannot be read ({error}). Reinstall the panel.</source>
+        <translation>デモ ディレクトリ {path} を読み込めません ({error})。パネルを再インストールしてください。</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} cannot be read ({error}); starting without favorites. Starring a target writes a new one.</source>
+        <translation>お気に入りファイル {path} を読み込めません ({error})。お気に入りなしで開始します。転送先に星を付けると新しいファイルが書き込まれます。</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} is damaged; starting without favorites. Starring a target writes a new one.</source>
+        <translation>お気に入りファイル {path} が壊れています。お気に入りなしで開始します。転送先に星を付けると新しいファイルが書き込まれます。</translation>
+    </message>
+    <message>
         <source>a directory entry must be an agent, a queue or a flow, not a {kind}</source>
         <translation>ディレクトリの項目はエージェント、キュー、フローのいずれかである必要があり、{kind} は使用できません</translation>
     </message>

@@ -1594,6 +1594,50 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
         <translation>O arquivo {name} do painel está faltando (procurado em {looked}). Reinstale o painel.</translation>
     </message>
     <message>
+        <source>Cannot reach Salesforce at {instance} ({error}). Check the network; the directory keeps its last copy.</source>
+        <translation>Não é possível alcançar o Salesforce em {instance} ({error}). Verifique a rede; o diretório mantém sua última cópia.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused a fresh access token for the directory (401). Check the integration user&apos;s permissions.</source>
+        <translation>O Salesforce recusou um novo token de acesso para o diretório (401). Verifique as permissões do usuário de integração.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls ({used} of {limit} today). The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>A org esgotou suas chamadas diárias de API do Salesforce ({used} de {limit} hoje). O diretório mantém sua última cópia; ele será atualizado quando o limite for redefinido, ou peça ao seu administrador para aumentar o intervalo de atualização.</translation>
+    </message>
+    <message>
+        <source>The org has used up its daily Salesforce API calls. The directory keeps its last copy; it refreshes again when the limit resets, or ask your admin to raise the refresh interval.</source>
+        <translation>A org esgotou suas chamadas diárias de API do Salesforce. O diretório mantém sua última cópia; ele será atualizado quando o limite for redefinido, ou peça ao seu administrador para aumentar o intervalo de atualização.</translation>
+    </message>
+    <message>
+        <source>Salesforce answered {status} to the directory query: {message}. The directory keeps its last copy.</source>
+        <translation>O Salesforce respondeu {status} à consulta do diretório: {message}. O diretório mantém sua última cópia.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the Salesforce login at {url} ({error}). Check the network.</source>
+        <translation>Não é possível alcançar o login do Salesforce em {url} ({error}). Verifique a rede.</translation>
+    </message>
+    <message>
+        <source>Salesforce refused the directory login for {username}: {reason}. Check salesforce_consumer_key, salesforce_username and that the connected app holds the certificate of the key stored with `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</source>
+        <translation>O Salesforce recusou o login do diretório para {username}: {reason}. Verifique salesforce_consumer_key, salesforce_username e se o aplicativo conectado tem o certificado da chave armazenada com `transfer-panel credentials set --profile {profile} --purpose salesforce-api`.</translation>
+    </message>
+    <message>
+        <source>Salesforce sent an answer that is not a query result. The directory keeps its last copy.</source>
+        <translation>O Salesforce enviou uma resposta que não é um resultado de consulta. O diretório mantém sua última cópia.</translation>
+    </message>
+    <message>
+        <source>The demo directory {path} cannot be read ({error}). Reinstall the panel.</source>
+        <translation>Não é possível ler o diretório de demonstração {path} ({error}). Reinstale o painel.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} cannot be read ({error}); starting without favorites. Starring a target writes a new one.</source>
+        <translation>Não é possível ler o arquivo de favoritos {path} ({error}); começando sem favoritos. Marcar um destino com estrela grava um novo.</translation>
+    </message>
+    <message>
+        <source>The favorites file {path} is damaged; starting without favorites. Starring a target writes a new one.</source>
+        <translation>O arquivo de favoritos {path} está danificado; começando sem favoritos. Marcar um destino com estrela grava um novo.</translation>
+    </message>
+    <message>
         <source>a directory entry must be an agent, a queue or a flow, not a {kind}</source>
         <translation>uma entrada do diretório deve ser um agente, uma fila ou um fluxo, não do tipo {kind}</translation>
     </message>

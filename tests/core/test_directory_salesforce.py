@@ -108,7 +108,7 @@ def test_the_api_limit_is_explained_with_the_usage(run, rsa_key, api_key):
 ])
 def test_login_refusals_name_the_settings_to_check(run, org, api_key, overrides, expected):
     directory = directory_for(org, api_key, **overrides)
-    with pytest.raises((CredentialError, DirectoryRefreshError), match=expected):
+    with raises((CredentialError, DirectoryRefreshError), match=expected):
         run(directory.load())
     run(directory.aclose())
 

@@ -151,6 +151,11 @@ def test_german_numbers_dates_and_times(speak):
     from app.ui.directory.refresher import usage_text
 
     assert usage_text(ApiUsage(12345, 15000)) == "12.345 von 15.000 API-Aufrufen heute verbraucht"
+    from app.core.directory.salesforce import DirectoryRefreshError
+
+    limit = DirectoryRefreshError(Problem.SALESFORCE_API_LIMIT, used=15000, limit=15000)  # the org's refusal
+    assert "täglichen Salesforce-API-Aufrufe aufgebraucht (15.000 von 15.000 heute)" in describe(limit, Front.WINDOW)
+    assert "(15,000 of 15,000 today)" in describe(limit, Front.CLI)
 
 
 def test_a_german_window_speaks_german(speak, qtbot, open_panel, demo_services):

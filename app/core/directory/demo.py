@@ -61,8 +61,7 @@ def load_demo_directory(path: Path | None = None, now: datetime | None = None) -
         document = json.loads(path.read_text(encoding="utf-8"))
         return targets_from_document(document, now)
     except (OSError, ValueError, TypeError, KeyError, IndexError, PanelError) as error:
-        raise PanelError(Problem.DIRECTORY, text=f"The demo directory {path} cannot be read ({type(error).__name__}). "
-                         "Reinstall the panel.") from error
+        raise PanelError(Problem.DEMO_DIRECTORY_UNREADABLE, path=str(path), error=type(error).__name__) from error
 
 
 def generate_targets(n: int, seed: int = 0, now: datetime | None = None) -> list[Target]:

@@ -36,15 +36,11 @@ class Favorites:
         except FileNotFoundError:
             return cls(path)
         except (OSError, ValueError) as error:
-            raise FavoritesError(Problem.DIRECTORY,
-                text=f"The favorites file {path} cannot be read ({type(error).__name__}); "
-                                 "starting without favorites. Starring a target writes a new one.") from None
+            raise FavoritesError(Problem.FAVORITES_UNREADABLE, path=str(path), error=type(error).__name__) from None
         try:
             ids = [parse_id(value).value for value in document["ids"]]
         except (TypeError, KeyError, InvalidIdError):
-            raise FavoritesError(Problem.DIRECTORY,
-                text=f"The favorites file {path} is damaged; starting without favorites. "
-                                 "Starring a target writes a new one.") from None
+            raise FavoritesError(Problem.FAVORITES_DAMAGED, path=str(path)) from None
         return cls(path, list(dict.fromkeys(ids)))
 
     @property

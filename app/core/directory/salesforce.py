@@ -167,18 +167,15 @@ class SalesforceDirectory:
                 response = await self._http.get(instance + path, params=params,
                                                  headers={"Authorization": f"Bearer {token}"})
             except httpx.HTTPError as error:
-                raise DirectoryRefreshError(Problem.DIRECTORY,
-                    text=f"Cannot reach Salesforce at {instance} ({type(error).__name__}). "
-                    "Check the network; the directory keeps its last copy.") from None
+                raise DirectoryRefreshError(Problem.SALESFORCE_UNREACHABLE, instance=instance,
+                                            error=type(error).__name__) from None
             self._note_usage(response)
             if response.status_code == 200:
                 return response.content  # decoded on a worker thread: 2,000 records take ~6 ms
             if response.status_code != 401:
                 raise self._api_error(response)
             self._session = None  # the access token expired: one new login, then give up
-        raise CredentialError(Problem.DIRECTORY,
-            text="Salesforce refused a fresh access token for the directory (401). "
-                              "Check the integration user's permissions.")
+        raise CredentialError(Problem.SALESFORCE_TOKEN_REFUSED)
 
     def _note_usage(self, response: httpx.Response) -> None:
         if match := _USAGE.search(response.headers.get("Sforce-Limit-Info", "")):
@@ -187,15 +184,12 @@ class SalesforceDirectory:
     def _api_error(self, response: httpx.Response) -> PanelError:
         code, message = _rest_error(response)
         if code == "REQUEST_LIMIT_EXCEEDED":
-            usage = f" ({self.api_usage.used:,} of {self.api_usage.limit:,} today)" if self.api_usage else ""
-            return DirectoryRefreshError(Problem.DIRECTORY,
-                text=f"The org has used up its daily Salesforce API calls{usage}. The directory keeps "
-                "its last copy; it refreshes again when the limit resets, or ask your admin to "
-                "raise the refresh interval.")
-        return DirectoryRefreshError(Problem.DIRECTORY,
-            text=f"Salesforce answered {response.status_code} to the directory "
-                                     f"query: {message or code or 'no details'}. The directory "
-                                     "keeps its last copy.")
+            if self.api_usage:
+                return DirectoryRefreshError(Problem.SALESFORCE_API_LIMIT, used=self.api_usage.used,
+                                             limit=self.api_usage.limit)
+            return DirectoryRefreshError(Problem.SALESFORCE_API_LIMIT)
+        return DirectoryRefreshError(Problem.SALESFORCE_ANSWERED, status=response.status_code,
+                                     message=message or code or "–")
 
     # -- login --------------------------------------------------------------------------
 
@@ -208,16 +202,13 @@ class SalesforceDirectory:
             response = await self._http.post(f"{login_url}/services/oauth2/token",
                                              data={"grant_type": JWT_BEARER, "assertion": assertion})
         except httpx.HTTPError as error:
-            raise DirectoryRefreshError(Problem.DIRECTORY, text=f"Cannot reach the Salesforce login at {login_url} "
-                                        f"({type(error).__name__}). Check the network.") from None
+            raise DirectoryRefreshError(Problem.SALESFORCE_LOGIN_UNREACHABLE, url=login_url,
+                                        error=type(error).__name__) from None
         answer = _json_or_empty(response)
         if response.status_code != 200 or "access_token" not in answer:
             reason = answer.get("error_description") or answer.get("error") or f"HTTP {response.status_code}"
-            raise CredentialError(Problem.DIRECTORY,
-                text=f"Salesforce refused the directory login for {self.profile.salesforce_username}: "
-                f"{reason}. Check salesforce_consumer_key, salesforce_username and that the "
-                "connected app holds the certificate of the key stored with "
-                f"`transfer-panel credentials set --profile {self.profile.name} --purpose salesforce-api`.")
+            raise CredentialError(Problem.SALESFORCE_LOGIN_REFUSED, username=self.profile.salesforce_username,
+                                  reason=reason, profile=self.profile.name)
         self._session = (answer["access_token"], answer.get("instance_url", login_url).rstrip("/"))
         return self._session
 
@@ -251,8 +242,7 @@ def _read_page[T](body: bytes, convert: Callable[[list[dict[str, Any]]], list[T]
         if not isinstance(records, list):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        raise DirectoryRefreshError(Problem.DIRECTORY, text="Salesforce sent an answer that is not a query result. "
-                                    "The directory keeps its last copy.") from None
+        raise DirectoryRefreshError(Problem.SALESFORCE_NOT_A_QUERY) from None
     next_path = None if page.get("done", True) else page.get("nextRecordsUrl")
     return convert(records), len(records), page.get("totalSize"), next_path
 
