@@ -564,6 +564,21 @@ TEMPLATES: dict[Problem, Template] = {
                           "it is ignored and replaced at the next refresh."),
         why_text=p.word(_CACHE_WHY.get(str(p["why"]), str(p["why"])))),
     Problem.SIMULATOR: "{text}",
+    Problem.PLAN_UNKNOWN_SCENARIO: QT_TRANSLATE_NOOP("Messages", "Unknown scenario '{scenario}': use one of "
+                                                     "{choices}."),
+    Problem.PLAN_NOT_A_FLOW: lambda p: p.say(
+        QT_TRANSLATE_NOOP("Messages", "{target} is not a flow: “{scenario}” applies to Omni-Channel flows (300…) "
+                          "only."), scenario=p.translate("Scenarios", str(p["scenario"]), None, -1)),
+    Problem.PLAN_NOT_SAVED: QT_TRANSLATE_NOOP("Messages", "Cannot save the class plan to {path}: {reason}"),
+    Problem.PLAN_UNREADABLE: QT_TRANSLATE_NOOP("Messages", "Cannot read the class plan {path}: {reason}"),
+    Problem.PLAN_NOT_TOML: QT_TRANSLATE_NOOP("Messages", "{path} is not a class plan (TOML): {error}"),
+    Problem.PLAN_UNKNOWN_KEYS: QT_TRANSLATE_NOOP("Messages", "{source}: unknown keys {keys}; a plan has every_target "
+                                                 "and [targets]."),
+    Problem.PLAN_BAD_SHAPE: QT_TRANSLATE_NOOP("Messages", "{source}: every_target must be a scenario name and targets "
+                                              "a table of target IDs."),
+    Problem.PLAN_RULE_NO_SCENARIO: QT_TRANSLATE_NOOP("Messages", "{source}: [targets.{target}] needs scenario = \"…\" "
+                                                     "(one of {choices})."),
+    Problem.PLAN_BAD_RULE: QT_TRANSLATE_NOOP("Messages", "The class plan {source} cannot be used:"),
 }
 
 # Where the window says it differently: it has Settings, not commands or options.

@@ -207,8 +207,18 @@ class Problem(StrEnum):
     # the offline directory cache (`path`)
     DIRECTORY_CACHE_UNREADABLE = "directory_cache.unreadable"  # `reason`
     DIRECTORY_CACHE_DAMAGED = "directory_cache.damaged"  # `why`: "not_a_cache", "checksum" or an error's name
-    # the simulator and its class plans (a trainer's tool: its own words)
+    # the standalone simulator (`transfer-panel simulator`: the command line's English words)
     SIMULATOR = "simulator"
+    # the trainer's class plans
+    PLAN_UNKNOWN_SCENARIO = "plan.unknown_scenario"  # `scenario`, `choices`
+    PLAN_NOT_A_FLOW = "plan.not_a_flow"  # `target` (its label or ID), `scenario` (the scenario's title)
+    PLAN_NOT_SAVED = "plan.not_saved"  # `path`, `reason`
+    PLAN_UNREADABLE = "plan.unreadable"  # `path`, `reason`
+    PLAN_NOT_TOML = "plan.not_toml"  # `path`, `error`
+    PLAN_UNKNOWN_KEYS = "plan.unknown_keys"  # `source`, `keys`
+    PLAN_BAD_SHAPE = "plan.bad_shape"  # `source`
+    PLAN_RULE_NO_SCENARIO = "plan.rule_no_scenario"  # `source`, `target`, `choices`
+    PLAN_BAD_RULE = "plan.bad_rule"  # `source`; what is wrong is the detail
 
 
 class PanelError(Exception):

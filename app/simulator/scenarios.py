@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.core.errors import ConfigError, InputError, Problem
 from app.core.ids import parse_routing_target
-from app.messages import QT_TRANSLATE_NOOP, describe
+from app.messages import QT_TRANSLATE_NOOP
 from app.simulator.faults import Fault
 
 
@@ -89,14 +89,12 @@ class ClassPlan:
     def __post_init__(self) -> None:
         for key in (self.every_target, *(rule.scenario for rule in self.targets)):
             if key not in SCENARIOS:
-                raise ConfigError(Problem.SIMULATOR,
-                    text=f"Unknown scenario {key!r}: use one of {', '.join(SCENARIOS)}.")
+                raise ConfigError(Problem.PLAN_UNKNOWN_SCENARIO, scenario=key, choices=", ".join(SCENARIOS))
         for rule in self.targets:
             scenario = SCENARIOS[rule.scenario]
             if not scenario.fault.applies_to(rule.target_id):
-                raise ConfigError(Problem.SIMULATOR,
-                    text=f"{rule.label or rule.target_id} is not a flow: “{scenario.title}” "
-                                  "applies to Omni-Channel flows (300…) only.")
+                raise ConfigError(Problem.PLAN_NOT_A_FLOW, target=rule.label or rule.target_id,
+                                  scenario=scenario.title)
 
     def with_rule(self, target_id: str, scenario: str, label: str = "") -> "ClassPlan":
         """This plan with `target_id`'s rule set (replaced if it had one)."""
@@ -128,8 +126,7 @@ def save_plan(plan: ClassPlan, path: Path) -> None:
     try:
         path.write_text(plan.to_toml(), encoding="utf-8")
     except OSError as error:
-        raise ConfigError(Problem.SIMULATOR,
-            text=f"Cannot save the class plan to {path}: {error.strerror or error}") from None
+        raise ConfigError(Problem.PLAN_NOT_SAVED, path=str(path), reason=error.strerror or str(error)) from None
 
 
 def load_plan(path: Path) -> ClassPlan:
@@ -137,35 +134,32 @@ def load_plan(path: Path) -> ClassPlan:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ConfigError(Problem.SIMULATOR,
-            text=f"Cannot read the class plan {path}: {error.strerror or error}") from None
+        raise ConfigError(Problem.PLAN_UNREADABLE, path=str(path), reason=error.strerror or str(error)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(Problem.SIMULATOR, text=f"{path} is not a class plan (TOML): {error}") from None
+        raise ConfigError(Problem.PLAN_NOT_TOML, path=str(path), error=str(error)) from None
     return plan_from_document(document, str(path))
 
 
 def plan_from_document(document: dict, source: str) -> ClassPlan:
     unknown = sorted(set(document) - {"every_target", "targets"})
     if unknown:
-        raise ConfigError(Problem.SIMULATOR,
-            text=f"{source}: unknown keys {', '.join(unknown)}; a plan has every_target and [targets].")
+        raise ConfigError(Problem.PLAN_UNKNOWN_KEYS, source=source, keys=", ".join(unknown))
     every_target = document.get("every_target", DEFAULT_SCENARIO)
     targets = document.get("targets", {})
     if not isinstance(every_target, str) or not isinstance(targets, dict):
-        raise ConfigError(Problem.SIMULATOR,
-            text=f"{source}: every_target must be a scenario name and targets a table of target IDs.")
+        raise ConfigError(Problem.PLAN_BAD_SHAPE, source=source)
     rules = []
     for target_id, rule in targets.items():
         if not isinstance(rule, dict) or not isinstance(rule.get("scenario"), str):
-            raise ConfigError(Problem.SIMULATOR,
-                text=f'{source}: [targets.{target_id}] needs scenario = "…" (one of {", ".join(SCENARIOS)}).')
+            raise ConfigError(Problem.PLAN_RULE_NO_SCENARIO, source=source, target=target_id,
+                              choices=", ".join(SCENARIOS))
         label = rule.get("label", "")
         try:
-            target = parse_routing_target(target_id, f"{source}: target").value
+            target = parse_routing_target(target_id, "target").value
         except InputError as error:
-            raise ConfigError(Problem.SIMULATOR, text=describe(error)) from None
+            raise ConfigError(Problem.PLAN_BAD_RULE, source=source, details=(error,)) from None
         rules.append(TargetRule(target, rule["scenario"], label if isinstance(label, str) else ""))
     try:
         return ClassPlan(every_target, tuple(rules))
     except ConfigError as error:
-        raise ConfigError(Problem.SIMULATOR, text=f"{source}: {describe(error)}") from None
+        raise ConfigError(Problem.PLAN_BAD_RULE, source=source, details=(error,)) from None

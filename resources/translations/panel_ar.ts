@@ -1802,6 +1802,42 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>الدليل المحفوظ {path} تالف أو من إصدار آخر ({why_text})؛ تم تجاهله وسيُستبدل عند التحديث التالي.</translation>
     </message>
     <message>
+        <source>Unknown scenario &apos;{scenario}&apos;: use one of {choices}.</source>
+        <translation>سيناريو غير معروف &apos;{scenario}&apos;: استخدم واحدًا من {choices}.</translation>
+    </message>
+    <message>
+        <source>{target} is not a flow: “{scenario}” applies to Omni-Channel flows (300…) only.</source>
+        <translation>{target} ليس مسارًا: «{scenario}» ينطبق على مسارات Omni-Channel (300…) فقط.</translation>
+    </message>
+    <message>
+        <source>Cannot save the class plan to {path}: {reason}</source>
+        <translation>تعذّر حفظ خطة الحصة في {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read the class plan {path}: {reason}</source>
+        <translation>تعذّرت قراءة خطة الحصة {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>{path} is not a class plan (TOML): {error}</source>
+        <translation>{path} ليس خطة حصة (TOML): {error}</translation>
+    </message>
+    <message>
+        <source>{source}: unknown keys {keys}; a plan has every_target and [targets].</source>
+        <translation>{source}: مفاتيح غير معروفة {keys}؛ تحتوي الخطة على every_target و[targets].</translation>
+    </message>
+    <message>
+        <source>{source}: every_target must be a scenario name and targets a table of target IDs.</source>
+        <translation>{source}: يجب أن يكون every_target اسم سيناريو وأن يكون targets جدولًا بمعرّفات الوجهات.</translation>
+    </message>
+    <message>
+        <source>{source}: [targets.{target}] needs scenario = &quot;…&quot; (one of {choices}).</source>
+        <translation>{source}: يحتاج [targets.{target}] إلى scenario = &quot;…&quot; (واحد من {choices}).</translation>
+    </message>
+    <message>
+        <source>The class plan {source} cannot be used:</source>
+        <translation>لا يمكن استخدام خطة الحصة {source}:</translation>
+    </message>
+    <message>
         <source>No private key is stored for profile &apos;{profile}&apos; in {backend}: open Settings… and set its key (transfers fail until then).</source>
         <translation>لا يوجد مفتاح خاص مخزَّن للملف الشخصي &apos;{profile}&apos; في {backend}: افتح الإعدادات… وعيّن مفتاحه (تفشل التحويلات حتى ذلك الحين).</translation>
     </message>

@@ -1746,6 +1746,42 @@ Fügen Sie die ID eines Agenten (005…), einer Warteschlange (00G…) oder eine
         <translation>Das gespeicherte Verzeichnis {path} ist beschädigt oder stammt aus einer anderen Version ({why_text}); es wird ignoriert und bei der nächsten Aktualisierung ersetzt.</translation>
     </message>
     <message>
+        <source>Unknown scenario &apos;{scenario}&apos;: use one of {choices}.</source>
+        <translation>Unbekanntes Szenario &apos;{scenario}&apos;: Verwenden Sie eines von {choices}.</translation>
+    </message>
+    <message>
+        <source>{target} is not a flow: “{scenario}” applies to Omni-Channel flows (300…) only.</source>
+        <translation>{target} ist kein Flow: „{scenario}“ gilt nur für Omni-Channel-Flows (300…).</translation>
+    </message>
+    <message>
+        <source>Cannot save the class plan to {path}: {reason}</source>
+        <translation>Der Kursplan kann nicht unter {path} gespeichert werden: {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read the class plan {path}: {reason}</source>
+        <translation>Der Kursplan {path} kann nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+        <source>{path} is not a class plan (TOML): {error}</source>
+        <translation>{path} ist kein Kursplan (TOML): {error}</translation>
+    </message>
+    <message>
+        <source>{source}: unknown keys {keys}; a plan has every_target and [targets].</source>
+        <translation>{source}: unbekannte Schlüssel {keys}; ein Plan hat every_target und [targets].</translation>
+    </message>
+    <message>
+        <source>{source}: every_target must be a scenario name and targets a table of target IDs.</source>
+        <translation>{source}: every_target muss ein Szenarioname sein und targets eine Tabelle von Ziel-IDs.</translation>
+    </message>
+    <message>
+        <source>{source}: [targets.{target}] needs scenario = &quot;…&quot; (one of {choices}).</source>
+        <translation>{source}: [targets.{target}] braucht scenario = &quot;…&quot; (eines von {choices}).</translation>
+    </message>
+    <message>
+        <source>The class plan {source} cannot be used:</source>
+        <translation>Der Kursplan {source} ist nicht verwendbar:</translation>
+    </message>
+    <message>
         <source>No private key is stored for profile &apos;{profile}&apos; in {backend}: open Settings… and set its key (transfers fail until then).</source>
         <translation>Für das Profil &apos;{profile}&apos; ist in {backend} kein privater Schlüssel gespeichert: Öffnen Sie die Einstellungen… und setzen Sie seinen Schlüssel (bis dahin scheitern Weiterleitungen).</translation>
     </message>

@@ -1746,6 +1746,42 @@ Pegue un ID de agente (005…), cola (00G…) o flujo (300…) para usarlo direc
         <translation>El directorio guardado {path} está dañado o es de otra versión ({why_text}); se ignora y se sustituye en la próxima actualización.</translation>
     </message>
     <message>
+        <source>Unknown scenario &apos;{scenario}&apos;: use one of {choices}.</source>
+        <translation>Escenario desconocido &apos;{scenario}&apos;: use uno de {choices}.</translation>
+    </message>
+    <message>
+        <source>{target} is not a flow: “{scenario}” applies to Omni-Channel flows (300…) only.</source>
+        <translation>{target} no es un flujo: «{scenario}» solo se aplica a flujos de Omni-Channel (300…).</translation>
+    </message>
+    <message>
+        <source>Cannot save the class plan to {path}: {reason}</source>
+        <translation>No se puede guardar el plan de clase en {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read the class plan {path}: {reason}</source>
+        <translation>No se puede leer el plan de clase {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>{path} is not a class plan (TOML): {error}</source>
+        <translation>{path} no es un plan de clase (TOML): {error}</translation>
+    </message>
+    <message>
+        <source>{source}: unknown keys {keys}; a plan has every_target and [targets].</source>
+        <translation>{source}: claves desconocidas {keys}; un plan tiene every_target y [targets].</translation>
+    </message>
+    <message>
+        <source>{source}: every_target must be a scenario name and targets a table of target IDs.</source>
+        <translation>{source}: every_target debe ser un nombre de escenario y targets una tabla de ID de destinos.</translation>
+    </message>
+    <message>
+        <source>{source}: [targets.{target}] needs scenario = &quot;…&quot; (one of {choices}).</source>
+        <translation>{source}: [targets.{target}] necesita scenario = &quot;…&quot; (uno de {choices}).</translation>
+    </message>
+    <message>
+        <source>The class plan {source} cannot be used:</source>
+        <translation>El plan de clase {source} no se puede usar:</translation>
+    </message>
+    <message>
         <source>No private key is stored for profile &apos;{profile}&apos; in {backend}: open Settings… and set its key (transfers fail until then).</source>
         <translation>No hay ninguna clave privada guardada para el perfil &apos;{profile}&apos; en {backend}: abra Ajustes… y configure su clave (hasta entonces las transferencias fallan).</translation>
     </message>

@@ -1746,6 +1746,42 @@ Collez un ID d&apos;agent (005…), de file (00G…) ou de flux (300…) pour l&
         <translation>L&apos;annuaire enregistré {path} est endommagé ou provient d&apos;une autre version ({why_text})&#xa0;; il est ignoré et sera remplacé à la prochaine actualisation.</translation>
     </message>
     <message>
+        <source>Unknown scenario &apos;{scenario}&apos;: use one of {choices}.</source>
+        <translation>Scénario inconnu &apos;{scenario}&apos; : utilisez l&apos;un de {choices}.</translation>
+    </message>
+    <message>
+        <source>{target} is not a flow: “{scenario}” applies to Omni-Channel flows (300…) only.</source>
+        <translation>{target} n&apos;est pas un flux : « {scenario} » ne s&apos;applique qu&apos;aux flux Omni-Channel (300…).</translation>
+    </message>
+    <message>
+        <source>Cannot save the class plan to {path}: {reason}</source>
+        <translation>Impossible d&apos;enregistrer le plan de séance dans {path} : {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read the class plan {path}: {reason}</source>
+        <translation>Impossible de lire le plan de séance {path} : {reason}</translation>
+    </message>
+    <message>
+        <source>{path} is not a class plan (TOML): {error}</source>
+        <translation>{path} n&apos;est pas un plan de séance (TOML) : {error}</translation>
+    </message>
+    <message>
+        <source>{source}: unknown keys {keys}; a plan has every_target and [targets].</source>
+        <translation>{source} : clés inconnues {keys} ; un plan contient every_target et [targets].</translation>
+    </message>
+    <message>
+        <source>{source}: every_target must be a scenario name and targets a table of target IDs.</source>
+        <translation>{source} : every_target doit être un nom de scénario et targets une table d&apos;ID de cibles.</translation>
+    </message>
+    <message>
+        <source>{source}: [targets.{target}] needs scenario = &quot;…&quot; (one of {choices}).</source>
+        <translation>{source} : [targets.{target}] doit avoir scenario = &quot;…&quot; (l&apos;un de {choices}).</translation>
+    </message>
+    <message>
+        <source>The class plan {source} cannot be used:</source>
+        <translation>Le plan de séance {source} est inutilisable :</translation>
+    </message>
+    <message>
         <source>No private key is stored for profile &apos;{profile}&apos; in {backend}: open Settings… and set its key (transfers fail until then).</source>
         <translation>Aucune clé privée n&apos;est stockée pour le profil &apos;{profile}&apos; dans {backend}&#xa0;: ouvrez Réglages… et définissez sa clé (les transferts échouent d&apos;ici là).</translation>
     </message>

@@ -1732,6 +1732,42 @@ Paste an agent (005…), queue (00G…) or flow (300…) ID to use it directly.<
         <translation>保存されたディレクトリ {path} は破損しているか、別のバージョンのものです ({why_text})。無視し、次回の更新時に置き換えます。</translation>
     </message>
     <message>
+        <source>Unknown scenario &apos;{scenario}&apos;: use one of {choices}.</source>
+        <translation>不明なシナリオ &apos;{scenario}&apos;: {choices} のいずれかを使ってください。</translation>
+    </message>
+    <message>
+        <source>{target} is not a flow: “{scenario}” applies to Omni-Channel flows (300…) only.</source>
+        <translation>{target} はフローではありません: 「{scenario}」は Omni-Channel フロー (300…) にのみ適用されます。</translation>
+    </message>
+    <message>
+        <source>Cannot save the class plan to {path}: {reason}</source>
+        <translation>クラスプランを {path} に保存できません: {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read the class plan {path}: {reason}</source>
+        <translation>クラスプラン {path} を読み込めません: {reason}</translation>
+    </message>
+    <message>
+        <source>{path} is not a class plan (TOML): {error}</source>
+        <translation>{path} はクラスプラン (TOML) ではありません: {error}</translation>
+    </message>
+    <message>
+        <source>{source}: unknown keys {keys}; a plan has every_target and [targets].</source>
+        <translation>{source}: 不明なキー {keys}。プランには every_target と [targets] があります。</translation>
+    </message>
+    <message>
+        <source>{source}: every_target must be a scenario name and targets a table of target IDs.</source>
+        <translation>{source}: every_target はシナリオ名、targets は転送先 ID の表である必要があります。</translation>
+    </message>
+    <message>
+        <source>{source}: [targets.{target}] needs scenario = &quot;…&quot; (one of {choices}).</source>
+        <translation>{source}: [targets.{target}] には scenario = &quot;…&quot; が必要です ({choices} のいずれか)。</translation>
+    </message>
+    <message>
+        <source>The class plan {source} cannot be used:</source>
+        <translation>クラスプラン {source} は使用できません:</translation>
+    </message>
+    <message>
         <source>No private key is stored for profile &apos;{profile}&apos; in {backend}: open Settings… and set its key (transfers fail until then).</source>
         <translation>プロファイル &apos;{profile}&apos; の秘密鍵が {backend} に保管されていません。「設定…」を開いて鍵を設定してください (設定するまで転送は失敗します)。</translation>
     </message>

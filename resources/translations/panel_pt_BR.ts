@@ -1746,6 +1746,42 @@ Cole um ID de agente (005…), fila (00G…) ou fluxo (300…) para usá-lo dire
         <translation>O diretório salvo {path} está danificado ou é de outra versão ({why_text}); ele é ignorado e substituído na próxima atualização.</translation>
     </message>
     <message>
+        <source>Unknown scenario &apos;{scenario}&apos;: use one of {choices}.</source>
+        <translation>Cenário desconhecido &apos;{scenario}&apos;: use um de {choices}.</translation>
+    </message>
+    <message>
+        <source>{target} is not a flow: “{scenario}” applies to Omni-Channel flows (300…) only.</source>
+        <translation>{target} não é um fluxo: “{scenario}” só se aplica a fluxos do Omni-Channel (300…).</translation>
+    </message>
+    <message>
+        <source>Cannot save the class plan to {path}: {reason}</source>
+        <translation>Não é possível salvar o plano de aula em {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read the class plan {path}: {reason}</source>
+        <translation>Não é possível ler o plano de aula {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>{path} is not a class plan (TOML): {error}</source>
+        <translation>{path} não é um plano de aula (TOML): {error}</translation>
+    </message>
+    <message>
+        <source>{source}: unknown keys {keys}; a plan has every_target and [targets].</source>
+        <translation>{source}: chaves desconhecidas {keys}; um plano tem every_target e [targets].</translation>
+    </message>
+    <message>
+        <source>{source}: every_target must be a scenario name and targets a table of target IDs.</source>
+        <translation>{source}: every_target deve ser um nome de cenário e targets uma tabela de IDs de destinos.</translation>
+    </message>
+    <message>
+        <source>{source}: [targets.{target}] needs scenario = &quot;…&quot; (one of {choices}).</source>
+        <translation>{source}: [targets.{target}] precisa de scenario = &quot;…&quot; (um de {choices}).</translation>
+    </message>
+    <message>
+        <source>The class plan {source} cannot be used:</source>
+        <translation>O plano de aula {source} não pode ser usado:</translation>
+    </message>
+    <message>
         <source>No private key is stored for profile &apos;{profile}&apos; in {backend}: open Settings… and set its key (transfers fail until then).</source>
         <translation>Nenhuma chave privada está armazenada para o perfil &apos;{profile}&apos; em {backend}: abra Ajustes… e defina a chave dele (as transferências falham até lá).</translation>
     </message>

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ConfigError, PanelError
 from app.core.ids import ROUTING_TARGET_KINDS
+from app.messages import Front, describe
 from app.simulator.scenarios import SCENARIOS, ClassPlan, Scenario, load_plan, save_plan
 from app.ui.common import a11y
 from app.ui.common.i18n import QT_TRANSLATE_NOOP
@@ -164,7 +165,7 @@ class TrainerWindow(QWidget):
         try:
             plan = self.plan.with_rule(target.target_id, self.rule_scenario.currentData(), target.name)
         except PanelError as error:  # not a routing target, or a scenario that does not fit it
-            self.status.setText(str(error))
+            self.status.setText(describe(error, Front.WINDOW))
             return
         self.set_plan(plan)
 
@@ -205,7 +206,8 @@ class TrainerWindow(QWidget):
             plan = await asyncio.get_running_loop().run_in_executor(None, load_plan, path)
         except ConfigError as error:
             if shiboken6.isValid(self):
-                self.status.setText(self.tr("{error}\nThe plan in use is unchanged.").format(error=error))
+                self.status.setText(self.tr("{error}\nThe plan in use is unchanged.").format(
+                    error=describe(error, Front.WINDOW)))
             return False
         if not shiboken6.isValid(self):
             return False  # the demo ended while the file was read: its simulator is gone
@@ -217,7 +219,7 @@ class TrainerWindow(QWidget):
             await asyncio.get_running_loop().run_in_executor(None, save_plan, self.plan, path)
         except ConfigError as error:
             if shiboken6.isValid(self):
-                self.status.setText(str(error))
+                self.status.setText(describe(error, Front.WINDOW))
             return False
         if shiboken6.isValid(self):
             self.status.setText(self.tr("Saved to {path}. Load it next class, or give it to `transfer-panel "
