@@ -73,7 +73,6 @@ class ApiUsage:
     limit: int
 
 
-
 def presence_state(label: str, is_away: bool) -> PresenceState:
     """Salesforce flags away statuses itself; the label's words tell busy from available."""
     return PresenceState.AWAY if is_away else state_for_label(label)
