@@ -291,3 +291,32 @@ def test_a_table_finds_one_target_by_its_id_and_nothing_across_two_ids():
     assert table.find(targets[7].id) == targets[7] and table.find(targets[-1].id) == targets[-1]
     straddling = targets[0].id[9:] + targets[1].id[:9]  # the end of one ID and the start of the next
     assert table.find(straddling) is None and table.find("005000000000000AAA") is None
+
+
+def test_a_search_in_small_steps_gives_what_the_plain_rules_give_and_a_dropped_one_changes_nothing(monkeypatch):
+    """`searching` goes by pieces of the blob and of positions (here tiny, so every piece boundary is
+    crossed); a search dropped halfway, as a newer keystroke drops it in the window, leaves the index as it was."""
+    from app.core.directory import search as search_module
+
+    monkeypatch.setattr(search_module, "_STEP_BYTES", 512)
+    monkeypatch.setattr(search_module, "_STEP_POSITIONS", 7)
+    index = SearchIndex(_ORACLE_TARGETS)
+    cases = [("er", None, False), ("er a", None, False), ("bil em", None, False), ("e", "agent", True),
+             ("queue b", None, False), ("ov", "flow", False), ("zz", None, False)]
+    for query, kind, available in cases:
+        dropped = index.searching(query, kind, available)
+        for _ in range(3):
+            next(dropped)
+        del dropped
+        steps = index.searching(query, kind, available)
+        taken = 0
+        while True:
+            try:
+                next(steps)
+                taken += 1
+            except StopIteration as done:
+                result = done.value
+                break
+        assert taken > 3, query
+        assert [t.id for t in result] == reference_search(_ORACLE_TARGETS, query, kind, available), query
+        assert [t.id for t in index.search(query, kind, available)] == [t.id for t in result], query

@@ -5,6 +5,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.ui.directory.model import TARGET_ROLE
 from tests.ui.panel_helpers import wait_outcome
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -217,3 +218,32 @@ def test_each_letter_typed_paints_the_results_once(qtbot, panel):
         per_key.append(counter.paints - before)
     results.viewport().removeEventFilter(counter)
     assert panel.directory.search.text() == "bil" and per_key == [1, 1, 1]
+
+
+def test_a_search_longer_than_a_slice_lets_the_window_go_on_and_enter_picks_the_newest_result(
+        qtbot, panel, monkeypatch):
+    """A search of a million targets takes ~150 ms: it goes in slices between which the window paints and
+    takes keys, and the list shows the previous result meanwhile. Here every step is a slice (so a small
+    directory behaves like a huge one); Enter finishes the newest search before it picks."""
+    from app.ui.directory import panel as panel_module
+
+    monkeypatch.setattr(panel_module, "SEARCH_SLICE_S", 0.0)
+    directory = panel.directory
+    directory.focus_search()
+    directory.search.setText("b")  # a first letter is read off the index's lists in one step
+    assert not directory.searching()
+    first_of_b = directory.model.index(0, 0).data(TARGET_ROLE).name
+
+    directory.search.setText("bil")  # no event processed since: the search waits for the next slice
+    assert directory.searching()
+    assert directory.model.index(0, 0).data(TARGET_ROLE).name == first_of_b  # the previous result, for now
+    qtbot.waitUntil(lambda: not directory.searching())
+    assert directory.count.text() == "7 results"
+    assert directory.model.index(0, 0).data(TARGET_ROLE).name == "Bill Evans"
+
+    directory.search.setText("b")
+    directory.search.setText("bill ev")
+    assert directory.searching()
+    key(qtbot, Qt.Key.Key_Return)  # before the search's next slice
+    assert panel.form.target().name == "Bill Evans"
+    assert directory.count.text() == "1 result"

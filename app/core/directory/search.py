@@ -45,6 +45,9 @@ their positions, in C, without an object per target.
   them by bisection and put first.
 * The index is built on a worker thread in steps that each hold the GIL briefly (sorts go
   by pieces of 16,384, merged lazily), so the window's event loop keeps turning.
+* `searching` is the same search in steps of a few milliseconds (a scan goes by pieces of
+  the blob, a test or filter by pieces of positions), for a caller that keeps an event loop
+  turning: at a million targets a two-letter query takes ~150 ms, too long to hold a window.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, compress, pairwise
 from operator import itemgetter, not_
 from typing import overload
@@ -67,6 +70,8 @@ from app.core.ids import IdKind, InvalidIdError, looks_like_salesforce_id, parse
 _HISTORY = 8  # recent queries kept per index: narrowing sources and instant backspace
 _FOLD_PIECE = 2_000  # names folded in one go: a few milliseconds of C
 _SCAN_ABOVE = 4_000  # candidates from which one scan of the blob beats a test per candidate
+_STEP_BYTES = 4 << 20  # blob scanned in one step of `searching`: ~3 ms
+_STEP_POSITIONS = 32_768  # positions tested or filtered in one step: ~3 ms
 _WHITESPACE = frozenset(" \t\n")
 _TERMS = re.compile("\x1f[^\x1e]*")  # a text's search terms after its label, in `folded_words`
 _NOTHING = memoryview(array("i"))
@@ -88,6 +93,7 @@ _Query = tuple[tuple[str, ...], IdKind | None, bool]
 # Positions by standing: one array, each standing's positions ascending, and where standings 1 and 2 start.
 _ByStanding = tuple[memoryview, int, int]
 _NO_POSITIONS: _ByStanding = (_NOTHING, 0, 0)
+type Steps[T] = Generator[None, None, T]  # work that yields between steps and returns its result
 
 
 class SearchResult(Sequence[Target]):
@@ -189,6 +195,9 @@ class SearchIndex:
         self._table = table.copy()
         self._by_id = array("i", by_id)
         self._record_starts = array("I", record_starts)
+        # Where `searching` scans in steps: record starts ~_STEP_BYTES apart, from the blob's start to its end.
+        self._blob_pieces = sorted({*(record_starts[bisect_left(record_starts, at)]
+                                      for at in range(0, len(self._blob), _STEP_BYTES)), len(self._blob)})
         self._standing = standing
         self._alike = standing.count(0) == len(standing)  # nothing to reorder by standing
         self._starts, self._others = _settled(starts), _settled(others)
@@ -237,21 +246,28 @@ class SearchIndex:
 
     def search(self, query: str, kind: IdKind | str | None = None, available_only: bool = False) -> SearchResult:
         """Every target matching `query`, ranked (rules in the module docstring)."""
+        return finished(self.searching(query, kind, available_only))
+
+    def searching(self, query: str, kind: IdKind | str | None = None,
+                  available_only: bool = False) -> Steps[SearchResult]:
+        """`search` in steps of a few milliseconds: it yields between them and returns the result.
+        Drop it to cancel; the index is unchanged by a search left unfinished."""
         kind = None if kind is None else IdKind(kind)
         terms = tuple(words(query))
         named = _kind_named(terms)
         if named is not None and kind in (None, named[0]):
             named_kind, others, literal = named
-            parts = self._matches(others, named_kind, available_only)
+            parts = yield from self._matches(others, named_kind, available_only)
             first = self._preferred_matches(others, named_kind, available_only)
             if kind is None:  # then the other kinds' targets that hold the word itself
                 other_kinds = self._other_kinds_mask(named_kind)
-                parts = parts + [list(compress(part, map(other_kinds.__getitem__, part)))
-                                 for part in self._matches(literal, None, available_only)]  # not the kept list
+                parts = list(parts)  # not the kept list
+                for part in (yield from self._matches(literal, None, available_only)):
+                    parts.append((yield from _kept(part, other_kinds)))
                 first += tuple(p for p in self._preferred_matches(literal, None, available_only)
                                if other_kinds[p] and p not in first)
         else:
-            parts = self._matches(terms, kind, available_only)
+            parts = yield from self._matches(terms, kind, available_only)
             first = self._preferred_matches(terms, kind, available_only)
         first = tuple(sorted(first, key=self._standing.__getitem__))  # stable: the given order within a standing
         pasted = self._pasted_id(query, kind, available_only) if terms else None
@@ -259,8 +275,10 @@ class SearchIndex:
             first = (pasted, *(p for p in first if p != pasted))
         return SearchResult(self._table, _put_first(first, parts))
 
-    def _matches(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> list[Part]:
-        return self._ranked(terms, kind, available_only) if terms else self._listing(kind, available_only)
+    def _matches(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> Steps[list[Part]]:
+        if not terms:
+            return self._listing(kind, available_only)
+        return (yield from self._ranked(terms, kind, available_only))
 
     # ---- filters ------------------------------------------------------------------------
     def _mask(self, kind: IdKind | None, available_only: bool) -> bytes | None:
@@ -297,24 +315,24 @@ class SearchIndex:
 
     def _preferred_matches(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> tuple[int, ...]:
         mask, encoded = self._mask(kind, available_only), [term.encode() for term in terms]
-        return tuple(p for p in self._preferred if (mask is None or mask[p]) and self._tested([p], encoded))
+        return tuple(p for p in self._preferred if (mask is None or mask[p]) and finished(self._tested([p], encoded)))
 
     # ---- matching and ranking -----------------------------------------------------------
-    def _ranked(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> list[Part]:
+    def _ranked(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool) -> Steps[list[Part]]:
         mask = self._mask(kind, available_only)
         if len(terms) == 1 and len(terms[0]) == 1:
-            return self._first_letter(terms[0], mask)
+            return (yield from self._first_letter(terms[0], mask))
         key = (terms, kind, available_only)
         entry = self._history.pop(key, None)
         if entry is None:
-            matched = self._matching(terms, kind, available_only, mask)
-            entry = (matched, self._rank(terms, matched))
+            matched = yield from self._matching(terms, kind, available_only, mask)
+            entry = (matched, (yield from self._rank(terms, matched)))
         self._history[key] = entry
         if len(self._history) > _HISTORY:
             self._history.popitem(last=False)
         return entry[1]
 
-    def _first_letter(self, char: str, mask: bytes | None) -> list[Part]:
+    def _first_letter(self, char: str, mask: bytes | None) -> Steps[list[Part]]:
         """A one-letter query from the posting lists: the labels starting with it, other word starts, the rest,
         each by standing."""
         start, end = self._label_run(f" {char}".encode())
@@ -330,47 +348,63 @@ class SearchIndex:
             count = len(_STANDINGS)
             before, after = parts[count:2 * count], parts[2 * count:3 * count]
             parts[count:3 * count] = [part for pair in zip(before, after, strict=True) for part in pair]
-        return parts if mask is None else [list(compress(part, map(mask.__getitem__, part))) for part in parts]
+        if mask is None:
+            return parts
+        kept: list[Part] = []
+        for part in parts:
+            kept.append((yield from _kept(part, mask)))
+        return kept
 
     def _matching(self, terms: tuple[str, ...], kind: IdKind | None, available_only: bool,
-                  mask: bytes | None) -> Sequence[int]:
+                  mask: bytes | None) -> Steps[Sequence[int]]:
         """The positions passing the filters whose haystack holds every term, ascending."""
         source = self._narrowest(terms, kind, available_only)
         if source is not None:
             pending = [term.encode() for term in terms if term not in source[0]]
             # A recent match set, unless it is large and a new word is long enough for a scan to find fewer.
             if len(source[1]) <= _SCAN_ABOVE or max(map(len, pending), default=0) < 3:
-                return self._tested(source[1], pending)
+                return (yield from self._tested(source[1], pending))
         encoded = sorted((term.encode() for term in terms), key=len, reverse=True)
         if len(encoded[0]) > 1:
-            candidates: Sequence[int] = self._scan(encoded[0])
+            candidates: Sequence[int] = yield from self._scan(encoded[0])
             encoded = encoded[1:]
         else:  # single letters only: the posting lists of the rarest
             rarest = min({char for term in terms for char in term}, key=self._count)
             candidates = sorted(chain(self._starts.get(rarest, _NO_POSITIONS)[0],
                                       self._others.get(rarest, _NO_POSITIONS)[0]))
         if mask is not None:
-            candidates = list(compress(candidates, map(mask.__getitem__, candidates)))
-        return self._tested(candidates, encoded) if encoded else candidates
+            candidates = yield from _kept(candidates, mask)
+        return (yield from self._tested(candidates, encoded)) if encoded else candidates
 
     def _count(self, char: str) -> int:
         return len(self._starts.get(char, _NO_POSITIONS)[0]) + len(self._others.get(char, _NO_POSITIONS)[0])
 
-    def _tested(self, candidates: Sequence[int], words: Iterable[bytes]) -> Sequence[int]:
+    def _tested(self, candidates: Sequence[int], words: Iterable[bytes]) -> Steps[Sequence[int]]:
         """The candidates whose haystack holds every one of `words`: a substring test each, longest word first."""
         blob, starts = self._blob, self._record_starts
         find = blob.find
         for word in sorted(words, key=len, reverse=True):
-            candidates = [i for i in candidates if find(word, starts[i], starts[i + 1]) >= 0]
+            kept: list[int] = []
+            for begin in range(0, len(candidates), _STEP_POSITIONS):
+                kept += [i for i in candidates[begin:begin + _STEP_POSITIONS]
+                         if find(word, starts[i], starts[i + 1]) >= 0]
+                yield
+            candidates = kept
         return candidates
 
-    def _word_starts(self, term: str) -> Sequence[int]:
+    def _word_starts(self, term: str) -> Steps[Sequence[int]]:
         """The positions where `term` starts a label word (in no order): a posting list for one letter, else a scan."""
-        return self._starts.get(term, _NO_POSITIONS)[0] if len(term) == 1 else self._scan(b" " + term.encode())
+        if len(term) == 1:
+            return self._starts.get(term, _NO_POSITIONS)[0]
+        return (yield from self._scan(b" " + term.encode()))
 
-    def _scan(self, word: bytes) -> array[int]:
-        """Every position whose haystack holds `word` (folded, UTF-8), ascending: a few passes in C."""
-        return _positions(b"".join(_plain_pattern(word).findall(self._blob)))
+    def _scan(self, word: bytes) -> Steps[array[int]]:
+        """Every position whose haystack holds `word` (folded, UTF-8), ascending: a pass in C per piece of the blob."""
+        pattern, found = _plain_pattern(word), []
+        for begin, end in pairwise(self._blob_pieces):
+            found += pattern.findall(self._blob, begin, end)
+            yield
+        return _positions(b"".join(found))
 
     def _narrowest(self, terms: tuple[str, ...], kind: IdKind | None,
                    available_only: bool) -> tuple[tuple[str, ...], Sequence[int]] | None:
@@ -399,15 +433,22 @@ class SearchIndex:
         start = bisect_left(everyone, phrase, key=record)
         return start, bisect_left(everyone, True, start, key=lambda position: not record(position).startswith(phrase))
 
-    def _rank(self, terms: tuple[str, ...], matched: Sequence[int]) -> list[Part]:
+    def _rank(self, terms: tuple[str, ...], matched: Sequence[int]) -> Steps[list[Part]]:
         start, end = self._label_run(b" " + " ".join(terms).encode())
         low, high = bisect_left(matched, start), bisect_left(matched, end)
         rest = _without(matched, low, high)
         heads = [b" " + term.encode() for term in terms]  # " word" = a word start in the label
         if len(rest) > _SCAN_ABOVE:  # the word starts found at once beat a test per match
-            word_starts = sorted((self._word_starts(term) for term in terms), key=len)
+            word_starts = []
+            for term in terms:
+                word_starts.append((yield from self._word_starts(term)))
+            word_starts.sort(key=len)
             at_word_start = set(word_starts[0]).intersection(*word_starts[1:])
-            starts = list(map(at_word_start.__contains__, rest))
+            yield
+            starts: list[bool] = []
+            for begin in range(0, len(rest), _STEP_POSITIONS):
+                starts += map(at_word_start.__contains__, rest[begin:begin + _STEP_POSITIONS])
+                yield
         else:
             find, bounds = self._blob.find, self._record_starts
             starts = [find(heads[0], bounds[i], bounds[i + 1]) >= 0 for i in rest]
@@ -415,7 +456,13 @@ class SearchIndex:
                 starts = [flag and find(head, bounds[i], bounds[i + 1]) >= 0
                           for flag, i in zip(starts, rest, strict=True)]
         tiers = [matched[low:high], list(compress(rest, starts)), list(compress(rest, map(not_, starts)))]
-        return tiers if self._alike else [part for tier in tiers for part in self._split_by_standing(tier)]
+        if self._alike:
+            return tiers
+        parts = []
+        for tier in tiers:
+            yield
+            parts += self._split_by_standing(tier)
+        return parts
 
     def _split_by_standing(self, part: Part) -> list[Part]:
         """The part's positions by standing, each ascending (the part itself when all stand alike)."""
@@ -437,6 +484,26 @@ class SearchIndex:
             return None
         mask = self._mask(kind, available_only)
         return position if position is not None and (mask is None or mask[position]) else None
+
+
+def finished[T](steps: Steps[T]) -> T:
+    """The result of work in steps, done at once."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: T = done.value
+            return result
+
+
+def _kept(part: Part, mask: bytes) -> Steps[list[int]]:
+    """The positions of `part` where `mask` holds 1, by pieces."""
+    kept: list[int] = []
+    for begin in range(0, len(part), _STEP_POSITIONS):
+        piece = part[begin:begin + _STEP_POSITIONS]
+        kept += compress(piece, map(mask.__getitem__, piece))
+        yield
+    return kept
 
 
 def _without(matched: Sequence[int], low: int, high: int) -> Sequence[int]:

@@ -11,10 +11,18 @@ search box's accessible description (the result count, "No match for …", then 
 row as Up/Down move it), and a pause in typing announces the count. The kind filters are one
 radio group. While assistive technology is active the list holds every row of a result up to
 `SPOKEN_ROWS`, so it reports the true number of items; beyond that its description says it.
+
+A search runs in steps (`SearchIndex.searching`) for at most `SEARCH_SLICE_S` at a time: a
+100,000-target directory answers within the first slice, so the result shows at once; a search
+of a million targets lets the window take keys and paint between slices, and the list shows
+the previous result until the newest one is found. A newer query drops the unfinished search;
+Enter, Up and Down finish it first, so they always act on what the box says.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore  # QtCore.Qt, not Qt: see "Before the first paint" in app/ui/shell/window.py
@@ -56,6 +64,7 @@ SEARCH_HINT = QT_TRANSLATE_NOOP("DirectoryPanel", "Type any part of a name; Up a
                                 "Enter picks one, Escape clears.")
 SPOKEN_ROWS = 5_000  # rows a result holds at once for a screen reader (~2 ms to lay out; 100,000 take ~170 ms)
 ANNOUNCE_PAUSE_MS = 600  # the count is announced once the rep stops typing this long, not at every key
+SEARCH_SLICE_S = 0.02  # the longest a search holds the window before it may paint and take keys
 
 
 def _list_minimum_height() -> int:
@@ -108,6 +117,11 @@ class DirectoryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._index: Any = None
+        self._search: Any = None  # the unfinished search of the newest query (steps of `searching`), or None
+        self._next_slice = QTimer(self)
+        self._next_slice.setSingleShot(True)
+        self._next_slice.setInterval(0)
+        self._next_slice.timeout.connect(lambda: self._go_on(SEARCH_SLICE_S))
         self._preferred: tuple[str, ...] = ()
         self._empty_hint = self.tr("Loading the directory…")
         self.title = QLabel(self.tr("DIRECTORY"), self)
@@ -271,13 +285,42 @@ class DirectoryPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Search for what the box, the kind and "Available only" say; the result shows once found."""
+        self._search = None
+        if self._index is None:
+            self._show(())
+            return
+        self._search = self._index.searching(self.search.text(), kind=self.kind(),
+                                             available_only=self.available_only.isChecked())
+        self._go_on(SEARCH_SLICE_S)
+
+    def searching(self) -> bool:
+        """Whether the newest query's result is still being found (the list shows the previous one)."""
+        return self._search is not None
+
+    def settle(self) -> None:
+        """Finish the search still running, so what follows acts on the newest query's result."""
+        self._go_on(math.inf)
+
+    def _go_on(self, slice_s: float) -> None:
+        """Take the search further for up to `slice_s`; show its result when done, else come back soon."""
+        search, until = self._search, time.perf_counter() + slice_s
+        while search is not None:
+            try:
+                next(search)
+            except StopIteration as done:
+                self._search = None
+                self._show(done.value)
+                return
+            if time.perf_counter() >= until:
+                self._next_slice.start()
+                return
+
+    def _show(self, rows: Any) -> None:
         from app.ui.directory.target_view import entered_target
 
         query = self.search.text()
         entered = entered_target(query)
-        rows: Any = ()
-        if self._index is not None:
-            rows = self._index.search(query, kind=self.kind(), available_only=self.available_only.isChecked())
         if entered is not None and self._holds(rows, entered.target_id):
             entered = None
         self.model.set_result(rows, entered, SPOKEN_ROWS if QAccessible.isActive() else 0)
@@ -319,6 +362,7 @@ class DirectoryPanel(QWidget):
         return view_of(target) if target is not None else entered_target(target_id)
 
     def current_view(self) -> TargetView | None:
+        self.settle()
         index = self.results.currentIndex()
         return index.data(TARGET_ROLE) if index.isValid() else None
 
@@ -346,6 +390,7 @@ class DirectoryPanel(QWidget):
         return False
 
     def move_current(self, step: int) -> None:
+        self.settle()
         rows = self.model.total_rows()
         if not rows:
             return
@@ -355,6 +400,7 @@ class DirectoryPanel(QWidget):
         self._set_current(row)
 
     def activate_current(self) -> None:
+        self.settle()
         if not self.model.rowCount():
             return
         if not self.results.currentIndex().isValid():
