@@ -62,7 +62,7 @@ from itertools import accumulate, chain, compress, pairwise
 from operator import itemgetter, not_
 from typing import overload
 
-from app.core.directory.table import KIND_CODES, TargetTable, sorted_pieces
+from app.core.directory.table import KIND_CODES, TargetTable, filled, joined, let_go, sorted_pieces
 from app.core.directory.target import KIND_ORDER, PresenceState, Target
 from app.core.directory.text import folded_words, other_spellings, words
 from app.core.ids import IdKind, InvalidIdError, looks_like_salesforce_id, parse_id
@@ -182,10 +182,11 @@ class SearchIndex:
         starts, others = _posting_lists(hays, standing)
         records = [hay.encode() + _END + f"{position:08x}".encode().translate(_TO_CODE)
                    for position, hay in enumerate(hays)]
-        del hays, order
-        self._blob = b"".join(records)
-        record_starts = array("I", chain((0,), accumulate(map(len, records))))
-        del records
+        let_go(hays)
+        let_go(order)
+        self._blob = joined(records)
+        record_starts = filled(array("I"), chain((0,), accumulate(map(len, records))))
+        let_go(records)
         kinds = table.kinds
         of_kind = {kind: [p for p, code in enumerate(kinds) if code == KIND_CODES[kind]] for kind in KIND_ORDER}
         self._routable = _routable(table)
@@ -193,7 +194,7 @@ class SearchIndex:
         # The small objects that stay are made last, once the build's temporary ones are gone:
         # made among them, they kept the allocator's 1 MiB arenas alive (~6 MiB at 100k).
         self._table = table.copy()
-        self._by_id = array("i", by_id)
+        self._by_id = filled(array("i"), by_id)
         self._record_starts = array("I", record_starts)
         # Where `searching` scans in steps: record starts ~_STEP_BYTES apart, from the blob's start to its end.
         self._blob_pieces = sorted({*(record_starts[bisect_left(record_starts, at)]
@@ -553,7 +554,8 @@ def _settled(postings: dict[str, list[array[int]]]) -> dict[str, _ByStanding]:
     settled = {}
     for char, by_standing in postings.items():
         first, second = len(by_standing[0]), len(by_standing[0]) + len(by_standing[1])
-        settled[char.encode().decode()] = (memoryview(array("i", chain.from_iterable(by_standing))), first, second)
+        settled[char.encode().decode()] = (memoryview(filled(array("i"), chain.from_iterable(by_standing))),
+                                           first, second)
     return settled
 
 
@@ -563,7 +565,7 @@ def _by_standing(positions: Iterable[int], standing: bytes) -> _ByStanding:
     for position in positions:
         groups[standing[position]].append(position)
     first, second = len(groups[0]), len(groups[0]) + len(groups[1])
-    return memoryview(array("i", chain.from_iterable(groups))), first, second
+    return memoryview(filled(array("i"), chain.from_iterable(groups))), first, second
 
 
 def _standing_views(by_standing: _ByStanding) -> list[memoryview]:
@@ -596,7 +598,7 @@ def _new_lists() -> list[array[int]]:
 def _standings(table: TargetTable) -> bytes:
     """One byte per position: its `STANDING` (0 for queues, flows and agents of unknown presence)."""
     by_code = bytes([0, *(STANDING[state] for _status, state in table.presences)])
-    return bytes(map(by_code.__getitem__, table.presence_codes))
+    return bytes(filled(bytearray(), map(by_code.__getitem__, table.presence_codes)))
 
 
 def _kind_named(terms: tuple[str, ...]) -> tuple[IdKind, tuple[str, ...], tuple[str, ...]] | None:
@@ -612,7 +614,7 @@ def _kind_named(terms: tuple[str, ...]) -> tuple[IdKind, tuple[str, ...], tuple[
 def _routable(table: TargetTable) -> bytes:
     """One byte per position: 1 for queues, flows and available agents."""
     available = bytes([0, *(state is PresenceState.AVAILABLE for _status, state in table.presences)])
-    agents = bytes(map(available.__getitem__, table.presence_codes))
+    agents = bytes(filled(bytearray(), map(available.__getitem__, table.presence_codes)))
     others = int.from_bytes(table.kinds.translate(_KIND_MASKS[IdKind.QUEUE])) | int.from_bytes(
         table.kinds.translate(_KIND_MASKS[IdKind.FLOW]))
     return (int.from_bytes(agents) | others).to_bytes(len(table))

@@ -26,7 +26,7 @@ import operator
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from itertools import accumulate, pairwise
+from itertools import accumulate, islice, pairwise
 from typing import Any, overload
 
 from app.core.directory.target import FlowVariable, Presence, PresenceState, Target, restore_target
@@ -138,16 +138,18 @@ class TargetTable(Sequence[Target]):
         ends, texts = self.text_ends, self.texts
         starts = array("I", (0,)) + ends[:-1] if len(ends) else array("I")
         pieces = [texts[starts[p]:ends[p]] for p in positions]
-        return TargetTable(
+        taken = TargetTable(
             bytes(_gathered(bytearray(), self.kinds, positions)),
             "".join([self.ids[p * ID_LENGTH:(p + 1) * ID_LENGTH] for p in positions]),
-            b"".join(pieces),
-            array("I", accumulate(map(len, pieces))),
+            joined(pieces),
+            filled(array("I"), accumulate(map(len, pieces))),
             _gathered(array("I"), self.presence_codes, positions),
             self.presences,
             _gathered(array("d"), self.since, positions),
             self.flow_inputs,
         )
+        let_go(pieces)
+        return taken
 
     def copy(self) -> TargetTable:
         """The same table in new small objects (the large columns are shared: they are immutable)."""
@@ -250,11 +252,32 @@ class TableBuilder:
 
 def _gathered[Column: (bytearray, array[int], array[float])](into: Column, column: Sequence[Any],
                                                               positions: Sequence[int]) -> Column:
-    """`into` extended with `column[p]` for each position, _SORT_PIECE at a time: one C loop over
-    a million positions would hold the GIL for tens of milliseconds."""
-    for at in range(0, len(positions), _SORT_PIECE):
-        into.extend(map(column.__getitem__, positions[at:at + _SORT_PIECE]))
-    return into
+    """`into` extended with `column[p]` for each position, in pieces (see `filled`)."""
+    return filled(into, map(column.__getitem__, positions))
+
+
+def filled[Column: (bytearray, array[int], array[float])](into: Column, values: Iterable[Any]) -> Column:
+    """`into` extended with `values`, _SORT_PIECE at a time: one C loop over a million values holds
+    the GIL for 50 ms, and the window's thread waits that long (building runs on a worker thread)."""
+    values = iter(values)
+    while True:
+        before = len(into)
+        into.extend(islice(values, _SORT_PIECE))
+        if len(into) - before < _SORT_PIECE:
+            return into
+
+
+def joined(pieces: list[bytes]) -> bytes:
+    """`b"".join(pieces)`, joined _SORT_PIECE at a time, then once (a copy of the whole: ~50 ms at 60 MB);
+    one join of a million pieces holds the GIL for ~110 ms."""
+    return b"".join([b"".join(pieces[at:at + _SORT_PIECE]) for at in range(0, len(pieces), _SORT_PIECE)])
+
+
+def let_go(items: list[Any]) -> None:
+    """Empty a list of many objects from its end, _SORT_PIECE at a time: freeing a million at once
+    (`del`, or the list going out of scope) holds the GIL for 30 ms."""
+    while items:
+        del items[-_SORT_PIECE:]
 
 
 def sorted_pieces(items: Sequence[int], key: Callable[[int], Any]) -> list[int]:
