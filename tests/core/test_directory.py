@@ -320,3 +320,25 @@ def test_a_search_in_small_steps_gives_what_the_plain_rules_give_and_a_dropped_o
         assert taken > 3, query
         assert [t.id for t in result] == reference_search(_ORACLE_TARGETS, query, kind, available), query
         assert [t.id for t in index.search(query, kind, available)] == [t.id for t in result], query
+
+
+def test_a_directory_built_by_tiny_pieces_is_the_one_built_at_once(monkeypatch):
+    """Building goes by pieces of 16,384 values (so no C call holds the GIL long); with pieces of 3 every
+    boundary is crossed: the same targets, in the same order, found the same way."""
+    from array import array
+
+    from app.core.directory import table as table_module
+
+    monkeypatch.setattr(table_module, "_SORT_PIECE", 3)
+    assert table_module.filled(array("i"), range(9)) == array("i", range(9))  # ends on a piece's end
+    assert table_module.filled(bytearray(), iter(b"abcdefghij")) == bytearray(b"abcdefghij")
+    assert table_module.joined([b"a", b"bc", b"", b"d", b"ef"]) == b"abcdef"
+    items = list(range(10))
+    table_module.let_go(items)
+    assert items == []
+    by_pieces = SearchIndex(_ORACLE_TARGETS)
+    assert list(by_pieces.targets) == list(_ORACLE.targets)
+    for query, kind, available in [("", None, False), ("e", "agent", True), ("er", None, False),
+                                   ("bil em", None, False), ("queue b", None, False)]:
+        assert ([t.id for t in by_pieces.search(query, kind, available)]
+                == [t.id for t in _ORACLE.search(query, kind, available)]), query
