@@ -12,9 +12,9 @@ row as Up/Down move it), and a pause in typing announces the count. The kind fil
 radio group. While assistive technology is active the list holds every row of a result up to
 `SPOKEN_ROWS`, so it reports the true number of items; beyond that its description says it.
 
-A search runs in steps (`SearchIndex.searching`) for at most `SEARCH_SLICE_S` at a time: a
-100,000-target directory answers within the first slice, so the result shows at once; a search
-of a million targets lets the window take keys and paint between slices, and the list shows
+A search runs in steps (`SearchIndex.searching`) for at most `SEARCH_SLICE_S` at a time: in a
+100,000-target directory nearly every search ends within the first slice, so its result shows at
+once; a search of a million targets lets the window take keys and paint between slices, and the list shows
 the previous result until the newest one is found. A newer query drops the unfinished search;
 Enter, Up and Down finish it first, so they always act on what the box says.
 """
@@ -49,6 +49,8 @@ from app.ui.common.style import text_scale
 from app.ui.directory.model import ROW_HEIGHT, TARGET_ROLE, TargetListModel
 
 if TYPE_CHECKING:  # loaded with the first search, not for the first paint
+    from collections.abc import Generator
+
     from app.ui.directory.delegate import TargetDelegate
     from app.ui.directory.target_view import TargetView
 
@@ -117,7 +119,7 @@ class DirectoryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._index: Any = None
-        self._search: Any = None  # the unfinished search of the newest query (steps of `searching`), or None
+        self._search: Generator[None, None, Any] | None = None  # the newest query's unfinished search
         self._next_slice = QTimer(self)
         self._next_slice.setSingleShot(True)
         self._next_slice.setInterval(0)
