@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.cli.parser import parse_args
-from app.core.errors import InputError, Problem
+from app.core.errors import ConfigError, InputError, Problem
 from app.messages import Front, describe
 from app.ui.common import i18n
 from app.ui.common.i18n import LANGUAGES, TRANSLATIONS, LanguageChoice, choose, supported
@@ -156,8 +156,6 @@ def test_german_numbers_dates_and_times(speak):
     limit = DirectoryRefreshError(Problem.SALESFORCE_API_LIMIT, used=15000, limit=15000)  # the org's refusal
     assert "täglichen Salesforce-API-Aufrufe aufgebraucht (15.000 von 15.000 heute)" in describe(limit, Front.WINDOW)
     assert "(15,000 of 15,000 today)" in describe(limit, Front.CLI)
-    from app.core.errors import ConfigError
-
     not_a_flow = ConfigError(Problem.PLAN_NOT_A_FLOW, target="Zoë Weiß", scenario="Flow fails (fallback queue)")
     assert describe(not_a_flow, Front.WINDOW).startswith(
         "Zoë Weiß ist kein Flow: „Flow scheitert (Ausweich-Warteschlange)“")  # the trainer's scenario title too
